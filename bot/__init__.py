@@ -1,0 +1,1 @@
+"""quitgpt-bot runtime: configuration, start-up, adapters and scheduling."""

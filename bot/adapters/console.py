@@ -1,0 +1,106 @@
+"""The console adapter: one local member typing lines, replies printed as plain text."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import App
+from bot.markup import to_plain
+from bot.seam import ChatKind, ChatRef, Reply, Sender
+
+PLATFORM = "console"
+
+
+class ConsoleAdapter:
+    """Runs the real dispatcher for lines typed (or piped) by one member.
+
+    Buttons are shown with the command line that pressing them sends, so the
+    member can type it; images are written to files whose path is printed.
+    """
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        app: App,
+        user: str = "local",
+        *,
+        moderator: bool = False,
+        language: str | None = None,
+        image_dir: Path | None = None,
+    ) -> None:
+        self.app = app
+        self.chat = ChatRef(PLATFORM, user, ChatKind.PRIVATE)
+        self.sender = Sender(user, language, is_moderator=moderator)
+        self.image_dir = image_dir or Path(tempfile.gettempdir())
+        self._images = 0
+
+    async def say(self, line: str) -> list[str]:
+        """Handle one typed line; the rendered replies, one string each."""
+        dispatcher = self.app.dispatcher
+        msg = dispatcher.message(self.chat, self.sender, line)
+        if msg is None:
+            return []
+        return [self.render(reply) for reply in await dispatcher.handle(msg)]
+
+    async def send(self, chat: ChatRef, reply: Reply) -> None:
+        """Deliver a post the bot makes on its own (tally, broadcast) to the terminal."""
+        print(self.render(reply), flush=True)
+
+    def render(self, reply: Reply) -> str:
+        parts = [to_plain(reply.text)]
+        t = self.app.services.catalogues.get
+        language = self.app.dispatcher.language_of(self.sender)
+        for row in reply.buttons:
+            for button in row:
+                key, target = (
+                    ("console.link", button.url)
+                    if button.url
+                    else ("console.button", button.action)
+                )
+                params = {"label": button.label, "action": target, "url": target}
+                parts.append(to_plain(t(language, key, **params)))
+        if reply.image is not None:
+            path = self._save_image(reply.image.png)
+            parts.append(
+                to_plain(t(language, "console.image", alt=reply.image.alt, path=str(path)))
+            )
+        return "\n".join(parts)
+
+    def _save_image(self, png: bytes) -> Path:
+        self._images += 1
+        path = self.image_dir / f"quitgpt-{self.sender.id}-{self._images}.png"
+        path.write_bytes(png)
+        return path
+
+    async def run(self, stream: TextIO = sys.stdin, out: Callable[[str], None] = print) -> None:
+        """Answer every line of `stream` until end of input."""
+        lines = _line_queue(stream)
+        while (line := await lines.get()) is not None:
+            for text in await self.say(line.rstrip("\r\n")):
+                out(text)
+                out("")
+
+
+def _line_queue(stream: TextIO) -> asyncio.Queue[str | None]:
+    """Read lines on a daemon thread: works for terminals, pipes and files alike,
+    and never keeps the process alive at shutdown."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def reader() -> None:
+        try:
+            for line in stream:
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+        except RuntimeError:  # the loop closed first: the bot is shutting down
+            return
+
+    threading.Thread(target=reader, name="console-stdin", daemon=True).start()
+    return queue

@@ -1,0 +1,43 @@
+"""Everything the core needs, opened together and closed together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import Config
+from bot.dispatcher import Dispatcher
+from bot.i18n import Catalogues
+from bot.services import Services, utc_now
+from commands import COMMANDS
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class App:
+    config: Config
+    services: Services
+    dispatcher: Dispatcher
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+
+@asynccontextmanager
+async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[App]:
+    """Load the catalogues, open and migrate the database, build the dispatcher."""
+    catalogues = Catalogues.load()
+    db = await Database.open(config.database)
+    try:
+        services = Services(config, db, catalogues, COMMANDS, clock)
+        log.info("core ready", extra={"database": str(config.database)})
+        yield App(config, services, Dispatcher(services))
+    finally:
+        await db.close()
+        log.info("database closed")

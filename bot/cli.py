@@ -1,0 +1,77 @@
+"""The `quitgpt-bot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+from bot.i18n import LocaleError
+from bot.logs import setup_logging
+from bot.runtime import run_console, run_platforms, stop_on_signals
+from storage.db import SchemaError
+
+
+def _common(suppress: bool) -> argparse.ArgumentParser:
+    """Options accepted both before and after the sub-command."""
+    default = argparse.SUPPRESS if suppress else None
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=default, help="TOML configuration file")
+    common.add_argument("--db", type=Path, default=default, help="SQLite file (default quitgpt.db)")
+    common.add_argument("--log-level", default=default, help="DEBUG, INFO, WARNING or ERROR")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quitgpt-bot",
+        description="QuitGPT campaign bot. With no platform token it runs the console.",
+        parents=[_common(suppress=False)],
+    )
+    sub = parser.add_subparsers(dest="action")
+    common = _common(suppress=True)
+    sub.add_parser("run", parents=[common], help="serve every configured platform (the default)")
+    console = sub.add_parser(
+        "console", parents=[common], help="chat with the bot in a terminal or pipe"
+    )
+    console.add_argument("--user", default=None, help="the local member's name")
+    console.add_argument("--moderator", action="store_true", help="act as a moderator")
+    console.add_argument("--lang", default=None, help="the member's language, e.g. fr or en")
+    return parser
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "local"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config, database=args.db, log_level=args.log_level)
+        secrets = [config.telegram_token, config.discord_token, config.telegram_webhook_secret]
+        # In a terminal session, routine logs would drown the conversation.
+        quiet = args.action == "console" and not args.log_level
+        level = "WARNING" if quiet else config.log_level
+        setup_logging(level, config.log_format, [secret.value for secret in secrets])
+        asyncio.run(_dispatch(args, config))
+    except (ConfigError, SchemaError, LocaleError) as exc:
+        print(f"quitgpt-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _dispatch(args: argparse.Namespace, config: Config) -> None:
+    with stop_on_signals() as stop:
+        if args.action == "console":
+            user = args.user or _default_user()
+            await run_console(config, stop, user=user, moderator=args.moderator, language=args.lang)
+        else:
+            await run_platforms(config, stop)

@@ -1,0 +1,105 @@
+"""The router and the one error boundary between adapters and commands."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from bot.parsing import MAX_INPUT_CHARS, clean, fold, parse_line
+from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
+from bot.services import Services
+from commands.base import CommandSpec, Context, UserError, command_list
+
+log = logging.getLogger(__name__)
+
+# Free text in a private chat is a question for the fact base: members just ask.
+FREE_TEXT_COMMAND = "faits"
+
+
+class Dispatcher:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._by_name: dict[str, CommandSpec] = {}
+        for spec in services.commands:
+            for name in spec.all_names:
+                if fold(name) in self._by_name:
+                    raise ValueError(f"command name {name!r} is used twice")
+                self._by_name[fold(name)] = spec
+
+    def command(self, name: str) -> CommandSpec | None:
+        return self._by_name.get(fold(name))
+
+    def message(
+        self,
+        chat: ChatRef,
+        sender: Sender,
+        text: str,
+        *,
+        bot_username: str | None = None,
+        from_button: bool = False,
+    ) -> Message | None:
+        """Build the neutral message for a line of text, or None when it is not for us."""
+        text = clean(text)
+        parsed = parse_line(text, bot_username)
+        if parsed.addressed_to_other_bot:
+            return None
+        moderator = sender.is_moderator or self.services.is_moderator(chat.platform, sender.id)
+        if moderator != sender.is_moderator:
+            sender = Sender(sender.id, sender.language, moderator, sender.is_chat_admin)
+        return Message(chat, sender, text, parsed.command, parsed.args, from_button)
+
+    def language_of(self, sender: Sender) -> str:
+        default = self.services.config.default_language
+        return self.services.catalogues.resolve(sender.language, default)
+
+    async def handle(self, msg: Message) -> list[Reply]:
+        """Run the member's command and return what to answer; never raises."""
+        ctx = Context(msg, self.services, self.language_of(msg.sender))
+        started = time.perf_counter()
+        name = "-"
+        try:
+            spec = self._route(ctx)
+            if spec is None:
+                return []
+            name = spec.name
+            return await spec.handle(ctx)
+        except UserError as exc:
+            log.debug("user error", extra={"command": name, "key": exc.key})
+            return [Reply(ctx.t(exc.key, **exc.params), private=True)]
+        except Exception:
+            log.exception("command failed", extra={"command": name, "platform": msg.platform})
+            return [Reply(ctx.t("error.internal"), private=True)]
+        finally:
+            log.info(
+                "handled",
+                extra={
+                    "command": name,
+                    "platform": msg.platform,
+                    "chat_kind": msg.chat.kind.value,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+
+    def _route(self, ctx: Context) -> CommandSpec | None:
+        msg = ctx.msg
+        if len(msg.text) > MAX_INPUT_CHARS:
+            raise UserError("error.too_long", max=MAX_INPUT_CHARS, length=len(msg.text))
+        if msg.command is None:
+            if msg.chat.kind is not ChatKind.PRIVATE:
+                return None
+            if not msg.text:
+                raise UserError("error.empty", commands=command_list(ctx))
+            free_text = self.command(FREE_TEXT_COMMAND)
+            if free_text is None:
+                raise UserError("error.not_a_command", commands=command_list(ctx))
+            return free_text
+        spec = self.command(msg.command) if msg.command else None
+        if spec is None:
+            raise UserError("error.unknown_command", commands=command_list(ctx))
+        if spec.moderator_only and not msg.sender.is_moderator:
+            log.warning(
+                "moderator command refused",
+                extra={"command": spec.name, "platform": msg.platform},
+            )
+            raise UserError("error.moderators_only", command=ctx.command_name(spec))
+        return spec

@@ -1,0 +1,70 @@
+"""Start-up and shutdown: the console session, or every configured platform."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Iterator
+from typing import TextIO
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import open_app
+from bot.config import Config
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[asyncio.Event]:
+    """An event set by SIGINT or SIGTERM, installed before anything starts."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        yield stop
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def until_stopped(stop: asyncio.Event, work: Awaitable[object] | None = None) -> None:
+    """Wait for the stop event, or for `work` to finish, whichever comes first."""
+    waiters: set[asyncio.Future[object]] = {asyncio.ensure_future(stop.wait())}
+    if work is not None:
+        waiters.add(asyncio.ensure_future(work))
+    done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    for task in done:
+        task.result()
+
+
+async def run_console(
+    config: Config,
+    stop: asyncio.Event,
+    *,
+    user: str,
+    moderator: bool = False,
+    language: str | None = None,
+    stream: TextIO = sys.stdin,
+) -> None:
+    async with open_app(config) as app:
+        console = ConsoleAdapter(app, user, moderator=moderator, language=language)
+        await until_stopped(stop, console.run(stream))
+    log.info("console session ended")
+
+
+async def run_platforms(config: Config, stop: asyncio.Event) -> None:
+    """Serve every platform that has a token in one process until stopped."""
+    if not config.platforms:
+        log.info("no platform token configured: starting the console")
+        await run_console(config, stop, user="local")
+        return
+    async with open_app(config):
+        log.error("platform adapters are not available yet", extra={"platforms": config.platforms})

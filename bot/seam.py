@@ -1,0 +1,82 @@
+"""The neutral types that cross between adapters and the core.
+
+No platform object ever crosses this seam: adapters turn platform events into a
+`Message` and render each `Reply` for their platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """Where a message came from, or where a post goes."""
+
+    platform: str
+    id: str
+    kind: ChatKind
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who sent a message. `id` is the platform's user id, never stored as is."""
+
+    id: str
+    language: str | None = None
+    is_moderator: bool = False
+    is_chat_admin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One member action: a typed line or a pressed button, already parsed."""
+
+    chat: ChatRef
+    sender: Sender
+    text: str
+    command: str | None = None
+    args: str = ""
+    from_button: bool = False
+
+    @property
+    def platform(self) -> str:
+        return self.chat.platform
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button that either sends `action` back as a command line or opens `url`."""
+
+    label: str
+    action: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    png: bytes
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot answers.
+
+    `text` is in the small markup of `bot.markup`; `private` asks the platform to
+    show it to the member only (Discord ephemeral); `edit` asks to replace the
+    message whose button was pressed instead of sending a new one.
+    """
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    image: Image | None = None
+    private: bool = False
+    edit: bool = False

@@ -1,0 +1,84 @@
+"""What every command is made of: its spec, the context it runs in, its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.seam import Button, Image, Message, Reply
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+class UserError(Exception):
+    """An expected failure, shown to the member as the locale string `key`."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    msg: Message
+    services: Services
+    language: str
+
+    def t(self, key: str, /, **params: object) -> str:
+        return self.services.catalogues.get(self.language, key, **params)
+
+    def reply(
+        self,
+        key: str,
+        /,
+        *,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        image: Image | None = None,
+        private: bool = False,
+        edit: bool = False,
+        **params: object,
+    ) -> Reply:
+        return Reply(self.t(key, **params), buttons, image, private, edit)
+
+    def command_name(self, spec: CommandSpec) -> str:
+        return spec.display_name(self.language)
+
+
+Handler = Callable[[Context], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """A command: its canonical name, other names members may type, its help line.
+
+    `localized` gives the name shown in a language's help and menus when it is
+    not the canonical one; `listed=False` hides button-only actions from help.
+    """
+
+    name: str
+    handle: Handler
+    help_key: str
+    aliases: tuple[str, ...] = ()
+    localized: Mapping[str, str] = field(default_factory=dict)
+    moderator_only: bool = False
+    listed: bool = True
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def display_name(self, language: str) -> str:
+        return self.localized.get(language, self.name)
+
+
+def visible_commands(ctx: Context) -> list[CommandSpec]:
+    """The commands this member may use, in menu order."""
+    moderator = ctx.msg.sender.is_moderator
+    return [s for s in ctx.services.commands if s.listed and (moderator or not s.moderator_only)]
+
+
+def command_list(ctx: Context) -> str:
+    return ", ".join(f"/{ctx.command_name(s)}" for s in visible_commands(ctx))

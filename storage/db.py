@@ -1,0 +1,147 @@
+"""The SQLite database: connections, pragmas, migrations and the one write path.
+
+Writes go through a single connection inside `BEGIN IMMEDIATE`, serialised by a
+lock, because coroutines sharing an aiosqlite connection must not interleave
+transactions. Reads use a second connection, so they only ever see committed
+state (WAL lets them run while a write is open).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 5_000
+log = logging.getLogger(__name__)
+
+
+class SchemaError(Exception):
+    """The database cannot be used with this version of the bot."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def known_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        match = re.fullmatch(r"(\d+)_(\w+)\.sql", path.name)
+        if not match:
+            raise SchemaError(f"migration file {path.name} is not named NNNN_name.sql")
+        found.append(Migration(int(match[1]), match[2], path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise SchemaError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    return found
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class Database:
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self.path = path
+        self._writer = writer
+        self._reader = reader
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, migrations: list[Migration] | None = None) -> Database:
+        """Open (creating if needed) and bring the schema up to date."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await _connect(path)
+        try:
+            row = await (await writer.execute("PRAGMA journal_mode = WAL")).fetchone()
+            mode = row[0] if row else None
+            if mode != "wal":
+                raise SchemaError(f"{path}: cannot switch to WAL journal mode (got {mode})")
+            await writer.execute("PRAGMA synchronous = NORMAL")
+            await _migrate(writer, known_migrations() if migrations is None else migrations)
+            reader = await _connect(path)
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(path, writer, reader)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._reader.close()
+            await self._writer.close()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction; commits on success, rolls back on any error."""
+        async with self._lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                await self._writer.execute("ROLLBACK")
+                raise
+            await self._writer.execute("COMMIT")
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        async with self._reader.execute(sql, tuple(params)) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()
+            return row
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self._reader.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"
+    )
+    async with conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _migrate(conn: aiosqlite.Connection, migrations: list[Migration]) -> None:
+    current = await schema_version(conn)
+    latest = migrations[-1].version if migrations else 0
+    if current > latest:
+        raise SchemaError(
+            f"the database is at schema version {current}, newer than this bot knows "
+            f"({latest}); upgrade quitgpt-bot or use another database file"
+        )
+    for migration in migrations[current:]:
+        script = (
+            f"BEGIN IMMEDIATE;\n{migration.sql}\n;"
+            f"INSERT INTO schema_migrations (version, name) VALUES "
+            f"({migration.version}, '{migration.name}');\nCOMMIT;"
+        )
+        try:
+            await conn.executescript(script)
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise SchemaError(
+                f"migration {migration.version}_{migration.name} failed: {exc}"
+            ) from exc
+        log.info(
+            "migration applied", extra={"version": migration.version, "migration": migration.name}
+        )

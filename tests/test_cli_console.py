@@ -1,0 +1,100 @@
+"""The installed command, fed by a pipe, as a script or a newcomer would use it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ENV = {
+    k: v for k, v in os.environ.items() if not k.startswith(("QUITGPT_", "TELEGRAM_", "DISCORD_"))
+}
+
+
+def run_bot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**ENV, **(env or {})},
+    )
+
+
+def test_piped_lines_are_answered_and_the_process_exits_cleanly(tmp_path: Path) -> None:
+    result = run_bot("console", "--db", str(tmp_path / "demo.db"), stdin="/start\n/aide\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Bienvenue dans QuitGPT !")
+    assert result.stdout.count("• /aide — afficher cette aide") == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_english_member_and_empty_input(tmp_path: Path) -> None:
+    result = run_bot("console", "--db", str(tmp_path / "demo.db"), "--lang", "en", stdin="/help\n")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Commands\n")
+    empty = run_bot("console", "--db", str(tmp_path / "demo.db"), stdin="")
+    assert (empty.returncode, empty.stdout) == (0, "")
+
+
+def test_without_tokens_the_default_is_the_console(tmp_path: Path) -> None:
+    result = run_bot(stdin="/aide\n", env={"QUITGPT_DB": str(tmp_path / "env.db")})
+    assert result.returncode == 0, result.stderr
+    assert "/aide — afficher cette aide" in result.stdout
+    assert (tmp_path / "env.db").exists()
+
+
+def test_bad_input_never_shows_a_traceback(tmp_path: Path) -> None:
+    lines = ["", "x" * 10_000, "\x00\x01\x1b[2J", "<b>&</b> *[a](b)*", "/AIDE   ", "/@", "//"]
+    result = run_bot("console", "--db", str(tmp_path / "bad.db"), stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "trop long (10000 caractères" in result.stdout
+
+
+def test_database_from_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    assert run_bot("console", "--db", str(path)).returncode == 0
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
+    result = run_bot("console", "--db", str(path), stdin="/aide\n")
+    assert result.returncode == 2
+    assert "newer than this bot knows" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "--log-level",
+            "INFO",
+            "console",
+            "--db",
+            str(tmp_path / "t.db"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    assert process.stdin and process.stderr
+    deadline = time.monotonic() + 30
+    seen = ""
+    while "core ready" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.readline()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "database closed" in err
+    assert "Traceback" not in err

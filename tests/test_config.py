@@ -1,0 +1,56 @@
+"""Configuration: TOML, environment overrides, and tokens that never show."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+from bot.logs import setup_logging
+
+TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def test_environment_overrides_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text(
+        'database = "file.db"\ntally_interval_minutes = 60\n'
+        '[telegram]\ntoken = "from-file"\n[moderators]\ntelegram = [42]\ndiscord = ["7"]\n',
+        encoding="utf-8",
+    )
+    config = load_config(path, environ={"QUITGPT_TALLY_INTERVAL_MINUTES": "15"})
+    assert config.database == Path("file.db")
+    assert config.tally_interval_minutes == 15
+    assert config.telegram_token.value == "from-file"
+    assert config.is_moderator("telegram", "42") and not config.is_moderator("telegram", "7")
+    assert config.platforms == ["telegram"]
+
+
+def test_moderators_from_the_environment() -> None:
+    config = load_config(environ={"QUITGPT_MODERATORS": "telegram:1, discord:2,console:mod"})
+    assert config.is_moderator("discord", "2") and config.is_moderator("console", "mod")
+    with pytest.raises(ConfigError, match="not platform:id"):
+        load_config(environ={"QUITGPT_MODERATORS": "oops"})
+
+
+def test_invalid_values_are_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="QUITGPT_TALLY_INTERVAL_MINUTES"):
+        load_config(environ={"QUITGPT_TALLY_INTERVAL_MINUTES": "often"})
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.toml", environ={})
+
+
+def test_tokens_never_appear_in_repr_or_logs(capsys: pytest.CaptureFixture[str]) -> None:
+    config = load_config(environ={"TELEGRAM_TOKEN": TOKEN, "DISCORD_TOKEN": "discord-secret"})
+    assert TOKEN not in repr(config) and "discord-secret" not in repr(config)
+    setup_logging("INFO", "json", [TOKEN])
+    logging.getLogger("httpx").warning("POST https://api.telegram.org/bot%s/getMe", TOKEN)
+    try:
+        raise RuntimeError(f"failed at /bot{TOKEN}/sendMessage")
+    except RuntimeError:
+        logging.getLogger("bot").exception("boom")
+    err = capsys.readouterr().err
+    assert "bot***/getMe" in err
+    assert TOKEN not in err

@@ -1,0 +1,69 @@
+"""The core through the in-process console adapter: a member's first steps."""
+
+from __future__ import annotations
+
+from bot.adapters.console import ConsoleAdapter
+
+
+async def test_start_welcomes_and_lists_commands(console: ConsoleAdapter) -> None:
+    [reply] = await console.say("/start")
+    assert reply.startswith("Bienvenue dans QuitGPT !")
+    assert "MAGA Inc." in reply
+    assert "• /aide — afficher cette aide" in reply
+
+
+async def test_help_in_french_and_english(
+    console: ConsoleAdapter, console_en: ConsoleAdapter
+) -> None:
+    [french] = await console.say("/aide")
+    [english] = await console_en.say("/help")
+    assert french.startswith("Commandes\n")
+    assert english.startswith("Commands\n")
+    assert "• /help — show this help" in english
+    assert await console_en.say("/aide") == [english]
+
+
+async def test_unknown_command_gets_a_localised_hint(
+    console: ConsoleAdapter, console_en: ConsoleAdapter
+) -> None:
+    [reply] = await console.say("/meteo paris")
+    assert reply.startswith("Commande inconnue. Commandes disponibles : /start, /aide")
+    [reply] = await console_en.say("/weather")
+    assert reply.startswith("Unknown command. Available commands: /start, /help")
+
+
+async def test_odd_spacing_case_and_accents_in_commands(console: ConsoleAdapter) -> None:
+    [help_text] = await console.say("/aide")
+    assert await console.say("   /AIDE    ") == [help_text]
+    assert await console.say("/Aide\textra   words") == [help_text]
+    assert await console.say("/aidé") == [help_text]
+    assert await console.say("/aide@QuitGPTBot") == [help_text]
+
+
+async def test_empty_and_slash_only_lines(console: ConsoleAdapter) -> None:
+    [empty] = await console.say("")
+    assert empty.startswith("Message vide.")
+    assert await console.say("   \t  ") == [empty]
+    [slash] = await console.say("/")
+    assert slash.startswith("Commande inconnue.")
+
+
+async def test_very_long_line_is_refused_plainly(console: ConsoleAdapter) -> None:
+    [reply] = await console.say("/aide " + "x" * 10_000)
+    assert reply == (
+        "Votre message est trop long (10006 caractères, 2000 au plus). "
+        "Raccourcissez-le et réessayez."
+    )
+
+
+async def test_control_and_markup_characters_are_harmless(console: ConsoleAdapter) -> None:
+    [help_text] = await console.say("/aide")
+    assert await console.say("/ai\x00de \x1b\u202etexte\x07") == [help_text]
+    [reply] = await console.say("/*gras* _x_ [lien](http://x) <b>&amp;")
+    assert reply.startswith("Commande inconnue.")
+
+
+async def test_language_falls_back_to_french(app, tmp_path) -> None:
+    german = ConsoleAdapter(app, "hans", language="de-DE", image_dir=tmp_path)
+    [reply] = await german.say("/help")
+    assert reply.startswith("Commandes\n")

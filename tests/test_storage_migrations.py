@@ -1,0 +1,85 @@
+"""Migrations on a real SQLite file: fresh, existing, newer and broken."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage.db import Database, Migration, SchemaError, known_migrations
+from storage.settings import get_setting, put_setting
+
+
+def _versions(path: Path) -> list[int]:
+    with sqlite3.connect(path) as conn:
+        return [row[0] for row in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
+
+
+async def test_fresh_database_gets_every_migration_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    db = await Database.open(path)
+    await db.close()
+    assert _versions(path) == [m.version for m in known_migrations()]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_reopening_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "existing.db"
+    db = await Database.open(path)
+    await put_setting(db, "k", "v1")
+    await db.close()
+    db = await Database.open(path)
+    assert await get_setting(db, "k") == "v1"
+    await db.close()
+    assert _versions(path) == [m.version for m in known_migrations()]
+
+
+async def test_existing_database_gets_only_the_new_migrations(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    first = Migration(1, "first", "CREATE TABLE a (x INTEGER);")
+    second = Migration(2, "second", "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1);")
+    db = await Database.open(path, [first])
+    await db.close()
+    db = await Database.open(path, [first, second])
+    assert (await db.fetchone("SELECT COUNT(*) AS n FROM a"))["n"] == 1
+    await db.close()
+    assert _versions(path) == [1, 2]
+
+
+async def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    db = await Database.open(path)
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
+    with pytest.raises(SchemaError, match="schema version 999, newer than this bot knows"):
+        await Database.open(path)
+
+
+async def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    path = tmp_path / "broken.db"
+    good = Migration(1, "good", "CREATE TABLE a (x INTEGER);")
+    bad = Migration(2, "bad", "CREATE TABLE b (y INTEGER); INSERT INTO missing VALUES (1);")
+    with pytest.raises(SchemaError, match="migration 2_bad failed"):
+        await Database.open(path, [good, bad])
+    assert _versions(path) == [1]
+    with sqlite3.connect(path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "b" not in tables
+
+
+async def test_failed_write_rolls_back(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "rollback.db")
+    with pytest.raises(RuntimeError):
+        async with db.write() as conn:
+            await conn.execute("INSERT INTO settings (key, value) VALUES ('a', 'b')")
+            raise RuntimeError("boom")
+    assert await get_setting(db, "a") is None
+    await db.close()
+
+
+def test_migration_files_are_numbered_without_gaps() -> None:
+    versions = [m.version for m in known_migrations()]
+    assert versions == list(range(1, len(versions) + 1))
