@@ -9,8 +9,16 @@ from bot.parsing import MAX_INPUT_CHARS, clean, fold, parse_line
 from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
 from bot.services import Services
 from commands.base import CommandSpec, Context, UserError, command_list
+from storage.audit import record_audit
 
 log = logging.getLogger(__name__)
+
+
+class ModeratorOnly(Exception):
+    def __init__(self, spec: CommandSpec) -> None:
+        super().__init__(spec.name)
+        self.spec = spec
+
 
 # Free text in a private chat is a question for the fact base: members just ask.
 FREE_TEXT_COMMAND = "faits"
@@ -63,6 +71,15 @@ class Dispatcher:
                 return []
             name = spec.name
             return await spec.handle(ctx)
+        except ModeratorOnly as refused:
+            name = refused.spec.name
+            await self._refuse(ctx, refused.spec)
+            return [
+                Reply(
+                    ctx.t("error.moderators_only", command=ctx.command_name(refused.spec)),
+                    private=True,
+                )
+            ]
         except UserError as exc:
             log.debug("user error", extra={"command": name, "key": exc.key})
             return [Reply(ctx.t(exc.key, **exc.params), private=True)]
@@ -79,6 +96,15 @@ class Dispatcher:
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
+
+    async def _refuse(self, ctx: Context, spec: CommandSpec) -> None:
+        msg, services = ctx.msg, self.services
+        log.warning(
+            "moderator command refused", extra={"command": spec.name, "platform": msg.platform}
+        )
+        await record_audit(
+            services.db, msg.platform, msg.sender.id, "refused", spec.name, services.clock()
+        )
 
     def _route(self, ctx: Context) -> CommandSpec | None:
         msg = ctx.msg
@@ -97,9 +123,5 @@ class Dispatcher:
         if spec is None:
             raise UserError("error.unknown_command", commands=command_list(ctx))
         if spec.moderator_only and not msg.sender.is_moderator:
-            log.warning(
-                "moderator command refused",
-                extra={"command": spec.name, "platform": msg.platform},
-            )
-            raise UserError("error.moderators_only", command=ctx.command_name(spec))
+            raise ModeratorOnly(spec)
         return spec

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-MAX_INPUT_CHARS = 2_000
+MAX_INPUT_CHARS = 4_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _COMMAND = re.compile(r"/\s*([^\s@/]*)(?:@(\S+))?(?:\s+(.*))?", re.DOTALL)
 

@@ -7,12 +7,13 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Iterator
-from typing import TextIO
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator
+from typing import Any, TextIO
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import open_app
 from bot.config import Config
+from bot.delivery.worker import DeliveryWorker
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,20 @@ async def until_stopped(stop: asyncio.Event, work: Awaitable[object] | None = No
         task.result()
 
 
+@contextlib.asynccontextmanager
+async def running(*jobs: Coroutine[Any, Any, object]) -> AsyncIterator[None]:
+    """Run background jobs for the duration of the block, then cancel them."""
+    tasks = [asyncio.create_task(job) for job in jobs]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
 async def run_console(
     config: Config,
     stop: asyncio.Event,
@@ -56,7 +71,10 @@ async def run_console(
 ) -> None:
     async with open_app(config) as app:
         console = ConsoleAdapter(app, user, moderator=moderator, language=language)
-        await until_stopped(stop, console.run(stream))
+        worker = DeliveryWorker(app.services, console)
+        async with running(worker.run()):
+            await until_stopped(stop, console.run(stream))
+        await worker.drain()  # what this session queued for the console itself
     log.info("console session ended")
 
 

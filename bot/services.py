@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,12 @@ class Services:
     catalogues: Catalogues
     commands: tuple[CommandSpec, ...]
     clock: Callable[[], datetime] = utc_now
+    delivery_wakers: list[Callable[[], None]] = field(default_factory=list)
+
+    def wake_delivery(self) -> None:
+        """Tell the delivery workers that new posts are in the outbox."""
+        for wake in self.delivery_wakers:
+            wake()
 
     def is_moderator(self, platform: str, user_id: str) -> bool:
         return self.config.is_moderator(platform, user_id)

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +146,12 @@ async def _migrate(conn: aiosqlite.Connection, migrations: list[Migration]) -> N
         log.info(
             "migration applied", extra={"version": migration.version, "migration": migration.name}
         )
+
+
+def stamp(moment: datetime) -> str:
+    """A UTC timestamp of fixed width, so that text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_stamp(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

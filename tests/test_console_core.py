@@ -51,7 +51,7 @@ async def test_empty_and_slash_only_lines(console: ConsoleAdapter) -> None:
 async def test_very_long_line_is_refused_plainly(console: ConsoleAdapter) -> None:
     [reply] = await console.say("/aide " + "x" * 10_000)
     assert reply == (
-        "Votre message est trop long (10006 caractères, 2000 au plus). "
+        "Votre message est trop long (10006 caractères, 4000 au plus). "
         "Raccourcissez-le et réessayez."
     )
 

@@ -6,11 +6,12 @@ import asyncio
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
+from bot.delivery.pacing import UNLIMITED
 from bot.markup import to_plain
 from bot.seam import ChatKind, ChatRef, Reply, Sender
 
@@ -25,6 +26,7 @@ class ConsoleAdapter:
     """
 
     platform = PLATFORM
+    pacing = UNLIMITED
 
     def __init__(
         self,
@@ -34,12 +36,15 @@ class ConsoleAdapter:
         moderator: bool = False,
         language: str | None = None,
         image_dir: Path | None = None,
+        out: Callable[[str], None] | None = None,
     ) -> None:
         self.app = app
         self.chat = ChatRef(PLATFORM, user, ChatKind.PRIVATE)
         self.sender = Sender(user, language, is_moderator=moderator)
         self.image_dir = image_dir or Path(tempfile.gettempdir())
         self._images = 0
+        self._posts = 0
+        self.out = out or _print
 
     async def say(self, line: str) -> list[str]:
         """Handle one typed line; the rendered replies, one string each."""
@@ -49,14 +54,30 @@ class ConsoleAdapter:
             return []
         return [self.render(reply) for reply in await dispatcher.handle(msg)]
 
-    async def send(self, chat: ChatRef, reply: Reply) -> None:
-        """Deliver a post the bot makes on its own (tally, broadcast) to the terminal."""
-        print(self.render(reply), flush=True)
+    async def deliver(
+        self,
+        chat: ChatRef,
+        reply: Reply,
+        *,
+        pace: Callable[[], Awaitable[None]],
+        replace: str | None = None,
+        pin: bool = False,
+    ) -> str | None:
+        """Print a post the bot makes on its own (tally, announcement, report)."""
+        await pace()
+        header = self.app.services.catalogues.get(self._language, "console.delivery", chat=chat.id)
+        self.out(f"{to_plain(header)}\n{self.render(reply)}\n")
+        self._posts += 1
+        return f"console-{self._posts}"
+
+    @property
+    def _language(self) -> str:
+        return self.app.dispatcher.language_of(self.sender)
 
     def render(self, reply: Reply) -> str:
         parts = [to_plain(reply.text)]
         t = self.app.services.catalogues.get
-        language = self.app.dispatcher.language_of(self.sender)
+        language = self._language
         for row in reply.buttons:
             for button in row:
                 key, target = (
@@ -79,13 +100,16 @@ class ConsoleAdapter:
         path.write_bytes(png)
         return path
 
-    async def run(self, stream: TextIO = sys.stdin, out: Callable[[str], None] = print) -> None:
+    async def run(self, stream: TextIO = sys.stdin) -> None:
         """Answer every line of `stream` until end of input."""
         lines = _line_queue(stream)
         while (line := await lines.get()) is not None:
             for text in await self.say(line.rstrip("\r\n")):
-                out(text)
-                out("")
+                self.out(f"{text}\n")
+
+
+def _print(text: str) -> None:
+    print(text, flush=True)
 
 
 def _line_queue(stream: TextIO) -> asyncio.Queue[str | None]:

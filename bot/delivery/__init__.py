@@ -1,0 +1,1 @@
+"""Everything the bot says on its own: the outbox publisher and the delivery workers."""

@@ -1,0 +1,62 @@
+"""Queueing posts: one outbox row per destination, written in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.delivery.quiet_hours import QuietHours
+from bot.seam import ChatKind
+from bot.services import Services
+from storage.outbox import NewDelivery, start_broadcast
+from storage.subscriptions import Subscription, list_subscriptions
+
+log = logging.getLogger(__name__)
+CONSOLE = "console"
+
+
+def _quiet_hours(services: Services) -> QuietHours | None:
+    config = services.config
+    return QuietHours.parse(config.quiet_hours, config.timezone)
+
+
+def destination(
+    services: Services, sub: Subscription, text: str, *, edit_pinned: bool = False
+) -> NewDelivery:
+    now = services.clock()
+    quiet = _quiet_hours(services)
+    # Quiet hours spare phones at night; the console is a terminal someone is watching.
+    held = sub.chat_kind == ChatKind.PRIVATE.value and sub.platform != CONSOLE
+    not_before = quiet.release(now) if quiet and held else now
+    return NewDelivery(sub.platform, sub.chat_id, sub.chat_kind, text, not_before, edit_pinned)
+
+
+async def publish(
+    services: Services,
+    kind: str,
+    compose: Callable[[str], str],
+    *,
+    text: str = "",
+    draft_id: int | None = None,
+) -> int | None:
+    """Queue a post for every subscribed chat, composed once per language.
+
+    Tally posts go to chats that chose a pinned tally as an edit of that message.
+    Returns the broadcast id (None when `draft_id` was already confirmed).
+    """
+    texts: dict[str, str] = {}
+    deliveries = []
+    for sub in await list_subscriptions(services.db):
+        if sub.language not in texts:
+            texts[sub.language] = compose(sub.language)
+        pinned = kind == "tally" and sub.pinned
+        deliveries.append(destination(services, sub, texts[sub.language], edit_pinned=pinned))
+    broadcast_id = await start_broadcast(
+        services.db, deliveries, services.clock(), draft_id=draft_id, kind=kind, text=text
+    )
+    log.info(
+        "post queued",
+        extra={"kind": kind, "broadcast": broadcast_id, "destinations": len(deliveries)},
+    )
+    services.wake_delivery()
+    return broadcast_id

@@ -1,0 +1,171 @@
+"""A delivery worker: sends one platform's pending outbox rows, one at a time.
+
+Each delivery is marked in its own commit right after the platform accepted it,
+so a crash can repeat at most the one message that was in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type
+from tenacity.wait import wait_random_exponential
+
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.errors import (
+    ChatGone,
+    ChatMoved,
+    DeliveryError,
+    PermanentFailure,
+    RetryLater,
+    TemporaryFailure,
+)
+from bot.delivery.pacing import Pacer
+from bot.delivery.report import queue_report
+from bot.seam import ChatKind, ChatRef, Reply
+from bot.services import Services
+from storage.outbox import Delivery, delivery_status, due_deliveries, finish_delivery, next_due_time
+from storage.subscriptions import (
+    get_subscription,
+    move_subscription,
+    set_tally_message,
+    unsubscribe,
+)
+
+log = logging.getLogger(__name__)
+IDLE_POLL = timedelta(seconds=60)
+
+
+class _StopAfterFailures:
+    """Stop after `limit` real failures; waits asked by the platform don't count."""
+
+    def __init__(self, limit: int, ceiling: int) -> None:
+        self.limit, self.ceiling, self.failures = limit, ceiling, 0
+
+    def __call__(self, state: RetryCallState) -> bool:
+        if state.outcome is not None and not isinstance(state.outcome.exception(), RetryLater):
+            self.failures += 1
+        return self.failures >= self.limit or state.attempt_number >= self.ceiling
+
+
+class _WaitAsAsked:
+    """Exactly the platform's retry_after after a 429, else exponential backoff with jitter."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self.backoff = wait_random_exponential(multiplier=initial, max=maximum)
+
+    def __call__(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        return error.retry_after if isinstance(error, RetryLater) else self.backoff(state)
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        services: Services,
+        deliverer: Deliverer,
+        *,
+        max_failures: int = 5,
+        backoff: tuple[float, float] = (0.5, 30.0),
+    ) -> None:
+        self.services = services
+        self.deliverer = deliverer
+        self.platform = deliverer.platform
+        self.pacer = Pacer(deliverer.pacing)
+        self.max_failures = max_failures
+        self.backoff = backoff
+        self._wake = asyncio.Event()
+        services.delivery_wakers.append(self._wake.set)
+
+    async def run(self) -> None:
+        """Deliver until cancelled, sleeping until woken or the next delivery is due."""
+        log.info("delivery worker started", extra={"platform": self.platform})
+        while True:
+            self._wake.clear()
+            if await self.drain():
+                continue
+            due = await next_due_time(self.services.db, self.platform)
+            delay = IDLE_POLL if due is None else min(due - self.services.clock(), IDLE_POLL)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), max(delay.total_seconds(), 0.01))
+
+    async def drain(self, batch: int = 100) -> int:
+        """Deliver everything due now; how many deliveries were handled."""
+        handled = 0
+        while due := await due_deliveries(
+            self.services.db, self.platform, self.services.clock(), batch
+        ):
+            for delivery in due:
+                if await delivery_status(self.services.db, delivery.id) == "pending":
+                    await self._handle(delivery)
+                    handled += 1
+        return handled
+
+    async def _handle(self, delivery: Delivery) -> None:
+        db, now = self.services.db, self.services.clock
+        chat = ChatRef(self.platform, delivery.chat_id, ChatKind(delivery.chat_kind))
+        attempts = delivery.attempts
+        try:
+            attempts, status, error = await self._send(delivery, chat)
+        except ChatMoved as moved:
+            await move_subscription(db, self.platform, delivery.chat_id, moved.new_chat_id)
+            log.info("chat moved", extra={"platform": self.platform})
+            return
+        except ChatGone as gone:
+            await unsubscribe(db, self.platform, delivery.chat_id)
+            status, error = "unsubscribed", gone.reason
+        finished = await finish_delivery(
+            db, delivery, status, now(), attempts=attempts, error=error
+        )
+        if finished is not None and finished.kind == "announcement":
+            await queue_report(self.services, finished)
+
+    async def _send(self, delivery: Delivery, chat: ChatRef) -> tuple[int, str, str]:
+        """Send with retries; (attempts, final status, error reason)."""
+        replace = await self._pinned_message(delivery)
+        attempts = delivery.attempts
+        try:
+            async for attempt in self._retrying():
+                with attempt:
+                    attempts += 1
+                    message_id = await self._deliver(chat, delivery, replace)
+        except RetryError as exhausted:
+            error = exhausted.last_attempt.exception()
+            reason = error.reason if isinstance(error, DeliveryError) else "error"
+            return attempts, "failed", reason
+        except PermanentFailure as refused:
+            return attempts, "failed", refused.reason
+        except (ChatGone, ChatMoved):
+            raise
+        except Exception:
+            log.exception("delivery failed unexpectedly", extra={"platform": self.platform})
+            return attempts, "failed", "error"
+        if delivery.edit_pinned and message_id and message_id != replace:
+            await set_tally_message(self.services.db, self.platform, delivery.chat_id, message_id)
+        return attempts, "sent", ""
+
+    async def _deliver(self, chat: ChatRef, delivery: Delivery, replace: str | None) -> str | None:
+        reply = Reply(delivery.text)
+        pace = lambda: self.pacer.wait(chat)  # noqa: E731
+        if replace is None:
+            return await self.deliverer.deliver(chat, reply, pace=pace, pin=delivery.edit_pinned)
+        try:
+            return await self.deliverer.deliver(chat, reply, pace=pace, replace=replace)
+        except PermanentFailure:  # the pinned message was deleted: start a new one
+            return await self.deliverer.deliver(chat, reply, pace=pace, pin=True)
+
+    async def _pinned_message(self, delivery: Delivery) -> str | None:
+        if not delivery.edit_pinned:
+            return None
+        sub = await get_subscription(self.services.db, self.platform, delivery.chat_id)
+        return sub.tally_message_id if sub else None
+
+    def _retrying(self) -> AsyncRetrying:
+        return AsyncRetrying(
+            retry=retry_if_exception_type((RetryLater, TemporaryFailure)),
+            wait=_WaitAsAsked(*self.backoff),
+            stop=_StopAfterFailures(self.max_failures, ceiling=self.max_failures * 10),
+        )

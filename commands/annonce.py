@@ -1,0 +1,146 @@
+"""/annonce: a moderator's announcement, previewed, confirmed, then sent everywhere."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from bot.delivery.publish import publish
+from bot.i18n import Catalogues
+from bot.parsing import fold
+from bot.seam import Button, Reply
+from commands.base import CommandSpec, Context, UserError
+from storage.audit import record_audit
+from storage.outbox import (
+    Broadcast,
+    cancel_broadcast,
+    create_draft,
+    find_recent_duplicate,
+    get_broadcast,
+    latest_draft,
+)
+from storage.subscriptions import list_subscriptions
+
+DUPLICATE_WINDOW = timedelta(days=7)
+CONFIRM, FORCE, CANCEL = {"confirmer", "confirm"}, {"forcer", "force"}, {"annuler", "cancel"}
+
+
+def announcement_markup(catalogues: Catalogues, language: str, text: str) -> str:
+    return catalogues.get(language, "broadcast.message", text=text)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(fold(text).split()).encode()).hexdigest()
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    word, _, rest = ctx.msg.args.partition(" ")
+    action = fold(word)
+    if not ctx.msg.args:
+        raise UserError("broadcast.usage")
+    if action in CONFIRM | FORCE:
+        return await _confirm(ctx, rest.strip(), force=action in FORCE)
+    if action in CANCEL:
+        return await _cancel(ctx, rest.strip())
+    return await _preview(ctx, ctx.msg.args)
+
+
+async def _preview(ctx: Context, text: str) -> list[Reply]:
+    msg, services = ctx.msg, ctx.services
+    digest = content_hash(text)
+    draft_id = await create_draft(
+        services.db,
+        text=text,
+        content_hash=digest,
+        author_platform=msg.platform,
+        author_id=msg.sender.id,
+        origin_chat_id=msg.chat.id,
+        origin_chat_kind=msg.chat.kind.value,
+        origin_language=ctx.language,
+        now=services.clock(),
+    )
+    duplicate = await _duplicate_of(ctx, digest)
+    count = len(await list_subscriptions(services.db))
+    send_key, verb = (
+        ("broadcast.button_force", "forcer")
+        if duplicate
+        else ("broadcast.button_send", "confirmer")
+    )
+    buttons = (
+        (
+            Button(ctx.t(send_key), action=f"/annonce {verb} {draft_id}"),
+            Button(ctx.t("broadcast.button_cancel"), action=f"/annonce annuler {draft_id}"),
+        ),
+    )
+    header = ctx.t("broadcast.preview", id=draft_id, count=count)
+    if duplicate:
+        header += "\n" + ctx.t("broadcast.duplicate_warning", id=duplicate.id)
+    body = announcement_markup(services.catalogues, ctx.language, text)
+    return [Reply(f"{header}\n\n{body}", buttons, private=True)]
+
+
+async def _duplicate_of(ctx: Context, digest: str) -> Broadcast | None:
+    since = ctx.services.clock() - DUPLICATE_WINDOW
+    return await find_recent_duplicate(ctx.services.db, digest, since)
+
+
+async def _draft(ctx: Context, ref: str) -> Broadcast:
+    msg, db = ctx.msg, ctx.services.db
+    if ref:
+        draft = await get_broadcast(db, int(ref)) if ref.isdigit() else None
+    else:
+        draft = await latest_draft(db, msg.platform, msg.sender.id)
+    if draft is None or draft.status != "draft":
+        raise UserError("broadcast.no_draft")
+    if (draft.author_platform, draft.author_id) != (msg.platform, msg.sender.id):
+        raise UserError("broadcast.not_yours", id=draft.id)
+    return draft
+
+
+async def _confirm(ctx: Context, ref: str, *, force: bool) -> list[Reply]:
+    services = ctx.services
+    draft = await _draft(ctx, ref)
+    duplicate = await _duplicate_of(ctx, draft.content_hash or "")
+    if duplicate and not force:
+        raise UserError("broadcast.duplicate_refused", id=duplicate.id, draft=draft.id)
+    broadcast_id = await publish(
+        services,
+        "announcement",
+        lambda language: announcement_markup(services.catalogues, language, draft.text),
+        draft_id=draft.id,
+    )
+    if broadcast_id is None:
+        raise UserError("broadcast.no_draft")
+    detail = f"broadcast={broadcast_id} forced={force}"
+    await record_audit(
+        services.db, ctx.msg.platform, ctx.msg.sender.id, "broadcast", detail, services.clock()
+    )
+    return [ctx.reply("broadcast.queued", id=broadcast_id, edit=ctx.msg.from_button, private=True)]
+
+
+async def _cancel(ctx: Context, ref: str) -> list[Reply]:
+    if not ref.isdigit():
+        raise UserError("broadcast.cancel_usage")
+    services = ctx.services
+    stopped = await cancel_broadcast(services.db, int(ref), services.clock())
+    if stopped is None:
+        raise UserError("broadcast.not_cancellable", id=ref)
+    detail = f"broadcast={ref} stopped={stopped}"
+    await record_audit(
+        services.db, ctx.msg.platform, ctx.msg.sender.id, "cancel", detail, services.clock()
+    )
+    return [
+        ctx.reply(
+            "broadcast.cancelled", id=ref, count=stopped, edit=ctx.msg.from_button, private=True
+        )
+    ]
+
+
+SPEC = CommandSpec(
+    "annonce",
+    handle,
+    "help.annonce",
+    aliases=("broadcast",),
+    localized={"en": "broadcast"},
+    moderator_only=True,
+)

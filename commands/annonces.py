@@ -1,0 +1,46 @@
+"""/annonces: recent announcements and how far each has gone."""
+
+from __future__ import annotations
+
+from bot.i18n import Raw
+from bot.seam import Reply
+from commands.base import CommandSpec, Context
+from storage.outbox import count_deliveries, recent_announcements
+
+EXCERPT_CHARS = 60
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    db = ctx.services.db
+    lines = []
+    for broadcast in await recent_announcements(db):
+        counts = await count_deliveries(db, broadcast.id)
+        excerpt = " ".join(broadcast.text.split())
+        if len(excerpt) > EXCERPT_CHARS:
+            excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
+        lines.append(
+            ctx.t(
+                "broadcasts.line",
+                id=broadcast.id,
+                date=broadcast.created_at.strftime("%Y-%m-%d %H:%M"),
+                status=Raw(ctx.t(f"broadcasts.status_{broadcast.status}")),
+                sent=counts.sent,
+                pending=counts.pending,
+                failed=counts.failed,
+                unsubscribed=counts.unsubscribed,
+                excerpt=excerpt,
+            )
+        )
+    if not lines:
+        return [ctx.reply("broadcasts.none", private=True)]
+    return [ctx.reply("broadcasts.list", lines=Raw("\n".join(lines)), private=True)]
+
+
+SPEC = CommandSpec(
+    "annonces",
+    handle,
+    "help.annonces",
+    aliases=("broadcasts",),
+    localized={"en": "broadcasts"},
+    moderator_only=True,
+)

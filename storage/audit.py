@@ -1,0 +1,38 @@
+"""The audit log of moderator actions and refusals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, parse_stamp, stamp
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    platform: str
+    actor: str
+    action: str
+    detail: str
+
+
+async def record_audit(
+    db: Database, platform: str, actor: str, action: str, detail: str, now: datetime
+) -> None:
+    async with db.write() as conn:
+        await conn.execute(
+            "INSERT INTO audit_log (at, platform, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+            (stamp(now), platform, actor, action, detail),
+        )
+
+
+async def recent_audit(db: Database, limit: int = 50) -> list[AuditEntry]:
+    rows = await db.fetchall(
+        "SELECT at, platform, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    return [
+        AuditEntry(parse_stamp(r["at"]), *(r[k] for k in ("platform", "actor", "action", "detail")))
+        for r in rows
+    ]

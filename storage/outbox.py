@@ -1,0 +1,296 @@
+"""The outbox: broadcasts and their one-row-per-destination deliveries."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from storage.db import Database, parse_stamp, stamp
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    id: int
+    kind: str
+    status: str
+    text: str
+    content_hash: str | None
+    author_platform: str | None
+    author_id: str | None
+    origin_chat_id: str | None
+    origin_chat_kind: str | None
+    origin_language: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    platform: str
+    chat_id: str
+    chat_kind: str
+    text: str
+    not_before: datetime
+    edit_pinned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    broadcast_id: int
+    platform: str
+    chat_id: str
+    chat_kind: str
+    text: str
+    edit_pinned: bool
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    sent: int = 0
+    pending: int = 0
+    failed: int = 0
+    unsubscribed: int = 0
+    cancelled: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+def _broadcast(row: sqlite3.Row) -> Broadcast:
+    return Broadcast(
+        id=row["id"],
+        kind=row["kind"],
+        status=row["status"],
+        text=row["text"],
+        content_hash=row["content_hash"],
+        author_platform=row["author_platform"],
+        author_id=row["author_id"],
+        origin_chat_id=row["origin_chat_id"],
+        origin_chat_kind=row["origin_chat_kind"],
+        origin_language=row["origin_language"],
+        created_at=parse_stamp(row["created_at"]),
+    )
+
+
+async def create_draft(
+    db: Database,
+    *,
+    text: str,
+    content_hash: str,
+    author_platform: str,
+    author_id: str,
+    origin_chat_id: str,
+    origin_chat_kind: str,
+    origin_language: str,
+    now: datetime,
+) -> int:
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO broadcasts (kind, status, text, content_hash, author_platform, author_id,"
+            " origin_chat_id, origin_chat_kind, origin_language, created_at)"
+            " VALUES ('announcement', 'draft', ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                text,
+                content_hash,
+                author_platform,
+                author_id,
+                origin_chat_id,
+                origin_chat_kind,
+                origin_language,
+                stamp(now),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+async def get_broadcast(db: Database, broadcast_id: int) -> Broadcast | None:
+    row = await db.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+    return None if row is None else _broadcast(row)
+
+
+async def latest_draft(db: Database, author_platform: str, author_id: str) -> Broadcast | None:
+    row = await db.fetchone(
+        "SELECT * FROM broadcasts WHERE status = 'draft' AND author_platform = ? AND author_id = ?"
+        " ORDER BY id DESC LIMIT 1",
+        (author_platform, author_id),
+    )
+    return None if row is None else _broadcast(row)
+
+
+async def find_recent_duplicate(
+    db: Database, content_hash: str, since: datetime
+) -> Broadcast | None:
+    """An announcement with the same content queued since `since`, if any."""
+    row = await db.fetchone(
+        "SELECT * FROM broadcasts WHERE kind = 'announcement' AND content_hash = ?"
+        " AND status IN ('sending', 'done') AND created_at >= ? ORDER BY id DESC LIMIT 1",
+        (content_hash, stamp(since)),
+    )
+    return None if row is None else _broadcast(row)
+
+
+async def start_broadcast(
+    db: Database,
+    deliveries: Sequence[NewDelivery],
+    now: datetime,
+    *,
+    draft_id: int | None = None,
+    kind: str = "announcement",
+    text: str = "",
+) -> int | None:
+    """Queue every delivery in one transaction, from a confirmed draft or a new post.
+
+    Returns the broadcast id, or None when the draft was already confirmed or gone.
+    """
+    async with db.write() as conn:
+        if draft_id is not None:
+            cursor = await conn.execute(
+                "UPDATE broadcasts SET status = 'sending', created_at = ?"
+                " WHERE id = ? AND status = 'draft'",
+                (stamp(now), draft_id),
+            )
+            if cursor.rowcount != 1:
+                return None
+            broadcast_id = draft_id
+        else:
+            cursor = await conn.execute(
+                "INSERT INTO broadcasts (kind, status, text, created_at)"
+                " VALUES (?, 'sending', ?, ?)",
+                (kind, text, stamp(now)),
+            )
+            assert cursor.lastrowid is not None
+            broadcast_id = cursor.lastrowid
+        await conn.executemany(
+            "INSERT INTO deliveries (broadcast_id, platform, chat_id, chat_kind, text, edit_pinned,"
+            " not_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    broadcast_id,
+                    d.platform,
+                    d.chat_id,
+                    d.chat_kind,
+                    d.text,
+                    int(d.edit_pinned),
+                    stamp(d.not_before),
+                )
+                for d in deliveries
+            ],
+        )
+        if not deliveries:
+            await conn.execute(
+                "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?",
+                (stamp(now), broadcast_id),
+            )
+    return broadcast_id
+
+
+async def due_deliveries(db: Database, platform: str, now: datetime, limit: int) -> list[Delivery]:
+    rows = await db.fetchall(
+        "SELECT id, broadcast_id, platform, chat_id, chat_kind, text, edit_pinned, attempts"
+        " FROM deliveries WHERE platform = ? AND status = 'pending' AND not_before <= ?"
+        " ORDER BY id LIMIT ?",
+        (platform, stamp(now), limit),
+    )
+    return [
+        Delivery(
+            id=row["id"],
+            broadcast_id=row["broadcast_id"],
+            platform=row["platform"],
+            chat_id=row["chat_id"],
+            chat_kind=row["chat_kind"],
+            text=row["text"],
+            edit_pinned=bool(row["edit_pinned"]),
+            attempts=row["attempts"],
+        )
+        for row in rows
+    ]
+
+
+async def next_due_time(db: Database, platform: str) -> datetime | None:
+    row = await db.fetchone(
+        "SELECT MIN(not_before) AS due FROM deliveries WHERE platform = ? AND status = 'pending'",
+        (platform,),
+    )
+    return None if row is None or row["due"] is None else parse_stamp(row["due"])
+
+
+async def finish_delivery(
+    db: Database, delivery: Delivery, status: str, now: datetime, *, attempts: int, error: str = ""
+) -> Broadcast | None:
+    """Record a delivery's outcome in its own commit.
+
+    Returns its broadcast when this was the last pending delivery, so that the
+    author can be told how it went.
+    """
+    async with db.write() as conn:
+        await conn.execute(
+            "UPDATE deliveries SET status = ?, attempts = ?, error = ?, handled_at = ?"
+            " WHERE id = ? AND status = 'pending'",
+            (status, attempts, error or None, stamp(now), delivery.id),
+        )
+        cursor = await conn.execute(
+            "UPDATE broadcasts SET status = 'done', finished_at = ?"
+            " WHERE id = ? AND status = 'sending' AND NOT EXISTS"
+            " (SELECT 1 FROM deliveries WHERE broadcast_id = ? AND status = 'pending')"
+            " RETURNING *",
+            (stamp(now), delivery.broadcast_id, delivery.broadcast_id),
+        )
+        row = await cursor.fetchone()
+    return None if row is None else _broadcast(row)
+
+
+async def cancel_broadcast(db: Database, broadcast_id: int, now: datetime) -> int | None:
+    """Stop the remaining deliveries; how many were stopped, None if nothing to cancel."""
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "UPDATE broadcasts SET status = 'cancelled', finished_at = ?"
+            " WHERE id = ? AND kind = 'announcement' AND status IN ('draft', 'sending')",
+            (stamp(now), broadcast_id),
+        )
+        if cursor.rowcount != 1:
+            return None
+        cursor = await conn.execute(
+            "UPDATE deliveries SET status = 'cancelled', handled_at = ?"
+            " WHERE broadcast_id = ? AND status = 'pending'",
+            (stamp(now), broadcast_id),
+        )
+        return cursor.rowcount
+
+
+async def count_deliveries(db: Database, broadcast_id: int) -> Counts:
+    rows = await db.fetchall(
+        "SELECT status, error, COUNT(*) AS n FROM deliveries WHERE broadcast_id = ?"
+        " GROUP BY status, error",
+        (broadcast_id,),
+    )
+    by_status: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    for row in rows:
+        by_status[row["status"]] += row["n"]
+        if row["status"] == "failed":
+            errors[row["error"] or "?"] += row["n"]
+    return Counts(
+        sent=by_status["sent"],
+        pending=by_status["pending"],
+        failed=by_status["failed"],
+        unsubscribed=by_status["unsubscribed"],
+        cancelled=by_status["cancelled"],
+        errors=dict(errors),
+    )
+
+
+async def recent_announcements(db: Database, limit: int = 10) -> list[Broadcast]:
+    rows = await db.fetchall(
+        "SELECT * FROM broadcasts WHERE kind = 'announcement' AND status != 'draft'"
+        " ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    return [_broadcast(row) for row in rows]
+
+
+async def delivery_status(db: Database, delivery_id: int) -> str | None:
+    row = await db.fetchone("SELECT status FROM deliveries WHERE id = ?", (delivery_id,))
+    return None if row is None else str(row["status"])

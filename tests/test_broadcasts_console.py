@@ -1,0 +1,133 @@
+"""Moderator announcements through the console: preview, confirm, cancel, refuse, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App
+from bot.delivery.worker import DeliveryWorker
+from storage.audit import recent_audit
+
+
+@pytest.fixture
+def inbox() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def mod(app: App, tmp_path: Path, inbox: list[str]) -> ConsoleAdapter:
+    return ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path, out=inbox.append)
+
+
+@pytest.fixture
+def worker(app: App, mod: ConsoleAdapter) -> DeliveryWorker:
+    return DeliveryWorker(app.services, mod)
+
+
+async def subscribe_members(app: App, tmp_path: Path, names: list[str]) -> None:
+    for name in names:
+        member = ConsoleAdapter(app, name, language="fr", image_dir=tmp_path)
+        [reply] = await member.say("/abonner")
+        assert reply.startswith("C'est fait")
+
+
+async def test_preview_confirm_deliver_and_report(
+    app: App, mod: ConsoleAdapter, worker: DeliveryWorker, inbox: list[str], tmp_path: Path
+) -> None:
+    await subscribe_members(app, tmp_path, ["ana", "ben", "chloé"])
+    [preview] = await mod.say("/annonce Altman a modifié l'accord avec le DoW *gras* @everyone")
+    assert preview.startswith("Aperçu de l'annonce n°1 — elle partira vers 3 discussion(s)")
+    assert "Altman a modifié l'accord avec le DoW *gras* @everyone" in preview
+    assert "[/annonce confirmer 1] Envoyer" in preview
+    assert await worker.drain() == 0  # nothing leaves before confirmation
+    [queued] = await mod.say("/annonce confirmer")
+    assert queued.startswith("Annonce n°1 en cours d'envoi.")
+    assert await worker.drain() == 4  # three members, then the report to the moderator
+    delivered = [text for text in inbox if "Annonce de la campagne QuitGPT" in text]
+    assert [text.split("\n")[0] for text in delivered] == [
+        "— message du bot pour ana —",
+        "— message du bot pour ben —",
+        "— message du bot pour chloé —",
+    ]
+    assert (
+        "Bilan de l'annonce n°1 : 3 discussion(s) atteinte(s), 0 échec(s), 0 désabonnée(s)"
+        in inbox[-1]
+    )
+    [listing] = await mod.say("/annonces")
+    assert "n°1" in listing and "terminée · 3 envoyée(s), 0 en attente" in listing
+
+
+async def test_non_moderator_is_refused_and_audited(app: App, console: ConsoleAdapter) -> None:
+    [reply] = await console.say("/annonce coucou")
+    assert reply == "/annonce est réservée aux modérateurs."
+    assert await console.say("/broadcast coucou") == [reply]
+    [entry, _] = await recent_audit(app.db)
+    assert (entry.platform, entry.actor, entry.action, entry.detail) == (
+        "console",
+        "alice",
+        "refused",
+        "annonce",
+    )
+
+
+async def test_same_text_twice_needs_force(app: App, mod: ConsoleAdapter, tmp_path: Path) -> None:
+    await subscribe_members(app, tmp_path, ["ana"])
+    await mod.say("/annonce Rendez-vous samedi")
+    await mod.say("/annonce confirmer 1")
+    [preview] = await mod.say("/annonce  rendez-vous   SAMEDI")
+    assert "Le même texte a déjà été envoyé récemment (annonce n°1)" in preview
+    assert "[/annonce forcer 2] Envoyer quand même" in preview
+    [refused] = await mod.say("/annonce confirmer 2")
+    assert refused.startswith("Ce texte a déjà été envoyé récemment (annonce n°1)")
+    [forced] = await mod.say("/annonce forcer 2")
+    assert forced.startswith("Annonce n°2 en cours d'envoi.")
+    [again] = await mod.say("/annonce confirmer 2")
+    assert again.startswith("Aucune annonce en attente")
+    actions = [e.action for e in await recent_audit(app.db)]
+    assert actions == ["broadcast", "broadcast"]
+
+
+async def test_cancel_stops_remaining_deliveries(
+    app: App, mod: ConsoleAdapter, worker: DeliveryWorker, inbox: list[str], tmp_path: Path
+) -> None:
+    await subscribe_members(app, tmp_path, ["ana", "ben"])
+    await mod.say("/annonce Annulez-moi")
+    await mod.say("/annonce confirmer")
+    [cancelled] = await mod.say("/annonce annuler 1")
+    assert cancelled == "Annonce n°1 arrêtée : 2 envoi(s) annulé(s)."
+    assert await worker.drain() == 0
+    assert inbox == []
+    [listing] = await mod.say("/annonces")
+    assert "arrêtée · 0 envoyée(s), 0 en attente" in listing
+    [again] = await mod.say("/annonce annuler 1")
+    assert again == "L'annonce n°1 n'existe pas ou n'est plus en cours."
+    [usage] = await mod.say("/annonce annuler")
+    assert usage.startswith("Indiquez le numéro")
+
+
+async def test_discarding_a_draft_and_confirming_anothers(
+    app: App, mod: ConsoleAdapter, tmp_path: Path
+) -> None:
+    other = ConsoleAdapter(app, "other-mod", language="fr", moderator=True, image_dir=tmp_path)
+    await mod.say("/annonce Brouillon")
+    [not_yours] = await other.say("/annonce confirmer 1")
+    assert not_yours.startswith("L'annonce n°1 a été préparée par un autre modérateur")
+    [discarded] = await mod.say("/annonce annuler 1")
+    assert discarded == "Annonce n°1 arrêtée : 0 envoi(s) annulé(s)."
+    [nothing] = await mod.say("/annonce confirmer")
+    assert nothing.startswith("Aucune annonce en attente")
+    [usage] = await mod.say("/annonce")
+    assert usage.startswith("Écrivez le texte de l'annonce")
+
+
+async def test_english_moderator(app: App, tmp_path: Path) -> None:
+    mod_en = ConsoleAdapter(app, "mod", language="en", image_dir=tmp_path)
+    [preview] = await mod_en.say("/broadcast Hello")
+    assert preview.startswith("Preview of announcement #1 — it will go to 0 subscribed chat(s)")
+    [queued] = await mod_en.say("/broadcast confirm")
+    assert queued.startswith("Announcement #1 is being sent.")
+    [mods] = await mod_en.say("/moderators")
+    assert mods.startswith("Moderators\n• console: mod")
