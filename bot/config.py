@@ -50,6 +50,7 @@ class Config:
     telegram_token: Secret = Secret("")
     telegram_api_url: str = ""
     telegram_webhook_url: str = ""
+    telegram_webhook_listen: str = "0.0.0.0"
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: Secret = Secret("")
     discord_token: Secret = Secret("")
@@ -108,6 +109,7 @@ _SOURCES: dict[str, tuple[str, tuple[str, ...], Callable[[Any], Any]]] = {
     "telegram_token": ("TELEGRAM_TOKEN", ("telegram", "token"), lambda v: Secret(str(v))),
     "telegram_api_url": ("TELEGRAM_API_URL", ("telegram", "api_url"), str),
     "telegram_webhook_url": ("TELEGRAM_WEBHOOK_URL", ("telegram", "webhook_url"), str),
+    "telegram_webhook_listen": ("TELEGRAM_WEBHOOK_LISTEN", ("telegram", "webhook_listen"), str),
     "telegram_webhook_port": ("TELEGRAM_WEBHOOK_PORT", ("telegram", "webhook_port"), int),
     "telegram_webhook_secret": (
         "TELEGRAM_WEBHOOK_SECRET",

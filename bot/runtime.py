@@ -8,14 +8,25 @@ import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import open_app
+from bot.adapters.discord_adapter import DiscordAdapter
+from bot.adapters.telegram import TelegramAdapter, Webhook
+from bot.app import App, open_app
 from bot.config import Config
+from bot.delivery.deliverer import Deliverer
 from bot.delivery.worker import DeliveryWorker
 
 log = logging.getLogger(__name__)
+
+
+class PlatformAdapter(Deliverer, Protocol):
+    """A chat platform served alongside the others in the shared event loop."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 @contextlib.contextmanager
@@ -78,11 +89,52 @@ async def run_console(
     log.info("console session ended")
 
 
+def platform_adapters(app: App) -> list[PlatformAdapter]:
+    """An adapter for every platform that has a token in the configuration."""
+    config = app.config
+    adapters: list[PlatformAdapter] = []
+    if config.telegram_token:
+        webhook = None
+        if config.telegram_webhook_url:
+            webhook = Webhook(
+                config.telegram_webhook_url,
+                config.telegram_webhook_listen,
+                config.telegram_webhook_port,
+                config.telegram_webhook_secret.value,
+            )
+        adapters.append(
+            TelegramAdapter(
+                app, config.telegram_token.value, api_url=config.telegram_api_url, webhook=webhook
+            )
+        )
+    if config.discord_token:
+        adapters.append(
+            DiscordAdapter(app, config.discord_token.value, sharded=config.discord_sharded)
+        )
+    return adapters
+
+
+async def serve(app: App, adapters: list[PlatformAdapter], stop: asyncio.Event) -> None:
+    """Start every adapter and its delivery worker, run until `stop`, then close in order."""
+    started: list[PlatformAdapter] = []
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+        workers = [DeliveryWorker(app.services, adapter) for adapter in adapters]
+        async with running(*(worker.run() for worker in workers)):
+            await until_stopped(stop)
+    finally:
+        for adapter in reversed(started):
+            await adapter.stop()
+
+
 async def run_platforms(config: Config, stop: asyncio.Event) -> None:
     """Serve every platform that has a token in one process until stopped."""
     if not config.platforms:
         log.info("no platform token configured: starting the console")
         await run_console(config, stop, user="local")
         return
-    async with open_app(config):
-        log.error("platform adapters are not available yet", extra={"platforms": config.platforms})
+    async with open_app(config) as app:
+        await serve(app, platform_adapters(app), stop)
+    log.info("stopped")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.parsing import fold
 from bot.seam import ChatKind, Reply
-from commands.base import CommandSpec, Context, UserError
+from commands.base import Argument, CommandSpec, Context, UserError
 from storage.subscriptions import set_pinned, subscribe
 
 PINNED_WORDS = {"epingle", "epinglee", "pinned", "pin"}
@@ -32,5 +32,10 @@ async def handle(ctx: Context) -> list[Reply]:
 
 
 SPEC = CommandSpec(
-    "abonner", handle, "help.abonner", aliases=("subscribe",), localized={"en": "subscribe"}
+    "abonner",
+    handle,
+    "help.abonner",
+    aliases=("subscribe",),
+    localized={"en": "subscribe"},
+    argument=Argument("mode", "arg.abonner", choices=(("epingle", "arg.abonner_pinned"),)),
 )

@@ -9,7 +9,7 @@ from bot.delivery.publish import publish
 from bot.i18n import Catalogues
 from bot.parsing import fold
 from bot.seam import Button, Reply
-from commands.base import CommandSpec, Context, UserError
+from commands.base import Argument, CommandSpec, Context, UserError
 from storage.audit import record_audit
 from storage.outbox import (
     Broadcast,
@@ -143,4 +143,5 @@ SPEC = CommandSpec(
     aliases=("broadcast",),
     localized={"en": "broadcast"},
     moderator_only=True,
+    argument=Argument("texte", "arg.annonce", localized={"en": "text"}),
 )

@@ -48,6 +48,26 @@ class Context:
 
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
+# (services, what the member typed so far, language) -> [(label, value)]
+Suggester = Callable[["Services", str, str], Awaitable[list[tuple[str, str]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """The text a command takes after its name, described for platforms with typed options.
+
+    `choices` are (value, label locale key) pairs when only those values make
+    sense; `suggest` offers completions while the member types.
+    """
+
+    name: str
+    description_key: str
+    localized: Mapping[str, str] = field(default_factory=dict)
+    choices: tuple[tuple[str, str], ...] = ()
+    suggest: Suggester | None = None
+
+    def display_name(self, language: str) -> str:
+        return self.localized.get(language, self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +85,7 @@ class CommandSpec:
     localized: Mapping[str, str] = field(default_factory=dict)
     moderator_only: bool = False
     listed: bool = True
+    argument: Argument | None = None
 
     @property
     def all_names(self) -> tuple[str, ...]:

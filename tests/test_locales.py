@@ -38,7 +38,9 @@ def _keys_used_in_code() -> set[tuple[str, str]]:
                     if k.arg == "help_key" and isinstance(k.value, ast.Constant)
                 ]
                 for arg in args:
-                    if (name in KEYED_CALLS or name == "CommandSpec") and KEY.match(str(arg.value)):
+                    if (name in KEYED_CALLS or name in {"CommandSpec", "Argument"}) and KEY.match(
+                        str(arg.value)
+                    ):
                         used.add((f"{path.relative_to(ROOT)}:{node.lineno}", str(arg.value)))
     return used
 

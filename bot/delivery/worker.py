@@ -11,20 +11,16 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type
-from tenacity.wait import wait_random_exponential
-
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.errors import (
     ChatGone,
     ChatMoved,
     DeliveryError,
     PermanentFailure,
-    RetryLater,
-    TemporaryFailure,
 )
 from bot.delivery.pacing import Pacer
 from bot.delivery.report import queue_report
+from bot.delivery.retry import retrying
 from bot.seam import ChatKind, ChatRef, Reply
 from bot.services import Services
 from storage.outbox import Delivery, delivery_status, due_deliveries, finish_delivery, next_due_time
@@ -37,29 +33,6 @@ from storage.subscriptions import (
 
 log = logging.getLogger(__name__)
 IDLE_POLL = timedelta(seconds=60)
-
-
-class _StopAfterFailures:
-    """Stop after `limit` real failures; waits asked by the platform don't count."""
-
-    def __init__(self, limit: int, ceiling: int) -> None:
-        self.limit, self.ceiling, self.failures = limit, ceiling, 0
-
-    def __call__(self, state: RetryCallState) -> bool:
-        if state.outcome is not None and not isinstance(state.outcome.exception(), RetryLater):
-            self.failures += 1
-        return self.failures >= self.limit or state.attempt_number >= self.ceiling
-
-
-class _WaitAsAsked:
-    """Exactly the platform's retry_after after a 429, else exponential backoff with jitter."""
-
-    def __init__(self, initial: float, maximum: float) -> None:
-        self.backoff = wait_random_exponential(multiplier=initial, max=maximum)
-
-    def __call__(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        return error.retry_after if isinstance(error, RetryLater) else self.backoff(state)
 
 
 class DeliveryWorker:
@@ -128,18 +101,14 @@ class DeliveryWorker:
         replace = await self._pinned_message(delivery)
         attempts = delivery.attempts
         try:
-            async for attempt in self._retrying():
+            async for attempt in retrying(self.max_failures, self.backoff):
                 with attempt:
                     attempts += 1
                     message_id = await self._deliver(chat, delivery, replace)
-        except RetryError as exhausted:
-            error = exhausted.last_attempt.exception()
-            reason = error.reason if isinstance(error, DeliveryError) else "error"
-            return attempts, "failed", reason
-        except PermanentFailure as refused:
-            return attempts, "failed", refused.reason
         except (ChatGone, ChatMoved):
             raise
+        except DeliveryError as failure:  # refused for good, or retries exhausted
+            return attempts, "failed", failure.reason
         except Exception:
             log.exception("delivery failed unexpectedly", extra={"platform": self.platform})
             return attempts, "failed", "error"
@@ -162,10 +131,3 @@ class DeliveryWorker:
             return None
         sub = await get_subscription(self.services.db, self.platform, delivery.chat_id)
         return sub.tally_message_id if sub else None
-
-    def _retrying(self) -> AsyncRetrying:
-        return AsyncRetrying(
-            retry=retry_if_exception_type((RetryLater, TemporaryFailure)),
-            wait=_WaitAsAsked(*self.backoff),
-            stop=_StopAfterFailures(self.max_failures, ceiling=self.max_failures * 10),
-        )

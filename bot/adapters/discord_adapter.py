@@ -1,0 +1,232 @@
+"""The Discord adapter, on discord.py inside the shared event loop.
+
+Slash commands and button presses both become one command line for the
+dispatcher; a button's custom id is that line, so buttons keep working after a
+restart without registering views.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from bot.adapters.discord_commands import (
+    LocaleTranslator,
+    build_command,
+    catalogue_language,
+    command_set_digest,
+)
+from bot.adapters.discord_render import image_file, markdown_chunks, view
+from bot.app import App
+from bot.delivery.errors import (
+    ChatGone,
+    DeliveryError,
+    PermanentFailure,
+    RetryLater,
+    TemporaryFailure,
+)
+from bot.delivery.pacing import DISCORD
+from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
+from commands.base import CommandSpec
+from storage.settings import get_setting, put_setting
+
+log = logging.getLogger(__name__)
+PLATFORM = "discord"
+SETTING = "discord.commands"
+ANSWER_WITHIN = 2.0  # seconds; Discord drops interactions not answered within 3
+
+
+def chat_ref(interaction: discord.Interaction) -> ChatRef:
+    channel = interaction.channel
+    if interaction.guild_id is None:
+        kind = ChatKind.PRIVATE
+    elif isinstance(channel, discord.TextChannel) and channel.is_news():
+        kind = ChatKind.CHANNEL
+    else:
+        kind = ChatKind.GROUP
+    return ChatRef(PLATFORM, str(interaction.channel_id), kind)
+
+
+def sender_of(interaction: discord.Interaction) -> Sender:
+    permissions = interaction.permissions
+    return Sender(
+        str(interaction.user.id),
+        catalogue_language(interaction.locale) or str(interaction.locale.value),
+        is_moderator=permissions.manage_guild or permissions.administrator,
+        is_chat_admin=permissions.manage_channels or permissions.administrator,
+    )
+
+
+def component_line(interaction: discord.Interaction) -> str | None:
+    """The command line a pressed button or a chosen select option sends."""
+    data: Any = interaction.data or {}
+    custom_id = data.get("custom_id")
+    if not isinstance(custom_id, str):
+        return None
+    values = [str(v) for v in data.get("values", [])]
+    return " ".join([custom_id, *values])
+
+
+def neutral(error: Exception) -> DeliveryError:
+    if isinstance(error, discord.RateLimited):
+        return RetryLater(error.retry_after)
+    if isinstance(error, discord.Forbidden):
+        return ChatGone("forbidden")
+    if isinstance(error, discord.NotFound):
+        if error.code == 10003:
+            return ChatGone("channel_deleted")
+        return PermanentFailure("message_gone" if error.code == 10008 else "not_found")
+    if isinstance(error, discord.DiscordServerError):
+        return TemporaryFailure("server_error")
+    if isinstance(error, discord.HTTPException):
+        return PermanentFailure("bad_request")
+    return TemporaryFailure("network")
+
+
+class DiscordAdapter:
+    platform = PLATFORM
+    pacing = DISCORD
+
+    def __init__(self, app: App, token: str, *, sharded: bool = False) -> None:
+        self.app = app
+        self.token = token
+        client_class = discord.AutoShardedClient if sharded else discord.Client
+        self.client = client_class(
+            intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none()
+        )
+        self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self.client)
+        for spec in app.services.commands:
+            if spec.listed:
+                self.tree.add_command(build_command(app, spec, self._on_command))
+        self.client.setup_hook = self._setup  # type: ignore[method-assign]
+        self.client.event(self.on_interaction)
+        self._task: asyncio.Task[None] | None = None
+        self.synced = False
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.client.start(self.token), name="discord")
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task.done():
+            ready.cancel()
+            self._task.result()  # raises the login or connection error
+            raise ConnectionError("discord client stopped before it was ready")
+        log.info("discord started", extra={"guilds": len(self.client.guilds)})
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
+                await self._task
+        log.info("discord stopped")
+
+    async def _setup(self) -> None:
+        """Install the translator and publish the commands, only when they changed."""
+        await self.tree.set_translator(LocaleTranslator(self.app))
+        digest = command_set_digest(self.app, self.tree)
+        if await get_setting(self.app.db, SETTING) != digest:
+            await self.tree.sync()
+            await put_setting(self.app.db, SETTING, digest)
+            self.synced = True
+            log.info(
+                "discord commands published", extra={"commands": len(self.tree.get_commands())}
+            )
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.component:
+            return  # slash commands and autocomplete are routed by the command tree
+        line = component_line(interaction)
+        dispatcher = self.app.dispatcher
+        msg = None
+        if line is not None:
+            msg = dispatcher.message(
+                chat_ref(interaction), sender_of(interaction), line, from_button=True
+            )
+        if msg is None or not msg.command or dispatcher.command(msg.command) is None:
+            text = self.app.services.catalogues.get(
+                dispatcher.language_of(sender_of(interaction)), "error.stale_button"
+            )
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        await self._answer(interaction, msg)
+
+    async def _on_command(
+        self, interaction: discord.Interaction, spec: CommandSpec, text: str
+    ) -> None:
+        line = f"/{spec.name} {text}".strip()
+        msg = self.app.dispatcher.message(chat_ref(interaction), sender_of(interaction), line)
+        if msg is not None:
+            await self._answer(interaction, msg)
+
+    async def _answer(self, interaction: discord.Interaction, msg: Message) -> None:
+        """Answer within Discord's three seconds, deferring when the work takes longer."""
+        work = asyncio.create_task(self.app.dispatcher.handle(msg))
+        done, _ = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
+        if not done:
+            await interaction.response.defer(ephemeral=True, thinking=not msg.from_button)
+        try:
+            for reply in await work:
+                await self._respond(interaction, reply)
+        except discord.HTTPException:
+            log.exception("discord answer failed", extra={"command": msg.command})
+
+    async def _respond(self, interaction: discord.Interaction, reply: Reply) -> None:
+        chunks = markdown_chunks(reply.text) or [""]
+        for index, chunk in enumerate(chunks):
+            extra: dict[str, Any] = {}
+            if index == len(chunks) - 1 and (buttons := view(reply)) is not None:
+                extra["view"] = buttons
+            if index == 0 and (file := image_file(reply)) is not None:
+                extra["file"] = file
+            response = interaction.response
+            if not response.is_done():
+                if reply.edit and interaction.type is discord.InteractionType.component:
+                    extra.pop("file", None)
+                    await response.edit_message(content=chunk, view=extra.get("view"))
+                else:
+                    await response.send_message(chunk, ephemeral=reply.private, **extra)
+            else:
+                await interaction.followup.send(chunk, ephemeral=reply.private, **extra)
+
+    async def deliver(
+        self,
+        chat: ChatRef,
+        reply: Reply,
+        *,
+        pace: Callable[[], Awaitable[None]],
+        replace: str | None = None,
+        pin: bool = False,
+    ) -> str | None:
+        channel = self.client.get_partial_messageable(int(chat.id))
+        chunks = markdown_chunks(reply.text)
+        last: discord.Message | discord.PartialMessage | None = None
+        try:
+            if replace is not None and chunks:
+                await pace()
+                last = await channel.get_partial_message(int(replace)).edit(content=chunks.pop(0))
+            for index, chunk in enumerate(chunks):
+                extra: dict[str, Any] = {}
+                if index == len(chunks) - 1 and (buttons := view(reply)) is not None:
+                    extra["view"] = buttons
+                if index == 0 and (file := image_file(reply)) is not None:
+                    extra["file"] = file
+                await pace()
+                last = await channel.send(chunk, **extra)
+            if pin and last is not None:
+                await self._pin(last)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            raise neutral(error) from error
+        return None if last is None else str(last.id)
+
+    async def _pin(self, message: discord.Message | discord.PartialMessage) -> None:
+        try:
+            await message.pin()
+        except discord.HTTPException as error:  # no right to pin: the post itself went through
+            log.warning("discord pin failed", extra={"status": error.status})

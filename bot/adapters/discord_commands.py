@@ -1,0 +1,119 @@
+"""Slash commands built from the core's command list, localised from locales/*.json."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice, locale_str
+
+from bot.app import App
+from bot.markup import to_plain
+from commands.base import Argument, CommandSpec
+
+DESCRIPTION_CHARS = 100
+CHOICE_CHARS = 100
+AUTOCOMPLETE_CHOICES = 25
+Run = Callable[[discord.Interaction, CommandSpec, str], Awaitable[None]]
+
+
+def catalogue_language(locale: discord.Locale | str | None) -> str | None:
+    """Our catalogue for a Discord locale: `fr`, `en-US` and `en-GB` have one."""
+    code = str(locale.value if isinstance(locale, discord.Locale) else locale or "").split("-")[0]
+    return code if code in ("fr", "en") else None
+
+
+class LocaleTranslator(app_commands.Translator):
+    """Names from the specs' `localized` maps, descriptions from the locale catalogues."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def translate(
+        self,
+        string: locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        language = catalogue_language(locale)
+        if language is None:
+            return None
+        if "names" in string.extras:
+            return str(string.extras["names"].get(language, string.message))
+        return describe(self.app, language, string.extras["key"])
+
+
+def describe(app: App, language: str, key: str, limit: int = DESCRIPTION_CHARS) -> str:
+    text = to_plain(app.services.catalogues.get(language, key))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _text(app: App, key: str) -> locale_str:
+    return locale_str(describe(app, app.config.default_language, key), key=key)
+
+
+def build_command(app: App, spec: CommandSpec, run: Run) -> app_commands.Command[Any, ..., None]:
+    """One slash command whose callback hands the typed text to `run`."""
+
+    async def callback(interaction: discord.Interaction, argument: str | None = None) -> None:
+        await run(interaction, spec, argument or "")
+
+    if spec.argument is None:
+
+        async def callback_no_argument(interaction: discord.Interaction) -> None:
+            await run(interaction, spec, "")
+
+        target: Callable[..., Awaitable[None]] = callback_no_argument
+    else:
+        target = _with_argument(app, callback, spec.argument)
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=locale_str(spec.name, names=dict(spec.localized)),
+        description=_text(app, spec.help_key),
+        callback=target,  # type: ignore[arg-type]
+    )
+    if spec.moderator_only:
+        command.default_permissions = discord.Permissions(manage_guild=True)
+    return command
+
+
+def _with_argument(
+    app: App, callback: Callable[..., Awaitable[None]], argument: Argument
+) -> Callable[..., Awaitable[None]]:
+    callback = app_commands.rename(
+        argument=locale_str(argument.name, names=dict(argument.localized))
+    )(callback)
+    callback = app_commands.describe(argument=_text(app, argument.description_key))(callback)
+    if argument.choices:
+        choices = [Choice(name=_text(app, label), value=value) for value, label in argument.choices]
+        callback = app_commands.choices(argument=choices)(callback)
+    if argument.suggest is not None:
+        suggest = argument.suggest
+
+        async def complete(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+            language = catalogue_language(interaction.locale) or app.config.default_language
+            found = await suggest(app.services, current, language)
+            return [
+                Choice(name=label[:CHOICE_CHARS], value=value[:CHOICE_CHARS])
+                for label, value in found[:AUTOCOMPLETE_CHOICES]
+            ]
+
+        callback = app_commands.autocomplete(argument=complete)(callback)
+    return callback
+
+
+def command_set_digest(app: App, tree: app_commands.CommandTree[discord.Client]) -> str:
+    """A fingerprint of everything Discord would store, in every language we publish."""
+    commands = [command.to_dict(tree) for command in tree.get_commands()]
+    texts = {
+        language: {
+            spec.name: [describe(app, language, spec.help_key), spec.display_name(language)]
+            for spec in app.services.commands
+        }
+        for language in sorted(app.services.catalogues.languages)
+    }
+    payload = json.dumps([commands, texts], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()

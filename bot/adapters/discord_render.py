@@ -1,0 +1,68 @@
+"""Neutral replies rendered for Discord: escaped markdown in 2,000-character chunks, buttons."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+from discord.utils import escape_markdown
+
+from bot.markup import Line, Span, parse, split_rendered
+from bot.seam import Reply
+
+MESSAGE_LIMIT = 2000
+CUSTOM_ID_CHARS = 100
+BUTTONS_PER_ROW = 5
+ROWS = 5
+
+
+def _span_markdown(span: Span) -> str:
+    text = escape_markdown(span.text)
+    if span.url:
+        text = f"[{text}](<{span.url}>)"
+    if span.italic:
+        text = f"_{text}_"
+    if span.bold:
+        text = f"**{text}**"
+    return text
+
+
+def line_markdown(line: Line) -> str:
+    text = "".join(_span_markdown(span) for span in line.spans)
+    return f"- {text}" if line.item else text
+
+
+def markdown_chunks(markup: str) -> list[str]:
+    return split_rendered(parse(markup), line_markdown, MESSAGE_LIMIT)
+
+
+def view(reply: Reply) -> discord.ui.View | None:
+    """Buttons whose custom id is the command line they send back.
+
+    The view is never waited on: every press arrives as an interaction the
+    adapter routes through the dispatcher, so buttons outlive restarts.
+    """
+    if not reply.buttons:
+        return None
+    layout = discord.ui.View(timeout=None)
+    for row_index, row in enumerate(reply.buttons[:ROWS]):
+        for button in row[:BUTTONS_PER_ROW]:
+            item: discord.ui.Button[discord.ui.View]
+            if button.url:
+                item = discord.ui.Button(label=button.label[:80], url=button.url, row=row_index)
+            elif 0 < len(button.action) <= CUSTOM_ID_CHARS:
+                item = discord.ui.Button(
+                    label=button.label[:80], custom_id=button.action, row=row_index
+                )
+            else:
+                continue
+            layout.add_item(item)
+    return layout
+
+
+def image_file(reply: Reply) -> discord.File | None:
+    if reply.image is None:
+        return None
+    return discord.File(
+        io.BytesIO(reply.image.png), filename="quitgpt.png", description=reply.image.alt[:1024]
+    )

@@ -1,0 +1,262 @@
+"""The Telegram adapter, on python-telegram-bot inside the shared event loop."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.adapters.telegram_errors import neutral
+from bot.adapters.telegram_events import (
+    PLATFORM,
+    Membership,
+    TextEvent,
+    membership_change,
+    migration,
+    text_event,
+)
+from bot.adapters.telegram_menus import sync_menus
+from bot.adapters.telegram_render import render
+from bot.app import App
+from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError, PermanentFailure
+from bot.delivery.pacing import TELEGRAM
+from bot.delivery.retry import retrying
+from bot.seam import ChatKind, ChatRef, Reply, Sender
+from storage.subscriptions import move_subscription, unsubscribe
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ADMIN_CACHE_SECONDS = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    url: str
+    listen: str
+    port: int
+    secret: str
+
+
+def api_urls(api_url: str) -> tuple[str, str]:
+    """PTB's base_url and base_file_url for a self-hosted Bot API server."""
+    root = api_url.rstrip("/").removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+class TelegramAdapter:
+    platform = PLATFORM
+    pacing = TELEGRAM
+
+    def __init__(self, app: App, token: str, *, api_url: str = "", webhook: Webhook | None = None):
+        self.app = app
+        self.webhook = webhook
+        builder = ApplicationBuilder().token(token).rate_limiter(AIORateLimiter())
+        if api_url:
+            base_url, base_file_url = api_urls(api_url)
+            builder = builder.base_url(base_url).base_file_url(base_file_url)
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.concurrent_updates(
+            True
+        ).build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.username = ""
+        self._admins: dict[str, tuple[float, frozenset[str]]] = {}
+
+    async def start(self) -> None:
+        application = self.application
+        await application.initialize()
+        self.username = application.bot.username
+        await sync_menus(self.app, application.bot)
+        await application.start()
+        updater = application.updater
+        assert updater is not None
+        if self.webhook is None:
+            await updater.start_polling(
+                poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
+            )
+        else:
+            await updater.start_webhook(
+                listen=self.webhook.listen,
+                port=self.webhook.port,
+                url_path="telegram",
+                webhook_url=self.webhook.url,
+                secret_token=self.webhook.secret or secrets.token_urlsafe(32),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        log.info(
+            "telegram started", extra={"bot": self.username, "webhook": self.webhook is not None}
+        )
+
+    async def stop(self) -> None:
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        log.info("telegram stopped")
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram update failed", exc_info=context.error)
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if (change := membership_change(update)) is not None:
+            await self._on_membership(*change)
+        elif (moved := migration(update)) is not None:
+            await move_subscription(self.app.db, PLATFORM, *moved)
+        elif (event := text_event(update)) is not None:
+            await self._on_text(event)
+
+    async def _on_membership(self, chat: ChatRef, state: Membership, language: str | None) -> None:
+        if state is Membership.LEFT:
+            await unsubscribe(self.app.db, PLATFORM, chat.id)
+            log.info("telegram chat left", extra={"chat_kind": chat.kind.value})
+        elif chat.kind is not ChatKind.PRIVATE:
+            sender = Sender("", language)
+            text = self.app.services.catalogues.get(
+                self.app.dispatcher.language_of(sender), "telegram.added"
+            )
+            await self._send(chat, Reply(text))
+
+    async def _on_text(self, event: TextEvent) -> None:
+        dispatcher = self.app.dispatcher
+        sender = event.sender
+        if event.chat.kind is ChatKind.GROUP and event.text.startswith("/"):
+            admin = sender.id in await self._chat_admins(event.chat.id)
+            sender = Sender(sender.id, sender.language, sender.is_moderator, admin)
+        msg = dispatcher.message(
+            event.chat,
+            sender,
+            event.text,
+            bot_username=self.username,
+            from_button=event.callback_id is not None,
+        )
+        if event.callback_id is not None:
+            known = msg is not None and msg.command and dispatcher.command(msg.command)
+            if not known:
+                stale = self.app.services.catalogues.get(
+                    dispatcher.language_of(sender), "error.stale_button"
+                )
+                await self.application.bot.answer_callback_query(event.callback_id, text=stale)
+                return
+            await self.application.bot.answer_callback_query(event.callback_id)
+        if msg is None:
+            return
+        for reply in await dispatcher.handle(msg):
+            editing = event.message_id if reply.edit and event.callback_id else None
+            await self._send(event.chat, reply, edit=editing)
+
+    async def _chat_admins(self, chat_id: str) -> frozenset[str]:
+        cached = self._admins.get(chat_id)
+        if cached and time.monotonic() - cached[0] < ADMIN_CACHE_SECONDS:
+            return cached[1]
+        try:
+            admins = await self.application.bot.get_chat_administrators(int(chat_id))
+        except TelegramError as error:
+            log.warning("telegram admin lookup failed", extra={"error": type(error).__name__})
+            return frozenset()
+        ids = frozenset(str(member.user.id) for member in admins)
+        self._admins[chat_id] = (time.monotonic(), ids)
+        return ids
+
+    async def _send(self, chat: ChatRef, reply: Reply, *, edit: int | None = None) -> None:
+        """Answer a member; platform trouble is logged, never raised into PTB."""
+        try:
+            await self.deliver(chat, reply, pace=_no_pacing, replace=str(edit) if edit else None)
+        except ChatMoved as moved:
+            await move_subscription(self.app.db, PLATFORM, chat.id, moved.new_chat_id)
+            await self._send(ChatRef(PLATFORM, moved.new_chat_id, chat.kind), reply)
+        except ChatGone:
+            await unsubscribe(self.app.db, PLATFORM, chat.id)
+        except DeliveryError as error:
+            log.warning("telegram reply failed", extra={"reason": error.reason})
+
+    async def deliver(
+        self,
+        chat: ChatRef,
+        reply: Reply,
+        *,
+        pace: Callable[[], Awaitable[None]],
+        replace: str | None = None,
+        pin: bool = False,
+    ) -> str | None:
+        bot, chat_id = self.application.bot, int(chat.id)
+        rendered = render(reply)
+        last: int | None = None
+        texts = list(rendered.texts)
+        if replace is not None and texts and rendered.photo_caption is None:
+            first = texts.pop(0)
+            markup = rendered.markup if not texts else None
+            try:
+                await self._call(
+                    "editMessageText",
+                    pace,
+                    lambda: bot.edit_message_text(
+                        first, chat_id, int(replace), parse_mode=ParseMode.HTML, reply_markup=markup
+                    ),
+                )
+            except PermanentFailure as refused:
+                if refused.reason != "not_modified":
+                    raise
+            last = int(replace)
+        if rendered.photo_caption is not None and reply.image is not None:
+            image = reply.image.png
+            caption, markup = rendered.photo_caption, rendered.markup if not texts else None
+            sent = await self._call(
+                "sendPhoto",
+                pace,
+                lambda: bot.send_photo(
+                    chat_id, image, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
+                ),
+            )
+            last = sent.message_id
+        for index, text in enumerate(texts):
+            markup = rendered.markup if index == len(texts) - 1 else None
+            sent = await self._call(
+                "sendMessage",
+                pace,
+                lambda text=text, markup=markup: bot.send_message(  # type: ignore[misc]
+                    chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                ),
+            )
+            last = sent.message_id
+        if pin and last is not None:
+            await self._pin(chat_id, last)
+        return None if last is None else str(last)
+
+    async def _pin(self, chat_id: int, message_id: int) -> None:
+        try:
+            await self.application.bot.pin_chat_message(
+                chat_id, message_id, disable_notification=True
+            )
+        except TelegramError as error:  # no right to pin: the post itself went through
+            log.warning("telegram pin failed", extra={"error": type(error).__name__})
+
+    async def _call(
+        self, method: str, pace: Callable[[], Awaitable[None]], call: Callable[[], Awaitable[T]]
+    ) -> T:
+        """One Bot API call with pacing, PTB errors turned neutral and retried as they mean."""
+        async for attempt in retrying(max_failures=3, backoff=(0.5, 5.0)):
+            with attempt:
+                await pace()
+                try:
+                    return await call()
+                except TelegramError as error:
+                    mapped = neutral(error)
+                    log.warning(
+                        "telegram call failed", extra={"method": method, "reason": mapped.reason}
+                    )
+                    raise mapped from error
+        raise AssertionError("unreachable: retrying() re-raises")
+
+
+async def _no_pacing() -> None:
+    return None

@@ -1,0 +1,52 @@
+"""PTB's errors translated into the neutral delivery outcomes."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from bot.delivery.errors import (
+    ChatGone,
+    ChatMoved,
+    DeliveryError,
+    PermanentFailure,
+    RetryLater,
+    TemporaryFailure,
+)
+
+# Ask PTB for time spans as timedelta (its announced default) rather than ints.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+_GONE = ("chat not found", "have no rights to send", "not enough rights", "bot was kicked")
+
+
+def neutral(error: TelegramError) -> DeliveryError:
+    # Order matters: in PTB, BadRequest and TimedOut are kinds of NetworkError.
+    if isinstance(error, RetryAfter):
+        wait = error.retry_after
+        return RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+    if isinstance(error, ChatMigrated):
+        return ChatMoved(str(error.new_chat_id))
+    if isinstance(error, Forbidden):
+        return ChatGone("forbidden")
+    if isinstance(error, BadRequest):
+        message = error.message.lower()
+        if "message is not modified" in message:
+            return PermanentFailure("not_modified")
+        if any(sign in message for sign in _GONE):
+            return ChatGone("chat_not_found")
+        return PermanentFailure("bad_request")
+    if isinstance(error, TimedOut):
+        return TemporaryFailure("timeout")
+    if isinstance(error, NetworkError):
+        return TemporaryFailure("server_error")
+    return PermanentFailure("telegram_error")

@@ -1,0 +1,69 @@
+"""Neutral replies rendered for Telegram: HTML with everything escaped, keyboards, chunks."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.markup import Line, Span, parse, split_rendered
+from bot.seam import Button, Reply
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_DATA_BYTES = 64
+
+
+def _span_html(span: Span) -> str:
+    text = html.escape(span.text, quote=False)
+    if span.url:
+        text = f'<a href="{html.escape(span.url, quote=True)}">{text}</a>'
+    if span.italic:
+        text = f"<i>{text}</i>"
+    if span.bold:
+        text = f"<b>{text}</b>"
+    return text
+
+
+def line_html(line: Line) -> str:
+    text = "".join(_span_html(span) for span in line.spans)
+    return f"• {text}" if line.item else text
+
+
+def html_chunks(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The reply as Telegram HTML, split at paragraph boundaries under `limit`."""
+    return split_rendered(parse(markup), line_html, limit)
+
+
+def _button(button: Button) -> InlineKeyboardButton | None:
+    if button.url:
+        return InlineKeyboardButton(button.label, url=button.url)
+    if 0 < len(button.action.encode()) <= CALLBACK_DATA_BYTES:
+        return InlineKeyboardButton(button.label, callback_data=button.action)
+    return None
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    rows = [[b for b in map(_button, row) if b is not None] for row in reply.buttons]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What to send for one reply: an optional photo with its caption, then texts."""
+
+    photo_caption: str | None
+    texts: list[str]
+    markup: InlineKeyboardMarkup | None
+
+
+def render(reply: Reply) -> Rendered:
+    markup = keyboard(reply)
+    if reply.image is None:
+        return Rendered(None, html_chunks(reply.text), markup)
+    caption_chunks = html_chunks(reply.text, CAPTION_LIMIT)
+    if len(caption_chunks) <= 1:
+        return Rendered(caption_chunks[0] if caption_chunks else "", [], markup)
+    return Rendered("", html_chunks(reply.text), markup)

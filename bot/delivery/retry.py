@@ -1,0 +1,46 @@
+"""One retry policy for everything sent to a platform.
+
+A 429 waits exactly the time the platform asked for and does not count as a
+failure; server errors and time-outs back off exponentially with jitter.
+"""
+
+from __future__ import annotations
+
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
+from tenacity.wait import wait_random_exponential
+
+from bot.delivery.errors import RetryLater, TemporaryFailure
+
+
+class _StopAfterFailures:
+    """Stop after `limit` real failures, or `ceiling` attempts of any kind."""
+
+    def __init__(self, limit: int, ceiling: int) -> None:
+        self.limit, self.ceiling, self.failures = limit, ceiling, 0
+
+    def __call__(self, state: RetryCallState) -> bool:
+        if state.outcome is not None and not isinstance(state.outcome.exception(), RetryLater):
+            self.failures += 1
+        return self.failures >= self.limit or state.attempt_number >= self.ceiling
+
+
+class _WaitAsAsked:
+    def __init__(self, initial: float, maximum: float) -> None:
+        self.backoff = wait_random_exponential(multiplier=initial, max=maximum)
+
+    def __call__(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        return error.retry_after if isinstance(error, RetryLater) else self.backoff(state)
+
+
+def retrying(max_failures: int = 5, backoff: tuple[float, float] = (0.5, 30.0)) -> AsyncRetrying:
+    """`async for attempt in retrying(): with attempt: ...` around one platform call.
+
+    When the retries run out, the last error is raised as it was.
+    """
+    return AsyncRetrying(
+        retry=retry_if_exception_type((RetryLater, TemporaryFailure)),
+        wait=_WaitAsAsked(*backoff),
+        stop=_StopAfterFailures(max_failures, ceiling=max_failures * 10),
+        reraise=True,
+    )
