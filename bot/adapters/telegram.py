@@ -55,10 +55,26 @@ class TelegramAdapter:
     platform = PLATFORM
     pacing = TELEGRAM
 
-    def __init__(self, app: App, token: str, *, api_url: str = "", webhook: Webhook | None = None):
+    def __init__(
+        self,
+        app: App,
+        token: str,
+        *,
+        api_url: str = "",
+        webhook: Webhook | None = None,
+        timeout: float = 10.0,
+    ) -> None:
         self.app = app
         self.webhook = webhook
-        builder = ApplicationBuilder().token(token).rate_limiter(AIORateLimiter())
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .rate_limiter(AIORateLimiter())
+            .read_timeout(timeout)
+            .write_timeout(timeout)
+            .connect_timeout(timeout)
+            .pool_timeout(timeout)
+        )
         if api_url:
             base_url, base_file_url = api_urls(api_url)
             builder = builder.base_url(base_url).base_file_url(base_file_url)

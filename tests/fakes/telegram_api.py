@@ -1,0 +1,636 @@
+"""A fake Telegram Bot API server for driving the real python-telegram-bot in tests.
+
+    async with FakeTelegram() as tg:
+        app = (ApplicationBuilder().token(tg.token).base_url(tg.base_url)
+               .base_file_url(tg.base_file_url).build())
+        ...  # initialize, start, updater.start_polling(poll_interval=0, timeout=1)
+        tg.user_sends("/start", chat_id=42)
+        [reply] = await tg.wait_for(1, chat_id=42)
+
+Serves ``/bot<token>/<method>`` (JSON, urlencoded or multipart bodies, or a query string) and
+``/file/bot<token>/<file_path>`` on 127.0.0.1 with a free port. One bot identity
+(``bot_user``, its id taken from ``token``); any well-formed token is accepted. Chats the bot
+writes to unannounced are created on the fly (type inferred from the id). Not simulated:
+webhook delivery, inline mode, Markdown validation. The test-facing API (acting as users,
+faults, reading what the bot did) is documented on :class:`TelegramWorld`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from .telegram_state import (
+    JSON,
+    ApiCall,
+    ApiError,
+    BotAction,
+    FloodControl,
+    TelegramWorld,
+    Upload,
+    bad_request,
+    forbidden,
+    member_json,
+    scope_key,
+    utf16_len,
+)
+
+__all__ = ["BotAction", "FakeTelegram"]
+
+BOT_USERNAME = "quitgpt_test_bot"
+DEFAULT_TOKEN = "123456789:AAHfakeTokenForQuitGPTBotTests_0123"
+TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
+# Form fields arrive as strings: these are decoded back to JSON values, ints and bools.
+_JSON_PARAMS = frozenset({
+    "reply_markup", "allowed_updates", "commands", "scope", "entities", "caption_entities",
+    "link_preview_options", "reply_parameters",
+})  # fmt: skip
+_INT_PARAMS = frozenset({
+    "chat_id", "message_id", "user_id", "offset", "limit", "timeout", "max_connections",
+    "cache_time", "reply_to_message_id", "message_thread_id",
+})  # fmt: skip
+_BOOL_PARAMS = frozenset({
+    "show_alert", "drop_pending_updates", "disable_notification", "protect_content",
+})  # fmt: skip
+_HTML_ENTITY_RE = re.compile(r"&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot));")
+_ATTR_RE = re.compile(r"""([\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_GIFT_TYPES = (
+    "unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
+    "gifts_from_channels",
+)  # fmt: skip
+_TAG_TYPES = {  # HTML tag -> entity type
+    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
+    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
+    "a": "text_link", "code": "code", "pre": "pre", "tg-spoiler": "spoiler", "span": "spoiler",
+    "blockquote": "blockquote",
+}  # fmt: skip
+
+
+class FakeTelegram(TelegramWorld):
+    """The Bot API over HTTP, plus the test API inherited from :class:`TelegramWorld`.
+
+    ``enforce_limits=True`` answers 429 (with retry_after) once the bot exceeds 30
+    messages/second overall or 20/minute to one group; counted in ``faults_served["429"]``.
+    """
+
+    def __init__(
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        bot_username: str = BOT_USERNAME,
+        enforce_limits: bool = False,
+    ) -> None:
+        super().__init__(token, bot_username)
+        self.port = 0
+        self.flood = FloodControl() if enforce_limits else None
+        self.webhook: JSON = {"url": ""}  # what setWebhook stored
+        self._own: set[tuple[int, int]] = set()  # (chat id, message id) of the bot's messages
+        self._pinned: dict[int, int] = {}
+        self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
+        self._poll_generation = 0
+        self._closing = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._methods = {name[4:].lower(): name[4:] for name in dir(self) if name[:4] == "api_"}
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._serve_file)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        """Release pending long polls and slow answers, then stop the server."""
+        self._closing.set()
+        self._updates_signal.fire()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeTelegram:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- HTTP plumbing -------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if not TOKEN_RE.match(request.match_info["token"]):
+            return web.json_response(_NOT_FOUND, status=404)
+        method = self._methods.get(request.match_info["method"].lower())
+        try:
+            params = await _read_params(request)
+            self.calls.append(ApiCall(method or request.match_info["method"], params))
+            if method is None:
+                raise ApiError(404, "Not Found")
+            await self._before_call(method, params)
+            handler: Callable[[JSON], Awaitable[Any]] = getattr(self, f"api_{method}")
+            result = await handler(params)
+        except ApiError as error:
+            return web.json_response(error.payload(), status=error.code)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # malformed params
+            invalid = bad_request(f"FakeTelegram can't handle these parameters: {exc!r}")
+            return web.json_response(invalid.payload(), status=400)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _before_call(self, method: str, params: JSON) -> None:
+        """Injected faults first, then migrated groups, blocked/kicked bot, flood control."""
+        chat_id = params.get("chat_id")
+        fault = next((f for f in self._faults if f.matches(method, chat_id)), None)
+        if fault is not None:
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                self._faults.remove(fault)
+            self.faults_served[fault.kind] += 1
+            if fault.kind != "slow":
+                raise fault.error(chat_id)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), float(fault.options.get("delay", 1)))
+        if not isinstance(chat_id, int):
+            return
+        if chat_id in self._migrated:
+            raise bad_request(
+                "group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self._migrated[chat_id],
+            )
+        status = self._bot_status.get(chat_id)
+        if status in ("kicked", "left") and method.startswith(("send", "edit", "pin", "unpin")):
+            raise forbidden(self._chats[chat_id]["type"], status)
+        if self.flood and method in ("sendMessage", "sendPhoto"):
+            retry_after = self.flood.check(chat_id)
+            if retry_after is not None:
+                self.faults_served["429"] += 1
+                raise ApiError(
+                    429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+                )
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        if TOKEN_RE.match(request.match_info["token"]):
+            for file_path, content in self._files.values():
+                if file_path == request.match_info["path"]:
+                    return web.Response(body=content, content_type="application/octet-stream")
+        return web.json_response(_NOT_FOUND, status=404)
+
+    # -- Bot API methods: api_<method>(params) -> result ---------------------------------------
+
+    async def api_getMe(self, p: JSON) -> JSON:
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    async def api_getUpdates(self, p: JSON) -> list[JSON]:
+        """Forget updates below ``offset``, then long-poll for up to ``timeout`` seconds."""
+        if self.webhook["url"]:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        offset, limit = p.get("offset", 0), min(max(p.get("limit", 100), 1), 100)
+        if "allowed_updates" in p:
+            self._allowed_updates = list(p["allowed_updates"])
+        if offset < 0:  # keep only the last -offset updates
+            del self._updates[:offset]
+        elif offset > 0:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            self.confirmed_offset = max(self.confirmed_offset, offset)
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._updates_signal.fire()  # as in Telegram, a new poll terminates an older one
+        deadline = time.monotonic() + float(p.get("timeout", 0))
+        while not self._updates and not self._closing.is_set() and time.monotonic() < deadline:
+            await self._updates_signal.wait(deadline - time.monotonic())
+            if generation != self._poll_generation:
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make "
+                    "sure that only one bot instance is running",
+                )
+        return self._updates[:limit]
+
+    async def api_setWebhook(self, p: JSON) -> bool:
+        """Store the webhook; nothing is delivered to it."""
+        self._allowed_updates = p.get("allowed_updates", self._allowed_updates)
+        await self.api_deleteWebhook(p)
+        self.webhook = {k: p[k] for k in ("max_connections", "allowed_updates") if k in p}
+        self.webhook["url"] = str(p.get("url") or "")
+        return True
+
+    async def api_deleteWebhook(self, p: JSON) -> bool:
+        self.webhook = {"url": ""}
+        if p.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    async def api_getWebhookInfo(self, p: JSON) -> JSON:
+        return {
+            **self.webhook,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+
+    async def api_sendMessage(self, p: JSON) -> JSON:
+        chat_id = self._chat_id(p)
+        text, entities = _format(p.get("text"), p, "entities", 4096)
+        markup = check_reply_markup(p.get("reply_markup"))
+        message = self._bot_message(chat_id, p, text=text, entities=entities, reply_markup=markup)
+        self._record("sendMessage", "message", p, message)
+        return message
+
+    async def api_sendPhoto(self, p: JSON) -> JSON:
+        """A photo is an upload (also via attach://), a known file_id or a URL (not fetched)."""
+        chat_id, photo = self._chat_id(p), p.get("photo")
+        if isinstance(photo, str) and photo.startswith("attach://"):
+            photo = p.get(photo.removeprefix("attach://"))
+        if isinstance(photo, Upload) or str(photo).startswith(("http://", "https://")):
+            content, number = photo.data if isinstance(photo, Upload) else b"", len(self._files) + 1
+            file_id = f"AgACAgFakeFile{number:06d}"
+            self._files[file_id] = (f"photos/file_{number}.jpg", content)
+        elif isinstance(photo, str) and photo in self._files:
+            file_id, content = photo, self._files[photo][1]
+        else:
+            raise bad_request("there is no photo in the request")
+        caption, entities = _format(p.get("caption"), p, "caption_entities", 1024)
+        markup = check_reply_markup(p.get("reply_markup"))
+        size = {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_size": len(content)}
+        size["width"], size["height"] = image_size(content)
+        message = self._bot_message(
+            chat_id,
+            p,
+            photo=[size],
+            caption=caption or None,
+            caption_entities=entities,
+            reply_markup=markup,
+        )
+        self._record("sendPhoto", "photo", p, message, photo=content)
+        return message
+
+    async def api_getFile(self, p: JSON) -> JSON:
+        if p.get("file_id") not in self._files:
+            raise bad_request("invalid file_id")
+        path, content = self._files[p["file_id"]]
+        return {
+            "file_id": p["file_id"],
+            "file_unique_id": f"U{p['file_id']}",
+            "file_size": len(content),
+            "file_path": path,
+        }
+
+    async def api_sendChatAction(self, p: JSON) -> bool:
+        self._chat_id(p)
+        return True
+
+    async def api_editMessageText(self, p: JSON) -> JSON:
+        """Like Telegram, an edit without reply_markup removes the inline keyboard."""
+        message = self._editable(p)
+        if "text" not in message:
+            raise bad_request("there is no text in the message to edit")
+        text, entities = _format(p.get("text"), p, "entities", 4096)
+        markup = check_reply_markup(p.get("reply_markup"))
+        _apply_edit(message, text=text, entities=entities, reply_markup=markup)
+        self._record("editMessageText", "edit_text", p, message)
+        return message
+
+    async def api_editMessageReplyMarkup(self, p: JSON) -> JSON:
+        message = self._editable(p)
+        markup = check_reply_markup(p.get("reply_markup"))
+        _apply_edit(message, reply_markup=markup)
+        self._record("editMessageReplyMarkup", "edit_markup", p, message)
+        return message
+
+    async def api_deleteMessage(self, p: JSON) -> bool:
+        chat_id = self._chat_id(p)
+        if self._messages.pop((chat_id, p.get("message_id", 0)), None) is None:
+            raise bad_request("message to delete not found")
+        self._record("deleteMessage", "delete", p)
+        return True
+
+    async def api_pinChatMessage(self, p: JSON) -> bool:
+        chat_id = self._chat_id(p)
+        if (chat_id, p.get("message_id", 0)) not in self._messages:
+            raise bad_request("message to pin not found")
+        self._pinned[chat_id] = p["message_id"]
+        self._record("pinChatMessage", "pin", p)
+        return True
+
+    async def api_unpinChatMessage(self, p: JSON) -> bool:
+        chat_id = self._chat_id(p)
+        if p.get("message_id") in (None, self._pinned.get(chat_id)):
+            self._pinned.pop(chat_id, None)
+        self._record("unpinChatMessage", "unpin", p)
+        return True
+
+    async def api_answerCallbackQuery(self, p: JSON) -> bool:
+        if p.get("callback_query_id") not in self._open_callbacks:
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        self._open_callbacks.discard(p["callback_query_id"])
+        self.callback_answers[p["callback_query_id"]] = {
+            "text": p.get("text"),
+            "show_alert": p.get("show_alert", False),
+            "url": p.get("url"),
+            "cache_time": p.get("cache_time", 0),
+        }
+        return True
+
+    async def api_setMyCommands(self, p: JSON) -> bool:
+        """Stored per (scope, language_code); an empty list deletes, as in Telegram."""
+        commands = check_commands(p.get("commands"))
+        if not commands:
+            return await self.api_deleteMyCommands(p)
+        self.commands[_commands_key(p)] = commands
+        return True
+
+    async def api_getMyCommands(self, p: JSON) -> list[JSON]:
+        return self.commands.get(_commands_key(p), [])
+
+    async def api_deleteMyCommands(self, p: JSON) -> bool:
+        self.commands.pop(_commands_key(p), None)
+        return True
+
+    async def api_getChat(self, p: JSON) -> JSON:
+        chat_id = self._chat_id(p, create=False)
+        info = {**self._chats[chat_id], "accent_color_id": 0, "max_reaction_count": 11}
+        info["accepted_gift_types"] = dict.fromkeys(_GIFT_TYPES, False)
+        if (chat_id, self._pinned.get(chat_id)) in self._messages:
+            info["pinned_message"] = self._messages[(chat_id, self._pinned[chat_id])]
+        return info
+
+    async def api_getChatMember(self, p: JSON) -> JSON:
+        return self._member(self._chat_id(p), p.get("user_id", 0))
+
+    async def api_getChatAdministrators(self, p: JSON) -> list[JSON]:
+        chat_id = self._chat_id(p)
+        if self._chats[chat_id]["type"] == "private":
+            raise bad_request("there are no administrators in the private chat")
+        creator, admins = self._admins.get(chat_id, (None, []))
+        ids = [creator, *admins] if creator else list(admins)
+        if self._bot_status.get(chat_id) == "administrator":
+            ids.append(self.bot_user["id"])
+        return [self._member(chat_id, user_id) for user_id in ids]
+
+    async def api_leaveChat(self, p: JSON) -> bool:
+        chat_id = self._chat_id(p)
+        chat, status = self._chats[chat_id], self._bot_status.get(chat_id, "member")
+        if chat["type"] == "private":
+            raise bad_request("chat member status can't be changed in private chats")
+        if status in ("left", "kicked"):
+            raise forbidden(chat["type"], status)
+        self._chat_member_update(chat_id, self.bot_user, "left")
+        return True
+
+    async def api_close(self, p: JSON) -> bool:
+        return True
+
+    async def api_logOut(self, p: JSON) -> bool:
+        return True
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _chat_id(self, p: JSON, *, create: bool = True) -> int:
+        """The numeric target chat; unknown chats are created if ``create``."""
+        chat_id = p.get("chat_id")
+        if chat_id in (None, ""):
+            raise bad_request("chat_id is empty")
+        if not isinstance(chat_id, int) or not (create or chat_id in self._chats):
+            raise bad_request("chat not found")
+        self._ensure_chat(chat_id, None, None, None)
+        return chat_id
+
+    def _bot_message(self, chat_id: int, p: JSON, **content: Any) -> JSON:
+        """Store a message from the bot (with reply_to_message if it replies to a known one)."""
+        reply = p.get("reply_parameters") or {"message_id": p.get("reply_to_message_id")}
+        key = (int(reply.get("chat_id", chat_id)), int(reply.get("message_id") or 0))
+        target = self._messages.get(key)
+        if target is not None:  # replies are not nested further
+            content["reply_to_message"] = quoted = dict(target)
+            quoted.pop("reply_to_message", None)
+        content = {name: value or None for name, value in content.items()}
+        message = self._new_message(chat_id, self.bot_user, **content)
+        self._own.add((chat_id, message["message_id"]))
+        return message
+
+    def _editable(self, p: JSON) -> JSON:
+        chat_id = self._chat_id(p)
+        key = (chat_id, p.get("message_id", 0))
+        if key not in self._messages:
+            raise bad_request("message to edit not found")
+        if key not in self._own:
+            raise bad_request("message can't be edited")
+        return self._messages[key]
+
+    def _member(self, chat_id: int, user_id: int) -> JSON:
+        if user_id == self.bot_user["id"]:
+            return member_json(self.bot_user, self._bot_status.get(chat_id, "member"))
+        creator, admins = self._admins.get(chat_id, (None, []))
+        status = "member" if user_id in self._members.get(chat_id, {chat_id}) else "left"
+        if user_id == creator or user_id in admins:
+            status = "creator" if user_id == creator else "administrator"
+        return member_json(self._user(user_id), status)
+
+
+def parse_html(source: str) -> tuple[str, list[JSON]]:
+    """Parse Bot API HTML into (plain text, entities) or raise "can't parse entities".
+
+    Stricter than Telegram on one point: a bare ``&`` starting no entity is rejected.
+    """
+
+    def fail(reason: str) -> ApiError:
+        return bad_request(f"can't parse entities: {reason}")
+
+    def at(index: int) -> str:
+        return f"at byte offset {len(source[:index].encode())}"
+
+    out: list[str] = []
+    i = length = 0
+    stack: list[tuple[str, int, JSON | None]] = []  # tag, utf16 start, entity (None: none)
+    entities: list[JSON] = []
+    while i < len(source):
+        if source[i] == "&":
+            match = _HTML_ENTITY_RE.match(source, i)
+            if match is None:
+                raise fail(f"Character '&' {at(i)} must be escaped as &amp;")
+            out.append(_decode(match))
+            i, length = match.end(), length + utf16_len(out[-1])
+            continue
+        if source[i] != "<":
+            out.append(source[i])
+            i, length = i + 1, length + utf16_len(source[i])
+            continue
+        end = source.find(">", i)
+        if end < 0:
+            raise fail(f"Unclosed start tag {at(i)}")
+        body = source[i + 1 : end].strip()
+        if body.startswith("/"):
+            if not stack:
+                raise fail(f"Unexpected end tag {at(i)}")
+            tag, start, entity = stack.pop()
+            if body[1:].strip().lower() not in ("", tag):
+                raise fail(f'Unmatched end tag {at(i)}, expected "</{tag}>", found "<{body}>"')
+            if entity is not None and length > start:
+                entities.append({**entity, "offset": start, "length": length - start})
+        else:
+            name, *rest = re.split(r"\s+", body, maxsplit=1)
+            name = name.lower()
+            if name not in _TAG_TYPES:
+                raise fail(f'Unsupported start tag "{name}" {at(i)}')
+            attrs = {
+                m[1].lower(): _HTML_ENTITY_RE.sub(_decode, m[2] or m[3] or m[4] or "")
+                for m in _ATTR_RE.finditer("".join(rest))
+            }
+            if name == "span" and attrs.get("class") != "tg-spoiler":
+                raise fail(f'Tag "span" must have class "tg-spoiler" {at(i)}')
+            stack.append((name, length, _tag_entity(name, attrs, stack)))
+        i = end + 1
+    if stack:
+        raise fail(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
+    return "".join(out), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
+
+
+def _decode(match: re.Match[str]) -> str:
+    if match[1] or match[2]:
+        return chr(int(match[1]) if match[1] else int(match[2], 16))
+    return {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}[match[3]]
+
+
+def _tag_entity(
+    name: str, attrs: dict[str, str], stack: list[tuple[str, int, JSON | None]]
+) -> JSON | None:
+    """The entity a start tag opens; ``<pre><code class="language-x">`` sets pre's language."""
+    if name == "a":
+        return {"type": "text_link", "url": attrs["href"]} if attrs.get("href") else None
+    parent = stack[-1][2] if stack and stack[-1][0] == "pre" else None
+    if name == "code" and parent is not None and attrs.get("class", "").startswith("language-"):
+        parent["language"] = attrs["class"].removeprefix("language-")
+        return None
+    expandable = name == "blockquote" and "expandable" in attrs
+    return {"type": "expandable_blockquote" if expandable else _TAG_TYPES[name]}
+
+
+def _format(raw: Any, p: JSON, entities_key: str, limit: int) -> tuple[str, list[JSON]]:
+    """Apply parse_mode to a text or caption: (text as shown, entities); checks its length."""
+    text, entities = ("" if raw is None else str(raw)), list(p.get(entities_key) or [])
+    mode = str(p.get("parse_mode") or "").lower()
+    if mode == "html":
+        text, entities = parse_html(text)
+    elif mode not in ("", "markdown", "markdownv2"):
+        raise bad_request("unsupported parse_mode")
+    is_caption = entities_key == "caption_entities"
+    if not is_caption and not text.strip():
+        raise bad_request("message text is empty")
+    if utf16_len(text) > limit:
+        raise bad_request("message caption is too long" if is_caption else "message is too long")
+    return text, entities
+
+
+def _apply_edit(message: JSON, **changes: Any) -> None:
+    """Apply an edit (empty values remove a field) or raise "message is not modified"."""
+    if all(message.get(key) == (value or None) for key, value in changes.items()):
+        raise bad_request(
+            "message is not modified: specified new message content and reply "
+            "markup are exactly the same as a current content and reply markup "
+            "of the message"
+        )
+    for key, value in changes.items():
+        message.pop(key, None)
+        message.update({key: value} if value else {})
+    message["edit_date"] = int(time.time())
+
+
+def check_reply_markup(markup: Any) -> JSON | None:
+    """Validate reply_markup; return it if the Message echoes it (inline keyboards only)."""
+    if markup is None:
+        return None
+    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    if rows is None:
+        return None
+    for button in (button for row in rows for button in row):
+        if not button.get("text"):
+            raise bad_request("BUTTON_TEXT_EMPTY")
+        if len(button) < 2:  # a text and one action (callback_data, url, ...)
+            raise bad_request("text buttons are unallowed in the inline keyboard")
+        if "callback_data" in button and not 1 <= len(str(button["callback_data"]).encode()) <= 64:
+            raise bad_request("BUTTON_DATA_INVALID")
+    return markup if rows else None
+
+
+def check_commands(commands: Any) -> list[JSON]:
+    """Validate setMyCommands' list of BotCommand; return it normalised."""
+    for command in commands if isinstance(commands, list) else [{}]:
+        if not re.fullmatch(r"[a-z0-9_]{1,32}", str(command.get("command"))):
+            raise bad_request("BOT_COMMAND_INVALID")
+    return [{"command": c["command"], "description": c.get("description", "")} for c in commands]
+
+
+def _commands_key(p: JSON) -> tuple[str, str]:
+    return scope_key(p.get("scope")), str(p.get("language_code") or "")
+
+
+async def _read_params(request: web.Request) -> JSON:
+    """Parameters from the query string and a JSON, urlencoded or multipart body."""
+    params: JSON = dict(request.query)
+    if request.method == "POST" and request.content_type == "application/json":
+        params.update(await request.json())
+    elif request.method == "POST" and request.can_read_body:
+        for key, value in (await request.post()).items():
+            if isinstance(value, web.FileField):
+                params[key] = Upload(value.filename, value.file.read())
+            else:
+                params[key] = value
+    for key, value in params.items():
+        if not isinstance(value, str):
+            continue
+        if key in _JSON_PARAMS:
+            try:
+                params[key] = json.loads(value)
+            except ValueError:
+                raise bad_request(f"can't parse {key} JSON object") from None
+        elif key in _INT_PARAMS and re.fullmatch(r"-?\d+", value):
+            params[key] = int(value)
+        elif key in _BOOL_PARAMS:
+            params[key] = value.lower() in ("true", "1")
+    return params
+
+
+def image_size(content: bytes) -> tuple[int, int]:
+    """(width, height) of an image, or (0, 0) if Pillow is missing or can't read it."""
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(content)) as image:
+            return image.size
+    except Exception:
+        return 0, 0

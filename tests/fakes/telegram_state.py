@@ -1,0 +1,511 @@
+"""The simulated Telegram world behind ``FakeTelegram``, and the test-facing half of its API.
+
+:class:`TelegramWorld` holds chats, users, messages and the update queue; tests use it to act
+as Telegram users (``user_sends``, ``press_button``, ``bot_added_to``...), to inject faults
+(``fail_next``) and to read back what the bot did (``sent``, ``wait_for``, ``calls``...).
+No I/O here: ``telegram_api.py`` adds the HTTP server and the Bot API methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import math
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+JSON = dict[str, Any]
+
+DEFAULT_USER_ID = 1001
+FAULT_KINDS = ("429", "403", "400_migrate", "500", "slow", "400")
+# Update types getUpdates leaves out unless allowed_updates lists them explicitly.
+OPT_IN_UPDATES = ("chat_member", "message_reaction", "message_reaction_count")
+_ADMIN_RIGHTS = (
+    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+    "can_edit_stories", "can_delete_stories", "can_pin_messages",
+)  # fmt: skip
+
+
+class ApiError(Exception):
+    """An error answer: ``{"ok": false, "error_code", "description"[, "parameters"]}``."""
+
+    def __init__(self, code: int, description: str, **parameters: Any) -> None:
+        super().__init__(description)
+        self.code, self.description, self.parameters = code, description, parameters
+
+    def payload(self) -> JSON:
+        body: JSON = {"ok": False, "error_code": self.code, "description": self.description}
+        return {**body, "parameters": self.parameters} if self.parameters else body
+
+
+def bad_request(reason: str, **parameters: Any) -> ApiError:
+    return ApiError(400, f"Bad Request: {reason}", **parameters)
+
+
+def forbidden(chat_type: str, status: str = "kicked") -> ApiError:
+    """Telegram's 403 for a chat the bot was blocked in, removed from or has left."""
+    if chat_type == "private":
+        return ApiError(403, "Forbidden: bot was blocked by the user")
+    if status == "kicked":
+        return ApiError(403, f"Forbidden: bot was kicked from the {chat_type} chat")
+    return ApiError(403, f"Forbidden: bot is not a member of the {chat_type} chat")
+
+
+class Signal:
+    """Wakes async waiters; ``fire()`` is synchronous so sync test helpers can call it."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def fire(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, timeout: float) -> None:
+        """Wait for the next ``fire()``, at most ``timeout`` seconds."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), max(timeout, 0))
+
+
+@dataclass
+class Upload:
+    """A file part of a multipart request."""
+
+    filename: str | None
+    data: bytes
+
+
+@dataclass
+class ApiCall:
+    """One request of the bot, with decoded parameters (ints, bools, JSON, :class:`Upload`)."""
+
+    method: str
+    params: JSON
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class BotAction:
+    """Something the bot did to a chat.
+
+    ``kind``: "message", "photo", "edit_text", "edit_markup", "delete", "pin" or "unpin".
+    ``text`` is what the bot sent (raw HTML if ``parse_mode`` is "HTML"; a photo's caption);
+    ``message`` is a snapshot of the Message the server answered with.
+    """
+
+    method: str
+    kind: str
+    chat_id: int
+    message_id: int | None
+    text: str | None = None
+    parse_mode: str | None = None
+    reply_markup: JSON | None = None
+    photo: bytes | None = None
+    message: JSON | None = None
+    params: JSON = field(default_factory=dict)
+
+    @property
+    def buttons(self) -> list[JSON]:
+        """The inline keyboard's buttons, row after row."""
+        return [b for row in (self.reply_markup or {}).get("inline_keyboard", []) for b in row]
+
+    @property
+    def plain_text(self) -> str | None:
+        """The text (or caption) users see: tags removed, HTML entities decoded."""
+        message = self.message or {}
+        return message.get("text", message.get("caption"))
+
+
+@dataclass
+class Fault:
+    """A failure queued by ``fail_next``; ``options`` are its keyword parameters."""
+
+    method: str
+    kind: str
+    remaining: int
+    chat_id: int | str | None = None
+    options: JSON = field(default_factory=dict)
+
+    def matches(self, method: str, chat_id: Any) -> bool:
+        same_chat = self.chat_id is None or str(self.chat_id) == str(chat_id)
+        return self.method.lower() == method.lower() and same_chat
+
+    def error(self, chat_id: Any) -> ApiError:
+        """The error answer (for every kind but "slow")."""
+        opts, target = self.options, int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0
+        if self.kind == "429":
+            seconds = int(opts.get("retry_after", 1))
+            return ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
+        if self.kind == "403":
+            error = forbidden(infer_chat_type(target) if target else "channel")
+            return ApiError(403, opts.get("description", error.description))
+        if self.kind == "400_migrate":
+            new_id = opts.get("migrate_to_chat_id") or int(f"-100{abs(target)}")
+            return bad_request(
+                "group chat was upgraded to a supergroup chat", migrate_to_chat_id=new_id
+            )
+        if self.kind == "500":
+            return ApiError(500, opts.get("description", "Internal Server Error"))
+        return ApiError(400, opts.get("description", "Bad Request: failure injected by a test"))
+
+
+class FloodControl:
+    """Telegram's broadcast limits: 30 messages/second overall and 20/minute per group."""
+
+    def __init__(self, per_second: int = 30, per_group_minute: int = 20) -> None:
+        self.per_second, self.per_group_minute = per_second, per_group_minute
+        self._all: deque[float] = deque()
+        self._groups: dict[int, deque[float]] = {}
+
+    def check(self, chat_id: int) -> int | None:
+        """Count a message to ``chat_id``, or return retry_after seconds if over a limit."""
+        now = time.monotonic()
+        _prune(self._all, now, 1.0)
+        if len(self._all) >= self.per_second:
+            return 1
+        if chat_id < 0:
+            group = _prune(self._groups.setdefault(chat_id, deque()), now, 60.0)
+            if len(group) >= self.per_group_minute:
+                return max(1, math.ceil(60.0 - (now - group[0])))
+            group.append(now)
+        self._all.append(now)
+        return None
+
+
+def _prune(window: deque[float], now: float, span: float) -> deque[float]:
+    while window and now - window[0] >= span:
+        window.popleft()
+    return window
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, the unit of entity offsets and of Telegram's limits."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def scope_key(scope: JSON | str | None) -> str:
+    """Canonical JSON of a BotCommandScope (a type name such as "all_group_chats" works)."""
+    scope = {"type": scope} if isinstance(scope, str) else scope
+    return json.dumps(scope or {"type": "default"}, sort_keys=True, separators=(",", ":"))
+
+
+def infer_chat_type(chat_id: int) -> str:
+    if chat_id > 0:
+        return "private"
+    return "supergroup" if str(chat_id).startswith("-100") else "group"
+
+
+def member_json(user: JSON, status: str) -> JSON:
+    """A ChatMember of the given status with every field PTB requires."""
+    member: JSON = {"user": user, "status": status}
+    if status == "kicked":
+        member["until_date"] = 0
+    elif status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(can_be_edited=False, is_anonymous=False, **dict.fromkeys(_ADMIN_RIGHTS, True))
+    return member
+
+
+class TelegramWorld:
+    """Chats, users, messages and updates, plus the test API to act and to inspect."""
+
+    def __init__(self, token: str, bot_username: str) -> None:
+        self.token = token
+        self.bot_user: JSON = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "QuitGPT Test Bot",
+            "username": bot_username,
+        }
+        self.calls: list[ApiCall] = []  # every request, in order
+        self.actions: list[BotAction] = []  # what the bot did to chats; see sent()
+        self.callback_answers: dict[str, JSON] = {}  # callback query id -> the answer
+        self.commands: dict[tuple[str, str], list[JSON]] = {}  # (scope_key, language) -> list
+        self.faults_served: Counter[str] = Counter()
+        self.confirmed_offset = 0
+        self._chats: dict[int, JSON] = {}
+        self._users: dict[int, JSON] = {}
+        self._members: dict[int, set[int]] = {}
+        self._admins: dict[int, tuple[int | None, list[int]]] = {}
+        self._bot_status: dict[int, str] = {}  # chat id -> member/administrator/left/kicked
+        self._messages: dict[tuple[int, int], JSON] = {}
+        self._last_message_id: dict[int, int] = {}
+        self._migrated: dict[int, int] = {}
+        self._open_callbacks: set[str] = set()
+        self._updates: list[JSON] = []
+        self._last_update_id = 100_000
+        self._allowed_updates: list[str] | None = None
+        self._faults: list[Fault] = []
+        self._updates_signal, self._actions_signal = Signal(), Signal()
+
+    # -- acting as Telegram users --------------------------------------------------------------
+
+    def user_sends(
+        self,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        user_id: int | None = None,
+        chat_type: str | None = None,
+        language_code: str | None = "en",
+        first_name: str | None = None,
+        username: str | None = None,
+        title: str | None = None,
+    ) -> JSON:
+        """Queue a user's message (a channel_post in channels); return the Message.
+
+        ``chat_id`` defaults to the user's private chat and ``user_id`` to that chat's id (or
+        1001); ``chat_type`` is inferred from the id (``-100...`` supergroup, other negative
+        ids group) unless given. Text starting with "/" gets a bot_command entity.
+        """
+        user_id = user_id or (chat_id if chat_id and chat_id > 0 else DEFAULT_USER_ID)
+        chat_id = chat_id or user_id
+        user = self._user(
+            user_id, first_name=first_name, username=username, language_code=language_code
+        )
+        chat = self._ensure_chat(chat_id, chat_type, title, user)
+        if chat["type"] == "private" and self._bot_status.get(chat_id) == "kicked":
+            self._chat_member_update(chat_id, user, "member")  # writing to a bot unblocks it
+        command = text.split()[0] if text.startswith("/") else ""
+        entities = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+        content = {"text": text, "entities": entities if command else None}
+        if chat["type"] == "channel":
+            return self._queue("channel_post", self._new_message(chat_id, None, **content))
+        self._members.setdefault(chat_id, set()).add(user_id)
+        return self._queue("message", self._new_message(chat_id, user, **content))
+
+    def press_button(
+        self,
+        message: BotAction | JSON,
+        callback_data: str,
+        *,
+        user_id: int | None = None,
+        language_code: str | None = "en",
+    ) -> JSON:
+        """Queue a callback_query on a bot message's button, as the message is stored now.
+
+        Returns the CallbackQuery; its "id" is the key of ``callback_answers``.
+        """
+        if isinstance(message, BotAction):
+            key = (message.chat_id, message.message_id or 0)
+        else:
+            key = (message["chat"]["id"], message["message_id"])
+        stored = self._messages.get(key)
+        if stored is None:
+            raise ValueError(f"no message {key[1]} in chat {key[0]}")
+        rows = stored.get("reply_markup", {}).get("inline_keyboard", [])
+        data = [button.get("callback_data") for row in rows for button in row]
+        if callback_data not in data:
+            raise ValueError(f"message {key[1]} has no button {callback_data!r}, only {data}")
+        user_id = user_id or (key[0] if key[0] > 0 else DEFAULT_USER_ID)
+        query_id = f"{user_id}{self._last_update_id + 1}"
+        self._open_callbacks.add(query_id)
+        return self._queue(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": self._user(user_id, language_code=language_code),
+                "message": stored,
+                "chat_instance": f"ci{abs(key[0])}",
+                "data": callback_data,
+            },
+        )
+
+    def bot_added_to(
+        self,
+        chat_id: int,
+        chat_type: str | None = None,
+        by_user_id: int = DEFAULT_USER_ID,
+        *,
+        as_admin: bool = False,
+        title: str | None = None,
+    ) -> JSON:
+        """Queue my_chat_member for the bot joining a chat (as administrator in channels)."""
+        chat = self._ensure_chat(chat_id, chat_type, title, None)
+        status = "administrator" if as_admin or chat["type"] == "channel" else "member"
+        return self._chat_member_update(chat_id, self._user(by_user_id), status)
+
+    def bot_removed_from(self, chat_id: int, by_user_id: int = DEFAULT_USER_ID) -> JSON:
+        """Queue my_chat_member for the bot's removal ("left" in groups, else "kicked").
+
+        Later sends to the chat get 403 Forbidden.
+        """
+        chat = self._ensure_chat(chat_id, None, None, None)
+        status = "left" if chat["type"] == "group" else "kicked"
+        return self._chat_member_update(chat_id, self._user(by_user_id), status)
+
+    def bot_blocked_by(self, user_id: int) -> JSON:
+        """Queue my_chat_member (member -> kicked); sends get 403 until the user writes again."""
+        self._ensure_chat(user_id, "private", None, self._user(user_id))
+        return self._chat_member_update(user_id, self._user(user_id), "kicked")
+
+    def group_migrated(
+        self, old_chat_id: int, new_chat_id: int, by_user_id: int = DEFAULT_USER_ID
+    ) -> JSON:
+        """Queue a group's upgrade to a supergroup; return the old group's service message.
+
+        As in Telegram two messages arrive: migrate_to_chat_id in the old group, then
+        migrate_from_chat_id in the supergroup. Later calls with the old id get 400 with
+        parameters.migrate_to_chat_id (PTB raises ChatMigrated).
+        """
+        old = self._ensure_chat(old_chat_id, "group", None, None)
+        self._ensure_chat(new_chat_id, "supergroup", old.get("title"), None)
+        self._bot_status[new_chat_id] = self._bot_status.get(old_chat_id, "member")
+        user = self._user(by_user_id)
+        to_new = self._new_message(old_chat_id, user, migrate_to_chat_id=new_chat_id)
+        from_old = self._new_message(new_chat_id, user, migrate_from_chat_id=old_chat_id)
+        message = self._queue("message", to_new)
+        self._queue("message", from_old)
+        self._migrated[old_chat_id] = new_chat_id
+        return message
+
+    def set_admins(
+        self, chat_id: int, admin_ids: Iterable[int], *, creator_id: int | None = None
+    ) -> None:
+        """Who getChatMember / getChatAdministrators report as a chat's administrators."""
+        self._ensure_chat(chat_id, None, None, None)
+        self._admins[chat_id] = (creator_id, list(admin_ids))
+
+    def fail_next(
+        self,
+        method: str,
+        kind: str,
+        times: int = 1,
+        chat_id: int | str | None = None,
+        **params: Any,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` (optionally for one chat id) fail.
+
+        kind: "429" (retry_after=1), "403" (description=...), "400_migrate"
+        (migrate_to_chat_id=...), "500", "400" (description=...), or "slow" (delay=1.0:
+        answer normally after that many seconds; the call takes effect even if the client
+        gave up meanwhile). Served faults count in ``faults_served``.
+        """
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}, expected one of {FAULT_KINDS}")
+        self._faults.append(Fault(method, kind, times, chat_id, params))
+
+    # -- reading what the bot did --------------------------------------------------------------
+
+    def sent(self, chat_id: int | None = None, kind: str | None = None) -> list[BotAction]:
+        """Recorded bot actions (messages, photos, edits, deletes, pins), oldest first."""
+        return [a for a in self.actions if chat_id in (None, a.chat_id) and kind in (None, a.kind)]
+
+    async def wait_for(
+        self,
+        predicate_or_count: int | Callable[[BotAction], bool],
+        *,
+        chat_id: int | None = None,
+        kind: str | None = None,
+        timeout: float = 5.0,
+    ) -> list[BotAction]:
+        """Wait until ``sent(chat_id, kind)`` holds N actions, or one matching a predicate.
+
+        Returns those (matching) actions; raises AssertionError after ``timeout`` seconds.
+        """
+        predicate = predicate_or_count if callable(predicate_or_count) else None
+        count = 1 if predicate else int(predicate_or_count)  # type: ignore[arg-type]
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [a for a in self.sent(chat_id, kind) if predicate is None or predicate(a)]
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"bot did {len(found)}/{count} expected actions (chat_id={chat_id}, "
+                    f"kind={kind}) within {timeout}s; all actions: {self.actions}"
+                )
+            await self._actions_signal.wait(deadline - time.monotonic())
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        """The recorded calls of one Bot API method (case-insensitive)."""
+        return [call for call in self.calls if call.method.lower() == method.lower()]
+
+    def commands_for(self, scope: JSON | str | None = None, language_code: str = "") -> list[JSON]:
+        """What setMyCommands stored for a scope (a dict or a type such as "all_group_chats")."""
+        return self.commands.get((scope_key(scope), language_code), [])
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates queued and not yet confirmed by a getUpdates offset."""
+        return len(self._updates)
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def _user(self, user_id: int, **details: str | None) -> JSON:
+        """A user (created on first sight), updated with the non-empty ``details``."""
+        user = self._users.setdefault(
+            user_id, {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        )
+        user.update({key: value for key, value in details.items() if value})
+        return dict(user)
+
+    def _ensure_chat(
+        self, chat_id: int, chat_type: str | None, title: str | None, user: JSON | None
+    ) -> JSON:
+        """The chat with this id; if new, created with the given or inferred type."""
+        if chat_id not in self._chats:
+            chat: JSON = {"id": chat_id, "type": chat_type or infer_chat_type(chat_id)}
+            if chat["type"] == "private":
+                person = user or self._user(chat_id)
+                chat.update({k: v for k, v in person.items() if k in ("first_name", "username")})
+            else:
+                chat["title"] = title or f"Test {chat['type']} {chat_id}"
+            self._chats[chat_id] = chat
+        return self._chats[chat_id]
+
+    def _new_message(self, chat_id: int, sender: JSON | None, **content: Any) -> JSON:
+        """Store a message with the chat's next message_id (channels: sender_chat, no from)."""
+        chat = self._ensure_chat(chat_id, None, None, None)
+        message_id = self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
+        message: JSON = {"message_id": message_id, "date": int(time.time()), "chat": chat}
+        if chat["type"] == "channel":
+            message["sender_chat"] = chat
+        elif sender is not None:
+            message["from"] = sender
+        message.update({key: value for key, value in content.items() if value is not None})
+        self._messages[(chat_id, message_id)] = message
+        return message
+
+    def _queue(self, kind: str, payload: JSON) -> JSON:
+        """Queue an update with a snapshot of ``payload`` unless allowed_updates excludes it."""
+        allowed = self._allowed_updates
+        wanted = kind in allowed if allowed else kind not in OPT_IN_UPDATES
+        if wanted:
+            self._last_update_id += 1
+            self._updates.append({"update_id": self._last_update_id, kind: copy.deepcopy(payload)})
+            self._updates_signal.fire()
+        return copy.deepcopy(payload)
+
+    def _chat_member_update(self, chat_id: int, actor: JSON, status: str) -> JSON:
+        """Set the bot's status in a chat and queue the my_chat_member update."""
+        old_status = self._bot_status.get(chat_id, "member" if chat_id > 0 else "left")
+        self._bot_status[chat_id] = status
+        return self._queue(
+            "my_chat_member",
+            {
+                "chat": self._chats[chat_id],
+                "from": actor,
+                "date": int(time.time()),
+                "old_chat_member": member_json(self.bot_user, old_status),
+                "new_chat_member": member_json(self.bot_user, status),
+            },
+        )
+
+    def _record(
+        self, method: str, kind: str, p: JSON, message: JSON | None = None, photo: bytes = b""
+    ) -> None:
+        """Record a bot action from the call's params and a snapshot of the resulting message."""
+        message_id = message["message_id"] if message else p.get("message_id")
+        action = BotAction(method, kind, p["chat_id"], message_id, photo=photo or None)
+        action.text, action.parse_mode = p.get("text", p.get("caption")), p.get("parse_mode")
+        action.reply_markup, action.message, action.params = p.get("reply_markup"), message, p
+        self.actions.append(copy.deepcopy(action))
+        self._actions_signal.fire()

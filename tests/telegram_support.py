@@ -1,0 +1,42 @@
+"""Running the real Telegram adapter against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from bot.adapters.telegram import TelegramAdapter, Webhook
+from bot.app import App
+from bot.delivery.worker import DeliveryWorker
+from bot.runtime import running
+from tests.fakes.telegram_api import FakeTelegram
+
+MODERATOR = 777
+
+
+@asynccontextmanager
+async def telegram_bot(
+    app: App, tg: FakeTelegram, *, webhook: Webhook | None = None
+) -> AsyncIterator[TelegramAdapter]:
+    """The adapter polling the fake server, with its delivery worker, until the block ends."""
+    adapter = TelegramAdapter(app, tg.token, api_url=tg.base_url, webhook=webhook, timeout=1.0)
+    await adapter.start()
+    try:
+        async with running(DeliveryWorker(app.services, adapter).run()):
+            yield adapter
+    finally:
+        await adapter.stop()
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until `condition()` holds, for state the fake exposes without an event."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+async def no_pacing() -> None:
+    return None
