@@ -73,9 +73,7 @@ async def test_counters_equal_counts_after_random_operations(db: Database, seed:
         members = [f"m{rng.randint(0, 9)}" for _ in range(rng.randint(1, 6))]
         operation = rng.choice(["add", "add", "change", "done", "delete"])
         if operation == "add":  # concurrently, so that some share a batch
-            await asyncio.gather(
-                *(add(pledge(m, now, Kind(rng.randint(1, 7)))) for m in members)
-            )
+            await asyncio.gather(*(add(pledge(m, now, Kind(rng.randint(1, 7)))) for m in members))
         for member in members:
             if operation == "change":
                 await change_pledge(db, member, Kind(rng.randint(1, 7)))
