@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -83,3 +84,22 @@ async def test_failed_write_rolls_back(tmp_path: Path) -> None:
 def test_migration_files_are_numbered_without_gaps() -> None:
     versions = [m.version for m in known_migrations()]
     assert versions == list(range(1, len(versions) + 1))
+
+
+async def test_a_write_cancelled_midway_leaves_the_database_usable(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "cancel.db")
+
+    async def slow_write() -> None:
+        async with db.write() as conn:
+            await conn.execute("INSERT INTO settings (key, value) VALUES ('half', 'done')")
+            await asyncio.sleep(10)
+
+    task = asyncio.create_task(slow_write())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await put_setting(db, "next", "ok")
+    assert await get_setting(db, "half") is None
+    assert await get_setting(db, "next") == "ok"
+    await db.close()
