@@ -16,14 +16,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot.adapters.telegram import TelegramAdapter  # noqa: E402
-from bot.app import open_app  # noqa: E402
-from bot.config import Config  # noqa: E402
-from bot.delivery.publish import publish  # noqa: E402
-from bot.delivery.worker import DeliveryWorker  # noqa: E402
-from storage.outbox import count_deliveries  # noqa: E402
-from storage.subscriptions import subscribe  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from bot.adapters.telegram import TelegramAdapter
+from bot.app import open_app
+from bot.config import Config
+from bot.delivery.publish import publish
+from bot.delivery.worker import DeliveryWorker
+from storage.outbox import count_deliveries
+from storage.subscriptions import subscribe
+from tests.fakes.telegram_api import FakeTelegram
 
 RATE = 30.0
 
@@ -33,14 +33,18 @@ async def main(chats: int) -> None:
         config = Config(database=Path(folder) / "fanout.db", quiet_hours="")
         async with FakeTelegram(enforce_limits=True) as tg, open_app(config) as app:
             for n in range(chats):
-                await subscribe(app.db, "telegram", str(10_000 + n), "private", "fr", app.services.clock())
+                await subscribe(
+                    app.db, "telegram", str(10_000 + n), "private", "fr", app.services.clock()
+                )
             adapter = TelegramAdapter(app, tg.token, api_url=tg.base_url)
             await adapter.start()
             worker = DeliveryWorker(app.services, adapter)
             try:
                 async with worker.active():
                     started = time.perf_counter()
-                    broadcast = await publish(app.services, "announcement", lambda _: "Annonce de test")
+                    broadcast = await publish(
+                        app.services, "announcement", lambda _: "Annonce de test"
+                    )
                     assert broadcast is not None
                     while (counts := await count_deliveries(app.db, broadcast)).pending:
                         await asyncio.sleep(0.2)
@@ -50,7 +54,9 @@ async def main(chats: int) -> None:
             rejected = tg.faults_served["429"]
     floor = chats / RATE
     print(f"telegram fan-out: {counts.sent} of {chats} chats in {elapsed:.1f} s")
-    print(f"telegram fan-out: floor {floor:.1f} s, {100 * (elapsed / floor - 1):+.1f} % over; 429 received: {rejected}")
+    print(
+        f"telegram fan-out: floor {floor:.1f} s, {100 * (elapsed / floor - 1):+.1f} % over; 429 received: {rejected}"
+    )
 
 
 if __name__ == "__main__":

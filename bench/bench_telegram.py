@@ -17,11 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bench.stats import latency_summary  # noqa: E402
-from bot.adapters.telegram import TelegramAdapter  # noqa: E402
-from bot.app import open_app  # noqa: E402
-from bot.config import Config  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from bench.stats import latency_summary
+from bot.adapters.telegram import TelegramAdapter
+from bot.app import open_app
+from bot.config import Config
+from tests.fakes.telegram_api import FakeTelegram
 
 MEMBERS = 100
 QUESTIONS_EACH = 20

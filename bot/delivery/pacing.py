@@ -14,7 +14,6 @@ from aiolimiter import AsyncLimiter
 
 from bot.seam import ChatKind, ChatRef
 
-
 MARGIN = 1.02
 
 
