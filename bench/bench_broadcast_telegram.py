@@ -54,9 +54,8 @@ async def main(chats: int) -> None:
             rejected = tg.faults_served["429"]
     floor = chats / RATE
     print(f"telegram fan-out: {counts.sent} of {chats} chats in {elapsed:.1f} s")
-    print(
-        f"telegram fan-out: floor {floor:.1f} s, {100 * (elapsed / floor - 1):+.1f} % over; 429 received: {rejected}"
-    )
+    over = 100 * (elapsed / floor - 1)
+    print(f"telegram fan-out: floor {floor:.1f} s, {over:+.1f} % over; 429 received: {rejected}")
 
 
 if __name__ == "__main__":
