@@ -7,8 +7,8 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator
-from typing import Any, Protocol, TextIO
+from collections.abc import Awaitable, Iterator
+from typing import Protocol, TextIO
 
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.discord_adapter import DiscordAdapter
@@ -57,20 +57,6 @@ async def until_stopped(stop: asyncio.Event, work: Awaitable[object] | None = No
         task.result()
 
 
-@contextlib.asynccontextmanager
-async def running(*jobs: Coroutine[Any, Any, object]) -> AsyncIterator[None]:
-    """Run background jobs for the duration of the block, then cancel them."""
-    tasks = [asyncio.create_task(job) for job in jobs]
-    try:
-        yield
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-
 async def run_console(
     config: Config,
     stop: asyncio.Event,
@@ -83,7 +69,7 @@ async def run_console(
     async with open_app(config) as app:
         console = ConsoleAdapter(app, user, moderator=moderator, language=language)
         worker = DeliveryWorker(app.services, console)
-        async with running(worker.run()):
+        async with worker.active():
             await until_stopped(stop, console.run(stream))
         await worker.drain()  # what this session queued for the console itself
     log.info("console session ended")
@@ -121,8 +107,9 @@ async def serve(app: App, adapters: list[PlatformAdapter], stop: asyncio.Event) 
         for adapter in adapters:
             await adapter.start()
             started.append(adapter)
-        workers = [DeliveryWorker(app.services, adapter) for adapter in adapters]
-        async with running(*(worker.run() for worker in workers)):
+        async with contextlib.AsyncExitStack() as workers:
+            for adapter in adapters:
+                await workers.enter_async_context(DeliveryWorker(app.services, adapter).active())
             await until_stopped(stop)
     finally:
         for adapter in reversed(started):

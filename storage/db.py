@@ -81,6 +81,7 @@ class Database:
         self._reader = reader
         self._checkpointer = checkpointer
         self._lock = asyncio.Lock()
+        self._interrupted = False
         self._checkpoints = asyncio.create_task(
             self._checkpoint_regularly(checkpoint_every, wal_restart_frames)
         )
@@ -163,8 +164,18 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction; commits on success, rolls back on any error."""
+        """One write transaction; commits on success, rolls back on any error.
+
+        A task cancelled mid-transaction leaves the statements it queued to run
+        on the connection's thread; the next write first waits for them and
+        rolls back whatever transaction they left open.
+        """
         async with self._lock:
+            if self._interrupted:
+                await self._writer.execute("SELECT 1")  # runs after everything queued before
+                if self._writer.in_transaction:
+                    await self._writer.execute("ROLLBACK")
+            self._interrupted = True
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._writer
@@ -172,6 +183,7 @@ class Database:
                 await self._writer.execute("ROLLBACK")
                 raise
             await self._writer.execute("COMMIT")
+            self._interrupted = False
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         async with self._reader.execute(sql, tuple(params)) as cursor:

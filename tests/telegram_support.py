@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from bot.adapters.telegram import TelegramAdapter, Webhook
 from bot.app import App
 from bot.delivery.worker import DeliveryWorker
-from bot.runtime import running
 from tests.fakes.telegram_api import FakeTelegram
 
 MODERATOR = 777
@@ -23,7 +22,7 @@ async def telegram_bot(
     adapter = TelegramAdapter(app, tg.token, api_url=tg.base_url, webhook=webhook, timeout=1.0)
     await adapter.start()
     try:
-        async with running(DeliveryWorker(app.services, adapter).run()):
+        async with DeliveryWorker(app.services, adapter).active():
             yield adapter
     finally:
         await adapter.stop()

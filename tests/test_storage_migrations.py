@@ -99,3 +99,22 @@ async def test_the_wal_is_copied_into_the_database_file_in_the_background(
     await db.close()
     with sqlite3.connect(alone) as conn:
         assert conn.execute("SELECT value FROM settings WHERE key = 'k'").fetchone() == ("v",)
+
+
+async def test_a_write_cancelled_midway_leaves_the_database_usable(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "cancel.db")
+
+    async def slow_write() -> None:
+        async with db.write() as conn:
+            await conn.execute("INSERT INTO settings (key, value) VALUES ('half', 'done')")
+            await asyncio.sleep(10)
+
+    task = asyncio.create_task(slow_write())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await put_setting(db, "next", "ok")
+    assert await get_setting(db, "half") is None
+    assert await get_setting(db, "next") == "ok"
+    await db.close()

@@ -1,7 +1,8 @@
 """Each platform's sending limits, enforced with leaky-bucket limiters.
 
 A bucket of capacity one spaces messages evenly instead of letting a burst
-through, so a fan-out never trips the platform's own sliding-window limits.
+through, and a 2 % margin keeps timing jitter from putting one message too many
+in any window, so a fan-out never trips the platform's own limits.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from aiolimiter import AsyncLimiter
 
 from bot.seam import ChatKind, ChatRef
+
+MARGIN = 1.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,7 @@ class Pacer:
 
     def __init__(self, pacing: Pacing, remembered_chats: int = 10_000) -> None:
         self.pacing = pacing
-        self._overall = AsyncLimiter(1, 1 / pacing.per_second) if pacing.per_second else None
+        self._overall = AsyncLimiter(1, MARGIN / pacing.per_second) if pacing.per_second else None
         self._chats: OrderedDict[str, AsyncLimiter] = OrderedDict()
         self._remembered = remembered_chats
 
@@ -43,7 +46,7 @@ class Pacer:
             await self._overall.acquire()
 
     def _chat_limiter(self, chat_id: str, per_minute: float) -> AsyncLimiter:
-        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, 60 / per_minute)
+        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, MARGIN * 60 / per_minute)
         self._chats[chat_id] = limiter
         if len(self._chats) > self._remembered:
             self._chats.popitem(last=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from bot.delivery.deliverer import Deliverer
@@ -51,27 +52,47 @@ class DeliveryWorker:
         self.max_failures = max_failures
         self.backoff = backoff
         self._wake = asyncio.Event()
+        self._stopping = False
         services.delivery_wakers.append(self._wake.set)
+
+    @contextlib.asynccontextmanager
+    async def active(self, grace: float = 30.0) -> AsyncIterator[None]:
+        """Deliver in the background during the block; at its end let the message in
+        flight finish (within `grace` seconds) so a clean stop repeats nothing."""
+        task = asyncio.create_task(self.run(), name=f"delivery-{self.platform}")
+        try:
+            yield
+        finally:
+            self._stopping = True
+            self._wake.set()
+            try:
+                await asyncio.wait_for(task, grace)
+            except TimeoutError:
+                log.warning(
+                    "delivery worker stopped mid-delivery", extra={"platform": self.platform}
+                )
 
     async def run(self) -> None:
         """Deliver until cancelled, sleeping until woken or the next delivery is due."""
         log.info("delivery worker started", extra={"platform": self.platform})
-        while True:
+        while not self._stopping:
             self._wake.clear()
-            if await self.drain():
+            if await self.drain(until_stopping=True):
                 continue
             due = await next_due_time(self.services.db, self.platform)
             delay = IDLE_POLL if due is None else min(due - self.services.clock(), IDLE_POLL)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), max(delay.total_seconds(), 0.01))
 
-    async def drain(self, batch: int = 100) -> int:
-        """Deliver everything due now; how many deliveries were handled."""
+    async def drain(self, batch: int = 100, *, until_stopping: bool = False) -> int:
+        """Deliver everything due now (or until asked to stop); how many were handled."""
         handled = 0
         while due := await due_deliveries(
             self.services.db, self.platform, self.services.clock(), batch
         ):
             for delivery in due:
+                if until_stopping and self._stopping:
+                    return handled
                 if await delivery_status(self.services.db, delivery.id) == "pending":
                     await self._handle(delivery)
                     handled += 1
