@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.adapters.console import ConsoleAdapter
+from bot.app import App
+from bot.seam import ChatKind, ChatRef, Sender
 
 ADD, REMOVE = "\N{HEAVY PLUS SIGN}", "\N{HEAVY MINUS SIGN}"
 
@@ -159,3 +161,17 @@ async def test_the_cancellation_guide(console: ConsoleAdapter, console_en: Conso
     assert guide.endswith("[/accompli] ✅ J'ai résilié")
     [english] = await console_en.say("/guide")
     assert "Settings → Data controls → Export data" in english
+
+
+async def test_every_button_fits_in_telegram_callback_data(app: App) -> None:
+    chat, sender = ChatRef("telegram", "123456789012", ChatKind.PRIVATE), Sender("123456789012")
+    lines = ["/pledge", "/pledge tout", "/pledge cancel+app+switch ok1", "/pledge cancel"]
+    lines += ["/pledge", "/compteur", "/resilier", "/mesdonnees", "/oubli"]
+    actions = []
+    for line in lines:
+        msg = app.dispatcher.message(chat, sender, line)
+        assert msg is not None
+        for reply in await app.dispatcher.handle(msg):
+            actions += [button.action for row in reply.buttons for button in row]
+    assert len(actions) > 15
+    assert max(len(action.encode()) for action in actions) <= 64
