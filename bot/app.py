@@ -11,9 +11,11 @@ from datetime import datetime
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.i18n import Catalogues
+from bot.privacy import load_secret, member_key_function, secret_path
 from bot.services import Services, utc_now
 from commands import COMMANDS
 from storage.db import Database
+from storage.pledges import pledge_intake
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +33,21 @@ class App:
 
 @asynccontextmanager
 async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[App]:
-    """Load the catalogues, open and migrate the database, build the dispatcher."""
+    """Load the catalogues and the member key secret, open and migrate the database,
+    build the dispatcher."""
     catalogues = Catalogues.load()
     db = await Database.open(config.database)
     try:
-        services = Services(config, db, catalogues, COMMANDS, clock)
+        member_key = member_key_function(load_secret(secret_path(config.database)))
+        services = Services(
+            config,
+            db,
+            catalogues,
+            COMMANDS,
+            member_key=member_key,
+            add_pledge=pledge_intake(db, config.milestones),
+            clock=clock,
+        )
         log.info("core ready", extra={"database": str(config.database)})
         yield App(config, services, Dispatcher(services))
     finally:

@@ -1,15 +1,17 @@
-"""What the core hands to every command: configuration, storage, strings, time."""
+"""What the core hands to every command: configuration, storage, strings, identities, time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.config import Config
 from bot.i18n import Catalogues
+from bot.privacy import MemberKey
 from storage.db import Database
+from storage.pledges import Added, NewPledge
 
 if TYPE_CHECKING:
     from commands.base import CommandSpec
@@ -25,6 +27,10 @@ class Services:
     db: Database
     catalogues: Catalogues
     commands: tuple[CommandSpec, ...]
+    # (platform, user id) -> the pseudonymous key a member is stored under
+    member_key: MemberKey
+    # records a new pledge, batched with concurrent ones into one transaction
+    add_pledge: Callable[[NewPledge], Awaitable[Added]]
     clock: Callable[[], datetime] = utc_now
     delivery_wakers: list[Callable[[], None]] = field(default_factory=list)
 

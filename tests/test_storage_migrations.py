@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -84,6 +85,20 @@ async def test_failed_write_rolls_back(tmp_path: Path) -> None:
 def test_migration_files_are_numbered_without_gaps() -> None:
     versions = [m.version for m in known_migrations()]
     assert versions == list(range(1, len(versions) + 1))
+
+
+async def test_the_wal_is_copied_into_the_database_file_in_the_background(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "checkpointed.db"
+    db = await Database.open(path, checkpoint_every=0.02)
+    await put_setting(db, "k", "v")
+    await asyncio.sleep(0.2)
+    alone = tmp_path / "alone.db"  # the database file without its WAL
+    shutil.copy(path, alone)
+    await db.close()
+    with sqlite3.connect(alone) as conn:
+        assert conn.execute("SELECT value FROM settings WHERE key = 'k'").fetchone() == ("v",)
 
 
 async def test_a_write_cancelled_midway_leaves_the_database_usable(tmp_path: Path) -> None:

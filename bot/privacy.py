@@ -1,0 +1,71 @@
+"""Pseudonymous member keys: who pledged is not in the database.
+
+A pledge reveals a political opinion, so storage never sees a platform user id:
+it sees an HMAC of the platform and the id under a secret generated on first
+start and kept beside the database, readable by its owner only. A copy of the
+database without that file does not say who pledged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import ConfigError
+
+SECRET_BYTES = 32
+# 128 bits of the HMAC: no collision in any realistic number of members, and a
+# smaller primary key keeps the pledges index compact.
+KEY_HEX_CHARS = 32
+log = logging.getLogger(__name__)
+
+MemberKey = Callable[[str, str], str]
+
+
+def secret_path(database: Path) -> Path:
+    return database.with_name(database.name + ".secret")
+
+
+def load_secret(path: Path) -> bytes:
+    """Read the secret, creating it (mode 0600) on first start."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret(path)
+    secret = secrets.token_bytes(SECRET_BYTES)
+    with os.fdopen(fd, "wb") as file:
+        file.write(secret)
+        file.flush()
+        os.fsync(file.fileno())
+    log.info("member key secret created", extra={"path": str(path)})
+    return secret
+
+
+def _read_secret(path: Path) -> bytes:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        os.chmod(path, 0o600)
+        log.warning("member key secret was readable by others: now 0600", extra={"path": str(path)})
+    secret = path.read_bytes()
+    if len(secret) != SECRET_BYTES:
+        raise ConfigError(
+            f"{path} holds {len(secret)} bytes instead of {SECRET_BYTES}: restore it from "
+            "the backup made with the database (members cannot be recognised without it)"
+        )
+    return secret
+
+
+def member_key_function(secret: bytes) -> MemberKey:
+    """The keyed hash that stands for a member of one platform in storage."""
+
+    def member_key(platform: str, user_id: str) -> str:
+        message = f"{platform}\n{user_id}".encode()
+        return hmac.new(secret, message, hashlib.sha256).hexdigest()[:KEY_HEX_CHARS]
+
+    return member_key

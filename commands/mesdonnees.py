@@ -1,0 +1,38 @@
+"""/mesdonnees: everything the bot keeps about the member, shown to them only."""
+
+from __future__ import annotations
+
+from bot.seam import Button, Reply
+from commands.base import CommandSpec, Context
+from commands.pledging import kinds_text, member_of, platform_name, when
+from storage.pledges import get_pledge
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    pledge = await get_pledge(ctx.services.db, member_of(ctx))
+    if pledge is None:
+        return [ctx.reply("mydata.none", private=True)]
+    done = (
+        ctx.t("mydata.done_no")
+        if pledge.done_at is None
+        else ctx.t("mydata.done_yes", date=when(pledge.done_at))
+    )
+    forget = Button(ctx.t("mydata.button_forget"), "/oubli")
+    return [
+        ctx.reply(
+            "mydata.text",
+            key=pledge.member,
+            platform=platform_name(pledge.platform),
+            kinds=kinds_text(ctx.t, pledge.kinds),
+            date=when(pledge.pledged_at),
+            version=pledge.notice_version,
+            done=done,
+            buttons=((forget,),),
+            private=True,
+        )
+    ]
+
+
+SPEC = CommandSpec(
+    "mesdonnees", handle, "help.mesdonnees", aliases=("mydata",), localized={"en": "mydata"}
+)

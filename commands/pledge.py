@@ -1,0 +1,118 @@
+"""/pledge: pledge to quit ChatGPT, after a privacy notice; pledge again to change it.
+
+A first pledge is recorded only from a line that names the kinds and the
+notice version accepted (`/pledge cancel ok1`): the notice's buttons send it,
+console members type it.
+"""
+
+from __future__ import annotations
+
+from bot.seam import Button, Reply
+from commands.base import Argument, CommandSpec, Context
+from commands.compteur import announce_milestones
+from commands.pledging import (
+    KIND_LABELS,
+    NOTICE_VERSION,
+    kinds_action,
+    kinds_text,
+    member_of,
+    number,
+    parse_choice,
+    platform_name,
+    when,
+)
+from storage.pledges import ALL_KINDS, Added, Kind, NewPledge, Pledge, change_pledge, get_pledge
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    choice = parse_choice(ctx.msg.args)
+    services, member = ctx.services, member_of(ctx)
+    if choice.kinds and choice.accepted == NOTICE_VERSION:
+        new = NewPledge(member, ctx.msg.platform, choice.kinds, NOTICE_VERSION, services.clock())
+        added = await services.add_pledge(new)
+        if added.created:
+            await announce_milestones(services, added.crossed)
+            return [_thanks(ctx, new, added)]
+        pledge = await get_pledge(services.db, member)  # already pledged: counted once
+    elif choice.kinds:
+        pledge = await change_pledge(services.db, member, choice.kinds)
+        if pledge is not None:
+            return [_current(ctx, pledge, "pledge.changed")]
+    else:
+        pledge = await get_pledge(services.db, member)
+    if pledge is None:
+        return [_notice(ctx, choice.kinds)]
+    return [_current(ctx, pledge, "pledge.current")]
+
+
+def _notice(ctx: Context, chosen: Kind) -> Reply:
+    """What will be kept and why; each button both accepts it and pledges."""
+    offers = [Kind.CANCEL, Kind.APP, Kind.SWITCH, ALL_KINDS]
+    if chosen and chosen not in offers:
+        offers.insert(0, chosen)
+    buttons = tuple(
+        (Button(_choice_label(ctx, kinds), f"/pledge {kinds_action(kinds)} ok{NOTICE_VERSION}"),)
+        for kinds in offers
+    )
+    text = ctx.t(
+        "pledge.notice",
+        organiser=ctx.services.config.organiser,
+        platform=platform_name(ctx.msg.platform),
+        version=NOTICE_VERSION,
+    )
+    return Reply(text, buttons, private=True, edit=ctx.msg.from_button)
+
+
+def _choice_label(ctx: Context, kinds: Kind) -> str:
+    if kinds == ALL_KINDS:
+        return ctx.t("pledge.button_all")
+    return ctx.t("pledge.button_choice", kinds=kinds_text(ctx.t, kinds))
+
+
+def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
+    text = ctx.t(
+        "pledge.thanks", kinds=kinds_text(ctx.t, pledge.kinds), total=number(ctx.t, added.total)
+    )
+    for value in added.crossed:
+        text += "\n" + ctx.t("pledge.milestone", count=number(ctx.t, value))
+    guide = Button(ctx.t("pledge.button_guide"), "/resilier")
+    return Reply(text, ((guide,),), private=True, edit=ctx.msg.from_button)
+
+
+def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
+    """The member's pledge, with buttons to add or remove a kind, withdraw or mark it done."""
+    rows = []
+    for kind, label in KIND_LABELS.items():
+        if kind not in pledge.kinds:
+            rows.append((_toggle(ctx, "pledge.button_add", label, pledge.kinds | kind),))
+        elif pledge.kinds != kind:
+            rows.append((_toggle(ctx, "pledge.button_remove", label, pledge.kinds & ~kind),))
+    if pledge.done_at is None:
+        rows.append((Button(ctx.t("pledge.button_done"), "/accompli"),))
+    rows.append((Button(ctx.t("pledge.button_withdraw"), "/retirer"),))
+    text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(pledge.pledged_at))
+    return Reply(text, tuple(rows), private=True, edit=ctx.msg.from_button)
+
+
+def _toggle(ctx: Context, key: str, label: str, kinds: Kind) -> Button:
+    return Button(ctx.t(key, kind=ctx.t(label)), f"/pledge {kinds_action(kinds)}")
+
+
+SPEC = CommandSpec(
+    "pledge",
+    handle,
+    "help.pledge",
+    aliases=("engagement",),
+    localized={"fr": "engagement"},
+    argument=Argument(
+        "choix",
+        "arg.pledge",
+        localized={"en": "choice"},
+        choices=(
+            ("cancel", "kind.cancel"),
+            ("app", "kind.app"),
+            ("switch", "kind.switch"),
+            ("tout", "pledge.button_all"),
+        ),
+    ),
+)

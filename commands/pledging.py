@@ -1,0 +1,78 @@
+"""What the pledge commands share: who the member is, what they pledge, how it reads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.parsing import fold
+from commands.base import Context, UserError
+from storage.pledges import ALL_KINDS, Kind
+
+# Bump when the text of `pledge.notice` changes: each pledge keeps the version accepted.
+NOTICE_VERSION = 1
+# The words button actions use, so that a button press is a readable command line.
+KIND_WORDS = {Kind.CANCEL: "cancel", Kind.APP: "app", Kind.SWITCH: "switch"}
+KIND_LABELS = {Kind.CANCEL: "kind.cancel", Kind.APP: "kind.app", Kind.SWITCH: "kind.switch"}
+_TYPED = {
+    Kind.CANCEL: ("cancel", "resilier", "abonnement", "subscription"),
+    Kind.APP: ("app", "appli", "application", "supprimer", "delete"),
+    Kind.SWITCH: ("switch", "changer", "alternative", "assistant"),
+    ALL_KINDS: ("tout", "tous", "all"),
+}
+_WORDS = {word: kinds for kinds, words in _TYPED.items() for word in words}
+_ACCEPTED = re.compile(r"ok(\d+)")
+_SEPARATORS = re.compile(r"[\s,+]+")
+
+# A function that renders a locale key in some language, like `Context.t`.
+Translate = Callable[..., str]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What a `/pledge` line asks: kinds (possibly none) and the notice version accepted."""
+
+    kinds: Kind
+    accepted: int | None
+
+
+def parse_choice(args: str) -> Choice:
+    kinds, accepted = Kind(0), None
+    for word in filter(None, _SEPARATORS.split(fold(args))):
+        if match := _ACCEPTED.fullmatch(word):
+            accepted = int(match[1])
+        elif word in _WORDS:
+            kinds |= _WORDS[word]
+        else:
+            raise UserError("pledge.unknown_word", word=word)
+    return Choice(kinds, accepted)
+
+
+def kinds_action(kinds: Kind) -> str:
+    """`cancel+app`: the kinds as a button action writes them."""
+    return "+".join(word for kind, word in KIND_WORDS.items() if kind in kinds)
+
+
+def kinds_text(t: Translate, kinds: Kind) -> str:
+    return ", ".join(t(key) for kind, key in KIND_LABELS.items() if kind in kinds)
+
+
+def member_of(ctx: Context) -> str:
+    """The key the member is stored under: never their platform id itself."""
+    return ctx.services.member_key(ctx.msg.platform, ctx.msg.sender.id)
+
+
+def number(t: Translate, value: int) -> str:
+    """A count with the language's thousands separator."""
+    return f"{value:,}".replace(",", t("number.thousands"))
+
+
+def when(moment: datetime) -> str:
+    """A stored time, kept to the hour, as shown to the member."""
+    return moment.strftime("%Y-%m-%d %H:00 UTC")
+
+
+def platform_name(platform: str) -> str:
+    return platform.capitalize()

@@ -1,0 +1,29 @@
+"""/retirer: withdraw one's pledge; the tally goes down at once."""
+
+from __future__ import annotations
+
+from bot.seam import Reply
+from commands.base import CommandSpec, Context, UserError
+from commands.pledging import member_of, number
+from storage.pledges import delete_pledge
+from storage.tally import get_tally
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    services = ctx.services
+    if not await delete_pledge(services.db, member_of(ctx)):
+        raise UserError("pledge.none")
+    tally = await get_tally(services.db, services.clock())
+    return [
+        ctx.reply(
+            "withdraw.done",
+            total=number(ctx.t, tally.total),
+            private=True,
+            edit=ctx.msg.from_button,
+        )
+    ]
+
+
+SPEC = CommandSpec(
+    "retirer", handle, "help.retirer", aliases=("withdraw",), localized={"en": "withdraw"}
+)

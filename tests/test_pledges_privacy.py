@@ -1,0 +1,134 @@
+"""A pledge is a political opinion: what is kept, who can read it, how it is erased."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App, open_app
+from bot.config import Config, ConfigError
+from bot.privacy import load_secret, secret_path
+from bot.seam import ChatKind, ChatRef, Sender
+
+
+def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(path) as conn:
+        names = [
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        return {name: conn.execute(f"SELECT * FROM {name}").fetchall() for name in names}
+
+
+async def test_my_data_shows_everything_kept(console: ConsoleAdapter) -> None:
+    [nothing] = await console.say("/mesdonnees")
+    assert nothing.startswith("Le bot ne garde rien sur vous")
+    await console.say("/pledge cancel+switch ok1")
+    [data] = await console.say("/mydata")
+    assert re.fullmatch(
+        r"Vos données\n"
+        r"Voici tout ce que le bot garde sur vous :\n"
+        r"• identifiant : [0-9a-f]{32} \(une empreinte chiffrée de votre compte Console, "
+        r"ni votre nom ni votre pseudo\)\n"
+        r"• engagement : résilier l'abonnement ChatGPT, passer à un autre assistant\n"
+        r"• date : \d{4}-\d\d-\d\d \d\d:00 UTC\n"
+        r"• notice acceptée : version 1\n"
+        r"• engagement tenu : non\n\n"
+        r"Pour tout effacer : /oubli.\n"
+        r"\[/oubli\] 🗑️ Tout effacer",
+        data,
+    )
+    await console.say("/accompli")
+    [data] = await console.say("/mesdonnees")
+    assert re.search(r"• engagement tenu : oui, depuis le \d{4}-\d\d-\d\d \d\d:00 UTC", data)
+
+
+async def test_forget_asks_then_erases_everything(app: App, console: ConsoleAdapter) -> None:
+    [nothing] = await console.say("/oubli")
+    assert nothing == "Il n'y a rien à effacer : le bot ne garde rien sur vous."
+    await console.say("/pledge cancel ok1")
+    await console.say("/accompli")
+    [question] = await console.say("/forget")
+    assert question.startswith("Effacer votre engagement et tout ce que le bot garde sur vous ?")
+    assert question.endswith("[/oubli confirmer] 🗑️ Oui, tout effacer")
+    assert len(table_rows(app.db.path)["pledges"]) == 1
+    [erased] = await console.say("/oubli confirmer")
+    assert erased.startswith("C'est fait : tout ce que le bot gardait sur vous est effacé")
+    rows = table_rows(app.db.path)
+    assert rows["pledges"] == []
+    assert {name: value for name, value in rows["tally_counters"] if value} == {}
+    assert [
+        (hour, pledged, done) for hour, pledged, done in rows["tally_hours"] if pledged or done
+    ] == []
+    [again] = await console.say("/oubli confirmer")
+    assert again.startswith("Il n'y a rien à effacer")
+
+
+async def test_replies_about_a_members_pledge_are_private(app: App) -> None:
+    dispatcher = app.dispatcher
+    chat, sender = ChatRef("discord", "42", ChatKind.GROUP), Sender("7", "fr")
+    for line in ("/pledge", "/pledge cancel ok1", "/pledge", "/mesdonnees", "/oubli", "/accompli"):
+        msg = dispatcher.message(chat, sender, line)
+        assert msg is not None
+        assert all(reply.private for reply in await dispatcher.handle(msg)), line
+    msg = dispatcher.message(chat, sender, "/compteur")
+    assert msg is not None
+    assert not any(reply.private for reply in await dispatcher.handle(msg))
+
+
+async def test_a_member_is_recognised_after_a_restart(config: Config, tmp_path: Path) -> None:
+    async with open_app(config) as app:
+        await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok1")
+    async with open_app(config) as app:
+        [current] = await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say(
+            "/engagement"
+        )
+    assert current.startswith("Votre engagement est déjà enregistré")
+
+
+async def test_the_database_alone_does_not_say_who_pledged(config: Config, tmp_path: Path) -> None:
+    async with open_app(config) as app:
+        for user in ("alice", "bob-the-member"):
+            member = ConsoleAdapter(app, user, language="fr", image_dir=tmp_path)
+            await member.say("/pledge cancel ok1")
+        msg = app.dispatcher.message(
+            ChatRef("telegram", "987654321", ChatKind.PRIVATE),
+            Sender("987654321"),
+            "/pledge app ok1",
+        )
+        assert msg is not None
+        await app.dispatcher.handle(msg)
+    secret = secret_path(config.database)
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert len(secret.read_bytes()) == 32
+    dump = repr(table_rows(config.database))
+    for identity in ("alice", "bob-the-member", "987654321"):
+        assert identity not in dump
+    copy = tmp_path / "leak" / "copy.db"
+    copy.parent.mkdir()
+    shutil.copy(config.database, copy)
+    async with open_app(replace(config, database=copy)) as leaked:  # a new secret is made
+        alice = ConsoleAdapter(leaked, "alice", language="fr", image_dir=tmp_path)
+        [data] = await alice.say("/mesdonnees")
+        assert data.startswith("Le bot ne garde rien sur vous")
+        [tally] = await alice.say("/compteur")
+        assert "Engagements : 3\n" in tally  # the aggregate tally is all it tells
+
+
+def test_a_secret_readable_by_others_is_tightened_and_a_damaged_one_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bot.db.secret"
+    secret = load_secret(path)
+    path.chmod(0o644)
+    assert load_secret(path) == secret
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.write_bytes(b"short")
+    with pytest.raises(ConfigError, match="holds 5 bytes instead of 32"):
+        load_secret(path)

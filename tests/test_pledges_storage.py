@@ -1,0 +1,156 @@
+"""Pledge storage on a real SQLite file: the counters always equal a COUNT over the table."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from storage.db import Database
+from storage.pledges import (
+    ALL_KINDS,
+    Kind,
+    NewPledge,
+    change_pledge,
+    delete_pledge,
+    get_pledge,
+    load_pledges,
+    mark_pledge_done,
+    pledge_intake,
+)
+from storage.tally import daily_counts, get_tally
+
+START = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "pledges.db")
+    yield database
+    await database.close()
+
+
+def pledge(member: str, at: datetime = START, kinds: Kind = Kind.CANCEL) -> NewPledge:
+    return NewPledge(member, "telegram" if member < "m5" else "discord", kinds, 1, at)
+
+
+def counted_by_sql(path: Path, since: str) -> dict[str, object]:
+    """What the counters should say, computed the slow way."""
+    with sqlite3.connect(path) as conn:
+        one = lambda sql: conn.execute(sql, (since,) if "?" in sql else ()).fetchone()[0]  # noqa: E731
+        return {
+            "total": one("SELECT COUNT(*) FROM pledges"),
+            "done": one("SELECT COUNT(*) FROM pledges WHERE done_hour IS NOT NULL"),
+            "last_day": one("SELECT COUNT(*) FROM pledges WHERE pledged_hour >= ?"),
+            "platforms": dict(
+                conn.execute("SELECT platform, COUNT(*) FROM pledges GROUP BY 1 ORDER BY 1")
+            ),
+            "kinds": {
+                kind: one(f"SELECT COUNT(*) FROM pledges WHERE kinds & {int(kind)}")
+                for kind in (Kind.CANCEL, Kind.APP, Kind.SWITCH)
+            },
+            "days": conn.execute(
+                "SELECT day, SUM(p), SUM(d) FROM ("
+                " SELECT substr(pledged_hour, 1, 10) AS day, 1 AS p, 0 AS d FROM pledges"
+                " UNION ALL SELECT substr(done_hour, 1, 10), 0, 1 FROM pledges"
+                " WHERE done_hour IS NOT NULL) GROUP BY day ORDER BY day"
+            ).fetchall(),
+        }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_counters_equal_counts_after_random_operations(db: Database, seed: int) -> None:
+    rng = random.Random(seed)
+    add = pledge_intake(db, milestones=(5, 10, 20))
+    now = START
+    for _ in range(40):
+        now += timedelta(minutes=rng.randint(1, 400))
+        members = [f"m{rng.randint(0, 9)}" for _ in range(rng.randint(1, 6))]
+        operation = rng.choice(["add", "add", "change", "done", "delete"])
+        if operation == "add":  # concurrently, so that some share a batch
+            await asyncio.gather(*(add(pledge(m, now, Kind(rng.randint(1, 7)))) for m in members))
+        for member in members:
+            if operation == "change":
+                await change_pledge(db, member, Kind(rng.randint(1, 7)))
+            elif operation == "done":
+                await mark_pledge_done(db, member, now)
+            elif operation == "delete":
+                await delete_pledge(db, member)
+        tally = await get_tally(db, now)
+        expected = counted_by_sql(db.path, (now - timedelta(hours=24)).strftime("%Y-%m-%dT%H"))
+        days = [(d.day.isoformat(), d.pledged, d.done) for d in await daily_counts(db)]
+        assert [d for d in days if d[1] or d[2]] == expected["days"]
+        assert {
+            "total": tally.total,
+            "done": tally.done,
+            "last_day": tally.last_day,
+            "platforms": dict(tally.platforms),
+            "kinds": dict(tally.kinds),
+        } == {k: v for k, v in expected.items() if k != "days"}
+
+
+async def test_a_member_counts_once_even_twice_in_one_batch(db: Database) -> None:
+    add = pledge_intake(db, milestones=())
+    results = await asyncio.gather(*(add(pledge("m1")) for _ in range(5)), add(pledge("m2")))
+    assert [r.created for r in results] == [True, False, False, False, False, True]
+    assert {r.total for r in results} == {2}
+    assert (await get_tally(db, START)).total == 2
+
+
+async def test_milestones_are_recorded_once_ever(db: Database) -> None:
+    add = pledge_intake(db, milestones=(2, 3))
+    first = await add(pledge("m1"))
+    second = await add(pledge("m2"))
+    assert (first.crossed, second.crossed) == ((), (2,))
+    await delete_pledge(db, "m2")
+    again = await add(pledge("m3"))
+    third = await add(pledge("m4"))
+    assert (again.crossed, third.crossed) == ((), (3,))
+    batch = await asyncio.gather(*(add(pledge(f"n{i}")) for i in range(3)))
+    assert [r.crossed for r in batch] == [(), (), ()]
+    rows = await db.fetchall("SELECT value FROM milestones ORDER BY value")
+    assert [row["value"] for row in rows] == [2, 3]
+
+
+async def test_one_batch_crossing_several_milestones_reports_them_to_one_member(
+    db: Database,
+) -> None:
+    add = pledge_intake(db, milestones=(1, 2, 3))
+    batch = await asyncio.gather(*(add(pledge(f"m{i}")) for i in range(4)))
+    crossed = [r.crossed for r in batch if r.crossed]
+    assert sorted(value for values in crossed for value in values) == [1, 2, 3]
+
+
+async def test_change_done_and_delete_report_what_happened(db: Database) -> None:
+    assert await change_pledge(db, "nobody", Kind.APP) is None
+    assert await mark_pledge_done(db, "nobody", START) is None
+    assert await delete_pledge(db, "nobody") is False
+    await pledge_intake(db, ())(pledge("m1"))
+    changed = await change_pledge(db, "m1", ALL_KINDS)
+    assert changed is not None and changed.kinds == ALL_KINDS
+    done = await mark_pledge_done(db, "m1", START + timedelta(hours=30))
+    assert done is not None and done.done_at == datetime(2026, 3, 2, 15, tzinfo=UTC)
+    assert await mark_pledge_done(db, "m1", START + timedelta(days=9)) is None
+    stored = await get_pledge(db, "m1")
+    assert stored is not None and stored.pledged_at == datetime(2026, 3, 1, 9, tzinfo=UTC)
+    assert await delete_pledge(db, "m1") is True
+    assert await get_pledge(db, "m1") is None
+
+
+async def test_bulk_load_keeps_the_counters_exact(db: Database) -> None:
+    rows = (pledge(f"m{i}", START - timedelta(hours=i), Kind(i % 7 + 1)) for i in range(2_000))
+    assert await load_pledges(db, rows, chunk=300) == 2_000
+    assert await load_pledges(db, [pledge("m1")]) == 0
+    tally = await get_tally(db, START)
+    expected = counted_by_sql(db.path, (START - timedelta(hours=24)).strftime("%Y-%m-%dT%H"))
+    assert (tally.total, tally.last_day, dict(tally.kinds)) == (
+        expected["total"],
+        expected["last_day"],
+        expected["kinds"],
+    )
+    assert tally.last_day == 25  # the current hour and the 24 before it
