@@ -70,7 +70,7 @@ class TelegramAdapter:
         self.webhook = webhook
         builder = ApplicationBuilder().token(token)
         if flood_limits:
-            builder = builder.rate_limiter(AIORateLimiter())
+            builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
         builder = (
             builder.read_timeout(timeout)
             .write_timeout(timeout)
