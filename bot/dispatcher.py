@@ -102,9 +102,9 @@ class Dispatcher:
         log.warning(
             "moderator command refused", extra={"command": spec.name, "platform": msg.platform}
         )
-        await record_audit(
-            services.db, msg.platform, msg.sender.id, "refused", spec.name, services.clock()
-        )
+        # A refused member is logged under their pseudonymous key, never their platform id.
+        actor = services.member_key(msg.platform, msg.sender.id)
+        await record_audit(services.db, msg.platform, actor, "refused", spec.name, services.clock())
 
     def _route(self, ctx: Context) -> CommandSpec | None:
         msg = ctx.msg

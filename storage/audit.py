@@ -36,3 +36,18 @@ async def recent_audit(db: Database, limit: int = 50) -> list[AuditEntry]:
         AuditEntry(parse_stamp(r["at"]), *(r[k] for k in ("platform", "actor", "action", "detail")))
         for r in rows
     ]
+
+
+async def count_audit_by(db: Database, platform: str, actor: str) -> int:
+    row = await db.fetchone(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE platform = ? AND actor = ?", (platform, actor)
+    )
+    return int(row["n"]) if row else 0
+
+
+async def delete_audit_by(db: Database, platform: str, actor: str) -> int:
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM audit_log WHERE platform = ? AND actor = ?", (platform, actor)
+        )
+        return cursor.rowcount

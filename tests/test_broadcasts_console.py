@@ -65,12 +65,31 @@ async def test_non_moderator_is_refused_and_audited(app: App, console: ConsoleAd
     assert reply == "/annonce est réservée aux modérateurs."
     assert await console.say("/broadcast coucou") == [reply]
     [entry, _] = await recent_audit(app.db)
+    pseudonym = app.services.member_key("console", "alice")
+    assert "alice" not in pseudonym
     assert (entry.platform, entry.actor, entry.action, entry.detail) == (
         "console",
-        "alice",
+        pseudonym,
         "refused",
         "annonce",
     )
+
+
+async def test_refusals_and_private_subscription_are_personal_data(console: ConsoleAdapter) -> None:
+    await console.say("/annonce coucou")
+    await console.say("/abonner")
+    [data] = await console.say("/mesdonnees")
+    assert (
+        "• abonnement de votre discussion privée au compteur et aux annonces (discussion alice)"
+        in data
+    )
+    assert "1 tentative(s) de commande réservée aux modérateurs" in data
+    [question] = await console.say("/oubli")
+    assert question.startswith("Effacer votre engagement")
+    [done] = await console.say("/oubli confirmer")
+    assert done.startswith("C'est fait")
+    [nothing] = await console.say("/mesdonnees")
+    assert nothing.startswith("Le bot ne garde rien sur vous")
 
 
 async def test_same_text_twice_needs_force(app: App, mod: ConsoleAdapter, tmp_path: Path) -> None:
