@@ -12,7 +12,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from bot.adapters.telegram import Webhook
 from bot.app import App, open_app
 from bot.config import Config
-from bot.seam import ChatKind, ChatRef, Reply, Sender
+from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
 from storage.subscriptions import get_subscription, list_subscriptions
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram_support import MODERATOR, eventually, no_pacing, telegram_bot
@@ -248,3 +248,47 @@ async def test_webhook_mode_checks_the_secret_token(
         assert genuine.status == 200
         [answer] = await tg.wait_for(1, chat_id=42)
     assert (answer.plain_text or "").startswith("Commandes")
+
+
+async def test_pledge_journey_with_buttons_in_a_private_chat(app: App, tg: FakeTelegram) -> None:
+    async with telegram_bot(app, tg):
+        tg.user_sends("/start", user_id=42, language_code="fr")
+        tg.user_sends("/engagement", user_id=42, language_code="fr")
+        [_, notice] = await tg.wait_for(2, chat_id=42)
+        assert notice.buttons[0]["callback_data"] == "/pledge cancel ok1"
+        tg.press_button(notice, "/pledge cancel+app+switch ok1", user_id=42, language_code="fr")
+        [edited] = await tg.wait_for(1, chat_id=42, kind="edit_text")
+        assert (edited.plain_text or "").startswith("Merci ! Votre engagement est enregistré")
+        tg.user_sends("/compteur", user_id=42, language_code="fr")
+        [*_, tally] = await tg.wait_for(3, chat_id=42, kind="message")
+        assert "1" in (tally.plain_text or "")
+        tg.user_sends("/oubli", user_id=42, language_code="fr")
+        [*_, confirm] = await tg.wait_for(4, chat_id=42, kind="message")
+        tg.press_button(confirm, "/oubli confirmer", user_id=42, language_code="fr")
+        erased = await tg.wait_for(2, chat_id=42, kind="edit_text")
+    assert (erased[-1].plain_text or "").startswith("C'est fait")
+    async with open_app(app.config) as reopened:
+        assert (await reopened.dispatcher.handle(_console_tally(reopened)))[0].text.startswith(
+            "Personne ne s'est encore engagé."
+        )
+
+
+async def test_personal_answers_asked_in_a_group_go_to_private(app: App, tg: FakeTelegram) -> None:
+    async with telegram_bot(app, tg):
+        tg.user_sends("/engagement@quitgpt_test_bot", chat_id=GROUP, user_id=81, language_code="fr")
+        [notice] = await tg.wait_for(1, chat_id=81)
+        assert (notice.plain_text or "").startswith("Avant d'enregistrer votre engagement")
+        tg.fail_next("sendMessage", "403", chat_id=82)  # never opened a chat with the bot
+        tg.user_sends("/mesdonnees@quitgpt_test_bot", chat_id=GROUP, user_id=82, language_code="fr")
+        [note] = await tg.wait_for(1, chat_id=GROUP)
+    assert (note.plain_text or "").startswith("Cette réponse est personnelle")
+    assert note.buttons[0]["url"] == "https://t.me/quitgpt_test_bot"
+    assert not tg.sent(chat_id=82)
+
+
+def _console_tally(app: App) -> Message:
+    msg = app.dispatcher.message(
+        ChatRef("console", "x", ChatKind.PRIVATE), Sender("x", "fr"), "/compteur"
+    )
+    assert msg is not None
+    return msg

@@ -29,7 +29,7 @@ from bot.app import App
 from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError, PermanentFailure
 from bot.delivery.pacing import TELEGRAM
 from bot.delivery.retry import retrying
-from bot.seam import ChatKind, ChatRef, Reply, Sender
+from bot.seam import Button, ChatKind, ChatRef, Reply, Sender
 from storage.subscriptions import move_subscription, unsubscribe
 
 log = logging.getLogger(__name__)
@@ -169,8 +169,27 @@ class TelegramAdapter:
         if msg is None:
             return
         for reply in await dispatcher.handle(msg):
+            if reply.private and event.chat.kind is not ChatKind.PRIVATE:
+                await self._send_privately(event, reply)
+                continue
             editing = event.message_id if reply.edit and event.callback_id else None
             await self._send(event.chat, reply, edit=editing)
+
+    async def _send_privately(self, event: TextEvent, reply: Reply) -> None:
+        """Telegram has no replies only one member sees: a personal answer asked for in a
+        group goes to the member's private chat, or the group is told how to open one."""
+        member = ChatRef(PLATFORM, event.sender.id, ChatKind.PRIVATE)
+        try:
+            await self.deliver(
+                member, Reply(reply.text, reply.buttons, reply.image), pace=_no_pacing
+            )
+            return
+        except DeliveryError as error:  # the member never opened a chat with the bot
+            log.info("telegram private answer refused", extra={"reason": error.reason})
+        language = self.app.dispatcher.language_of(event.sender)
+        note = self.app.services.catalogues.get(language, "telegram.open_private")
+        button = Button(f"@{self.username}", url=f"https://t.me/{self.username}")
+        await self._send(event.chat, Reply(note, ((button,),)))
 
     async def _chat_admins(self, chat_id: str) -> frozenset[str]:
         cached = self._admins.get(chat_id)
