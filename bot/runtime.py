@@ -17,6 +17,7 @@ from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.worker import DeliveryWorker
+from bot.scheduler import scheduled
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ async def run_console(
     async with open_app(config) as app:
         console = ConsoleAdapter(app, user, moderator=moderator, language=language)
         worker = DeliveryWorker(app.services, console)
-        async with worker.active():
+        async with worker.active(), scheduled(app.services):
             await until_stopped(stop, console.run(stream))
         await worker.drain()  # what this session queued for the console itself
     log.info("console session ended")
@@ -110,7 +111,8 @@ async def serve(app: App, adapters: list[PlatformAdapter], stop: asyncio.Event) 
         async with contextlib.AsyncExitStack() as workers:
             for adapter in adapters:
                 await workers.enter_async_context(DeliveryWorker(app.services, adapter).active())
-            await until_stopped(stop)
+            async with scheduled(app.services):
+                await until_stopped(stop)
     finally:
         for adapter in reversed(started):
             await adapter.stop()

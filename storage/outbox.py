@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -140,9 +140,11 @@ async def start_broadcast(
     draft_id: int | None = None,
     kind: str = "announcement",
     text: str = "",
+    settings: Mapping[str, str] | None = None,
 ) -> int | None:
     """Queue every delivery in one transaction, from a confirmed draft or a new post.
 
+    `settings` are stored in the same transaction (what a scheduler has posted).
     Returns the broadcast id, or None when the draft was already confirmed or gone.
     """
     async with db.write() as conn:
@@ -184,6 +186,11 @@ async def start_broadcast(
                 "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?",
                 (stamp(now), broadcast_id),
             )
+        await conn.executemany(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list((settings or {}).items()),
+        )
     return broadcast_id
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from bot.delivery.quiet_hours import QuietHours
 from bot.seam import ChatKind
@@ -38,6 +38,7 @@ async def publish(
     *,
     text: str = "",
     draft_id: int | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> int | None:
     """Queue a post for every subscribed chat, composed once per language.
 
@@ -52,7 +53,13 @@ async def publish(
         pinned = kind == "tally" and sub.pinned
         deliveries.append(destination(services, sub, texts[sub.language], edit_pinned=pinned))
     broadcast_id = await start_broadcast(
-        services.db, deliveries, services.clock(), draft_id=draft_id, kind=kind, text=text
+        services.db,
+        deliveries,
+        services.clock(),
+        draft_id=draft_id,
+        kind=kind,
+        text=text,
+        settings=settings,
     )
     log.info(
         "post queued",

@@ -1,0 +1,45 @@
+"""The bot's clockwork: APScheduler runs the periodic jobs in the shared event loop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.services import Services
+from bot.tally_posts import EPOCH, post_tally
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def scheduled(
+    services: Services, tally_every: timedelta | None = None
+) -> AsyncIterator[None]:
+    """Run the periodic tally posts for the duration of the block."""
+    interval = tally_every or timedelta(minutes=services.config.tally_interval_minutes)
+
+    async def tally_job() -> None:
+        try:
+            await post_tally(services, interval)
+        except Exception:
+            log.exception("tally post failed")
+
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        tally_job,
+        IntervalTrigger(seconds=interval.total_seconds(), start_date=EPOCH, timezone=UTC),
+        id="tally-post",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=max(1, int(interval.total_seconds() / 2)),
+    )
+    scheduler.start()
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)

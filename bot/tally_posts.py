@@ -1,0 +1,55 @@
+"""Periodic tally posts: at most one per tick, none when nothing changed.
+
+Ticks are counted from a fixed epoch, so a restart knows which tick it is in;
+the tick and what was posted are stored in the same transaction as the post,
+so the same tick is never posted twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+from bot.delivery.publish import publish
+from bot.services import Services
+from commands.compteur import tally_markup
+from storage.settings import get_setting, put_setting
+from storage.tally import Tally, get_tally
+
+log = logging.getLogger(__name__)
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+LAST_TICK, LAST_TALLY = "tally.last_tick", "tally.last_posted"
+
+
+def tick_of(moment: datetime, interval: timedelta) -> int:
+    return int((moment - EPOCH) // interval)
+
+
+def fingerprint(tally: Tally) -> str:
+    """What a post shows that can change through pledges (not the sliding 24 hours)."""
+    kinds = {kind.name or str(kind.value): count for kind, count in tally.kinds.items()}
+    return json.dumps([tally.total, tally.done, dict(tally.platforms), kinds], sort_keys=True)
+
+
+async def post_tally(services: Services, interval: timedelta) -> bool:
+    """Queue this tick's tally post to every subscribed chat; False when skipped."""
+    db, now = services.db, services.clock()
+    tick = tick_of(now, interval)
+    last = await get_setting(db, LAST_TICK)
+    if last is not None and int(last) >= tick:
+        return False
+    tally = await get_tally(db, now)
+    shown = fingerprint(tally)
+    if not tally.total or shown == await get_setting(db, LAST_TALLY):
+        await put_setting(db, LAST_TICK, str(tick))
+        log.info("tally post skipped", extra={"tick": tick})
+        return False
+    compose = partial(_compose, services, tally)
+    await publish(services, "tally", compose, settings={LAST_TICK: str(tick), LAST_TALLY: shown})
+    return True
+
+
+def _compose(services: Services, tally: Tally, language: str) -> str:
+    return tally_markup(partial(services.catalogues.get, language), tally)

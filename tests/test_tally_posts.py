@@ -1,0 +1,94 @@
+"""Periodic tally posts and milestone celebrations, through the outbox to the console."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App, open_app
+from bot.config import Config
+from bot.delivery.worker import DeliveryWorker
+from bot.scheduler import scheduled
+from bot.tally_posts import post_tally
+
+HOUR = timedelta(hours=6)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def pledge(app: App, tmp_path: Path, *names: str) -> None:
+    for name in names:
+        member = ConsoleAdapter(app, name, language="fr", image_dir=tmp_path)
+        [thanks] = await member.say("/pledge cancel ok1")
+        assert thanks.startswith("Merci !")
+
+
+async def delivered(app: App, tmp_path: Path) -> list[str]:
+    posts: list[str] = []
+    console = ConsoleAdapter(app, "reader", language="fr", image_dir=tmp_path, out=posts.append)
+    await DeliveryWorker(app.services, console).drain()
+    return posts
+
+
+async def test_posts_once_per_tick_only_when_the_tally_changed(tmp_path: Path) -> None:
+    clock, config = Clock(), Config(database=tmp_path / "t.db", milestones=())
+    async with open_app(config, clock=clock) as app:
+        [subscribed] = await ConsoleAdapter(app, "groupe", image_dir=tmp_path).say("/abonner")
+        assert subscribed.startswith("C'est fait")
+        assert not await post_tally(app.services, HOUR)  # nobody pledged yet: nothing to say
+        await pledge(app, tmp_path, "ana", "ben")
+        assert not await post_tally(app.services, HOUR)  # this tick was already handled
+        clock.now += HOUR
+        assert await post_tally(app.services, HOUR)
+        [post] = await delivered(app, tmp_path)
+        assert "Compteur QuitGPT\nEngagements : 2" in post
+        clock.now += HOUR
+        assert not await post_tally(app.services, HOUR)  # unchanged since the last post
+        await pledge(app, tmp_path, "chloé")
+        assert not await post_tally(app.services, HOUR)  # same tick
+        clock.now += HOUR
+        assert await post_tally(app.services, HOUR)
+        [post] = await delivered(app, tmp_path)
+        assert "Engagements : 3" in post
+        await pledge(app, tmp_path, "dan")
+    async with open_app(config, clock=clock) as app:  # a restart within the same tick
+        assert not await post_tally(app.services, HOUR)
+        assert await delivered(app, tmp_path) == []
+
+
+async def test_milestones_are_celebrated_once(tmp_path: Path) -> None:
+    config = Config(database=tmp_path / "m.db", milestones=(2, 3))
+    async with open_app(config) as app:
+        await ConsoleAdapter(app, "groupe", image_dir=tmp_path).say("/abonner")
+        await pledge(app, tmp_path, "ana", "ben", "chloé")
+        first = await delivered(app, tmp_path)
+        withdrawn = ConsoleAdapter(app, "ben", language="fr", image_dir=tmp_path)
+        await withdrawn.say("/retirer")
+        await pledge(app, tmp_path, "ben")
+        again = await delivered(app, tmp_path)
+    assert len(first) == 2 and "2" in first[0] and "3" in first[1]
+    assert again == []
+
+
+async def test_the_scheduler_runs_the_tally_job(tmp_path: Path) -> None:
+    async with open_app(Config(database=tmp_path / "s.db", milestones=())) as app:
+        posts: list[str] = []
+        console = ConsoleAdapter(app, "groupe", image_dir=tmp_path, out=posts.append)
+        await console.say("/abonner")
+        await pledge(app, tmp_path, "ana")
+        async with DeliveryWorker(app.services, console).active():
+            async with scheduled(app.services, tally_every=timedelta(seconds=0.2)):
+                for _ in range(100):
+                    if posts:
+                        break
+                    await asyncio.sleep(0.05)
+                await asyncio.sleep(0.5)  # several more ticks, nothing new to say
+    assert len(posts) == 1 and "Engagements : 1" in posts[0]
