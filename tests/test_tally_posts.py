@@ -84,11 +84,11 @@ async def test_the_scheduler_runs_the_tally_job(tmp_path: Path) -> None:
         console = ConsoleAdapter(app, "groupe", image_dir=tmp_path, out=posts.append)
         await console.say("/abonner")
         await pledge(app, tmp_path, "ana")
-        async with DeliveryWorker(app.services, console).active():
-            async with scheduled(app.services, tally_every=timedelta(seconds=0.2)):
-                for _ in range(100):
-                    if posts:
-                        break
-                    await asyncio.sleep(0.05)
-                await asyncio.sleep(0.5)  # several more ticks, nothing new to say
+        worker = DeliveryWorker(app.services, console)
+        async with worker.active(), scheduled(app.services, tally_every=timedelta(seconds=0.2)):
+            for _ in range(100):
+                if posts:
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)  # several more ticks, nothing new to say
     assert len(posts) == 1 and "Engagements : 1" in posts[0]

@@ -1,0 +1,695 @@
+"""A fake Discord (gateway + REST) on 127.0.0.1 for driving the real discord.py in tests.
+
+    async with FakeDiscord() as dc:            # serves, and points discord.py at itself
+        guild = dc.add_guild(name="QuitGPT", channels=["général", "annonces"])
+        client = discord.Client(intents=discord.Intents.default())
+        task = asyncio.create_task(client.start(dc.token))
+        await client.wait_until_ready()
+        iid = await dc.slash("aide", {"sujet": "faits"})
+        [reply] = await dc.wait_for(lambda: dc.responses(iid))
+        ...
+        await client.close(); await task
+
+One aiohttp app serves the websocket gateway (``/gateway``, and ``/resume-gateway`` given as
+``resume_gateway_url``) and the REST API (``/api/v10``). The bot user's id is the application
+id. Test-side: build the world (``add_guild``, ``add_member``, ``add_channel``,
+``delete_channel``, ``deny_send``, ``remove_guild``, ``block_dms``), act as users (``slash``,
+``autocomplete``, ``click``, ``select``, ``user_message``), inject faults (``fail_next``,
+``force_reconnect``, ``invalidate_sessions``) and read what the bot did (``sent``,
+``responses``, ``commands``, ``calls``, ``events``, ``wait_for``). Not simulated: voice,
+threads, reactions, modals' submission, user/role/channel selects' ``resolved`` data, zstd.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import ipaddress
+import re
+import secrets
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from .discord_gateway import Gateway
+from .discord_rest import _FAULTS, Rest
+from .discord_state import (
+    BOT_DEFAULT,
+    EVERYONE_DEFAULT,
+    INTENT_GUILDS,
+    INTENT_MEMBERS,
+    JSON,
+    PERMISSIONS,
+    ApiCall,
+    BotMessage,
+    FakeChannel,
+    FakeGuild,
+    FakeInteraction,
+    FakeMember,
+    FakeRole,
+    FakeUser,
+    Fault,
+    Reply,
+    Signal,
+    permission_value,
+    snowflake,
+    walk_components,
+)
+
+__all__ = ["BotMessage", "FakeDiscord", "Reply"]
+
+_SELECTS = (3, 5, 6, 7, 8)
+
+
+class FakeDiscord(Gateway, Rest):
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        bot_name: str = "QuitGPT",
+        token: str | None = None,
+        limit_per_channel: int | None = None,
+        per_seconds: float = 5.0,
+        heartbeat_interval: float = 41.25,
+        interaction_deadline: float = 3.0,
+        shard_count: int = 1,
+        application_flags: int = 1 << 23,  # APPLICATION_COMMAND_BADGE
+        patch: bool = True,
+    ) -> None:
+        if not ipaddress.ip_address(host).is_loopback:
+            raise ValueError(f"FakeDiscord only binds loopback addresses, not {host!r}")
+        self.host = host
+        self.bot = FakeUser(snowflake(), bot_name, bot=True)
+        self.owner = FakeUser(snowflake(), "owner")
+        self.default_user = FakeUser(snowflake(), "alice")
+        self.users = {u.id: u for u in (self.bot, self.owner, self.default_user)}
+        self.application_id = self.bot.id
+        self.application_flags = application_flags
+        bot_id = base64.b64encode(str(self.bot.id).encode()).decode().rstrip("=")
+        self.token = token or f"{bot_id}.GfAkE0.{secrets.token_urlsafe(27)}"
+        self.limit_per_channel, self.per_seconds = limit_per_channel, per_seconds
+        self.heartbeat_interval = heartbeat_interval
+        self.interaction_deadline = interaction_deadline
+        self.shard_count = shard_count
+        self.guilds: dict[int, FakeGuild] = {}
+        self._signal = Signal()
+        self._patch = patch
+        self._exit = contextlib.ExitStack()
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+        self._init_gateway()
+        self._init_rest()
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self._port}/api/v10"
+
+    async def __aenter__(self) -> FakeDiscord:
+        await self.start()
+        if self._patch:
+            self._exit.enter_context(self.patch_discord())
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._exit.close()
+        await self.stop()
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway_handler)
+        app.router.add_get("/resume-gateway", self._gateway_handler)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest_handler)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
+        sock.bind((self.host, 0))
+        await web.SockSite(self._runner, sock).start()
+        self._port = sock.getsockname()[1]
+
+    async def stop(self) -> None:
+        for conn in self.connections:
+            if conn.close_code is None:
+                conn.close(1001)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(3):
+                while any(c.close_code is None and not c.ws.closed for c in self.connections):
+                    await self._signal.wait(0.1)
+        for conn in self.connections:
+            await conn.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @contextlib.contextmanager
+    def patch_discord(self) -> Iterator[FakeDiscord]:
+        """Point discord.py's REST base and default gateway here; restore them afterwards."""
+        import discord.gateway
+        import discord.http
+        import yarl
+
+        route, websocket = discord.http.Route, discord.gateway.DiscordWebSocket
+        saved = route.BASE, websocket.DEFAULT_GATEWAY
+        route.BASE = self.base_url
+        websocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+        try:
+            yield self
+        finally:
+            route.BASE, websocket.DEFAULT_GATEWAY = saved
+
+    # --- building the world -------------------------------------------------------------------
+
+    def user(self, user_id: int | None = None, name: str = "membre") -> FakeUser:
+        """The user ``user_id`` (created if new; a fresh id when None)."""
+        user_id = user_id or snowflake()
+        if user_id not in self.users:
+            self.users[user_id] = FakeUser(user_id, name)
+        return self.users[user_id]
+
+    def add_guild(
+        self,
+        guild_id: int | None = None,
+        name: str = "QuitGPT",
+        channels: Iterable[str] = ("général", "annonces"),
+        owner_id: int | None = None,
+        *,
+        locale: str = "fr",
+        news: Iterable[str] = (),
+        bot_permissions: Any = BOT_DEFAULT,
+        everyone_permissions: Any = EVERYONE_DEFAULT,
+    ) -> FakeGuild:
+        """A guild the bot is in, with text channels (``news`` ones are announcement
+        channels). Sent as GUILD_CREATE (a join) if the bot is already connected."""
+        owner = self.user(owner_id, "owner") if owner_id else self.owner
+        guild = FakeGuild(guild_id or snowflake(), name, owner.id, locale)
+        guild.roles[guild.id] = FakeRole(
+            guild.id, "@everyone", permission_value(everyone_permissions)
+        )
+        bot_role = FakeRole(
+            snowflake(), self.bot.name, permission_value(bot_permissions), 1, bot_id=self.bot.id
+        )
+        guild.roles[bot_role.id] = bot_role
+        guild.members[owner.id] = FakeMember(owner, [])
+        guild.members[self.bot.id] = FakeMember(self.bot, [bot_role.id])
+        news = set(news)
+        for position, channel_name in enumerate(channels):
+            channel = FakeChannel(
+                snowflake(),
+                channel_name,
+                guild.id,
+                position=position,
+                type=5 if channel_name in news else 0,
+            )
+            guild.channels[channel.id] = self.channels[channel.id] = channel
+        self.guilds[guild.id] = guild
+        self._dispatch(
+            "GUILD_CREATE",
+            lambda s: self._guild_create(guild, s, False),
+            guild_id=guild.id,
+            intent=INTENT_GUILDS,
+        )
+        return guild
+
+    def add_member(
+        self,
+        guild_id: int | None = None,
+        user_id: int | None = None,
+        name: str = "membre",
+        permissions: Any = 0,
+    ) -> FakeMember:
+        """A member; ``permissions`` (an int, names like ``"manage_guild|manage_channels"`` or
+        ``discord.Permissions``) become a role of their own."""
+        guild = self._guild(guild_id)
+        user = self.user(user_id, name)
+        roles = []
+        if value := permission_value(permissions):
+            role = FakeRole(snowflake(), f"{name}-role", value, len(guild.roles))
+            guild.roles[role.id] = role
+            roles.append(role.id)
+            self._dispatch(
+                "GUILD_ROLE_CREATE",
+                {"guild_id": str(guild.id), "role": role.json()},
+                guild_id=guild.id,
+                intent=INTENT_GUILDS,
+            )
+        event = "GUILD_MEMBER_UPDATE" if user.id in guild.members else "GUILD_MEMBER_ADD"
+        member = guild.members[user.id] = FakeMember(user, roles)
+        self._dispatch(
+            event,
+            {**member.json(), "guild_id": str(guild.id)},
+            guild_id=guild.id,
+            intent=INTENT_MEMBERS,
+        )
+        return member
+
+    def add_channel(
+        self, guild_id: int | None = None, name: str = "salon", *, news: bool = False
+    ) -> int:
+        guild = self._guild(guild_id)
+        channel = FakeChannel(
+            snowflake(), name, guild.id, type=5 if news else 0, position=len(guild.channels)
+        )
+        guild.channels[channel.id] = self.channels[channel.id] = channel
+        self._dispatch("CHANNEL_CREATE", channel.json(), guild_id=guild.id, intent=INTENT_GUILDS)
+        return channel.id
+
+    def delete_channel(self, channel_id: int) -> None:
+        """CHANNEL_DELETE; REST calls to the channel then fail with 404 / 10003."""
+        channel = self.channels[channel_id]
+        channel.deleted = True
+        if channel.guild_id is not None:
+            self.guilds[channel.guild_id].channels.pop(channel_id, None)
+        self._dispatch(
+            "CHANNEL_DELETE", channel.json(), guild_id=channel.guild_id, intent=INTENT_GUILDS
+        )
+
+    def deny_send(self, channel_id: int, deny: bool = True) -> None:
+        """A member overwrite denying the bot SEND_MESSAGES (CHANNEL_UPDATE): sends then fail
+        with 403 / 50013 and ``channel.permissions_for(guild.me).send_messages`` is False."""
+        channel = self.channels[channel_id]
+        channel.overwrites = [o for o in channel.overwrites if o["id"] != str(self.bot.id)]
+        if deny:
+            channel.overwrites.append(
+                {
+                    "id": str(self.bot.id),
+                    "type": 1,
+                    "allow": "0",
+                    "deny": str(PERMISSIONS["send_messages"]),
+                }
+            )
+        self._dispatch(
+            "CHANNEL_UPDATE", channel.json(), guild_id=channel.guild_id, intent=INTENT_GUILDS
+        )
+
+    def remove_guild(self, guild_id: int) -> None:
+        """The bot is kicked: GUILD_DELETE; its channels then answer 403 / 50001."""
+        self.guilds[guild_id].removed = True
+        self._dispatch(
+            "GUILD_DELETE", {"id": str(guild_id)}, guild_id=guild_id, intent=INTENT_GUILDS
+        )
+
+    def block_dms(self, user_id: int) -> None:
+        """DMs to this user then fail with 403 / 50007."""
+        self.blocked_dms.add(user_id)
+
+    def fail_next(self, method: str, path_regex: str, kind: str, times: int = 1) -> None:
+        """The next ``times`` requests matching fail: ``"429"``, ``"429_global"``, ``"500"``,
+        ``"502"``, ``"503"``, ``"400"``, ``"401"``, ``"403_permissions"``, ``"403_access"``,
+        ``"403_dm"``, ``"404_channel"``, ``"404_message"``, ``"404_interaction"``.
+        ``path_regex`` is searched in the path after ``/api/v10``."""
+        if kind not in _FAULTS and kind not in ("429", "429_global"):
+            raise ValueError(f"unknown fault kind {kind!r}")
+        self._faults.append(Fault(method.upper(), re.compile(path_regex), kind, times))
+
+    # --- acting as users --------------------------------------------------------------------
+
+    async def slash(
+        self,
+        name: str,
+        options: JSON | list[JSON] | None = None,
+        *,
+        user_id: int | None = None,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        locale: str = "fr",
+        member_permissions: Any = None,
+        dm: bool = False,
+    ) -> int:
+        """Invoke ``/name`` (``"group sub"`` for subcommands) as a user; returns the
+        interaction id. ``options`` maps option names to values (typed per the registered
+        command; users/channels/roles by id) or is a raw option list."""
+        data = self._command_data(name, options, None, None, guild_id, dm, user_id)
+        return await self._interact(
+            2,
+            data,
+            user_id=user_id,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            locale=locale,
+            member_permissions=member_permissions,
+            dm=dm,
+        )
+
+    async def autocomplete(
+        self,
+        name: str,
+        focused_option: str,
+        value: Any,
+        options: JSON | None = None,
+        *,
+        user_id: int | None = None,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        locale: str = "fr",
+        member_permissions: Any = None,
+        dm: bool = False,
+    ) -> int:
+        """The user typing ``value`` into ``focused_option`` of ``/name``."""
+        data = self._command_data(name, options, focused_option, value, guild_id, dm, user_id)
+        return await self._interact(
+            4,
+            data,
+            user_id=user_id,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            locale=locale,
+            member_permissions=member_permissions,
+            dm=dm,
+        )
+
+    async def click(
+        self,
+        message: BotMessage | int,
+        custom_id: str,
+        *,
+        user_id: int | None = None,
+        locale: str = "fr",
+        member_permissions: Any = None,
+    ) -> int:
+        """Press the button ``custom_id`` on a bot message (it must be there and enabled)."""
+        msg, _ = self._component(message, custom_id, (2,))
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interact(
+            3,
+            data,
+            user_id=user_id,
+            message=msg,
+            locale=locale,
+            member_permissions=member_permissions,
+        )
+
+    async def select(
+        self,
+        message: BotMessage | int,
+        custom_id: str,
+        values: list[str],
+        *,
+        user_id: int | None = None,
+        locale: str = "fr",
+        member_permissions: Any = None,
+    ) -> int:
+        """Pick ``values`` in the select menu ``custom_id`` of a bot message."""
+        msg, component = self._component(message, custom_id, _SELECTS)
+        if component["type"] == 3:
+            allowed = {o["value"] for o in component.get("options") or []}
+            if unknown := [v for v in values if v not in allowed]:
+                raise ValueError(f"{unknown} are not options of select {custom_id!r}")
+        low, high = component.get("min_values", 1), component.get("max_values", 1)
+        if not low <= len(values) <= high:
+            raise ValueError(f"select {custom_id!r} takes {low}..{high} values")
+        data = {
+            "custom_id": custom_id,
+            "component_type": component["type"],
+            "values": [str(v) for v in values],
+        }
+        return await self._interact(
+            3,
+            data,
+            user_id=user_id,
+            message=msg,
+            locale=locale,
+            member_permissions=member_permissions,
+        )
+
+    def user_message(self, channel_id: int, content: str, user_id: int | None = None) -> int:
+        """A user posts in a channel (MESSAGE_CREATE, content hidden from bots without the
+        message_content intent unless they are mentioned). Returns the message id."""
+        channel = self._channel(channel_id)
+        user = self.user(user_id, "membre") if user_id else self.default_user
+        if channel.guild_id is not None:
+            self._guild(channel.guild_id).members.setdefault(user.id, FakeMember(user, []))
+        message = BotMessage(snowflake(), channel.id, channel.guild_id, user, content=content)
+        self.messages[message.id] = message
+        channel.last_message_id = message.id
+        self._echo("MESSAGE_CREATE", message)
+        return message.id
+
+    # --- reading what the bot did -------------------------------------------------------------
+
+    def sent(
+        self, channel_id: int | None = None, *, interactions: bool = False
+    ) -> list[BotMessage]:
+        """The bot's channel posts (deleted ones too, see ``.deleted``), oldest first;
+        with ``interactions=True`` also its interaction responses and follow-ups."""
+        return [
+            m
+            for m in self.messages.values()
+            if m.author.id == self.bot.id
+            and (interactions or m.interaction_id is None)
+            and (channel_id is None or m.channel_id == channel_id)
+        ]
+
+    def responses(self, interaction_id: int) -> list[Reply]:
+        """The callback, follow-ups, edits and deletions for one interaction, in order."""
+        return list(self.interactions[interaction_id].replies)
+
+    def interaction(self, interaction_id: int) -> FakeInteraction:
+        return self.interactions[interaction_id]
+
+    def message(self, message_id: int) -> BotMessage:
+        return self.messages[message_id]
+
+    @property
+    def commands(self) -> list[JSON]:
+        """The global application commands as stored (ids, localisations, options...)."""
+        return list(self.global_commands)
+
+    def guild_commands(self, guild_id: int) -> list[JSON]:
+        return list(self.guild_command_lists.get(guild_id, []))
+
+    def command(self, name: str, guild_id: int | None = None) -> JSON:
+        """The registered command ``name`` as seen in a guild (guild ones first) or in DMs."""
+        lists = [self.guild_command_lists.get(guild_id or 0, []), self.global_commands]
+        for command in (c for commands in lists for c in commands):
+            if command["name"] == name and command.get("type", 1) == 1:
+                return command
+        raise LookupError(f"/{name} is not registered (did the bot sync its command tree?)")
+
+    def calls_to(self, method: str = "*", path_regex: str = "") -> list[ApiCall]:
+        pattern = re.compile(path_regex)
+        return [c for c in self.calls if method in ("*", c.method) and pattern.search(c.path)]
+
+    async def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 5.0, recheck: float = 0.01
+    ) -> Any:
+        """Wait until ``predicate()`` is truthy and return its value; AssertionError after
+        ``timeout`` s. Re-checked whenever the fake handles a request or dispatches an event,
+        and every ``recheck`` s for conditions on the bot's side (its cache, its handlers)."""
+        deadline = time.monotonic() + timeout
+        while not (result := predicate()):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                last = [(c.method, c.path, c.status) for c in self.calls[-8:]]
+                raise AssertionError(f"condition not met within {timeout}s; last calls: {last}")
+            await self._signal.wait(min(left, recheck))
+        return result
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _guild(self, guild_id: int | None) -> FakeGuild:
+        if guild_id is not None:
+            return self.guilds[guild_id]
+        for guild in self.guilds.values():
+            if not guild.removed:
+                return guild
+        raise LookupError("no guild: call add_guild() first")
+
+    def _channel(self, channel_id: int) -> FakeChannel:
+        channel = self.channels[channel_id]
+        if channel.deleted:
+            raise LookupError(f"channel {channel_id} was deleted")
+        return channel
+
+    def _component(
+        self, message: BotMessage | int, custom_id: str, types: tuple[int, ...]
+    ) -> tuple[BotMessage, JSON]:
+        msg = self.messages[message if isinstance(message, int) else message.id]
+        for component in walk_components(msg.components):
+            if component.get("custom_id") == custom_id and component["type"] in types:
+                if component.get("disabled"):
+                    raise ValueError(f"component {custom_id!r} is disabled")
+                return msg, component
+        raise LookupError(f"no component {custom_id!r} on message {msg.id}: {msg.custom_ids()}")
+
+    async def _interact(
+        self,
+        kind: int,
+        data: JSON,
+        *,
+        user_id: int | None,
+        locale: str,
+        member_permissions: Any,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        dm: bool = False,
+        message: BotMessage | None = None,
+    ) -> int:
+        await self.wait_connected()
+        user = self.user(user_id, "membre") if user_id else self.default_user
+        guild: FakeGuild | None = None
+        if message is not None:
+            channel = self._channel(message.channel_id)
+            guild = self._guild(channel.guild_id) if channel.guild_id else None
+        elif dm:
+            channel = self.dm_channel(user.id)
+        else:
+            guild = self._guild(guild_id)
+            channel = self._channel(channel_id or next(iter(guild.channels)))
+        interaction_id = snowflake()
+        token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(96)
+        payload: JSON = {
+            "id": str(interaction_id), "application_id": str(self.application_id), "type": kind,
+            "data": data, "token": token, "version": 1, "locale": locale,
+            "channel_id": str(channel.id), "channel": channel.json(), "entitlements": [],
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }  # fmt: skip
+        if guild is not None:
+            member = guild.members.setdefault(user.id, FakeMember(user, []))
+            perms = (
+                guild.permissions_in(channel, user.id)
+                if member_permissions is None
+                else permission_value(member_permissions)
+            )
+            payload.update(
+                {
+                    "guild_id": str(guild.id),
+                    "guild_locale": guild.locale,
+                    "guild": {"id": str(guild.id), "locale": guild.locale, "features": []},
+                    "member": member.json(permissions=perms),
+                    "context": 0,
+                    "app_permissions": str(guild.permissions_in(channel, self.bot.id)),
+                    "authorizing_integration_owners": {"0": str(guild.id)},
+                }
+            )
+        else:
+            payload.update(
+                {
+                    "user": user.json(),
+                    "context": 1,
+                    "app_permissions": "0",
+                    "authorizing_integration_owners": {"0": "0"},
+                }
+            )
+        if message is not None:
+            payload["message"] = message.json()
+        interaction = FakeInteraction(
+            interaction_id,
+            token,
+            kind,
+            channel.id,
+            guild.id if guild else None,
+            user,
+            payload,
+            message=message,
+        )
+        self.interactions[interaction_id] = self._tokens[token] = interaction
+        self._dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
+        return interaction_id
+
+    def _command_data(
+        self,
+        name: str,
+        options: JSON | list[JSON] | None,
+        focused: str | None,
+        value: Any,
+        guild_id: int | None,
+        dm: bool,
+        user_id: int | None,
+    ) -> JSON:
+        top, *path = name.split()
+        guild = None if dm else self._guild(guild_id)
+        command = self.command(top, guild.id if guild else None)
+        data: JSON = {"id": command["id"], "name": command["name"], "type": 1}
+        if "guild_id" in command:
+            data["guild_id"] = command["guild_id"]
+        node, wrappers = command, []
+        for part in path:
+            subcommands = {o["name"]: o for o in node.get("options") or [] if o["type"] in (1, 2)}
+            if part not in subcommands:
+                raise LookupError(f"/{top} has no subcommand {part!r}")
+            node = subcommands[part]
+            wrappers.append(node)
+        defs = {o["name"]: o for o in node.get("options") or []}
+        resolved: dict[str, JSON] = {}
+        if isinstance(options, list):
+            leaf = options
+        else:
+            leaf = []
+            for option, raw in (options or {}).items():
+                if option not in defs:
+                    raise LookupError(f"/{name} has no option {option!r}: {sorted(defs)}")
+                leaf.append(self._option(defs[option], raw, resolved, guild))
+            if focused is not None:
+                if focused not in defs:
+                    raise LookupError(f"/{name} has no option {focused!r}: {sorted(defs)}")
+                leaf.append(
+                    {
+                        "type": defs[focused]["type"],
+                        "name": focused,
+                        "value": value,
+                        "focused": True,
+                    }
+                )
+            else:
+                given = options or {}
+                missing = [o for o, d in defs.items() if d.get("required") and o not in given]
+                if missing:
+                    raise ValueError(f"/{name} requires {missing}")
+        for wrapper in reversed(wrappers):
+            leaf = [{"type": wrapper["type"], "name": wrapper["name"], "options": leaf}]
+        data["options"] = leaf
+        if resolved:
+            data["resolved"] = resolved
+        return data
+
+    def _option(
+        self, definition: JSON, raw: Any, resolved: dict[str, JSON], guild: FakeGuild | None
+    ) -> JSON:
+        kind = definition["type"]
+        value: Any = raw
+        if kind in (3, 4, 5, 10):
+            value = {3: str, 4: int, 5: bool, 10: float}[kind](raw)
+            choices = [c["value"] for c in definition.get("choices") or []]
+            if choices and value not in choices:
+                raise ValueError(f"{value!r} is not a choice of {definition['name']!r}: {choices}")
+        elif kind in (6, 7, 8, 9):
+            target = int(getattr(raw, "id", raw))
+            value = str(target)
+            if kind in (6, 9) and target in self.users:
+                resolved.setdefault("users", {})[value] = self.users[target].json()
+                if guild is not None and target in guild.members:
+                    member = guild.members[target].json(with_user=False, permissions=0)
+                    resolved.setdefault("members", {})[value] = member
+            elif kind == 7:
+                channel = self.channels[target]
+                resolved.setdefault("channels", {})[value] = {
+                    "id": value,
+                    "name": channel.name,
+                    "type": channel.type,
+                    "permissions": str(self.bot_permissions(channel.id)),
+                }
+            elif guild is not None and target in guild.roles:
+                resolved.setdefault("roles", {})[value] = guild.roles[target].json()
+        return {"type": kind, "name": definition["name"], "value": value}
+
+    def bot_permissions(self, channel_id: int) -> int:
+        """The bot's permissions in a guild channel, as Discord computes them."""
+        channel = self.channels[channel_id]
+        if channel.guild_id is None:
+            return 0
+        return self.guilds[channel.guild_id].permissions_in(channel, self.bot.id)

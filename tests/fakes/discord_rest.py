@@ -1,0 +1,691 @@
+"""The REST side of the fake Discord (``/api/v10``), as a mixin of :class:`FakeDiscord`.
+
+Answers carry ``Content-Type: application/json`` exactly (discord.py only decodes that) and
+errors are ``{"code", "message"}``. Message sends carry X-RateLimit-* headers (one bucket per
+channel); a 429 carries ``Via`` (without it discord.py assumes a Cloudflare ban).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import BodyPartReader, web
+
+from .discord_state import (
+    EPHEMERAL,
+    INTENT_DM_MESSAGES,
+    INTENT_GUILD_MESSAGES,
+    INTENT_MESSAGE_CONTENT,
+    JSON,
+    LOADING,
+    PERMISSIONS,
+    ApiCall,
+    ApiError,
+    BotMessage,
+    FakeChannel,
+    FakeGuild,
+    FakeInteraction,
+    FakeUser,
+    Fault,
+    Reply,
+    Signal,
+    Upload,
+    form_error,
+    invalid_form,
+    iso_now,
+    missing_permissions,
+    snowflake,
+    stored_command,
+    unknown_channel,
+    unknown_message,
+    validate_commands,
+)
+
+if TYPE_CHECKING:
+    from .discord_gateway import EventData, Session
+
+BUCKET_HASH = "7e1b3c5a9d2f4e6b8a0c2e4f6a8b0d1c"  # POST /channels/{id}/messages
+ID = r"(\d+)"
+TOKEN = r"([^/]+)"
+_CALLBACK_TYPES = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
+_FAULTS: dict[str, tuple[int, JSON | str]] = {
+    "500": (500, {"message": "500: Internal Server Error", "code": 0}),
+    "502": (502, "<html><head><title>502 Bad Gateway</title></head></html>"),
+    "503": (503, {"message": "upstream connect error", "code": 0}),
+    "400": (400, {"message": "Invalid Form Body", "code": 50035, "errors": {}}),
+    "401": (401, {"message": "401: Unauthorized", "code": 0}),
+    "403_permissions": (403, {"message": "Missing Permissions", "code": 50013}),
+    "403_access": (403, {"message": "Missing Access", "code": 50001}),
+    "403_dm": (403, {"message": "Cannot send messages to this user", "code": 50007}),
+    "404_channel": (404, {"message": "Unknown Channel", "code": 10003}),
+    "404_message": (404, {"message": "Unknown Message", "code": 10008}),
+    "404_interaction": (404, {"message": "Unknown interaction", "code": 10062}),
+}  # fmt: skip
+
+
+@dataclass
+class Req:
+    method: str
+    path: str
+    args: tuple[str, ...]
+    query: dict[str, str]
+    json: Any
+    files: list[Upload]
+
+
+Handler = Callable[[Req], Awaitable[Any]]
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+class Rest:
+    """Mixin: REST routing, fault injection, the per-channel bucket and the handlers."""
+
+    if TYPE_CHECKING:
+        token: str
+        bot: FakeUser
+        owner: FakeUser
+        application_id: int
+        application_flags: int
+        shard_count: int
+        interaction_deadline: float
+        limit_per_channel: int | None
+        per_seconds: float
+        guilds: dict[int, FakeGuild]
+        users: dict[int, FakeUser]
+        _signal: Signal
+
+        @property
+        def gateway_url(self) -> str: ...
+
+        def _dispatch(
+            self, event: str, data: EventData, *, guild_id: int | None = None, intent: int = 0
+        ) -> int: ...
+
+    def _init_rest(self) -> None:
+        self.calls: list[ApiCall] = []
+        self.messages: dict[int, BotMessage] = {}  # every message, the bot's and users'
+        self.interactions: dict[int, FakeInteraction] = {}
+        self.channels: dict[int, FakeChannel] = {}  # guild channels and DMs, deleted ones too
+        self.global_commands: list[JSON] = []
+        self.guild_command_lists: dict[int, list[JSON]] = {}
+        self.command_syncs = 0
+        self.rate_limited = 0
+        self.blocked_dms: set[int] = set()
+        self._faults: list[Fault] = []
+        self._windows: dict[int, list[float]] = {}  # channel -> [window start, count]
+        self._tokens: dict[str, FakeInteraction] = {}
+        self._dm_channels: dict[int, FakeChannel] = {}
+        route = self._route
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
+            route("GET", "/gateway", self._get_gateway),
+            route("GET", "/gateway/bot", self._get_gateway_bot),
+            route("GET", "/users/@me", self._get_me),
+            route("GET", f"/users/{ID}", self._get_user),
+            route("POST", "/users/@me/channels", self._create_dm),
+            route("GET", "/oauth2/applications/@me", self._get_application),
+            route("GET", "/applications/@me", self._get_application),
+            route("GET", f"/applications/{ID}/commands", self._list_commands),
+            route("PUT", f"/applications/{ID}/commands", self._bulk_commands),
+            route("POST", f"/applications/{ID}/commands", self._create_command),
+            route("*", f"/applications/{ID}/commands/{ID}", self._one_command),
+            route("GET", f"/applications/{ID}/guilds/{ID}/commands", self._list_commands),
+            route("PUT", f"/applications/{ID}/guilds/{ID}/commands", self._bulk_commands),
+            route("POST", f"/applications/{ID}/guilds/{ID}/commands", self._create_command),
+            route("*", f"/applications/{ID}/guilds/{ID}/commands/{ID}", self._one_command),
+            route("POST", f"/interactions/{ID}/{TOKEN}/callback", self._callback),
+            route("POST", f"/webhooks/{ID}/{TOKEN}", self._followup),
+            route("*", f"/webhooks/{ID}/{TOKEN}/messages/(@original|\\d+)", self._webhook_message),
+            route("GET", f"/channels/{ID}", self._get_channel),
+            route("POST", f"/channels/{ID}/messages", self._create_message),
+            route("*", f"/channels/{ID}/messages/{ID}", self._channel_message),
+            route("*", f"/channels/{ID}/(?:messages/)?pins/{ID}", self._pin),
+            route("POST", f"/channels/{ID}/typing", self._typing),
+            route("GET", f"/guilds/{ID}", self._get_guild),
+            route("GET", f"/guilds/{ID}/channels", self._get_guild_channels),
+            route("GET", f"/guilds/{ID}/members/{ID}", self._get_member),
+        ]
+
+    @staticmethod
+    def _route(method: str, pattern: str, handler: Handler) -> tuple[str, re.Pattern[str], Handler]:
+        return method, re.compile(f"^{pattern}$"), handler
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    async def _rest_handler(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        body, files = await _read_body(request)
+        call = ApiCall(request.method, path, body, dict(request.query), files)
+        self.calls.append(call)
+        try:
+            response = await self._answer(request, call)
+        except _RateLimited as error:
+            response = json_response(429, error.payload, error.headers)
+        except ApiError as error:
+            response = json_response(error.status, error.body())
+        call.status = response.status
+        self._signal.fire()
+        return response
+
+    async def _answer(self, request: web.Request, call: ApiCall) -> web.StreamResponse:
+        if (fault := self._take_fault(call.method, call.path)) is not None:
+            return self._fault_response(fault)
+        handler, m = self._find_route(call.method, call.path)
+        public = call.path.startswith(("/interactions/", "/webhooks/"))
+        if not public and request.headers.get("Authorization") != f"Bot {self.token}":
+            raise ApiError(401, 0, "401: Unauthorized")
+        req = Req(call.method, call.path, m.groups(), call.query, call.json, call.files)
+        headers: dict[str, str] = {}
+        if handler == self._create_message:
+            headers = self._take_token(int(m.group(1)))
+        result = await handler(req)
+        if result is None:
+            return web.Response(status=204, headers=headers)
+        status, body = result if isinstance(result, tuple) else (200, result)
+        return json_response(status, body, headers)
+
+    def _find_route(self, method: str, path: str) -> tuple[Handler, re.Match[str]]:
+        for allowed, pattern, handler in self._routes:
+            if (m := pattern.match(path)) and allowed in ("*", method):
+                return handler, m
+        raise ApiError(404, 0, "404: Not Found")
+
+    def _take_fault(self, method: str, path: str) -> Fault | None:
+        for fault in self._faults:
+            if fault.method in ("*", method) and fault.path.search(path):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    def _fault_response(self, fault: Fault) -> web.Response:
+        if fault.kind in ("429", "429_global"):
+            self.rate_limited += 1
+            is_global = fault.kind == "429_global"
+            headers = {
+                "Via": "1.1 google", "Retry-After": "1", "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "0.300",
+                "X-RateLimit-Reset": f"{time.time() + 0.3:.3f}",
+                "X-RateLimit-Scope": "global" if is_global else "user",
+            }  # fmt: skip
+            if is_global:
+                headers["X-RateLimit-Global"] = "true"
+            limited = {
+                "message": "You are being rate limited.",
+                "retry_after": 0.3,
+                "global": is_global,
+            }
+            return json_response(429, limited, headers)
+        status, body = _FAULTS[fault.kind]
+        if isinstance(body, str):
+            return web.Response(status=status, text=body, content_type="text/html")
+        return json_response(status, body)
+
+    def _take_token(self, channel_id: int) -> dict[str, str]:
+        """The per-channel message bucket: a fixed window of ``limit`` sends.
+
+        Enforced (429) only when ``limit_per_channel`` is set; otherwise the headers
+        describe a roomy 50-per-second bucket so discord.py never waits on it."""
+        limit = self.limit_per_channel or 50
+        span = self.per_seconds if self.limit_per_channel else 1.0
+        now = time.monotonic()
+        window = self._windows.setdefault(channel_id, [now, 0])
+        if now >= window[0] + span:
+            window[:] = [now, 0]
+        reset_after = window[0] + span - now
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Bucket": BUCKET_HASH,
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+        }
+        if window[1] >= limit and self.limit_per_channel:
+            self.rate_limited += 1
+            headers.update(
+                {
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Scope": "user",
+                    "Via": "1.1 google",
+                    "Retry-After": str(max(1, round(reset_after))),
+                }
+            )
+            body = {
+                "message": "You are being rate limited.",
+                "retry_after": round(reset_after, 3),
+                "global": False,
+            }
+            raise _RateLimited(headers, body)
+        window[1] += 1
+        headers["X-RateLimit-Remaining"] = str(max(0, limit - int(window[1])))
+        return headers
+
+    def _channel_for_rest(self, channel_id: int) -> FakeChannel:
+        channel = self.channels.get(channel_id)
+        if channel is None or channel.deleted:
+            raise unknown_channel()
+        if channel.guild_id is not None and self.guilds[channel.guild_id].removed:
+            raise ApiError(403, 50001, "Missing Access")
+        return channel
+
+    def _require(self, channel: FakeChannel, *names: str) -> None:
+        if channel.guild_id is None:
+            return
+        perms = self.guilds[channel.guild_id].permissions_in(channel, self.bot.id)
+        if not all(perms & PERMISSIONS[n] for n in names):
+            raise missing_permissions()
+
+    # --- messages and their gateway echo -----------------------------------------------------
+
+    def _new_message(
+        self, channel: FakeChannel, payload: JSON, files: list[Upload], **fields: Any
+    ) -> BotMessage:
+        _check_message(payload, files, creating=True)
+        message = BotMessage(snowflake(), channel.id, channel.guild_id, self.bot, **fields)
+        message.request = payload
+        message.apply(payload, files)
+        self.messages[message.id] = message
+        channel.last_message_id = message.id
+        self._echo("MESSAGE_CREATE", message)
+        return message
+
+    def _edit(self, message: BotMessage, payload: JSON, files: list[Upload]) -> BotMessage:
+        if message.deleted:
+            raise unknown_message()
+        _check_message(payload, files, creating=False)
+        message.apply(payload, files)
+        message.flags &= ~LOADING
+        message.edited_at = iso_now()
+        message.edits.append(payload)
+        self._echo("MESSAGE_UPDATE", message)
+        return message
+
+    def _delete(self, message: BotMessage) -> None:
+        if message.deleted:
+            raise unknown_message()
+        message.deleted = True
+        data: JSON = {"id": str(message.id), "channel_id": str(message.channel_id)}
+        if message.guild_id is not None:
+            data["guild_id"] = str(message.guild_id)
+        if not message.ephemeral:
+            self._dispatch(
+                "MESSAGE_DELETE", data, guild_id=message.guild_id, intent=_message_intent(message)
+            )
+
+    def _echo(self, event: str, message: BotMessage) -> None:
+        """MESSAGE_CREATE/UPDATE as each session sees it (ephemeral messages are never sent)."""
+        if message.ephemeral:
+            return
+
+        def payload(session: Session) -> JSON:
+            data = message.json()
+            if message.guild_id is not None:
+                data["guild_id"] = str(message.guild_id)
+                member = self.guilds[message.guild_id].members.get(message.author.id)
+                if member is not None:
+                    data["member"] = member.json(with_user=False)
+            mentioned = f"<@{self.bot.id}>" in message.content
+            mine = message.author.id == self.bot.id
+            dm = message.guild_id is None
+            if not (session.intents & INTENT_MESSAGE_CONTENT or mine or mentioned or dm):
+                data.update(content="", embeds=[], attachments=[], components=[])
+            if mentioned:
+                data["mentions"] = [self.bot.json()]
+            return data
+
+        self._dispatch(event, payload, guild_id=message.guild_id, intent=_message_intent(message))
+
+    # --- handlers: gateway, users, application -----------------------------------------------
+
+    async def _get_gateway(self, req: Req) -> JSON:
+        return {"url": self.gateway_url}
+
+    async def _get_gateway_bot(self, req: Req) -> JSON:
+        return {
+            "url": self.gateway_url,
+            "shards": self.shard_count,
+            "session_start_limit": {
+                "total": 1000,
+                "remaining": 999,
+                "reset_after": 14_400_000,
+                "max_concurrency": 1,
+            },
+        }
+
+    async def _get_me(self, req: Req) -> JSON:
+        return {**self.bot.json(), "verified": True, "mfa_enabled": False, "email": None}
+
+    async def _get_user(self, req: Req) -> JSON:
+        user = self.users.get(int(req.args[0]))
+        if user is None:
+            raise ApiError(404, 10013, "Unknown User")
+        return user.json()
+
+    async def _create_dm(self, req: Req) -> JSON:
+        user = self.users.get(int((req.json or {}).get("recipient_id") or 0))
+        if user is None:
+            raise ApiError(400, 50033, "Invalid Recipient(s)")
+        return self.dm_channel(user.id).json()
+
+    def dm_channel(self, user_id: int) -> FakeChannel:
+        """The DM channel between the bot and ``user_id`` (created on first use)."""
+        if user_id not in self._dm_channels:
+            channel = FakeChannel(snowflake(), "", None, type=1, recipient=self.users[user_id])
+            self._dm_channels[user_id] = self.channels[channel.id] = channel
+        return self._dm_channels[user_id]
+
+    async def _get_application(self, req: Req) -> JSON:
+        return {
+            "id": str(self.application_id), "name": self.bot.name, "icon": None, "description": "",
+            "summary": "", "type": None, "bot_public": True, "bot_require_code_grant": False,
+            "verify_key": "0" * 64, "flags": self.application_flags, "owner": self.owner.json(),
+            "team": None, "bot": self.bot.json(), "interactions_endpoint_url": None,
+            "redirect_uris": [], "tags": [], "approximate_guild_count": len(self.guilds),
+            "integration_types_config": {"0": {}},
+        }  # fmt: skip
+
+    # --- handlers: application commands ------------------------------------------------------
+
+    def _command_list(self, req: Req) -> tuple[list[JSON], int | None]:
+        if int(req.args[0]) != self.application_id:
+            raise ApiError(403, 50001, "Missing Access")
+        if "/guilds/" not in req.path:
+            return self.global_commands, None
+        guild_id = int(req.args[1])
+        if guild_id not in self.guilds or self.guilds[guild_id].removed:
+            raise ApiError(403, 50001, "Missing Access")
+        return self.guild_command_lists.setdefault(guild_id, []), guild_id
+
+    async def _list_commands(self, req: Req) -> list[JSON]:
+        return self._command_list(req)[0]
+
+    async def _bulk_commands(self, req: Req) -> list[JSON]:
+        commands, guild_id = self._command_list(req)
+        payload = req.json or []
+        validate_commands(payload)
+        old = {(c["name"], c["type"]): c for c in commands}
+        commands[:] = [
+            stored_command(p, self.application_id, guild_id, old.get((p["name"], p.get("type", 1))))
+            for p in payload
+        ]
+        self.command_syncs += 1
+        return commands
+
+    async def _create_command(self, req: Req) -> tuple[int, JSON]:
+        commands, guild_id = self._command_list(req)
+        validate_commands([req.json])
+        key = (req.json["name"], req.json.get("type", 1))
+        old = next((c for c in commands if (c["name"], c["type"]) == key), None)
+        new = stored_command(req.json, self.application_id, guild_id, old)
+        commands[:] = [c for c in commands if c is not old] + [new]
+        return (200 if old else 201), new
+
+    async def _one_command(self, req: Req) -> JSON | None:
+        commands, guild_id = self._command_list(req)
+        command = next((c for c in commands if c["id"] == req.args[-1]), None)
+        if command is None:
+            raise ApiError(404, 10063, "Unknown application command")
+        if req.method == "DELETE":
+            commands.remove(command)
+            return None
+        if req.method == "PATCH":
+            merged = {**command, **(req.json or {})}
+            validate_commands([merged])
+            command.update(stored_command(merged, self.application_id, guild_id, command))
+        return command
+
+    # --- handlers: interactions ---------------------------------------------------------------
+
+    async def _callback(self, req: Req) -> JSON | None:
+        interaction = self.interactions.get(int(req.args[0]))
+        if interaction is None or interaction.token != req.args[1]:
+            raise ApiError(404, 10062, "Unknown interaction")
+        if interaction.callback_type is not None:
+            raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+        if time.monotonic() - interaction.created > self.interaction_deadline:
+            raise ApiError(404, 10062, "Unknown interaction")
+        body = req.json or {}
+        kind, data = body.get("type"), body.get("data") or {}
+        if kind not in _CALLBACK_TYPES.get(interaction.type, set()):
+            raise invalid_form(
+                {
+                    "type": form_error(
+                        "INTERACTION_RESPONSE_TYPE_INVALID", "Invalid interaction response type"
+                    )
+                }
+            )
+        if kind == 8 and len(data.get("choices") or []) > 25:
+            raise invalid_form(
+                {
+                    "data": {
+                        "choices": form_error(
+                            "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
+                        )
+                    }
+                }
+            )
+        channel = self.channels[interaction.channel_id]
+        message: BotMessage | None = None
+        if kind == 4:
+            message = self._new_message(
+                channel, data, req.files, **self._interaction_fields(interaction)
+            )
+        elif kind == 5:
+            loading = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
+            message = self._new_message(
+                channel,
+                {"content": None, "flags": loading},
+                [],
+                **self._interaction_fields(interaction),
+            )
+        elif kind in (6, 7):
+            message = interaction.message
+            if kind == 7 and message is not None:
+                self._edit(message, data, req.files)
+        interaction.callback_type, interaction.original = kind, message
+        interaction.replies.append(Reply("callback", kind, data, message, req.files))
+        if req.query.get("with_response") not in ("1", "true", "True"):
+            return None
+        result: JSON = {
+            "interaction": {
+                "id": str(interaction.id),
+                "type": interaction.type,
+                "activity_instance_id": None,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(message and message.ephemeral),
+            }
+        }
+        if message is not None and kind != 6:
+            result["interaction"]["response_message_id"] = str(message.id)
+            result["resource"] = {"type": kind, "message": message.json()}
+        return result
+
+    def _interaction_fields(self, interaction: FakeInteraction) -> JSON:
+        return {
+            "interaction_id": interaction.id,
+            "webhook_id": self.application_id,
+            "message_type": 20 if interaction.type == 2 else 0,
+        }
+
+    def _webhook_interaction(self, req: Req) -> FakeInteraction:
+        interaction = self._tokens.get(req.args[1])
+        if int(req.args[0]) != self.application_id or interaction is None:
+            raise ApiError(404, 10015, "Unknown Webhook")
+        return interaction
+
+    async def _followup(self, req: Req) -> JSON | None:
+        interaction = self._webhook_interaction(req)
+        if interaction.callback_type is None or interaction.callback_type in (8, 9):
+            raise ApiError(404, 10015, "Unknown Webhook")
+        payload = req.json or {}
+        original = interaction.original
+        if interaction.callback_type == 5 and original is not None and original.loading:
+            # The first follow-up after a "thinking" defer fills the loading message,
+            # keeping the defer's ephemerality.
+            message = self._edit(
+                original, {k: v for k, v in payload.items() if k != "flags"}, req.files
+            )
+        else:
+            channel = self.channels[interaction.channel_id]
+            message = self._new_message(
+                channel, payload, req.files, **self._interaction_fields(interaction)
+            )
+        interaction.followups[message.id] = message
+        interaction.replies.append(Reply("followup", None, payload, message, req.files))
+        return message.json() if req.query.get("wait") in ("1", "true", "True") else None
+
+    async def _webhook_message(self, req: Req) -> JSON | None:
+        interaction = self._webhook_interaction(req)
+        which = req.args[2]
+        if which == "@original":
+            message = interaction.original
+        else:
+            message = interaction.followups.get(int(which))
+            if message is None and interaction.original and str(interaction.original.id) == which:
+                message = interaction.original
+        if message is None or message.deleted:
+            raise unknown_message()
+        suffix = "original" if which == "@original" else "followup"
+        if req.method == "GET":
+            return message.json()
+        if req.method == "DELETE":
+            self._delete(message)
+            interaction.replies.append(Reply(f"delete_{suffix}", None, {}, message))
+            return None
+        payload = req.json or {}
+        self._edit(message, payload, req.files)
+        interaction.replies.append(Reply(f"edit_{suffix}", None, payload, message, req.files))
+        return message.json()
+
+    # --- handlers: channels, messages, guilds --------------------------------------------------
+
+    async def _get_channel(self, req: Req) -> JSON:
+        return self._channel_for_rest(int(req.args[0])).json()
+
+    async def _create_message(self, req: Req) -> JSON:
+        channel = self._channel_for_rest(int(req.args[0]))
+        if channel.recipient is not None and channel.recipient.id in self.blocked_dms:
+            raise ApiError(403, 50007, "Cannot send messages to this user")
+        self._require(channel, "view_channel", "send_messages")
+        if req.files:
+            self._require(channel, "attach_files")
+        return self._new_message(channel, req.json or {}, req.files).json()
+
+    def _message_in(self, req: Req) -> BotMessage:
+        channel = self._channel_for_rest(int(req.args[0]))
+        message = self.messages.get(int(req.args[1]))
+        if message is None or message.deleted or message.channel_id != channel.id:
+            raise unknown_message()
+        return message
+
+    async def _channel_message(self, req: Req) -> JSON | None:
+        message = self._message_in(req)
+        if req.method == "GET":
+            return message.json()
+        channel = self.channels[message.channel_id]
+        if req.method == "DELETE":
+            if message.author.id != self.bot.id:
+                self._require(channel, "manage_messages")
+            self._delete(message)
+            return None
+        if message.author.id != self.bot.id:
+            raise ApiError(403, 50005, "Cannot edit a message authored by another user")
+        return self._edit(message, req.json or {}, req.files).json()
+
+    async def _pin(self, req: Req) -> None:
+        message = self._message_in(req)
+        channel = self.channels[message.channel_id]
+        perms = 0
+        if channel.guild_id is not None:
+            perms = self.guilds[channel.guild_id].permissions_in(channel, self.bot.id)
+            if not perms & (PERMISSIONS["manage_messages"] | PERMISSIONS["pin_messages"]):
+                raise missing_permissions()
+        message.pinned = req.method == "PUT"
+        data: JSON = {"channel_id": str(channel.id), "last_pin_timestamp": iso_now()}
+        if channel.guild_id is not None:
+            data["guild_id"] = str(channel.guild_id)
+        self._dispatch("CHANNEL_PINS_UPDATE", data, guild_id=channel.guild_id)
+        return None
+
+    async def _typing(self, req: Req) -> None:
+        self._channel_for_rest(int(req.args[0]))
+        return None
+
+    def _guild_for_rest(self, guild_id: str) -> FakeGuild:
+        guild = self.guilds.get(int(guild_id))
+        if guild is None or guild.removed:
+            raise ApiError(404, 10004, "Unknown Guild")
+        return guild
+
+    async def _get_guild(self, req: Req) -> JSON:
+        guild = self._guild_for_rest(req.args[0])
+        data = guild.json(members=[], unavailable=None)
+        for key in ("members", "channels", "threads", "presences", "voice_states", "joined_at"):
+            data.pop(key)
+        return data
+
+    async def _get_guild_channels(self, req: Req) -> list[JSON]:
+        return [c.json() for c in self._guild_for_rest(req.args[0]).channels.values()]
+
+    async def _get_member(self, req: Req) -> JSON:
+        member = self._guild_for_rest(req.args[0]).members.get(int(req.args[1]))
+        if member is None:
+            raise ApiError(404, 10007, "Unknown Member")
+        return member.json()
+
+
+class _RateLimited(ApiError):
+    def __init__(self, headers: dict[str, str], body: JSON) -> None:
+        super().__init__(429, 0, body["message"])
+        self.headers, self.payload = headers, body
+
+
+def _message_intent(message: BotMessage) -> int:
+    return INTENT_DM_MESSAGES if message.guild_id is None else INTENT_GUILD_MESSAGES
+
+
+def _check_message(payload: JSON, files: list[Upload], *, creating: bool) -> None:
+    content = payload.get("content") or ""
+    if len(content) > 2000:
+        raise invalid_form(
+            {"content": form_error("BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.")}
+        )
+    if len(payload.get("embeds") or []) > 10:
+        raise invalid_form(
+            {"embeds": form_error("BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")}
+        )
+    flags = int(payload.get("flags") or 0)
+    keys = ("embeds", "components", "sticker_ids", "poll")
+    if creating and not (content or files or flags & LOADING or any(payload.get(k) for k in keys)):
+        raise ApiError(400, 50006, "Cannot send an empty message")
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[Upload]]:
+    if not request.body_exists:
+        return None, []
+    if request.content_type.startswith("multipart/"):
+        body: Any = None
+        files: list[Upload] = []
+        reader = await request.multipart()
+        async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name == "payload_json":
+                body = json.loads(await part.text())
+            elif part.filename is not None:
+                data = bytes(await part.read())
+                files.append(Upload(part.filename, part.headers.get("Content-Type"), data))
+        return body, files
+    raw = await request.read()
+    return (json.loads(raw) if raw else None), []

@@ -1,0 +1,596 @@
+"""The data model of the fake Discord: snowflakes, guilds, records and JSON payloads.
+
+Everything here is plain data; the server (``discord_api``) and the gateway
+(``discord_gateway``) read and mutate it. Payload builders produce the JSON shapes
+discord.py 2.7 parses (``Guild._from_data``, ``Member``, ``TextChannel``, ``Message``...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import itertools
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+JSON = dict[str, Any]
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+API_VERSION = 10
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+
+# Permission bits (https://discord.com/developers/docs/topics/permissions).
+PERMISSIONS = {
+    "create_instant_invite": 1 << 0, "kick_members": 1 << 1, "ban_members": 1 << 2,
+    "administrator": 1 << 3, "manage_channels": 1 << 4, "manage_guild": 1 << 5,
+    "add_reactions": 1 << 6, "view_audit_log": 1 << 7, "view_channel": 1 << 10,
+    "send_messages": 1 << 11, "manage_messages": 1 << 13, "embed_links": 1 << 14,
+    "attach_files": 1 << 15, "read_message_history": 1 << 16, "mention_everyone": 1 << 17,
+    "use_external_emojis": 1 << 18, "change_nickname": 1 << 26, "manage_roles": 1 << 28,
+    "manage_webhooks": 1 << 29, "use_application_commands": 1 << 31,
+    "send_messages_in_threads": 1 << 38, "moderate_members": 1 << 40, "pin_messages": 1 << 51,
+}  # fmt: skip
+ALL_PERMISSIONS = (1 << 53) - 1
+EVERYONE_DEFAULT = sum(
+    PERMISSIONS[p]
+    for p in (
+        "create_instant_invite",
+        "add_reactions",
+        "view_channel",
+        "send_messages",
+        "embed_links",
+        "attach_files",
+        "read_message_history",
+        "use_external_emojis",
+        "change_nickname",
+        "use_application_commands",
+        "send_messages_in_threads",
+    )
+)
+BOT_DEFAULT = EVERYONE_DEFAULT | PERMISSIONS["manage_messages"] | PERMISSIONS["pin_messages"]
+
+# Gateway intents the fake honours.
+INTENT_GUILDS = 1 << 0
+INTENT_MEMBERS = 1 << 1
+INTENT_PRESENCES = 1 << 8
+INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_DM_MESSAGES = 1 << 12
+INTENT_MESSAGE_CONTENT = 1 << 15
+
+LOCALES = frozenset(
+    {
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    }
+)
+_NAME_RE = re.compile(r"^[-_'\w]{1,32}$")
+
+_counter = itertools.count(1)
+
+
+def snowflake() -> int:
+    """A fresh, time-ordered snowflake (``discord.utils.snowflake_time`` gives now)."""
+    ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+    return (ms << 22) | (next(_counter) % (1 << 22))
+
+
+def iso_now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat()
+
+
+def permission_value(permissions: int | str | Any) -> int:
+    """An int, a permission name (``"manage_guild"``), names joined by ``|``/``,``,
+    an iterable of names, or anything with ``.value`` (``discord.Permissions``)."""
+    if isinstance(permissions, int):
+        return permissions
+    if hasattr(permissions, "value"):
+        return int(permissions.value)
+    names = re.split(r"[|,\s]+", permissions) if isinstance(permissions, str) else permissions
+    return sum(PERMISSIONS[name] for name in names if name)
+
+
+class ApiError(Exception):
+    """An error answer: HTTP ``status`` with Discord's ``{"code", "message"}`` body."""
+
+    def __init__(self, status: int, code: int, message: str, errors: JSON | None = None) -> None:
+        super().__init__(f"{status} {code} {message}")
+        self.status, self.code, self.message, self.errors = status, code, message, errors
+
+    def body(self) -> JSON:
+        body: JSON = {"code": self.code, "message": self.message}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        return body
+
+
+def unknown_channel() -> ApiError:
+    return ApiError(404, 10003, "Unknown Channel")
+
+
+def unknown_message() -> ApiError:
+    return ApiError(404, 10008, "Unknown Message")
+
+
+def missing_permissions() -> ApiError:
+    return ApiError(403, 50013, "Missing Permissions")
+
+
+def invalid_form(errors: JSON) -> ApiError:
+    return ApiError(400, 50035, "Invalid Form Body", errors)
+
+
+def form_error(code: str, message: str) -> JSON:
+    return {"_errors": [{"code": code, "message": message}]}
+
+
+class Signal:
+    """Wakes every waiter whenever something is recorded."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def fire(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, timeout: float) -> None:
+        event = self._event
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), max(timeout, 0))
+
+
+# --- the world --------------------------------------------------------------------------------
+
+
+@dataclass
+class FakeUser:
+    id: int
+    name: str
+    bot: bool = False
+
+    def json(self) -> JSON:
+        return {
+            "id": str(self.id), "username": self.name, "discriminator": "0",
+            "global_name": None if self.bot else self.name, "avatar": None, "bot": self.bot,
+            "public_flags": 0, "flags": 0,
+        }  # fmt: skip
+
+
+@dataclass
+class FakeRole:
+    id: int
+    name: str
+    permissions: int
+    position: int = 0
+    bot_id: int | None = None
+
+    def json(self) -> JSON:
+        data: JSON = {
+            "id": str(self.id), "name": self.name, "permissions": str(self.permissions),
+            "position": self.position, "color": 0, "colors": {"primary_color": 0}, "hoist": False,
+            "managed": self.bot_id is not None, "mentionable": False, "icon": None,
+            "unicode_emoji": None, "flags": 0,
+        }  # fmt: skip
+        if self.bot_id is not None:
+            data["tags"] = {"bot_id": str(self.bot_id)}
+        return data
+
+
+@dataclass
+class FakeMember:
+    user: FakeUser
+    roles: list[int]
+    joined_at: str = field(default_factory=iso_now)
+
+    def json(self, *, with_user: bool = True, permissions: int | None = None) -> JSON:
+        data: JSON = {
+            "roles": [str(r) for r in self.roles], "joined_at": self.joined_at, "nick": None,
+            "avatar": None, "banner": None, "premium_since": None, "deaf": False, "mute": False,
+            "pending": False, "flags": 0, "communication_disabled_until": None,
+        }  # fmt: skip
+        if with_user:
+            data["user"] = self.user.json()
+        if permissions is not None:
+            data["permissions"] = str(permissions)
+        return data
+
+
+@dataclass
+class FakeChannel:
+    id: int
+    name: str
+    guild_id: int | None
+    type: int = 0  # 0 text, 5 announcement, 1 DM
+    position: int = 0
+    topic: str | None = None
+    overwrites: list[JSON] = field(default_factory=list)
+    recipient: FakeUser | None = None
+    deleted: bool = False
+    last_message_id: int | None = None
+
+    def json(self) -> JSON:
+        if self.type == 1:
+            assert self.recipient is not None
+            return {
+                "id": str(self.id),
+                "type": 1,
+                "recipients": [self.recipient.json()],
+                "last_message_id": _opt(self.last_message_id),
+                "flags": 0,
+            }
+        return {
+            "id": str(self.id), "type": self.type, "guild_id": str(self.guild_id),
+            "name": self.name, "position": self.position, "permission_overwrites": self.overwrites,
+            "parent_id": None, "topic": self.topic, "nsfw": False, "rate_limit_per_user": 0,
+            "last_message_id": _opt(self.last_message_id), "flags": 0,
+        }  # fmt: skip
+
+
+@dataclass
+class FakeGuild:
+    id: int
+    name: str
+    owner_id: int
+    locale: str
+    roles: dict[int, FakeRole] = field(default_factory=dict)
+    channels: dict[int, FakeChannel] = field(default_factory=dict)
+    members: dict[int, FakeMember] = field(default_factory=dict)
+    joined_at: str = field(default_factory=iso_now)
+    removed: bool = False
+
+    def channel(self, name: str) -> int:
+        """The id of the (live) channel called ``name``."""
+        for channel in self.channels.values():
+            if channel.name == name:
+                return channel.id
+        raise KeyError(f"no channel {name!r} in guild {self.name!r}")
+
+    @property
+    def channel_ids(self) -> list[int]:
+        return list(self.channels)
+
+    def base_permissions(self, user_id: int) -> int:
+        if user_id == self.owner_id:
+            return ALL_PERMISSIONS
+        member = self.members.get(user_id)
+        perms = self.roles[self.id].permissions
+        for role_id in member.roles if member else ():
+            perms |= self.roles[role_id].permissions if role_id in self.roles else 0
+        return ALL_PERMISSIONS if perms & PERMISSIONS["administrator"] else perms
+
+    def permissions_in(self, channel: FakeChannel, user_id: int) -> int:
+        """Channel permissions as Discord computes them (roles, then overwrites)."""
+        perms = self.base_permissions(user_id)
+        if perms == ALL_PERMISSIONS:
+            return perms
+        member = self.members.get(user_id)
+        roles = {str(r) for r in member.roles} if member else set()
+        by_id = {o["id"]: o for o in channel.overwrites}
+        if (everyone := by_id.get(str(self.id))) is not None:
+            perms = (perms & ~int(everyone["deny"])) | int(everyone["allow"])
+        allow = deny = 0
+        for o in channel.overwrites:
+            if o["type"] == 0 and o["id"] in roles:
+                allow, deny = allow | int(o["allow"]), deny | int(o["deny"])
+        perms = (perms & ~deny) | allow
+        if (own := by_id.get(str(user_id))) is not None and own["type"] == 1:
+            perms = (perms & ~int(own["deny"])) | int(own["allow"])
+        return perms
+
+    def json(self, *, members: list[FakeMember], unavailable: bool | None) -> JSON:
+        data: JSON = {
+            "id": str(self.id), "name": self.name, "owner_id": str(self.owner_id), "icon": None,
+            "splash": None, "discovery_splash": None, "banner": None, "description": None,
+            "features": [], "preferred_locale": self.locale, "verification_level": 0,
+            "default_message_notifications": 1, "explicit_content_filter": 0, "mfa_level": 0,
+            "nsfw_level": 0, "premium_tier": 0, "premium_subscription_count": 0,
+            "premium_progress_bar_enabled": False,
+            "system_channel_id": _opt(next(iter(self.channels), None)), "system_channel_flags": 0,
+            "rules_channel_id": None, "afk_channel_id": None, "afk_timeout": 300,
+            "public_updates_channel_id": None, "vanity_url_code": None, "max_members": 500000,
+            "max_video_channel_users": 25, "application_id": None,
+            "roles": [r.json() for r in self.roles.values()], "emojis": [], "stickers": [],
+            "joined_at": self.joined_at, "large": False, "member_count": len(self.members),
+            "members": [m.json() for m in members],
+            "channels": [c.json() for c in self.channels.values()], "threads": [], "presences": [],
+            "voice_states": [], "stage_instances": [], "guild_scheduled_events": [],
+            "soundboard_sounds": [], "lazy": True,
+        }  # fmt: skip
+        if unavailable is not None:
+            data["unavailable"] = unavailable
+        return data
+
+
+def _opt(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+# --- what the bot did -------------------------------------------------------------------------
+
+
+@dataclass
+class Upload:
+    filename: str
+    content_type: str | None
+    data: bytes
+    id: int = 0  # the attachment id, once stored on a message
+
+
+@dataclass
+class ApiCall:
+    """One REST request: ``json`` is the JSON body or the multipart ``payload_json``."""
+
+    method: str
+    path: str
+    json: Any
+    query: dict[str, str]
+    files: list[Upload] = field(default_factory=list)
+    status: int = 0
+
+
+@dataclass(repr=False)
+class BotMessage:
+    """A message in a channel: the bot's, unless ``author`` says otherwise."""
+
+    id: int
+    channel_id: int
+    guild_id: int | None
+    author: FakeUser
+    content: str = ""
+    embeds: list[JSON] = field(default_factory=list)
+    components: list[JSON] = field(default_factory=list)
+    flags: int = 0
+    allowed_mentions: JSON | None = None
+    attachments: list[Upload] = field(default_factory=list)
+    interaction_id: int | None = None
+    message_type: int = 0
+    webhook_id: int | None = None
+    pinned: bool = False
+    deleted: bool = False
+    edited_at: str | None = None
+    created_at: str = field(default_factory=iso_now)
+    edits: list[JSON] = field(default_factory=list)
+    request: JSON = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        extra = "".join(
+            f" {k}" for k in ("ephemeral", "loading", "pinned", "deleted") if getattr(self, k)
+        )
+        return (
+            f"<BotMessage {self.id} in {self.channel_id} by {self.author.name}{extra}: "
+            f"{self.content!r} embeds={len(self.embeds)} ids={self.custom_ids()}>"
+        )
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL)
+
+    @property
+    def loading(self) -> bool:
+        return bool(self.flags & LOADING)
+
+    def custom_ids(self) -> list[str]:
+        return [c["custom_id"] for c in walk_components(self.components) if "custom_id" in c]
+
+    def apply(self, payload: JSON, files: list[Upload] | None = None) -> None:
+        """Apply a create/edit payload (only the keys present change)."""
+        if "content" in payload:
+            self.content = payload["content"] or ""
+        for key in ("embeds", "components"):
+            if key in payload:
+                setattr(self, key, payload[key] or [])
+        if "allowed_mentions" in payload:
+            self.allowed_mentions = payload["allowed_mentions"]
+        if payload.get("flags") is not None:
+            keep = self.flags & (EPHEMERAL | LOADING)
+            self.flags = int(payload["flags"]) | keep
+        if "attachments" in payload:  # on edits: the existing attachments to keep
+            kept = {str(a.get("id")) for a in payload["attachments"] or []}
+            self.attachments = [a for a in self.attachments if str(a.id) in kept]
+        for upload in files or []:
+            self.attachments.append(
+                Upload(upload.filename, upload.content_type, upload.data, snowflake())
+            )
+
+    def json(self) -> JSON:
+        data: JSON = {
+            "id": str(self.id), "channel_id": str(self.channel_id), "author": self.author.json(),
+            "content": self.content, "timestamp": self.created_at,
+            "edited_timestamp": self.edited_at, "tts": False, "mention_everyone": False,
+            "mentions": [], "mention_roles": [],
+            "attachments": [
+                {
+                    "id": str(a.id),
+                    "filename": a.filename,
+                    "size": len(a.data),
+                    "url": f"https://cdn.discordapp.com/attachments/{self.channel_id}/{a.filename}",
+                    "proxy_url": f"https://media.discordapp.net/attachments/{a.filename}",
+                    "content_type": a.content_type,
+                }
+                for a in self.attachments
+            ], "embeds": self.embeds, "components": self.components, "pinned": self.pinned,
+            "type": self.message_type, "flags": self.flags, "reactions": [],
+        }  # fmt: skip
+        if self.webhook_id is not None:
+            data["webhook_id"] = data["application_id"] = str(self.webhook_id)
+        return data
+
+
+def walk_components(components: list[JSON]) -> list[JSON]:
+    """Every component, depth first (action rows, containers, sections' accessories)."""
+    found: list[JSON] = []
+    for component in components or []:
+        found.append(component)
+        found += walk_components(component.get("components", []))
+        if isinstance(component.get("accessory"), dict):
+            found += walk_components([component["accessory"]])
+    return found
+
+
+@dataclass(repr=False)
+class Reply:
+    """Something the bot did in answer to one interaction."""
+
+    kind: str  # callback | followup | edit_original | edit_followup | delete_original | ...
+    type: int | None  # the callback type (4, 5, 6, 7, 8, 9) for ``callback``
+    data: JSON  # what the bot sent: callback ``data``, follow-up or edit payload
+    message: BotMessage | None = None
+    files: list[Upload] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"<Reply {self.kind} type={self.type} data={self.data!r} message={self.message!r}>"
+
+    @property
+    def flags(self) -> int:
+        if self.message is not None:
+            return self.message.flags
+        return int(self.data.get("flags") or 0)
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL)
+
+    @property
+    def content(self) -> str | None:
+        if "content" in self.data:
+            return self.data["content"]
+        return self.message.content if self.message else None
+
+
+@dataclass(repr=False)
+class FakeInteraction:
+    id: int
+    token: str
+    type: int
+    channel_id: int
+    guild_id: int | None
+    user: FakeUser
+    payload: JSON
+    created: float = field(default_factory=time.monotonic)
+    message: BotMessage | None = None  # component interactions: the clicked message
+    callback_type: int | None = None
+    original: BotMessage | None = None  # the response message (types 4, 5, 7)
+    replies: list[Reply] = field(default_factory=list)
+    followups: dict[int, BotMessage] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<FakeInteraction {self.id} type={self.type} replies={self.replies!r}>"
+
+
+@dataclass
+class Fault:
+    method: str
+    path: re.Pattern[str]
+    kind: str
+    times: int
+
+
+# --- application commands ---------------------------------------------------------------------
+
+
+def validate_commands(commands: list[JSON]) -> None:
+    """Discord's checks on a bulk overwrite; raises 50035 Invalid Form Body like Discord."""
+    errors: JSON = {}
+    seen: set[tuple[str, int]] = set()
+    for index, command in enumerate(commands):
+        problems = _command_problems(command, top=True)
+        key = (command.get("name", ""), int(command.get("type", 1)))
+        if key in seen:
+            problems["name"] = form_error(
+                "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique"
+            )
+        seen.add(key)
+        if problems:
+            errors[str(index)] = problems
+    if errors:
+        raise invalid_form(errors)
+
+
+def _command_problems(command: JSON, *, top: bool) -> JSON:
+    problems: JSON = {}
+    chat_input = int(command.get("type", 1)) == 1 if top else True
+    name = command.get("name") or ""
+    names = {"name": name, **{f"name_localizations.{k}": v for k, v in _locs(command, "name")}}
+    for where, value in names.items():
+        if chat_input and (not _NAME_RE.match(value) or value != value.lower()):
+            problems[where] = form_error(
+                "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"
+            )
+    descriptions = {"description": command.get("description", "")}
+    descriptions.update(
+        {f"description_localizations.{k}": v for k, v in _locs(command, "description")}
+    )
+    for where, value in descriptions.items():
+        if chat_input and not 1 <= len(value or "") <= 100:
+            problems[where] = form_error(
+                "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
+            )
+    for key in ("name_localizations", "description_localizations"):
+        for locale in command.get(key) or {}:
+            if locale not in LOCALES:
+                problems[f"{key}.{locale}"] = form_error("LOCALE_INVALID", "Invalid locale")
+    options = command.get("options") or []
+    if len(options) > 25:
+        problems["options"] = form_error("BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+    for i, option in enumerate(options):
+        if sub := _command_problems(option, top=False):
+            problems[f"options.{i}"] = sub
+        if len(option.get("choices") or []) > 25:
+            problems[f"options.{i}.choices"] = form_error("BASE_TYPE_MAX_LENGTH", "Too many")
+    return problems
+
+
+def _locs(command: JSON, key: str) -> list[tuple[str, str]]:
+    return list((command.get(f"{key}_localizations") or {}).items())
+
+
+def stored_command(payload: JSON, app_id: int, guild_id: int | None, old: JSON | None) -> JSON:
+    """A command as Discord stores and returns it (keeping the id of a same-name command)."""
+    command = {
+        "id": old["id"] if old else str(snowflake()), "application_id": str(app_id),
+        "version": str(snowflake()), "type": 1, "default_member_permissions": None, "nsfw": False,
+        "name_localizations": None, "description_localizations": None, "options": [],
+        "contexts": None, "integration_types": [0], **payload,
+    }  # fmt: skip
+    command.setdefault("description", "")
+    if command["default_member_permissions"] is not None:  # Discord answers a string
+        command["default_member_permissions"] = str(command["default_member_permissions"])
+    if guild_id is not None:
+        command["guild_id"] = str(guild_id)
+    else:
+        command.setdefault("dm_permission", True)
+    return command
