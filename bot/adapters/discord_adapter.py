@@ -94,12 +94,16 @@ class DiscordAdapter:
     platform = PLATFORM
     pacing = DISCORD
 
-    def __init__(self, app: App, token: str, *, sharded: bool = False) -> None:
+    def __init__(
+        self, app: App, token: str, *, sharded: bool = False, guild_ready_timeout: float = 2.0
+    ) -> None:
         self.app = app
         self.token = token
         client_class = discord.AutoShardedClient if sharded else discord.Client
         self.client = client_class(
-            intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none()
+            intents=discord.Intents.default(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self.client)
         for spec in app.services.commands:
@@ -111,7 +115,8 @@ class DiscordAdapter:
         self.synced = False
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self.client.start(self.token), name="discord")
+        await self.client.login(self.token)  # also runs setup_hook: translator, command sync
+        self._task = asyncio.create_task(self.client.connect(), name="discord")
         ready = asyncio.create_task(self.client.wait_until_ready())
         await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
         if self._task.done():

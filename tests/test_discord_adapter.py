@@ -1,0 +1,162 @@
+"""The real discord.py adapter over a loopback gateway and REST server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from bot.app import App, open_app
+from bot.config import Config
+from bot.delivery.publish import publish
+from commands.annonce import announcement_markup
+from storage.outbox import count_deliveries
+from storage.subscriptions import list_subscriptions
+from tests.discord_support import MANAGE_GUILD, discord_bot
+from tests.fakes.discord_api import FakeDiscord
+
+MODERATOR = 9001
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return Config(
+        database=tmp_path / "dc.db",
+        moderators={"discord": frozenset({str(MODERATOR)})},
+        quiet_hours="",
+    )
+
+
+@pytest.fixture
+async def dc() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        server.add_guild(name="QuitGPT", channels=("général", "annonces"))
+        yield server
+
+
+def channel(dc: FakeDiscord, name: str) -> int:
+    [guild] = dc.guilds.values()
+    return guild.channel(name)
+
+
+async def answer(dc: FakeDiscord, iid: int, count: int = 1) -> list[str]:
+    replies = await dc.wait_for(lambda: [r for r in dc.responses(iid) if r.content] or None)
+    return [r.content or "" for r in replies][:count]
+
+
+async def test_commands_are_localised_and_synced_once(config: Config, dc: FakeDiscord) -> None:
+    async with open_app(config) as app, discord_bot(app, dc):
+        aide = dc.command("aide")
+        assert aide["name_localizations"]["en-US"] == "help"
+        assert aide["description"] == "afficher cette aide"
+        assert aide["description_localizations"]["en-GB"] == "show this help"
+        annonce = dc.command("annonce")
+        assert annonce["default_member_permissions"] == str(1 << 5)  # Manage Server
+        assert dc.force_reconnect() == 1
+        await dc.wait_for(lambda: dc.resumes == 1)
+        iid = await dc.slash(
+            "aide", user_id=1, guild_id=next(iter(dc.guilds)), channel_id=channel(dc, "général")
+        )
+        assert (await answer(dc, iid))[0].startswith("**Commandes**")
+    async with open_app(config) as app, discord_bot(app, dc):
+        pass
+    assert dc.command_syncs == 1
+
+
+async def test_pledge_with_buttons_is_ephemeral_and_buttons_survive_a_restart(
+    config: Config, dc: FakeDiscord
+) -> None:
+    guild, general = next(iter(dc.guilds)), channel(dc, "général")
+    async with open_app(config) as app, discord_bot(app, dc):
+        iid = await dc.slash("pledge", user_id=5, guild_id=guild, channel_id=general)
+        notice = await dc.wait_for(lambda: next((r for r in dc.responses(iid) if r.message), None))
+        assert notice.ephemeral
+        assert "/pledge cancel ok1" in notice.message.custom_ids()
+    async with open_app(config) as app, discord_bot(app, dc):  # the bot restarted
+        click = await dc.click(notice.message, "/pledge cancel ok1", user_id=5)
+        [thanks] = await answer(dc, click)
+        assert thanks.startswith("**Merci !** Votre engagement est enregistré")
+        again = await dc.slash("pledge", user_id=6, guild_id=guild, channel_id=general)
+        other = await dc.wait_for(lambda: next((r for r in dc.responses(again) if r.message), None))
+        second = await dc.click(other.message, "/pledge app ok1", user_id=6)
+        assert (await answer(dc, second))[0].startswith("**Merci !**")
+        tally = await dc.slash("compteur", user_id=7, guild_id=guild, channel_id=general)
+        response = await dc.wait_for(
+            lambda: next((r for r in dc.responses(tally) if r.content), None)
+        )
+    assert not response.ephemeral and "Engagements : **2**" in (response.content or "")
+
+
+async def test_moderator_commands_are_checked_at_run_time(app: App, dc: FakeDiscord) -> None:
+    guild, general = next(iter(dc.guilds)), channel(dc, "général")
+    async with discord_bot(app, dc):
+        refused = await dc.slash(
+            "annonce", {"texte": "coucou"}, user_id=5, guild_id=guild, channel_id=general
+        )
+        response = await dc.wait_for(
+            lambda: next((r for r in dc.responses(refused) if r.content), None)
+        )
+        assert response.ephemeral and response.content == "/annonce est réservée aux modérateurs."
+        allowed = await dc.slash(
+            "annonce",
+            {"texte": "coucou"},
+            user_id=6,
+            guild_id=guild,
+            channel_id=general,
+            member_permissions=MANAGE_GUILD,
+        )
+        preview = await dc.wait_for(
+            lambda: next((r for r in dc.responses(allowed) if r.content), None)
+        )
+    assert preview.ephemeral and "Aperçu de l'annonce" in (preview.content or "")
+
+
+async def test_mentions_never_ping_and_markdown_is_escaped(app: App, dc: FakeDiscord) -> None:
+    guild, announcements = next(iter(dc.guilds)), channel(dc, "annonces")
+    async with discord_bot(app, dc):
+        iid = await dc.slash(
+            "abonner",
+            user_id=MODERATOR,
+            guild_id=guild,
+            channel_id=announcements,
+            member_permissions="manage_channels",
+        )
+        await answer(dc, iid)
+        text, catalogues = "@everyone **venez** <@&123>", app.services.catalogues
+        await publish(
+            app.services, "announcement", partial(announcement_markup, catalogues, text=text)
+        )
+        [post] = await dc.wait_for(lambda: dc.sent(announcements) or None)
+    assert post.content.endswith("\n\n@everyone \\*\\*venez\\*\\* <@&123>")
+    assert post.allowed_mentions == {"parse": []}
+
+
+async def test_rate_limit_retried_and_deleted_channel_unsubscribed(
+    app: App, dc: FakeDiscord
+) -> None:
+    guild = next(iter(dc.guilds))
+    general, announcements = channel(dc, "général"), channel(dc, "annonces")
+    async with discord_bot(app, dc):
+        for where in (general, announcements):
+            iid = await dc.slash(
+                "abonner",
+                user_id=5,
+                guild_id=guild,
+                channel_id=where,
+                member_permissions="manage_channels",
+            )
+            await answer(dc, iid)
+        dc.fail_next("POST", rf"/channels/{general}/messages", "429")
+        dc.delete_channel(announcements)
+        broadcast = await publish(app.services, "announcement", lambda _: "Nouvelles")
+        assert broadcast is not None
+        await dc.wait_for(lambda: dc.sent(general) or None)
+        for _ in range(200):
+            if not (result := await count_deliveries(app.db, broadcast)).pending:
+                break
+            await asyncio.sleep(0.05)
+    assert (result.sent, result.unsubscribed, result.errors) == (1, 1, {})
+    assert [s.chat_id for s in await list_subscriptions(app.db)] == [str(general)]
