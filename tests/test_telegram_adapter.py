@@ -155,7 +155,7 @@ async def test_faults_on_replies_are_retried(app: App, tg: FakeTelegram) -> None
 
 
 async def test_delivery_faults_clean_up_subscriptions(app: App, tg: FakeTelegram) -> None:
-    for user in (61, 62, 63):
+    for user in (61, 62, 63, 64):
         chat = ChatRef("telegram", str(user), ChatKind.PRIVATE)
         msg = app.dispatcher.message(chat, Sender(str(user), "fr"), "/abonner")
         assert msg is not None
@@ -164,16 +164,19 @@ async def test_delivery_faults_clean_up_subscriptions(app: App, tg: FakeTelegram
         tg.fail_next("sendMessage", "403", chat_id=61)
         tg.fail_next("sendMessage", "400_migrate", chat_id=62, migrate_to_chat_id=-100620)
         tg.fail_next("sendMessage", "400", chat_id=63, description="Bad Request: something odd")
+        tg.fail_next("sendMessage", "429", chat_id=64, retry_after=1)
+        tg.fail_next("sendMessage", "500", chat_id=64)
         tg.user_sends("/annonce Nouvelle importante", user_id=MODERATOR, language_code="fr")
         [preview] = await tg.wait_for(1, chat_id=MODERATOR)
         tg.press_button(preview, "/annonce confirmer 1", user_id=MODERATOR, language_code="fr")
         [moved] = await tg.wait_for(1, chat_id=-100620)
         report = await tg.wait_for(lambda a: "Bilan" in (a.plain_text or ""), chat_id=MODERATOR)
     assert "Nouvelle importante" in (moved.plain_text or "")
-    assert "1 discussion(s) atteinte(s), 1 échec(s) (bad_request: 1), 1 désabonnée(s)" in (
+    assert "2 discussion(s) atteinte(s), 1 échec(s) (bad_request: 1), 1 désabonnée(s)" in (
         report[0].plain_text or ""
     )
-    assert {s.chat_id for s in await list_subscriptions(app.db)} == {"-100620", "63"}
+    assert {s.chat_id for s in await list_subscriptions(app.db)} == {"-100620", "63", "64"}
+    assert [a.chat_id for a in tg.sent(chat_id=64)] == [64]  # retried after 429 and 500, once
 
 
 async def test_membership_events(app: App, tg: FakeTelegram) -> None:
