@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.i18n import Raw
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
+from storage.audit import recent_actions
 from storage.outbox import count_deliveries, recent_announcements
 
 EXCERPT_CHARS = 60
+RECENT = timedelta(days=7)
 
 
 async def handle(ctx: Context) -> list[Reply]:
@@ -31,6 +35,11 @@ async def handle(ctx: Context) -> list[Reply]:
                 excerpt=excerpt,
             )
         )
+    since = ctx.services.clock() - RECENT
+    gone = await recent_actions(db, "unsubscribed", since)
+    dropped = [ctx.t("broadcasts.dropped_line", platform=e.platform, detail=e.detail) for e in gone]
+    if dropped:
+        lines.append(ctx.t("broadcasts.dropped", lines=Raw("\n".join(dropped))))
     if not lines:
         return [ctx.reply("broadcasts.none", private=True)]
     return [ctx.reply("broadcasts.list", lines=Raw("\n".join(lines)), private=True)]

@@ -51,3 +51,15 @@ async def delete_audit_by(db: Database, platform: str, actor: str) -> int:
             "DELETE FROM audit_log WHERE platform = ? AND actor = ?", (platform, actor)
         )
         return cursor.rowcount
+
+
+async def recent_actions(db: Database, action: str, since: datetime) -> list[AuditEntry]:
+    rows = await db.fetchall(
+        "SELECT at, platform, actor, action, detail FROM audit_log"
+        " WHERE action = ? AND at >= ? ORDER BY id DESC LIMIT 50",
+        (action, stamp(since)),
+    )
+    return [
+        AuditEntry(parse_stamp(r["at"]), r["platform"], r["actor"], r["action"], r["detail"])
+        for r in rows
+    ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.publish import publish
@@ -160,3 +161,6 @@ async def test_rate_limit_retried_and_deleted_channel_unsubscribed(
             await asyncio.sleep(0.05)
     assert (result.sent, result.unsubscribed, result.errors) == (1, 1, {})
     assert [s.chat_id for s in await list_subscriptions(app.db)] == [str(general)]
+    moderator = ConsoleAdapter(app, "mod", language="fr", moderator=True)
+    [listing] = await moderator.say("/annonces")
+    assert f"• discord : chat={announcements} reason=channel_deleted" in listing

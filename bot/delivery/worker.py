@@ -24,6 +24,7 @@ from bot.delivery.report import queue_report
 from bot.delivery.retry import retrying
 from bot.seam import ChatKind, ChatRef, Reply
 from bot.services import Services
+from storage.audit import record_audit
 from storage.outbox import Delivery, delivery_status, due_deliveries, finish_delivery, next_due_time
 from storage.subscriptions import (
     get_subscription,
@@ -111,6 +112,11 @@ class DeliveryWorker:
         except ChatGone as gone:
             await unsubscribe(db, self.platform, delivery.chat_id)
             status, error = "unsubscribed", gone.reason
+            detail = f"chat={delivery.chat_id} reason={gone.reason}"
+            await record_audit(db, self.platform, "bot", "unsubscribed", detail, now())
+            log.warning(
+                "chat unsubscribed", extra={"platform": self.platform, "reason": gone.reason}
+            )
         finished = await finish_delivery(
             db, delivery, status, now(), attempts=attempts, error=error
         )
