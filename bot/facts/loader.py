@@ -102,6 +102,8 @@ def _build(document: dict[str, Any], problems: list[str]) -> FactBase | None:
             problems.append(f"fact '{fact.id}': unknown topic '{fact.topic}'")
         if fact.article not in article_ids:
             problems.append(f"fact '{fact.id}': unknown article '{fact.article}'")
+    if problems:  # an empty topic may only mean that its facts have problems
+        return None
     for topic in topics:
         if not any(fact.topic == topic.id for fact in facts):
             problems.append(f"topic '{topic.id}': no fact has this topic")
