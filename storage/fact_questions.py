@@ -81,7 +81,7 @@ async def list_question_queue(db: Database, limit: int = QUEUE_LENGTH) -> list[Q
     """Unanswered and unhelpfully answered questions, the most frequent first."""
     # With MAX(), SQLite takes the bare `question` column from the latest row.
     rows = await db.fetchall(
-        "SELECT question, fact, COUNT(*) AS count, MAX(asked_at) AS latest"
+        "SELECT question, fact, COUNT(*) AS count, MAX(id) AS latest"
         " FROM fact_questions WHERE fact IS NULL OR helpful = 0"
         " GROUP BY folded, fact ORDER BY count DESC, latest DESC LIMIT ?",
         (limit,),
