@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.config import Config
 from bot.dispatcher import Dispatcher
+from bot.facts.search import load_index
 from bot.i18n import Catalogues
 from bot.services import Services, utc_now
 from commands import COMMANDS
@@ -31,12 +32,17 @@ class App:
 
 @asynccontextmanager
 async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[App]:
-    """Load the catalogues, open and migrate the database, build the dispatcher."""
+    """Load the catalogues and the fact base, open and migrate the database, build the
+    dispatcher. An invalid fact base stops the start (FactBaseError)."""
     catalogues = Catalogues.load()
+    facts = load_index(config.facts)
     db = await Database.open(config.database)
     try:
-        services = Services(config, db, catalogues, COMMANDS, clock)
-        log.info("core ready", extra={"database": str(config.database)})
+        services = Services(config, db, catalogues, COMMANDS, facts, clock)
+        log.info(
+            "core ready",
+            extra={"database": str(config.database), "facts": len(facts.base.facts)},
+        )
         yield App(config, services, Dispatcher(services))
     finally:
         await db.close()

@@ -1,4 +1,4 @@
-"""What the core hands to every command: configuration, storage, strings, time."""
+"""What the core hands to every command: configuration, storage, strings, facts, time."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.config import Config
+from bot.facts.search import FactIndex
 from bot.i18n import Catalogues
 from storage.db import Database
 
@@ -25,6 +26,8 @@ class Services:
     db: Database
     catalogues: Catalogues
     commands: tuple[CommandSpec, ...]
+    # replaced as a whole by /recharger: read it once per question
+    facts: FactIndex
     clock: Callable[[], datetime] = utc_now
 
     def is_moderator(self, platform: str, user_id: str) -> bool:
