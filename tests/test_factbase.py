@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +133,21 @@ def test_facts_check_names_the_broken_facts(tmp_path: Path) -> None:
     assert f"fact '{third['id']}': en is missing or empty" in result.stderr
     assert "unknown topic 'nowhere'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_invalid_fact_base_stops_the_start_cleanly(tmp_path: Path) -> None:
+    document = minimal()
+    document["fact"][1]["topic"] = "meteo"
+    broken = write_toml(tmp_path / "facts.toml", document)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / "bot.db")],
+        input="/faits\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QUITGPT_FACTS": str(broken)},
+    )
+    assert result.returncode == 2
+    assert "fact 'fact-2': unknown topic 'meteo'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "bot.db").exists()
