@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.config import Config
 from bot.dispatcher import Dispatcher
+from bot.facts.search import load_index
 from bot.i18n import Catalogues
 from bot.privacy import load_secret, member_key_function, secret_path
 from bot.services import Services, utc_now
@@ -33,9 +34,10 @@ class App:
 
 @asynccontextmanager
 async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[App]:
-    """Load the catalogues and the member key secret, open and migrate the database,
-    build the dispatcher."""
+    """Load the catalogues, the fact base and the member key secret, open and migrate the
+    database, build the dispatcher. An invalid fact base stops the start (FactBaseError)."""
     catalogues = Catalogues.load()
+    facts = load_index(config.facts)
     db = await Database.open(config.database)
     try:
         member_key = member_key_function(load_secret(secret_path(config.database)))
@@ -44,11 +46,15 @@ async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> A
             db,
             catalogues,
             COMMANDS,
+            facts,
             member_key=member_key,
             add_pledge=pledge_intake(db, config.milestones),
             clock=clock,
         )
-        log.info("core ready", extra={"database": str(config.database)})
+        log.info(
+            "core ready",
+            extra={"database": str(config.database), "facts": len(facts.base.facts)},
+        )
         yield App(config, services, Dispatcher(services))
     finally:
         await db.close()

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
+from bot.facts.loader import FactBaseError, load_factbase
 from bot.i18n import LocaleError
 from bot.logs import setup_logging
 from bot.runtime import run_console, run_platforms, stop_on_signals
@@ -40,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--user", default=None, help="the local member's name")
     console.add_argument("--moderator", action="store_true", help="act as a moderator")
     console.add_argument("--lang", default=None, help="the member's language, e.g. fr or en")
+    facts = sub.add_parser("facts", help="work on the fact base file")
+    facts_sub = facts.add_subparsers(dest="facts_action", required=True)
+    check = facts_sub.add_parser("check", help="validate a fact base file without starting")
+    check.add_argument("file", type=Path, help="the TOML file, e.g. data/facts.toml")
     return parser
 
 
@@ -52,6 +57,8 @@ def _default_user() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.action == "facts":
+        return check_facts(args.file)
     try:
         config = load_config(args.config, database=args.db, log_level=args.log_level)
         secrets = [config.telegram_token, config.discord_token, config.telegram_webhook_secret]
@@ -60,11 +67,22 @@ def main(argv: list[str] | None = None) -> int:
         level = "WARNING" if quiet else config.log_level
         setup_logging(level, config.log_format, [secret.value for secret in secrets])
         asyncio.run(_dispatch(args, config))
-    except (ConfigError, SchemaError, LocaleError) as exc:
+    except (ConfigError, SchemaError, LocaleError, FactBaseError) as exc:
         print(f"quitgpt-bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    return 0
+
+
+def check_facts(path: Path) -> int:
+    """Validate a fact base file as the bot would load it; 0 when valid, 2 otherwise."""
+    try:
+        base = load_factbase(path)
+    except FactBaseError as exc:
+        print(f"quitgpt-bot: {exc}", file=sys.stderr)
+        return 2
+    print(f"OK: {len(base.facts)} facts, {len(base.topics)} topics")
     return 0
 
 

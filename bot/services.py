@@ -1,4 +1,5 @@
-"""What the core hands to every command: configuration, storage, strings, identities, time."""
+"""What the core hands to every command: configuration, storage, strings, facts, identities,
+time."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.config import Config
+from bot.facts.search import FactIndex
 from bot.i18n import Catalogues
 from bot.privacy import MemberKey
 from storage.db import Database
@@ -27,6 +29,8 @@ class Services:
     db: Database
     catalogues: Catalogues
     commands: tuple[CommandSpec, ...]
+    # replaced as a whole by /recharger: read it once per question
+    facts: FactIndex
     # (platform, user id) -> the pseudonymous key a member is stored under
     member_key: MemberKey
     # records a new pledge, batched with concurrent ones into one transaction

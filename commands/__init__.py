@@ -6,14 +6,19 @@ from commands import (
     aide,
     annonce,
     annonces,
+    avis,
     compteur,
     desabonner,
+    faits,
     mesdonnees,
     moderateurs,
     oubli,
     pledge,
+    questions,
+    recharger,
     resilier,
     retirer,
+    sources,
     start,
 )
 from commands.base import CommandSpec
@@ -21,6 +26,8 @@ from commands.base import CommandSpec
 COMMANDS: tuple[CommandSpec, ...] = (
     start.SPEC,
     aide.SPEC,
+    faits.SPEC,
+    sources.SPEC,
     pledge.SPEC,
     compteur.SPEC,
     resilier.SPEC,
@@ -33,4 +40,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     annonce.SPEC,
     annonces.SPEC,
     moderateurs.SPEC,
+    questions.SPEC,
+    recharger.SPEC,
+    avis.SPEC,
 )

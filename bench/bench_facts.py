@@ -1,0 +1,84 @@
+"""Fact base latency: building the index, and answering every question of the evaluation set.
+
+Run with `make bench` or `.venv/bin/python bench/bench_facts.py`. It measures the
+search alone, then the whole /faits command through the console adapter (with
+its SQLite write), on the shipped data/facts.toml and tests/data/questions.toml.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.adapters.console import ConsoleAdapter  # noqa: E402
+from bot.app import open_app  # noqa: E402
+from bot.config import DEFAULT_FACTS, Config  # noqa: E402
+from bot.facts.search import load_index  # noqa: E402
+
+ROUNDS = 200
+QUESTIONS = ROOT / "tests" / "data" / "questions.toml"
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report(name: str, samples: list[float]) -> None:
+    ms = [s * 1000 for s in samples]
+    print(
+        f"{name}: n={len(ms)} p50={percentile(ms, 0.5):.3f} ms "
+        f"p99={percentile(ms, 0.99):.3f} ms max={max(ms):.3f} ms"
+    )
+
+
+def questions() -> list[str]:
+    document = tomllib.loads(QUESTIONS.read_text(encoding="utf-8"))
+    return [entry["text"] for entry in document["question"]]
+
+
+def bench_search(texts: list[str]) -> None:
+    started = time.perf_counter()
+    index = load_index(DEFAULT_FACTS)
+    print(
+        f"load + index: {(time.perf_counter() - started) * 1000:.1f} ms, "
+        f"{len(index.base.facts)} facts"
+    )
+    samples = []
+    for _ in range(ROUNDS):
+        for text in texts:
+            started = time.perf_counter()
+            index.answer(text)
+            samples.append(time.perf_counter() - started)
+    report("search", samples)
+
+
+async def bench_command(texts: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        config = Config(database=Path(folder) / "bench.db")
+        async with open_app(config) as app:
+            console = ConsoleAdapter(app, "bench", language="fr", image_dir=Path(folder))
+            samples = []
+            for _ in range(ROUNDS // 20):
+                for text in texts:
+                    started = time.perf_counter()
+                    await console.say(f"/faits {text}")
+                    samples.append(time.perf_counter() - started)
+    report("/faits through the console (with its SQLite write)", samples)
+
+
+def main() -> None:
+    texts = questions()
+    bench_search(texts)
+    asyncio.run(bench_command(texts))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The fact base: sourced statements about the controversy, and their search."""

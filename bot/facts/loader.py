@@ -1,0 +1,189 @@
+"""Reading and checking the fact base file that editors maintain (TOML).
+
+Every problem names the entry it is about, so an editor can fix it without
+reading code: `fact 'brockman-dons': source is missing or empty`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.facts.model import Article, Fact, FactBase, Localized, Topic
+
+# Ids travel in button actions ("/faits =id"), which Telegram limits to 64 bytes.
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
+_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+# key -> (type, required)
+_Spec = Mapping[str, tuple[type, bool]]
+_ARTICLE: _Spec = {
+    "id": (str, True),
+    "seed": (str, True),
+    "title_fr": (str, True),
+    "title_en": (str, True),
+    "publisher": (str, False),
+    "date": (str, False),
+}
+_TOPIC: _Spec = {
+    "id": (str, True),
+    "label_fr": (str, True),
+    "label_en": (str, True),
+    "keywords": (list, False),
+}
+_FACT: _Spec = {
+    "id": (str, True),
+    "topic": (str, True),
+    "article": (str, True),
+    "source": (str, True),
+    "source_en": (str, False),
+    "title_fr": (str, True),
+    "title_en": (str, True),
+    "fr": (str, True),
+    "en": (str, True),
+    "figures": (list, False),
+    "keywords": (list, False),
+}
+_SECTIONS = {"article": _ARTICLE, "topic": _TOPIC, "fact": _FACT}
+
+
+class FactBaseError(Exception):
+    """The fact base file cannot be read or breaks a rule; `problems` lists them all."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        super().__init__(f"{path} is invalid:\n" + "\n".join(f"  {p}" for p in problems))
+        self.path = str(path)
+        self.problems = problems
+
+
+def load_factbase(path: Path) -> FactBase:
+    """Read and validate a fact base file; raise FactBaseError naming every bad entry."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FactBaseError(path, [f"cannot read the file: {exc}"]) from exc
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise FactBaseError(path, [f"not valid TOML: {exc}"]) from exc
+    problems: list[str] = []
+    base = _build(document, problems)
+    if problems or base is None:
+        raise FactBaseError(path, problems)
+    return base
+
+
+def _build(document: dict[str, Any], problems: list[str]) -> FactBase | None:
+    for key in document.keys() - _SECTIONS.keys():
+        problems.append(f"unknown section '{key}' (expected [[article]], [[topic]], [[fact]])")
+    tables = {
+        kind: _entries(kind, document.get(kind, []), spec, problems)
+        for kind, spec in _SECTIONS.items()
+    }
+    if not tables["fact"]:
+        problems.append("no fact: the file needs at least one [[fact]]")
+    articles = [_article(e) for e in tables["article"]]
+    topics = [
+        Topic(e["id"], Localized(e["label_fr"], e["label_en"]), e["keywords"])
+        for e in tables["topic"]
+    ]
+    facts = [_fact(e) for e in tables["fact"]]
+    for article in articles:
+        if article.date and not _valid_date(article.date):
+            problems.append(
+                f"article '{article.id}': date '{article.date}' is not YYYY-MM-DD or YYYY-MM"
+            )
+    article_ids, topic_ids = {a.id for a in articles}, {t.id for t in topics}
+    for fact in facts:
+        if fact.topic not in topic_ids:
+            problems.append(f"fact '{fact.id}': unknown topic '{fact.topic}'")
+        if fact.article not in article_ids:
+            problems.append(f"fact '{fact.id}': unknown article '{fact.article}'")
+    if problems:  # an empty topic may only mean that its facts have problems
+        return None
+    for topic in topics:
+        if not any(fact.topic == topic.id for fact in facts):
+            problems.append(f"topic '{topic.id}': no fact has this topic")
+    if problems:
+        return None
+    return FactBase(tuple(articles), tuple(topics), tuple(facts))
+
+
+def _entries(kind: str, raw: Any, spec: _Spec, problems: list[str]) -> list[dict[str, Any]]:
+    """The valid entries of one section, with their problems recorded."""
+    if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
+        problems.append(f"'{kind}' must be written as [[{kind}]] tables")
+        return []
+    entries: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, entry in enumerate(raw, start=1):
+        name = (
+            f"{kind} '{entry['id']}'" if isinstance(entry.get("id"), str) else f"{kind} #{number}"
+        )
+        before = len(problems)
+        values = _fields(name, entry, spec, problems)
+        ident = values.get("id", "")
+        if ident and not _ID.fullmatch(ident):
+            problems.append(
+                f"{name}: id must be lower-case letters, digits and dashes (48 at most)"
+            )
+        if ident in seen:
+            problems.append(f"{name}: duplicate id ({kind} #{seen[ident]} has it too)")
+        elif ident:
+            seen[ident] = number
+        if len(problems) == before:
+            entries.append(values)
+    return entries
+
+
+def _fields(name: str, entry: dict[str, Any], spec: _Spec, problems: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in sorted(entry.keys() - spec.keys()):
+        problems.append(f"{name}: unknown key '{key}'")
+    for key, (kind, required) in spec.items():
+        value = entry.get(key, kind())
+        if kind is list:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(f"{name}: {key} must be a list of texts")
+                continue
+            values[key] = tuple(v.strip() for v in value if v.strip())
+        elif not isinstance(value, str):
+            problems.append(f"{name}: {key} must be a text")
+        elif required and not value.strip():
+            problems.append(f"{name}: {key} is missing or empty")
+        else:
+            values[key] = value.strip()
+    return values
+
+
+def _valid_date(text: str) -> bool:
+    match = _DATE.fullmatch(text)
+    if match is None:
+        return False
+    try:
+        date(int(match[1]), int(match[2]), int(match[3] or 1))
+    except ValueError:
+        return False
+    return True
+
+
+def _article(e: dict[str, Any]) -> Article:
+    title = Localized(e["title_fr"], e["title_en"])
+    return Article(e["id"], e["seed"], title, e["publisher"], e["date"])
+
+
+def _fact(e: dict[str, Any]) -> Fact:
+    return Fact(
+        e["id"],
+        e["topic"],
+        e["article"],
+        Localized(e["source"], e["source_en"] or e["source"]),
+        Localized(e["title_fr"], e["title_en"]),
+        Localized(e["fr"], e["en"]),
+        e["figures"],
+        e["keywords"],
+    )

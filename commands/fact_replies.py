@@ -1,0 +1,105 @@
+"""How facts, topics and their sources read in a reply, in the member's language."""
+
+from __future__ import annotations
+
+from bot.facts.model import Article, Fact, FactBase, Topic
+from bot.i18n import Raw
+from bot.markup import escape
+from bot.seam import Button, Reply
+from commands.base import Context
+
+# Button actions: short enough for Telegram's 64-byte callback data (ids are checked).
+TOPIC_MARK, FACT_MARK = "#", "="
+
+
+def topic_action(topic: Topic) -> str:
+    return f"/faits {TOPIC_MARK}{topic.id}"
+
+
+def fact_action(fact: Fact) -> str:
+    return f"/faits {FACT_MARK}{fact.id}"
+
+
+def feedback_action(question_id: int, helpful: bool) -> str:
+    return f"/avis {question_id} {'oui' if helpful else 'non'}"
+
+
+def date_text(ctx: Context, date: str) -> str:
+    """`2026-03-06` as "6 mars 2026" or "6 March 2026"; `2023-02` as "février 2023"."""
+    year, month, *day = date.split("-")
+    name = ctx.t(f"date.month_{int(month)}")
+    if not day:
+        return ctx.t("date.month", month=name, year=year)
+    key = "date.first_day" if int(day[0]) == 1 else "date.day"
+    return ctx.t(key, day=int(day[0]), month=name, year=year)
+
+
+def where(ctx: Context, article: Article) -> Raw:
+    """Where a member can read it: the publisher, else the article's title; and its date."""
+    if article.publisher:
+        text = escape(article.publisher)
+    else:
+        text = ctx.t("facts.article", title=article.title(ctx.language))
+    if article.date:
+        text = ctx.t("facts.dated", origin=Raw(text), date=date_text(ctx, article.date))
+    return Raw(text)
+
+
+def origin(ctx: Context, base: FactBase, fact: Fact) -> Raw:
+    """Who said it and where: "MIT Technology Review, via Courrier international"."""
+    article = where(ctx, base.article(fact.article))
+    if not base.cites(fact):
+        return article
+    return Raw(ctx.t("facts.via", source=fact.source(ctx.language), publisher=article))
+
+
+def topic_lines(ctx: Context, base: FactBase) -> tuple[Raw, tuple[tuple[Button, ...], ...]]:
+    """Every topic as a list item and as a button."""
+    lines = [ctx.t("facts.item", title=topic.label(ctx.language)) for topic in base.topics]
+    buttons = tuple((Button(t.label(ctx.language), topic_action(t)),) for t in base.topics)
+    return Raw("\n".join(lines)), buttons
+
+
+def topics_reply(ctx: Context, base: FactBase, key: str, **params: object) -> Reply:
+    topics, buttons = topic_lines(ctx, base)
+    return Reply(ctx.t(key, topics=topics, **params), buttons)
+
+
+def fact_list(ctx: Context, facts: tuple[Fact, ...]) -> tuple[Raw, tuple[tuple[Button, ...], ...]]:
+    lines = [ctx.t("facts.item", title=fact.title(ctx.language)) for fact in facts]
+    buttons = tuple((Button(f.title(ctx.language), fact_action(f)),) for f in facts)
+    return Raw("\n".join(lines)), buttons
+
+
+def topic_reply(ctx: Context, base: FactBase, topic: Topic) -> Reply:
+    facts, buttons = fact_list(ctx, base.facts_of(topic.id))
+    return ctx.reply("facts.topic", buttons=buttons, label=topic.label(ctx.language), facts=facts)
+
+
+def fact_reply(
+    ctx: Context,
+    base: FactBase,
+    fact: Fact,
+    see_also: tuple[Fact, ...],
+    feedback_id: int | None = None,
+) -> Reply:
+    """The fact with its source, the related facts, and the "did this help?" buttons."""
+    source = ctx.t("facts.source", origin=origin(ctx, base, fact))
+    parts = [
+        ctx.t(
+            "facts.fact",
+            title=fact.title(ctx.language),
+            statement=fact.statement(ctx.language),
+            source=Raw(source),
+        )
+    ]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if see_also:
+        items, buttons = fact_list(ctx, see_also)
+        parts.append(ctx.t("facts.see_also", facts=items))
+    if feedback_id is not None:
+        parts.append(ctx.t("facts.ask_feedback"))
+        yes = Button(ctx.t("facts.yes"), feedback_action(feedback_id, helpful=True))
+        no = Button(ctx.t("facts.no"), feedback_action(feedback_id, helpful=False))
+        buttons = (*buttons, (yes, no))
+    return Reply("\n\n".join(parts), buttons)

@@ -1,0 +1,42 @@
+"""/recharger (moderators): reload the fact base file without a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.facts.loader import FactBaseError
+from bot.facts.search import load_index
+from bot.i18n import Raw
+from bot.seam import Reply
+from commands.base import CommandSpec, Context
+
+log = logging.getLogger(__name__)
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    """Build the new index aside; only a valid one replaces the running one, in one step."""
+    path = ctx.services.config.facts
+    try:
+        index = await asyncio.to_thread(load_index, path)
+    except FactBaseError as exc:
+        log.warning("fact base reload refused", extra={"problems": len(exc.problems)})
+        problems = "\n".join(ctx.t("reload.problem", problem=p) for p in exc.problems)
+        return [ctx.reply("reload.failed", private=True, path=str(path), problems=Raw(problems))]
+    ctx.services.facts = index
+    log.info("fact base reloaded", extra={"facts": len(index.base.facts)})
+    return [
+        ctx.reply(
+            "reload.done", private=True, facts=len(index.base.facts), topics=len(index.base.topics)
+        )
+    ]
+
+
+SPEC = CommandSpec(
+    "recharger",
+    handle,
+    "help.recharger",
+    aliases=("reload",),
+    localized={"en": "reload"},
+    moderator_only=True,
+)

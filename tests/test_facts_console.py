@@ -1,0 +1,207 @@
+"""/faits and its companions through the console, as members and moderators use them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App, open_app
+from bot.config import DEFAULT_FACTS, Config
+from bot.facts.loader import load_factbase
+from tests.test_factbase import minimal
+from tests.tomlfile import read_toml, write_toml
+
+BASE = load_factbase(DEFAULT_FACTS)
+TIMES = "\N{MULTIPLICATION SIGN}"
+FEEDBACK = re.compile(r"\[(/avis \d+ oui)\] Oui\n\[(/avis \d+ non)\] Non$")
+
+
+def feedback_actions(reply: str) -> tuple[str, str]:
+    match = FEEDBACK.search(reply)
+    assert match, reply
+    return match[1], match[2]
+
+
+async def test_faits_alone_shows_the_topics_as_text_and_buttons(console: ConsoleAdapter) -> None:
+    [reply] = await console.say("/faits")
+    assert reply.startswith("Les faits, sources à l'appui\n")
+    for topic in BASE.topics:
+        assert f"• {topic.label.fr}\n" in reply
+        assert f"[/faits #{topic.id}] {topic.label.fr}" in reply
+
+
+async def test_a_topic_button_lists_its_facts_with_buttons(console_en: ConsoleAdapter) -> None:
+    topic = BASE.topics[0]
+    [reply] = await console_en.say(f"/faits #{topic.id}")
+    assert reply.startswith(f"{topic.label.en}\n")
+    for fact in BASE.facts_of(topic.id):
+        assert f"• {fact.title.en}\n" in reply
+        assert f"[/faits ={fact.id}] {fact.title.en}" in reply
+
+
+async def test_a_fact_button_shows_the_fact_and_its_source(console: ConsoleAdapter) -> None:
+    fact = BASE.facts[0]
+    [reply] = await console.say(f"/faits ={fact.id}")
+    assert reply.startswith(f"{fact.title.fr}\n{fact.statement.fr}\nSource : ")
+    assert "aidé" not in reply  # browsing asks no feedback
+
+
+async def test_a_source_names_who_is_cited_and_where_to_read_it(
+    console: ConsoleAdapter, console_en: ConsoleAdapter
+) -> None:
+    """The cited source, then the publisher or, when unknown, the article's title; and its date."""
+    expected = {
+        (
+            console,
+            "brockman-maga-donation",
+        ): "Source : MIT Technology Review, via Courrier international",
+        (
+            console_en,
+            "altman-note-interne-x",
+        ): "Source: Sam Altman on X, via “Sam Altman posted on X "
+        "an internal note about the deal signed with the US military”, 6 March 2026",
+        (
+            console,
+            "musk-100-millions-2015",
+        ): "Source : « Elon Musk veut créer un concurrent à ChatGPT »",
+        (console_en, "quitgpt-origine-reddit"): "Source: Courrier international\n",
+    }
+    for (member, fact_id), source in expected.items():
+        [reply] = await member.say(f"/faits ={fact_id}")
+        assert source in reply, reply
+
+
+async def test_a_stale_button_shows_the_topics(console: ConsoleAdapter) -> None:
+    for action in ("/faits =fait-disparu", "/faits #sujet-disparu"):
+        [reply] = await console.say(action)
+        assert reply.startswith("Cette fiche n'existe plus")
+        assert f"[/faits #{BASE.topics[0].id}]" in reply
+
+
+async def test_an_off_topic_question_gets_no_fact_but_the_topics(
+    console: ConsoleAdapter, console_en: ConsoleAdapter
+) -> None:
+    [reply] = await console.say("/faits quel temps fera-t-il à Lyon demain ?")
+    assert reply.startswith(
+        "Je n'ai pas de fait sourcé qui réponde à « quel temps fera-t-il à Lyon demain ? »."
+    )
+    assert "Source" not in reply
+    assert f"[/faits #{BASE.topics[0].id}]" in reply
+    [reply] = await console_en.say("/facts a good recipe for pancakes")
+    assert reply.startswith("I have no sourced fact that answers “a good recipe for pancakes”.")
+
+
+async def test_greetings_and_empty_questions_show_the_introduction(console: ConsoleAdapter) -> None:
+    [intro] = await console.say("/faits")
+    assert await console.say("bonjour !") == [intro]
+    assert await console.say("/faits merci") == [intro]
+
+
+async def test_feedback_and_the_moderators_queue(
+    console: ConsoleAdapter, moderator: ConsoleAdapter
+) -> None:
+    assert await moderator.say("/questions") == ["Aucune question en attente."]
+    [answer] = await console.say("/faits brockman")
+    yes, no = feedback_actions(answer)
+    assert await console.say(no) == [
+        "Merci de l'avoir signalé : votre question est transmise aux modérateurs, "
+        "qui compléteront les fiches."
+    ]
+    assert await console.say(yes) == ["Votre avis sur cette réponse est déjà noté. Merci !"]
+    [answer] = await console.say("/faits Brockman")
+    assert await console.say(feedback_actions(answer)[0]) == [
+        "Merci ! Ravi que cela vous ait aidé."
+    ]
+    for _ in range(2):
+        await console.say("/faits recette des crêpes")
+    await console.say("/faits Recette des crepes !")
+    [queue] = await moderator.say("/questions")
+    lines = queue.split("\n")
+    assert lines[0] == "Questions en attente (les plus fréquentes d'abord)"
+    assert lines[1] == f"• 3 {TIMES} « Recette des crepes ! » — sans réponse"
+    assert lines[2].startswith(f"• 1 {TIMES} « brockman » — réponse jugée inutile : ")
+    assert len(lines) == 3
+
+
+async def test_questions_are_for_moderators_only(console: ConsoleAdapter) -> None:
+    assert await console.say("/questions") == ["/questions est réservée aux modérateurs."]
+
+
+async def test_stale_or_forged_feedback_is_answered_politely(console: ConsoleAdapter) -> None:
+    expired = (
+        "Ce bouton n'est plus valable (une réponse n'attend un avis qu'un jour). "
+        "Reposez votre question avec /faits si besoin."
+    )
+    for line in (
+        "/avis 999 oui",
+        "/avis x non",
+        "/avis",
+        "/avis 1 peut-être",
+        "/avis " + "9" * 30 + " oui",
+    ):
+        assert await console.say(line) == [expired]
+    await console.say("/faits recette des crêpes")  # nothing answered: no feedback to give
+    assert await console.say("/avis 1 non") == [expired]
+
+
+async def test_sources_lists_every_article(console: ConsoleAdapter) -> None:
+    [reply] = await console.say("/sources")
+    assert reply.startswith("Sources\n")
+    lines = reply.splitlines()[1:]
+    assert [line.split(" — ")[0].split(" ; ")[0] for line in lines] == [
+        f"• {article.title.fr}" for article in BASE.articles
+    ]
+    assert (
+        "• Libre de ChatGPT : le mouvement s'intensifie pour résilier — Courrier international"
+        " ; cite : MIT Technology Review, Dana Fisher, sociologue" in lines
+    )
+    assert "• Elon Musk insatisfait du partenariat entre Microsoft et OpenAI — février 2023" in reply
+
+
+async def test_reload_keeps_the_running_base_when_the_file_is_invalid(tmp_path: Path) -> None:
+    facts = write_toml(tmp_path / "facts.toml", read_toml(DEFAULT_FACTS))
+    config = Config(
+        database=tmp_path / "bot.db", facts=facts, moderators={"console": frozenset({"mod"})}
+    )
+    async with open_app(config) as app:
+        moderator = ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
+        member = ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path)
+        [before] = await member.say("/faits")
+        assert await member.say("/recharger") == ["/recharger est réservée aux modérateurs."]
+
+        broken = minimal()
+        broken["fact"][0]["source"] = ""
+        write_toml(facts, broken)
+        [refused] = await moderator.say("/reload")
+        assert refused.startswith(f"La base de faits n'a pas été rechargée : {facts} contient")
+        assert "\n• fact 'fact-1': source is missing or empty" in refused
+        assert await member.say("/faits") == [before]
+
+        write_toml(facts, minimal())
+        assert await moderator.say("/recharger") == ["Base de faits rechargée : 2 faits, 1 sujets."]
+        [after] = await member.say("/faits")
+        assert "[/faits #dons] Dons" in after
+
+
+async def test_free_text_in_a_private_chat_is_a_question(console: ConsoleAdapter) -> None:
+    [typed] = await console.say("/faits combien a donné Brockman ?")
+    [free] = await console.say("combien a donné Brockman ?")
+    assert free.split("\n")[:3] == typed.split("\n")[:3]
+
+
+def test_every_button_action_fits_telegram_callback_data() -> None:
+    actions = [f"/faits #{t.id}" for t in BASE.topics] + [f"/faits ={f.id}" for f in BASE.facts]
+    assert max(len(a.encode()) for a in actions) <= 64
+
+
+async def test_the_fact_base_is_in_help(console: ConsoleAdapter, moderator: ConsoleAdapter) -> None:
+    [help_text] = await console.say("/aide")
+    assert "• /faits — vérifier les faits" in help_text
+    assert "/questions" not in help_text and "/avis" not in help_text
+    [help_text] = await moderator.say("/aide")
+    assert "• /questions — " in help_text and "• /recharger — " in help_text
+
+
+async def test_the_app_fixture_uses_the_shipped_base(app: App) -> None:
+    assert app.services.facts.base == BASE
