@@ -10,26 +10,37 @@ from bot.facts.search import load_index
 from bot.i18n import Raw
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
+from storage.audit import record_audit
 
 log = logging.getLogger(__name__)
 
 
 async def handle(ctx: Context) -> list[Reply]:
     """Build the new index aside; only a valid one replaces the running one, in one step."""
-    path = ctx.services.config.facts
+    services = ctx.services
+    path = services.config.facts
     try:
         index = await asyncio.to_thread(load_index, path)
     except FactBaseError as exc:
         log.warning("fact base reload refused", extra={"problems": len(exc.problems)})
+        await _audit(ctx, f"refused problems={len(exc.problems)}")
         problems = "\n".join(ctx.t("reload.problem", problem=p) for p in exc.problems)
         return [ctx.reply("reload.failed", private=True, path=str(path), problems=Raw(problems))]
-    ctx.services.facts = index
+    services.facts = index
     log.info("fact base reloaded", extra={"facts": len(index.base.facts)})
+    await _audit(ctx, f"facts={len(index.base.facts)} topics={len(index.base.topics)}")
     return [
         ctx.reply(
             "reload.done", private=True, facts=len(index.base.facts), topics=len(index.base.topics)
         )
     ]
+
+
+async def _audit(ctx: Context, detail: str) -> None:
+    services, msg = ctx.services, ctx.msg
+    await record_audit(
+        services.db, msg.platform, msg.sender.id, "reload_facts", detail, services.clock()
+    )
 
 
 SPEC = CommandSpec(

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from storage.db import Database
+import aiosqlite
+
+from storage.db import Database, stamp
 
 # Long enough for a member to press "did this help?", short enough to keep little.
 KEEP_ANSWERED = timedelta(days=1)
+# The moderators' queue forgets what nobody acted on in three months.
+KEEP_QUEUED = timedelta(days=90)
 QUEUE_LENGTH = 20
 
 
@@ -26,26 +30,15 @@ class QueuedQuestion:
     count: int
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 async def add_answered_question(
     db: Database, question: str, folded: str, fact: str, now: datetime
 ) -> int:
-    """Keep an answered question for its feedback button; returns its id.
-
-    Answered questions older than a day that nobody flagged are pruned here.
-    """
+    """Keep an answered question for its feedback button; returns its id."""
     async with db.write() as conn:
-        await conn.execute(
-            "DELETE FROM fact_questions"
-            " WHERE fact IS NOT NULL AND (helpful IS NULL OR helpful = 1) AND asked_at < ?",
-            (_stamp(now - KEEP_ANSWERED),),
-        )
+        await _prune(conn, now)
         cursor = await conn.execute(
             "INSERT INTO fact_questions (question, folded, fact, asked_at) VALUES (?, ?, ?, ?)",
-            (question, folded, fact, _stamp(now)),
+            (question, folded, fact, stamp(now)),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -55,8 +48,18 @@ async def add_unanswered_question(db: Database, question: str, folded: str, now:
     async with db.write() as conn:
         await conn.execute(
             "INSERT INTO fact_questions (question, folded, asked_at) VALUES (?, ?, ?)",
-            (question, folded, _stamp(now)),
+            (question, folded, stamp(now)),
         )
+        await _prune(conn, now)
+
+
+async def _prune(conn: aiosqlite.Connection, now: datetime) -> None:
+    """Drop answered questions past their feedback day, and queued ones past three months."""
+    await conn.execute(
+        "DELETE FROM fact_questions WHERE asked_at < ?"
+        " AND (asked_at < ? OR (fact IS NOT NULL AND (helpful IS NULL OR helpful = 1)))",
+        (stamp(now - KEEP_ANSWERED), stamp(now - KEEP_QUEUED)),
+    )
 
 
 async def record_feedback(db: Database, question_id: int, helpful: bool) -> Feedback:

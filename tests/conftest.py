@@ -10,6 +10,7 @@ import pytest
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import Config
+from storage.db import Database
 
 
 @pytest.fixture
@@ -41,3 +42,11 @@ def console_en(app: App, tmp_path: Path) -> ConsoleAdapter:
 def moderator(app: App, tmp_path: Path) -> ConsoleAdapter:
     """The console user `mod`, a moderator by configuration."""
     return ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database on its own, for the storage tests."""
+    database = await Database.open(tmp_path / "storage.db")
+    yield database
+    await database.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,13 +25,6 @@ from storage.pledges import (
 from storage.tally import daily_counts, get_tally
 
 START = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "pledges.db")
-    yield database
-    await database.close()
 
 
 def pledge(member: str, at: datetime = START, kinds: Kind = Kind.CANCEL) -> NewPledge:
