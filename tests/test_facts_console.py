@@ -9,6 +9,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import DEFAULT_FACTS, Config
 from bot.facts.loader import load_factbase
+from storage.audit import recent_audit
 from tests.test_factbase import minimal
 from tests.tomlfile import read_toml, write_toml
 
@@ -156,7 +157,9 @@ async def test_sources_lists_every_article(console: ConsoleAdapter) -> None:
         "• Libre de ChatGPT : le mouvement s'intensifie pour résilier — Courrier international"
         " ; cite : MIT Technology Review, Dana Fisher, sociologue" in lines
     )
-    assert "• Elon Musk insatisfait du partenariat entre Microsoft et OpenAI — février 2023" in reply
+    assert (
+        "• Elon Musk insatisfait du partenariat entre Microsoft et OpenAI — février 2023" in reply
+    )
 
 
 async def test_reload_keeps_the_running_base_when_the_file_is_invalid(tmp_path: Path) -> None:
@@ -179,9 +182,16 @@ async def test_reload_keeps_the_running_base_when_the_file_is_invalid(tmp_path: 
         assert await member.say("/faits") == [before]
 
         write_toml(facts, minimal())
-        assert await moderator.say("/recharger") == ["Base de faits rechargée : 2 faits, 1 sujets."]
+        assert await moderator.say("/recharger") == [
+            "Base de faits rechargée (faits : 2, sujets : 1)."
+        ]
         [after] = await member.say("/faits")
         assert "[/faits #dons] Dons" in after
+        audit = await recent_audit(app.db)
+    assert [(e.actor, e.action, e.detail) for e in audit[:2]] == [
+        ("mod", "reload_facts", "facts=2 topics=1"),
+        ("mod", "reload_facts", "refused problems=1"),
+    ]
 
 
 async def test_free_text_in_a_private_chat_is_a_question(console: ConsoleAdapter) -> None:
