@@ -293,3 +293,35 @@ def _console_tally(app: App) -> Message:
     )
     assert msg is not None
     return msg
+
+
+async def test_faits_browses_by_buttons_and_answers_free_text(app: App, tg: FakeTelegram) -> None:
+    base = app.services.facts.base
+    async with telegram_bot(app, tg):
+        tg.user_sends("/facts", user_id=42, language_code="en")
+        [topics] = await tg.wait_for(1, chat_id=42)
+        actions = [row["callback_data"] for row in topics.buttons]
+        assert actions == [f"/faits #{topic.id}" for topic in base.topics]
+        tg.press_button(topics, "/faits #brockman", user_id=42, language_code="en")
+        [_, listing] = await tg.wait_for(2, chat_id=42, kind="message")
+        facts = base.facts_of("brockman")
+        assert [row["callback_data"] for row in listing.buttons] == [
+            f"/faits ={f.id}" for f in facts
+        ]
+        tg.press_button(listing, f"/faits ={facts[0].id}", user_id=42, language_code="en")
+        [*_, fact] = await tg.wait_for(3, chat_id=42, kind="message")
+        assert (fact.text or "").startswith(f"<b>{facts[0].title.en}</b>\n")
+        assert "<i>Source: " in (fact.text or "")
+        tg.user_sends("is it true that <b>ICE</b> uses gpt-4?", user_id=42, language_code="en")
+        [*_, answer] = await tg.wait_for(4, chat_id=42, kind="message")
+        assert "<i>Source: " in (answer.text or "")
+        feedback = [
+            row["callback_data"] for row in answer.buttons if "/avis" in row["callback_data"]
+        ]
+        assert feedback == ["/avis 1 oui", "/avis 1 non"]
+        tg.press_button(answer, "/avis 1 non", user_id=42, language_code="en")
+        [*_, thanks] = await tg.wait_for(5, chat_id=42, kind="message")
+        assert (thanks.text or "").startswith("Thanks for telling us")
+        tg.user_sends("/questions", user_id=MODERATOR, language_code="en")
+        [queue] = await tg.wait_for(1, chat_id=MODERATOR)
+    assert "“is it true that &lt;b&gt;ICE&lt;/b&gt; uses gpt-4?”" in (queue.text or "")

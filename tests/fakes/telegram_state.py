@@ -226,6 +226,8 @@ class TelegramWorld:
         }
         self.calls: list[ApiCall] = []  # every request, in order
         self.actions: list[BotAction] = []  # what the bot did to chats; see sent()
+        # the same actions by chat, so that many waiters on their own chats stay cheap
+        self._actions_by_chat: dict[int | str, list[BotAction]] = {}
         self.callback_answers: dict[str, JSON] = {}  # callback query id -> the answer
         self.commands: dict[tuple[str, str], list[JSON]] = {}  # (scope_key, language) -> list
         self.faults_served: Counter[str] = Counter()
@@ -396,7 +398,8 @@ class TelegramWorld:
 
     def sent(self, chat_id: int | None = None, kind: str | None = None) -> list[BotAction]:
         """Recorded bot actions (messages, photos, edits, deletes, pins), oldest first."""
-        return [a for a in self.actions if chat_id in (None, a.chat_id) and kind in (None, a.kind)]
+        actions = self.actions if chat_id is None else self._actions_by_chat.get(chat_id, [])
+        return [a for a in actions if kind in (None, a.kind)]
 
     async def wait_for(
         self,
@@ -507,5 +510,7 @@ class TelegramWorld:
         action = BotAction(method, kind, p["chat_id"], message_id, photo=photo or None)
         action.text, action.parse_mode = p.get("text", p.get("caption")), p.get("parse_mode")
         action.reply_markup, action.message, action.params = p.get("reply_markup"), message, p
-        self.actions.append(copy.deepcopy(action))
+        recorded = copy.deepcopy(action)
+        self.actions.append(recorded)
+        self._actions_by_chat.setdefault(recorded.chat_id, []).append(recorded)
         self._actions_signal.fire()
