@@ -62,6 +62,8 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     conn.row_factory = sqlite3.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     await conn.execute("PRAGMA foreign_keys = ON")
+    # An erased pledge is overwritten in the file, not merely unlinked from its page.
+    await conn.execute("PRAGMA secure_delete = ON")
     return conn
 
 

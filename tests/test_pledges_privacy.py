@@ -132,3 +132,13 @@ def test_a_secret_readable_by_others_is_tightened_and_a_damaged_one_refused(
     path.write_bytes(b"short")
     with pytest.raises(ConfigError, match="holds 5 bytes instead of 32"):
         load_secret(path)
+
+
+async def test_an_erased_pledge_leaves_no_trace_in_the_file(config: Config, tmp_path: Path) -> None:
+    async with open_app(config) as app:
+        key = app.services.member_key("console", "alice")
+        alice = ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path)
+        await alice.say("/pledge cancel ok1")
+        await alice.say("/oubli confirmer")
+    files = [config.database, *config.database.parent.glob(f"{config.database.name}-*")]
+    assert all(key.encode() not in path.read_bytes() for path in files)
