@@ -76,7 +76,7 @@ def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
     for value in added.crossed:
         text += "\n" + ctx.t("pledge.milestone", count=number(ctx.t, value))
     guide = Button(ctx.t("pledge.button_guide"), "/resilier")
-    return Reply(text, ((guide,),), private=True, edit=ctx.msg.from_button)
+    return Reply(text, ((guide,), (_share(ctx),)), private=True, edit=ctx.msg.from_button)
 
 
 def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
@@ -89,9 +89,14 @@ def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
             rows.append((_toggle(ctx, "pledge.button_remove", label, pledge.kinds & ~kind),))
     if pledge.done_at is None:
         rows.append((Button(ctx.t("pledge.button_done"), "/accompli"),))
+    rows.append((_share(ctx),))
     rows.append((Button(ctx.t("pledge.button_withdraw"), "/retirer"),))
     text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(pledge.pledged_at))
     return Reply(text, tuple(rows), private=True, edit=ctx.msg.from_button)
+
+
+def _share(ctx: Context) -> Button:
+    return Button(ctx.t("pledge.button_share"), "/partager")
 
 
 def _toggle(ctx: Context, key: str, label: str, kinds: Kind) -> Button:

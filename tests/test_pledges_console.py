@@ -37,7 +37,8 @@ async def test_first_pledge_shows_the_notice_then_thanks(console: ConsoleAdapter
         "Merci ! Votre engagement est enregistré : résilier l'abonnement ChatGPT.\n"
         "Nous sommes maintenant 1 à nous engager.\n\n"
         "Pour résilier pas à pas, suivez le guide. Quand c'est fait : /accompli.\n"
-        "[/resilier] 📖 Guide de résiliation"
+        "[/resilier] 📖 Guide de résiliation\n"
+        "[/partager] 📣 Le dire dans la discussion"
     )
     assert await total(console) == "Engagements : 1"
 
@@ -56,6 +57,7 @@ async def test_pledging_again_shows_the_pledge_and_offers_to_change_it(
         f"[/pledge cancel+app] {ADD} supprimer l'appli ChatGPT\n"
         f"[/pledge cancel+switch] {ADD} passer à un autre assistant\n"
         "[/accompli] ✅ J'ai résilié\n"
+        "[/partager] 📣 Le dire dans la discussion\n"
         "[/retirer] ↩️ Retirer mon engagement"
     )
     [changed] = await console.say("/pledge cancel+app")
@@ -175,3 +177,18 @@ async def test_every_button_fits_in_telegram_callback_data(app: App) -> None:
             actions += [button.action for row in reply.buttons for button in row]
     assert len(actions) > 15
     assert max(len(action.encode()) for action in actions) <= 64
+
+
+async def test_sharing_a_pledge_says_it_only_when_asked(console: ConsoleAdapter) -> None:
+    assert await console.say("/partager") == [
+        "Vous n'avez pas d'engagement enregistré. Pour vous engager : /engagement."
+    ]
+    await console.say("/pledge cancel+switch ok1")
+    [pledged] = await console.say("/partager")
+    assert pledged.startswith(
+        "✊ Je m'engage à quitter ChatGPT (résilier l'abonnement ChatGPT, passer à un autre"
+    )
+    await console.say("/accompli")
+    [done] = await console.say("/share")
+    assert done.startswith("✊ C'est fait : j'ai quitté ChatGPT (")
+    assert done.endswith("Nous sommes 1 à nous engager avec QuitGPT. Et vous ? /engagement")

@@ -1,0 +1,30 @@
+"""/partager: a member chooses to say in the chat that they pledged.
+
+Pledges are private by default (a political opinion); this is the one reply
+about a member's pledge that is public, and only because they asked for it.
+Nothing is stored: the post is built from the pledge and the tally.
+"""
+
+from __future__ import annotations
+
+from bot.seam import Reply
+from commands.base import CommandSpec, Context, UserError
+from commands.pledging import kinds_text, member_of, number
+from storage.pledges import get_pledge
+from storage.tally import get_tally
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    services = ctx.services
+    pledge = await get_pledge(services.db, member_of(ctx))
+    if pledge is None:
+        raise UserError("pledge.none")
+    tally = await get_tally(services.db, services.clock())
+    key = "share.done" if pledge.done_at is not None else "share.pledged"
+    text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), total=number(ctx.t, tally.total))
+    return [Reply(text)]
+
+
+SPEC = CommandSpec(
+    "partager", handle, "help.partager", aliases=("share",), localized={"en": "share"}
+)
