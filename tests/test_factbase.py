@@ -78,6 +78,24 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (lambda d: d["topic"].append({**d["topic"][0], "id": "vide"}), "topic 'vide': no fact"),
         (lambda d: d.update(faq=[{"q": "?"}]), "unknown section 'faq'"),
         (lambda d: d.pop("fact"), "no fact"),
+        (lambda d: d.update(synonyms=[{"words": "don gift"}]), "words must be a list of texts"),
+        (lambda d: d.update(synonyms=[{"mots": ["a"]}]), "synonyms #1: unknown key 'mots'"),
+        (
+            lambda d: d.update(synonyms=[{"words": ["armée"]}]),
+            "synonyms 'armée': words needs at least two entries",
+        ),
+        (
+            lambda d: d.update(synonyms=[{"words": ["armée", "?!"]}]),
+            "synonyms 'armée': '?!' has no word to search",
+        ),
+        (
+            lambda d: d.update(synonyms=[{"words": ["don", "gift"]}, {"words": ["Dön", "gave"]}]),
+            "synonyms 'Dön': 'Dön' is already in synonyms 'don'",
+        ),
+        (
+            lambda d: d.update(synonyms=[{"words": ["pourquoi", "why", "reason"]}]),
+            "synonyms 'pourquoi': mixes stop words only ('pourquoi') with other words ('reason')",
+        ),
     ],
 )
 def test_each_problem_names_its_entry(tmp_path: Path, change: Any, expected: str) -> None:
@@ -85,6 +103,17 @@ def test_each_problem_names_its_entry(tmp_path: Path, change: Any, expected: str
     change(document)
     found = problems(tmp_path, document)
     assert any(expected in problem for problem in found), found
+
+
+def test_synonym_groups_load_in_order(tmp_path: Path) -> None:
+    document = minimal()
+    document["synonyms"] = [
+        {"words": ["armée", "military", "department of war"]},
+        {"words": ["c'est quoi", "what is"]},  # a question form: stop words only
+    ]
+    base = load_factbase(write_toml(tmp_path / "facts.toml", document))
+    assert base.synonyms == (("armée", "military", "department of war"), ("c'est quoi", "what is"))
+    assert load_factbase(write_toml(tmp_path / "none.toml", minimal())).synonyms == ()
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:

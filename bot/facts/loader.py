@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.facts.model import Article, Fact, FactBase, Localized, Topic
+from bot.facts.words import is_question_form, words
 
 # Ids travel in button actions ("/faits =id"), which Telegram limits to 64 bytes.
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
@@ -48,7 +49,8 @@ _FACT: _Spec = {
     "figures": (list, False),
     "keywords": (list, False),
 }
-_SECTIONS = {"article": _ARTICLE, "topic": _TOPIC, "fact": _FACT}
+_SYNONYMS: _Spec = {"words": (list, True)}
+_SECTIONS = {"article": _ARTICLE, "topic": _TOPIC, "fact": _FACT, "synonyms": _SYNONYMS}
 
 
 class FactBaseError(Exception):
@@ -79,7 +81,9 @@ def load_factbase(path: Path) -> FactBase:
 
 def _build(document: dict[str, Any], problems: list[str]) -> FactBase | None:
     for key in document.keys() - _SECTIONS.keys():
-        problems.append(f"unknown section '{key}' (expected [[article]], [[topic]], [[fact]])")
+        problems.append(
+            f"unknown section '{key}' (expected [[article]], [[topic]], [[fact]], [[synonyms]])"
+        )
     tables = {
         kind: _entries(kind, document.get(kind, []), spec, problems)
         for kind, spec in _SECTIONS.items()
@@ -92,6 +96,7 @@ def _build(document: dict[str, Any], problems: list[str]) -> FactBase | None:
         for e in tables["topic"]
     ]
     facts = [_fact(e) for e in tables["fact"]]
+    synonyms = _synonyms(tables["synonyms"], problems)
     for article in articles:
         if article.date and not _valid_date(article.date):
             problems.append(
@@ -110,7 +115,38 @@ def _build(document: dict[str, Any], problems: list[str]) -> FactBase | None:
             problems.append(f"topic '{topic.id}': no fact has this topic")
     if problems:
         return None
-    return FactBase(tuple(articles), tuple(topics), tuple(facts))
+    return FactBase(tuple(articles), tuple(topics), tuple(facts), synonyms)
+
+
+def _synonyms(entries: list[dict[str, Any]], problems: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The synonym groups, each named by its first entry. A group lists either question forms
+    (stop words only: "c'est quoi", "who is") or words that say what a question is about,
+    never both, and is the only group listing each of its entries (one entry, one term)."""
+    groups = tuple(entry["words"] for entry in entries)
+    owner: dict[tuple[str, ...], int] = {}
+    for number, group in enumerate(groups):
+        name = _group_name(group)
+        if len(group) < 2:
+            problems.append(f"{name}: words needs at least two entries")
+        folded = [(text, tuple(words(text))) for text in group]
+        for text, entry in folded:
+            if not entry:
+                problems.append(f"{name}: '{text}' has no word to search")
+            elif owner.setdefault(entry, number) != number:
+                problems.append(
+                    f"{name}: '{text}' is already in {_group_name(groups[owner[entry]])}"
+                )
+        forms = [text for text, entry in folded if entry and is_question_form(entry)]
+        others = [text for text, entry in folded if entry and not is_question_form(entry)]
+        if forms and others:
+            problems.append(
+                f"{name}: mixes stop words only ('{forms[0]}') with other words ('{others[0]}')"
+            )
+    return groups
+
+
+def _group_name(group: tuple[str, ...]) -> str:
+    return f"synonyms '{group[0]}'" if group else "synonyms"
 
 
 def _entries(kind: str, raw: Any, spec: _Spec, problems: list[str]) -> list[dict[str, Any]]:

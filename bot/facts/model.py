@@ -57,11 +57,13 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class FactBase:
-    """A validated fact base: every reference between its parts resolves."""
+    """A validated fact base: every reference between its parts resolves. `synonyms` are
+    groups of words and phrases the search reads as one term."""
 
     articles: tuple[Article, ...]
     topics: tuple[Topic, ...]
     facts: tuple[Fact, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()
     _articles: Mapping[str, Article] = field(init=False, repr=False, compare=False)
     _topics: Mapping[str, Topic] = field(init=False, repr=False, compare=False)
     _facts: Mapping[str, Fact] = field(init=False, repr=False, compare=False)
