@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from bot.facts.search import FactIndex
+from typing import TYPE_CHECKING
+
+from bot.facts.model import Topic
+from bot.facts.search import MIN_COVERAGE, FactIndex
 from bot.facts.words import terms, words
 from bot.seam import Reply
-from commands.base import CommandSpec, Context
+from commands.base import Argument, CommandSpec, Context
 from commands.fact_replies import (
     FACT_MARK,
     TOPIC_MARK,
@@ -15,7 +18,11 @@ from commands.fact_replies import (
 )
 from storage.fact_questions import add_answered_question, add_unanswered_question
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 SEE_ALSO = 2
+SUGGESTIONS = 10
 
 
 async def handle(ctx: Context) -> list[Reply]:
@@ -46,6 +53,8 @@ async def _answer(ctx: Context, index: FactIndex, question: str) -> Reply:
     services = ctx.services
     folded = " ".join(words(question))
     answer = index.answer(question)
+    if answer is None and (topic := _named_topic(index, question)) is not None:
+        return topic_reply(ctx, index.base, topic)
     if answer is None:
         await add_unanswered_question(services.db, question, folded, services.clock())
         return topics_reply(ctx, index.base, "facts.not_found", question=question)
@@ -55,4 +64,38 @@ async def _answer(ctx: Context, index: FactIndex, question: str) -> Reply:
     return fact_reply(ctx, index.base, answer.fact, answer.see_also, feedback_id=question_id)
 
 
-SPEC = CommandSpec("faits", handle, "help.faits", aliases=("facts",), localized={"en": "facts"})
+def _named_topic(index: FactIndex, question: str) -> Topic | None:
+    """The topic a too-general question names ("openai", "l'IA"): its facts beat "nothing found".
+
+    Among the topics whose name holds every word asked, the one whose facts rank first.
+    """
+    asked = set(terms(question))
+    named = {
+        topic.id
+        for topic in index.base.topics
+        if asked <= set(terms(f"{topic.id.replace('-', ' ')} {topic.label.fr} {topic.label.en}"))
+    }
+    ranked = [m.fact.topic for m in index.rank(question) if m.fact.topic in named]
+    chosen = ranked[0] if ranked else min(named, default=None)
+    return index.base.topic(chosen) if chosen else None
+
+
+async def suggest(services: Services, typed: str, language: str) -> list[tuple[str, str]]:
+    """What to offer while a member types: the topics, then the facts that match so far."""
+    index = services.facts
+    if not terms(typed):
+        return [(t.label(language), f"{TOPIC_MARK}{t.id}") for t in index.base.topics]
+    matches = [m for m in index.rank(typed) if m.coverage >= MIN_COVERAGE]
+    found = [(m.fact.title(language), f"{FACT_MARK}{m.fact.id}") for m in matches]
+    # The member's own words stay the first choice: they may be asking a question.
+    return [(typed, typed), *found][:SUGGESTIONS]
+
+
+SPEC = CommandSpec(
+    "faits",
+    handle,
+    "help.faits",
+    aliases=("facts",),
+    localized={"en": "facts"},
+    argument=Argument("question", "arg.faits", suggest=suggest),
+)

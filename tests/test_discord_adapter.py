@@ -164,3 +164,57 @@ async def test_rate_limit_retried_and_deleted_channel_unsubscribed(
     moderator = ConsoleAdapter(app, "mod", language="fr", moderator=True)
     [listing] = await moderator.say("/annonces")
     assert f"• discord : chat={announcements} reason=channel_deleted" in listing
+
+
+async def test_faits_suggests_while_typing_and_answers_with_its_source(
+    app: App, dc: FakeDiscord
+) -> None:
+    guild, general = next(iter(dc.guilds)), channel(dc, "général")
+    where = {"user_id": 5, "guild_id": guild, "channel_id": general}
+    async with discord_bot(app, dc):
+        topics = await dc.autocomplete("faits", "question", "", **where)
+        [callback] = await dc.wait_for(lambda: dc.responses(topics) or None)
+        assert callback.type == 8
+        topics = app.services.facts.base.topics
+        assert callback.data["choices"] == [
+            {"name": t.label.fr, "value": f"#{t.id}"} for t in topics
+        ]
+        typing = await dc.autocomplete("faits", "question", "brokman don", locale="en-US", **where)
+        [callback] = await dc.wait_for(lambda: dc.responses(typing) or None)
+        first, second = callback.data["choices"][:2]
+        assert first == {"name": "brokman don", "value": "brokman don"}
+        assert second == {
+            "name": "Brockman's donations to MAGA Inc.",
+            "value": "=brockman-maga-donation",
+        }
+        opened = await dc.slash("faits", {"question": second["value"]}, **where)
+        [fact] = await answer(dc, opened)
+        assert fact.startswith("**Les dons de Brockman à MAGA Inc.**\n")
+        assert "12,5 millions de dollars" in fact
+        asked = await dc.slash("faits", {"question": "combien a donné brockman ?"}, **where)
+        reply = await dc.wait_for(lambda: next((r for r in dc.responses(asked) if r.message), None))
+        assert "_Source : MIT Technology Review, via Courrier international_" in (
+            reply.content or ""
+        )
+        [yes] = [c for c in reply.message.custom_ids() if c.endswith(" oui")]
+        thanks = await dc.click(reply.message, yes, user_id=5)
+        assert (await answer(dc, thanks))[0]
+
+
+async def test_a_member_may_share_their_pledge_publicly(app: App, dc: FakeDiscord) -> None:
+    guild, general = next(iter(dc.guilds)), channel(dc, "général")
+    async with discord_bot(app, dc):
+        iid = await dc.slash("pledge", user_id=5, guild_id=guild, channel_id=general)
+        notice = await dc.wait_for(lambda: next((r for r in dc.responses(iid) if r.message), None))
+        click = await dc.click(notice.message, "/pledge app ok1", user_id=5)
+        thanks = await dc.wait_for(
+            lambda: next((r for r in dc.responses(click) if r.message), None)
+        )
+        assert thanks.ephemeral and "/partager" in thanks.message.custom_ids()
+        shared = await dc.click(thanks.message, "/partager", user_id=5)
+        post = await dc.wait_for(lambda: next((r for r in dc.responses(shared) if r.content), None))
+    assert not post.ephemeral
+    assert post.content == (
+        "✊ Je m'engage à quitter ChatGPT (supprimer l'appli ChatGPT).\n"
+        "Nous sommes 1 à nous engager avec QuitGPT. Et vous ? /engagement"
+    )

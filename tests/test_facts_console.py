@@ -215,3 +215,11 @@ async def test_the_fact_base_is_in_help(console: ConsoleAdapter, moderator: Cons
 
 async def test_the_app_fixture_uses_the_shipped_base(app: App) -> None:
     assert app.services.facts.base == BASE
+
+
+async def test_a_question_naming_only_a_topic_lists_its_facts(console: ConsoleAdapter) -> None:
+    [reply] = await console.say("/faits OpenAI")
+    openai = BASE.topic("openai")
+    assert openai is not None
+    assert reply.startswith(f"{openai.label.fr}\n")
+    assert all(f"[/faits ={fact.id}]" in reply for fact in BASE.facts_of("openai"))
