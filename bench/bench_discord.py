@@ -1,4 +1,4 @@
-"""End-to-end Discord throughput and latency: a slash command in, its answer out.
+"""End-to-end Discord throughput and latency: /faits with a question in, its answer out.
 
 The real discord.py adapter is connected to a loopback gateway and REST server;
 100 members run commands concurrently, each waiting for its answer first.
@@ -22,7 +22,7 @@ from tests.fakes.discord_api import FakeDiscord
 
 MEMBERS = 100
 COMMANDS_EACH = 10
-COMMAND, OPTIONS = "compteur", None
+COMMAND, OPTIONS = "faits", {"question": "combien a donné Brockman ?"}
 
 
 async def member(

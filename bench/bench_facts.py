@@ -2,7 +2,7 @@
 
 Run with `make bench` or `.venv/bin/python bench/bench_facts.py`. It measures the
 search alone, then the whole /faits command through the console adapter (with
-its SQLite write), on the shipped data/facts.toml and tests/data/questions.toml.
+its SQLite write), on the shipped data/facts.toml and every tests/data/questions*.toml.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from bot.config import DEFAULT_FACTS, Config  # noqa: E402
 from bot.facts.search import load_index  # noqa: E402
 
 ROUNDS = 200
-QUESTIONS = ROOT / "tests" / "data" / "questions.toml"
+QUESTION_SETS = sorted((ROOT / "tests" / "data").glob("questions*.toml"))
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -40,8 +40,11 @@ def report(name: str, samples: list[float]) -> None:
 
 
 def questions() -> list[str]:
-    document = tomllib.loads(QUESTIONS.read_text(encoding="utf-8"))
-    return [entry["text"] for entry in document["question"]]
+    texts = []
+    for path in QUESTION_SETS:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        texts += [entry["text"] for entry in document["question"]]
+    return texts
 
 
 def bench_search(texts: list[str]) -> None:
