@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from bot.config import DEFAULT_FACTS
 from bot.facts.loader import load_factbase
@@ -14,10 +13,10 @@ RAW = read_toml(DEFAULT_FACTS)
 
 
 def test_every_figure_is_quoted_as_its_article_writes_it() -> None:
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    articles = DEFAULT_FACTS.parent / "articles"
     for fact in BASE.facts:
         article = BASE.article(fact.article)
-        text = _spaces((seeds / article.seed).read_text(encoding="utf-8"))
+        text = _spaces((articles / article.seed).read_text(encoding="utf-8"))
         for figure in fact.figures:
             assert _spaces(figure) in text, (fact.id, figure)
             statements = _spaces(f"{fact.statement.fr} {fact.statement.en}")
