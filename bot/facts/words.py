@@ -31,7 +31,7 @@ notre nous on ont ou par parle pas peu peut peux plus pour pourquoi qu quand que
 quelles quels qui quoi s sa sais savoir se ses si son sont sur t ta te tes toi ton tout tous tu
 un une vos votre vous vrai vraiment y bonjour salut merci svp stp infos info exactement alors
 explique expliquer raconte dis parler quelqu chose sujet question faits toute toutes chaque aussi
-juste genre truc trucs moment maintenant actuellement aujourd hui monde faire fais font
+non oui juste genre truc trucs moment maintenant actuellement aujourd hui monde faire fais font
 pense penses pensent penser general generale suis es sommes etes sera serait seront va vas vais
 allons allez vont avons aura auront devenu devenue devient deviennent avant apres depuis
 ferait ferais feraient fera feront faisait faites etais serais seraient aurait aurais auraient
