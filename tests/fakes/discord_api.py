@@ -55,11 +55,11 @@ from .discord_state import (
     FakeUser,
     Fault,
     Reply,
-    Signal,
     permission_value,
     snowflake,
     walk_components,
 )
+from .signal import Signal
 
 __all__ = ["BotMessage", "FakeDiscord", "Reply"]
 

@@ -28,8 +28,8 @@ from .discord_state import (
     JSON,
     FakeGuild,
     FakeUser,
-    Signal,
 )
+from .signal import Signal
 
 HELLO, HEARTBEAT_ACK, RECONNECT, INVALID_SESSION = 10, 11, 7, 9
 EventData = JSON | Callable[["Session"], JSON | None]

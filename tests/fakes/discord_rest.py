@@ -33,7 +33,6 @@ from .discord_state import (
     FakeUser,
     Fault,
     Reply,
-    Signal,
     Upload,
     form_error,
     invalid_form,
@@ -45,6 +44,7 @@ from .discord_state import (
     unknown_message,
     validate_commands,
 )
+from .signal import Signal
 
 if TYPE_CHECKING:
     from .discord_gateway import EventData, Session

@@ -7,8 +7,6 @@ discord.py 2.7 parses (``Guild._from_data``, ``Member``, ``TextChannel``, ``Mess
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime
 import itertools
 import re
@@ -155,22 +153,6 @@ def invalid_form(errors: JSON) -> ApiError:
 
 def form_error(code: str, message: str) -> JSON:
     return {"_errors": [{"code": code, "message": message}]}
-
-
-class Signal:
-    """Wakes every waiter whenever something is recorded."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def fire(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait(self, timeout: float) -> None:
-        event = self._event
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), max(timeout, 0))
 
 
 # --- the world --------------------------------------------------------------------------------

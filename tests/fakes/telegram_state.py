@@ -8,8 +8,6 @@ No I/O here: ``telegram_api.py`` adds the HTTP server and the Bot API methods.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import copy
 import json
 import math
@@ -18,6 +16,8 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .signal import Signal
 
 JSON = dict[str, Any]
 
@@ -55,22 +55,6 @@ def forbidden(chat_type: str, status: str = "kicked") -> ApiError:
     if status == "kicked":
         return ApiError(403, f"Forbidden: bot was kicked from the {chat_type} chat")
     return ApiError(403, f"Forbidden: bot is not a member of the {chat_type} chat")
-
-
-class Signal:
-    """Wakes async waiters; ``fire()`` is synchronous so sync test helpers can call it."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def fire(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait(self, timeout: float) -> None:
-        """Wait for the next ``fire()``, at most ``timeout`` seconds."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), max(timeout, 0))
 
 
 @dataclass
