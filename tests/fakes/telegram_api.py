@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import json
 import re
 import time
@@ -29,6 +28,14 @@ from typing import Any
 
 from aiohttp import web
 
+from .telegram_checks import (
+    apply_edit,
+    check_commands,
+    check_reply_markup,
+    commands_key,
+    format_text,
+    image_size,
+)
 from .telegram_state import (
     JSON,
     ApiCall,
@@ -40,8 +47,6 @@ from .telegram_state import (
     bad_request,
     forbidden,
     member_json,
-    scope_key,
-    utf16_len,
 )
 
 __all__ = ["BotAction", "FakeTelegram"]
@@ -62,18 +67,10 @@ _INT_PARAMS = frozenset({
 _BOOL_PARAMS = frozenset({
     "show_alert", "drop_pending_updates", "disable_notification", "protect_content",
 })  # fmt: skip
-_HTML_ENTITY_RE = re.compile(r"&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot));")
-_ATTR_RE = re.compile(r"""([\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _GIFT_TYPES = (
     "unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
     "gifts_from_channels",
 )  # fmt: skip
-_TAG_TYPES = {  # HTML tag -> entity type
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "a": "text_link", "code": "code", "pre": "pre", "tg-spoiler": "spoiler", "span": "spoiler",
-    "blockquote": "blockquote",
-}  # fmt: skip
 
 
 class FakeTelegram(TelegramWorld):
@@ -263,7 +260,7 @@ class FakeTelegram(TelegramWorld):
 
     async def api_sendMessage(self, p: JSON) -> JSON:
         chat_id = self._chat_id(p)
-        text, entities = _format(p.get("text"), p, "entities", 4096)
+        text, entities = format_text(p.get("text"), p, "entities", 4096)
         markup = check_reply_markup(p.get("reply_markup"))
         message = self._bot_message(chat_id, p, text=text, entities=entities, reply_markup=markup)
         self._record("sendMessage", "message", p, message)
@@ -282,7 +279,7 @@ class FakeTelegram(TelegramWorld):
             file_id, content = photo, self._files[photo][1]
         else:
             raise bad_request("there is no photo in the request")
-        caption, entities = _format(p.get("caption"), p, "caption_entities", 1024)
+        caption, entities = format_text(p.get("caption"), p, "caption_entities", 1024)
         markup = check_reply_markup(p.get("reply_markup"))
         size = {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_size": len(content)}
         size["width"], size["height"] = image_size(content)
@@ -317,16 +314,16 @@ class FakeTelegram(TelegramWorld):
         message = self._editable(p)
         if "text" not in message:
             raise bad_request("there is no text in the message to edit")
-        text, entities = _format(p.get("text"), p, "entities", 4096)
+        text, entities = format_text(p.get("text"), p, "entities", 4096)
         markup = check_reply_markup(p.get("reply_markup"))
-        _apply_edit(message, text=text, entities=entities, reply_markup=markup)
+        apply_edit(message, text=text, entities=entities, reply_markup=markup)
         self._record("editMessageText", "edit_text", p, message)
         return message
 
     async def api_editMessageReplyMarkup(self, p: JSON) -> JSON:
         message = self._editable(p)
         markup = check_reply_markup(p.get("reply_markup"))
-        _apply_edit(message, reply_markup=markup)
+        apply_edit(message, reply_markup=markup)
         self._record("editMessageReplyMarkup", "edit_markup", p, message)
         return message
 
@@ -371,14 +368,14 @@ class FakeTelegram(TelegramWorld):
         commands = check_commands(p.get("commands"))
         if not commands:
             return await self.api_deleteMyCommands(p)
-        self.commands[_commands_key(p)] = commands
+        self.commands[commands_key(p)] = commands
         return True
 
     async def api_getMyCommands(self, p: JSON) -> list[JSON]:
-        return self.commands.get(_commands_key(p), [])
+        return self.commands.get(commands_key(p), [])
 
     async def api_deleteMyCommands(self, p: JSON) -> bool:
-        self.commands.pop(_commands_key(p), None)
+        self.commands.pop(commands_key(p), None)
         return True
 
     async def api_getChat(self, p: JSON) -> JSON:
@@ -462,143 +459,6 @@ class FakeTelegram(TelegramWorld):
         return member_json(self._user(user_id), status)
 
 
-def parse_html(source: str) -> tuple[str, list[JSON]]:
-    """Parse Bot API HTML into (plain text, entities) or raise "can't parse entities".
-
-    Stricter than Telegram on one point: a bare ``&`` starting no entity is rejected.
-    """
-
-    def fail(reason: str) -> ApiError:
-        return bad_request(f"can't parse entities: {reason}")
-
-    def at(index: int) -> str:
-        return f"at byte offset {len(source[:index].encode())}"
-
-    out: list[str] = []
-    i = length = 0
-    stack: list[tuple[str, int, JSON | None]] = []  # tag, utf16 start, entity (None: none)
-    entities: list[JSON] = []
-    while i < len(source):
-        if source[i] == "&":
-            match = _HTML_ENTITY_RE.match(source, i)
-            if match is None:
-                raise fail(f"Character '&' {at(i)} must be escaped as &amp;")
-            out.append(_decode(match))
-            i, length = match.end(), length + utf16_len(out[-1])
-            continue
-        if source[i] != "<":
-            out.append(source[i])
-            i, length = i + 1, length + utf16_len(source[i])
-            continue
-        end = source.find(">", i)
-        if end < 0:
-            raise fail(f"Unclosed start tag {at(i)}")
-        body = source[i + 1 : end].strip()
-        if body.startswith("/"):
-            if not stack:
-                raise fail(f"Unexpected end tag {at(i)}")
-            tag, start, entity = stack.pop()
-            if body[1:].strip().lower() not in ("", tag):
-                raise fail(f'Unmatched end tag {at(i)}, expected "</{tag}>", found "<{body}>"')
-            if entity is not None and length > start:
-                entities.append({**entity, "offset": start, "length": length - start})
-        else:
-            name, *rest = re.split(r"\s+", body, maxsplit=1)
-            name = name.lower()
-            if name not in _TAG_TYPES:
-                raise fail(f'Unsupported start tag "{name}" {at(i)}')
-            attrs = {
-                m[1].lower(): _HTML_ENTITY_RE.sub(_decode, m[2] or m[3] or m[4] or "")
-                for m in _ATTR_RE.finditer("".join(rest))
-            }
-            if name == "span" and attrs.get("class") != "tg-spoiler":
-                raise fail(f'Tag "span" must have class "tg-spoiler" {at(i)}')
-            stack.append((name, length, _tag_entity(name, attrs, stack)))
-        i = end + 1
-    if stack:
-        raise fail(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
-    return "".join(out), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
-
-
-def _decode(match: re.Match[str]) -> str:
-    if match[1] or match[2]:
-        return chr(int(match[1]) if match[1] else int(match[2], 16))
-    return {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}[match[3]]
-
-
-def _tag_entity(
-    name: str, attrs: dict[str, str], stack: list[tuple[str, int, JSON | None]]
-) -> JSON | None:
-    """The entity a start tag opens; ``<pre><code class="language-x">`` sets pre's language."""
-    if name == "a":
-        return {"type": "text_link", "url": attrs["href"]} if attrs.get("href") else None
-    parent = stack[-1][2] if stack and stack[-1][0] == "pre" else None
-    if name == "code" and parent is not None and attrs.get("class", "").startswith("language-"):
-        parent["language"] = attrs["class"].removeprefix("language-")
-        return None
-    expandable = name == "blockquote" and "expandable" in attrs
-    return {"type": "expandable_blockquote" if expandable else _TAG_TYPES[name]}
-
-
-def _format(raw: Any, p: JSON, entities_key: str, limit: int) -> tuple[str, list[JSON]]:
-    """Apply parse_mode to a text or caption: (text as shown, entities); checks its length."""
-    text, entities = ("" if raw is None else str(raw)), list(p.get(entities_key) or [])
-    mode = str(p.get("parse_mode") or "").lower()
-    if mode == "html":
-        text, entities = parse_html(text)
-    elif mode not in ("", "markdown", "markdownv2"):
-        raise bad_request("unsupported parse_mode")
-    is_caption = entities_key == "caption_entities"
-    if not is_caption and not text.strip():
-        raise bad_request("message text is empty")
-    if utf16_len(text) > limit:
-        raise bad_request("message caption is too long" if is_caption else "message is too long")
-    return text, entities
-
-
-def _apply_edit(message: JSON, **changes: Any) -> None:
-    """Apply an edit (empty values remove a field) or raise "message is not modified"."""
-    if all(message.get(key) == (value or None) for key, value in changes.items()):
-        raise bad_request(
-            "message is not modified: specified new message content and reply "
-            "markup are exactly the same as a current content and reply markup "
-            "of the message"
-        )
-    for key, value in changes.items():
-        message.pop(key, None)
-        message.update({key: value} if value else {})
-    message["edit_date"] = int(time.time())
-
-
-def check_reply_markup(markup: Any) -> JSON | None:
-    """Validate reply_markup; return it if the Message echoes it (inline keyboards only)."""
-    if markup is None:
-        return None
-    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
-    if rows is None:
-        return None
-    for button in (button for row in rows for button in row):
-        if not button.get("text"):
-            raise bad_request("BUTTON_TEXT_EMPTY")
-        if len(button) < 2:  # a text and one action (callback_data, url, ...)
-            raise bad_request("text buttons are unallowed in the inline keyboard")
-        if "callback_data" in button and not 1 <= len(str(button["callback_data"]).encode()) <= 64:
-            raise bad_request("BUTTON_DATA_INVALID")
-    return markup if rows else None
-
-
-def check_commands(commands: Any) -> list[JSON]:
-    """Validate setMyCommands' list of BotCommand; return it normalised."""
-    for command in commands if isinstance(commands, list) else [{}]:
-        if not re.fullmatch(r"[a-z0-9_]{1,32}", str(command.get("command"))):
-            raise bad_request("BOT_COMMAND_INVALID")
-    return [{"command": c["command"], "description": c.get("description", "")} for c in commands]
-
-
-def _commands_key(p: JSON) -> tuple[str, str]:
-    return scope_key(p.get("scope")), str(p.get("language_code") or "")
-
-
 async def _read_params(request: web.Request) -> JSON:
     """Parameters from the query string and a JSON, urlencoded or multipart body."""
     params: JSON = dict(request.query)
@@ -623,14 +483,3 @@ async def _read_params(request: web.Request) -> JSON:
         elif key in _BOOL_PARAMS:
             params[key] = value.lower() in ("true", "1")
     return params
-
-
-def image_size(content: bytes) -> tuple[int, int]:
-    """(width, height) of an image, or (0, 0) if Pillow is missing or can't read it."""
-    try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(content)) as image:
-            return image.size
-    except Exception:
-        return 0, 0
