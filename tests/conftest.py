@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from telegram import Bot
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import Config
 from storage.db import Database
+from tests.fakes.telegram_api import FakeTelegram
 
 
 @pytest.fixture
@@ -50,3 +52,19 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(tmp_path / "storage.db")
     yield database
     await database.close()
+
+
+@pytest.fixture
+async def tg(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API on 127.0.0.1. PTB_TIMEDELTA: without it, merely constructing
+    RetryAfter emits a PTBDeprecationWarning."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    async with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
+    """A bare PTB client of the fake Bot API."""
+    async with Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as client:
+        yield client

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+
+from PIL import Image
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.adapters.telegram import TelegramAdapter, Webhook
 from bot.app import App
@@ -12,6 +16,21 @@ from bot.delivery.worker import DeliveryWorker
 from tests.fakes.telegram_api import FakeTelegram
 
 MODERATOR = 777
+KEYBOARD = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("Pledge", callback_data="pledge"),
+            InlineKeyboardButton("Later", callback_data="later"),
+        ]
+    ]
+)
+
+
+def png_bytes() -> bytes:
+    """A tiny PNG, for photo uploads."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 2), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 @asynccontextmanager

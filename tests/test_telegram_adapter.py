@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -21,11 +20,6 @@ GROUP = -100555
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")
-
-
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
     return Config(
@@ -33,12 +27,6 @@ def config(tmp_path: Path) -> Config:
         moderators={"telegram": frozenset({str(MODERATOR)})},
         quiet_hours="",
     )
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
 
 
 async def test_private_journey_in_french_and_english(app: App, tg: FakeTelegram) -> None:
