@@ -1,0 +1,296 @@
+"""Acting as Discord users against the fake: slash commands, autocomplete, buttons, selects
+and plain messages, each turned into the gateway event Discord would send the bot."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+
+from .discord_state import (
+    JSON,
+    BotMessage,
+    FakeChannel,
+    FakeGuild,
+    FakeInteraction,
+    FakeMember,
+    FakeUser,
+    permission_value,
+    snowflake,
+    walk_components,
+)
+
+_SELECTS = (3, 5, 6, 7, 8)
+
+
+class Who(TypedDict, total=False):
+    """Who acts: a user id (the default user when absent), their locale and, in a guild,
+    permissions overriding what their roles give them."""
+
+    user_id: int | None
+    locale: str
+    member_permissions: Any
+
+
+class Where(Who, total=False):
+    """Who acts and where a command is typed: a guild channel (the first guild and channel
+    by default) or, with ``dm=True``, the user's DM with the bot."""
+
+    guild_id: int | None
+    channel_id: int | None
+    dm: bool
+
+
+class Users:
+    """Mixin: the test acting as users."""
+
+    if TYPE_CHECKING:
+        bot: FakeUser
+        users: dict[int, FakeUser]
+        default_user: FakeUser
+        application_id: int
+        channels: dict[int, FakeChannel]
+        messages: dict[int, BotMessage]
+        interactions: dict[int, FakeInteraction]
+        _tokens: dict[str, FakeInteraction]
+
+        async def wait_connected(self) -> None: ...
+        def user(self, user_id: int | None = None, name: str = "membre") -> FakeUser: ...
+        def dm_channel(self, user_id: int) -> FakeChannel: ...
+        def command(self, name: str, guild_id: int | None = None) -> JSON: ...
+        def bot_permissions(self, channel_id: int) -> int: ...
+        def _guild(self, guild_id: int | None) -> FakeGuild: ...
+        def _channel(self, channel_id: int) -> FakeChannel: ...
+        def _echo(self, event: str, message: BotMessage) -> None: ...
+        def _dispatch(
+            self, event: str, data: Any, *, guild_id: int | None = None, intent: int = 0
+        ) -> int: ...
+
+    async def slash(
+        self, name: str, options: JSON | list[JSON] | None = None, **where: Unpack[Where]
+    ) -> int:
+        """Invoke ``/name`` (``"group sub"`` for subcommands) as a user; returns the
+        interaction id. ``options`` maps option names to values (typed per the registered
+        command; users/channels/roles by id) or is a raw option list."""
+        data = self._command_data(name, options, None, None, where)
+        return await self._interact(2, data, **where)
+
+    async def autocomplete(
+        self,
+        name: str,
+        focused_option: str,
+        value: Any,
+        options: JSON | None = None,
+        **where: Unpack[Where],
+    ) -> int:
+        """The user typing ``value`` into ``focused_option`` of ``/name``."""
+        data = self._command_data(name, options, focused_option, value, where)
+        return await self._interact(4, data, **where)
+
+    async def click(self, message: BotMessage | int, custom_id: str, **who: Unpack[Who]) -> int:
+        """Press the button ``custom_id`` on a bot message (it must be there and enabled)."""
+        msg, _ = self._component(message, custom_id, (2,))
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interact(3, data, message=msg, **who)
+
+    async def select(
+        self, message: BotMessage | int, custom_id: str, values: list[str], **who: Unpack[Who]
+    ) -> int:
+        """Pick ``values`` in the select menu ``custom_id`` of a bot message."""
+        msg, component = self._component(message, custom_id, _SELECTS)
+        if component["type"] == 3:
+            allowed = {o["value"] for o in component.get("options") or []}
+            if unknown := [v for v in values if v not in allowed]:
+                raise ValueError(f"{unknown} are not options of select {custom_id!r}")
+        low, high = component.get("min_values", 1), component.get("max_values", 1)
+        if not low <= len(values) <= high:
+            raise ValueError(f"select {custom_id!r} takes {low}..{high} values")
+        data = {
+            "custom_id": custom_id,
+            "component_type": component["type"],
+            "values": [str(v) for v in values],
+        }
+        return await self._interact(3, data, message=msg, **who)
+
+    def user_message(self, channel_id: int, content: str, user_id: int | None = None) -> int:
+        """A user posts in a channel (MESSAGE_CREATE, content hidden from bots without the
+        message_content intent unless they are mentioned). Returns the message id."""
+        channel = self._channel(channel_id)
+        user = self.user(user_id, "membre") if user_id else self.default_user
+        if channel.guild_id is not None:
+            self._guild(channel.guild_id).members.setdefault(user.id, FakeMember(user, []))
+        message = BotMessage(snowflake(), channel.id, channel.guild_id, user, content=content)
+        self.messages[message.id] = message
+        channel.last_message_id = message.id
+        self._echo("MESSAGE_CREATE", message)
+        return message.id
+
+    def _component(
+        self, message: BotMessage | int, custom_id: str, types: tuple[int, ...]
+    ) -> tuple[BotMessage, JSON]:
+        msg = self.messages[message if isinstance(message, int) else message.id]
+        for component in walk_components(msg.components):
+            if component.get("custom_id") == custom_id and component["type"] in types:
+                if component.get("disabled"):
+                    raise ValueError(f"component {custom_id!r} is disabled")
+                return msg, component
+        raise LookupError(f"no component {custom_id!r} on message {msg.id}: {msg.custom_ids()}")
+
+    async def _interact(
+        self,
+        kind: int,
+        data: JSON,
+        *,
+        user_id: int | None = None,
+        locale: str = "fr",
+        member_permissions: Any = None,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        dm: bool = False,
+        message: BotMessage | None = None,
+    ) -> int:
+        await self.wait_connected()
+        user = self.user(user_id, "membre") if user_id else self.default_user
+        guild: FakeGuild | None = None
+        if message is not None:
+            channel = self._channel(message.channel_id)
+            guild = self._guild(channel.guild_id) if channel.guild_id else None
+        elif dm:
+            channel = self.dm_channel(user.id)
+        else:
+            guild = self._guild(guild_id)
+            channel = self._channel(channel_id or next(iter(guild.channels)))
+        interaction_id = snowflake()
+        token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(96)
+        payload: JSON = {
+            "id": str(interaction_id), "application_id": str(self.application_id), "type": kind,
+            "data": data, "token": token, "version": 1, "locale": locale,
+            "channel_id": str(channel.id), "channel": channel.json(), "entitlements": [],
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }  # fmt: skip
+        if guild is not None:
+            member = guild.members.setdefault(user.id, FakeMember(user, []))
+            perms = (
+                guild.permissions_in(channel, user.id)
+                if member_permissions is None
+                else permission_value(member_permissions)
+            )
+            payload.update(
+                {
+                    "guild_id": str(guild.id),
+                    "guild_locale": guild.locale,
+                    "guild": {"id": str(guild.id), "locale": guild.locale, "features": []},
+                    "member": member.json(permissions=perms),
+                    "context": 0,
+                    "app_permissions": str(guild.permissions_in(channel, self.bot.id)),
+                    "authorizing_integration_owners": {"0": str(guild.id)},
+                }
+            )
+        else:
+            payload.update(
+                {
+                    "user": user.json(),
+                    "context": 1,
+                    "app_permissions": "0",
+                    "authorizing_integration_owners": {"0": "0"},
+                }
+            )
+        if message is not None:
+            payload["message"] = message.json()
+        interaction = FakeInteraction(
+            interaction_id,
+            token,
+            kind,
+            channel.id,
+            guild.id if guild else None,
+            user,
+            payload,
+            message=message,
+        )
+        self.interactions[interaction_id] = self._tokens[token] = interaction
+        self._dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
+        return interaction_id
+
+    def _command_data(
+        self,
+        name: str,
+        options: JSON | list[JSON] | None,
+        focused: str | None,
+        value: Any,
+        where: Where,
+    ) -> JSON:
+        guild_id, dm = where.get("guild_id"), where.get("dm", False)
+        top, *path = name.split()
+        guild = None if dm else self._guild(guild_id)
+        command = self.command(top, guild.id if guild else None)
+        data: JSON = {"id": command["id"], "name": command["name"], "type": 1}
+        if "guild_id" in command:
+            data["guild_id"] = command["guild_id"]
+        node, wrappers = command, []
+        for part in path:
+            subcommands = {o["name"]: o for o in node.get("options") or [] if o["type"] in (1, 2)}
+            if part not in subcommands:
+                raise LookupError(f"/{top} has no subcommand {part!r}")
+            node = subcommands[part]
+            wrappers.append(node)
+        defs = {o["name"]: o for o in node.get("options") or []}
+        resolved: dict[str, JSON] = {}
+        if isinstance(options, list):
+            leaf = options
+        else:
+            leaf = []
+            for option, raw in (options or {}).items():
+                if option not in defs:
+                    raise LookupError(f"/{name} has no option {option!r}: {sorted(defs)}")
+                leaf.append(self._option(defs[option], raw, resolved, guild))
+            if focused is not None:
+                if focused not in defs:
+                    raise LookupError(f"/{name} has no option {focused!r}: {sorted(defs)}")
+                leaf.append(
+                    {
+                        "type": defs[focused]["type"],
+                        "name": focused,
+                        "value": value,
+                        "focused": True,
+                    }
+                )
+            else:
+                given = options or {}
+                missing = [o for o, d in defs.items() if d.get("required") and o not in given]
+                if missing:
+                    raise ValueError(f"/{name} requires {missing}")
+        for wrapper in reversed(wrappers):
+            leaf = [{"type": wrapper["type"], "name": wrapper["name"], "options": leaf}]
+        data["options"] = leaf
+        if resolved:
+            data["resolved"] = resolved
+        return data
+
+    def _option(
+        self, definition: JSON, raw: Any, resolved: dict[str, JSON], guild: FakeGuild | None
+    ) -> JSON:
+        kind = definition["type"]
+        value: Any = raw
+        if kind in (3, 4, 5, 10):
+            value = {3: str, 4: int, 5: bool, 10: float}[kind](raw)
+            choices = [c["value"] for c in definition.get("choices") or []]
+            if choices and value not in choices:
+                raise ValueError(f"{value!r} is not a choice of {definition['name']!r}: {choices}")
+        elif kind in (6, 7, 8, 9):
+            target = int(getattr(raw, "id", raw))
+            value = str(target)
+            if kind in (6, 9) and target in self.users:
+                resolved.setdefault("users", {})[value] = self.users[target].json()
+                if guild is not None and target in guild.members:
+                    member = guild.members[target].json(with_user=False, permissions=0)
+                    resolved.setdefault("members", {})[value] = member
+            elif kind == 7:
+                channel = self.channels[target]
+                resolved.setdefault("channels", {})[value] = {
+                    "id": value,
+                    "name": channel.name,
+                    "type": channel.type,
+                    "permissions": str(self.bot_permissions(channel.id)),
+                }
+            elif guild is not None and target in guild.roles:
+                resolved.setdefault("roles", {})[value] = guild.roles[target].json()
+        return {"type": kind, "name": definition["name"], "value": value}
