@@ -36,6 +36,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .discord_app_commands import Interactions
 from .discord_gateway import Gateway
 from .discord_rest import _FAULTS, Rest
 from .discord_state import (
@@ -64,7 +65,7 @@ from .signal import Signal
 __all__ = ["BotMessage", "FakeDiscord", "Reply"]
 
 
-class FakeDiscord(Gateway, Rest, Users):
+class FakeDiscord(Gateway, Rest, Interactions, Users):
     def __init__(
         self,
         *,

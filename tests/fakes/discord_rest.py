@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import BodyPartReader, web
 
 from .discord_state import (
-    EPHEMERAL,
     INTENT_DM_MESSAGES,
     INTENT_GUILD_MESSAGES,
     INTENT_MESSAGE_CONTENT,
@@ -32,17 +31,14 @@ from .discord_state import (
     FakeInteraction,
     FakeUser,
     Fault,
-    Reply,
     Upload,
     form_error,
     invalid_form,
     iso_now,
     missing_permissions,
     snowflake,
-    stored_command,
     unknown_channel,
     unknown_message,
-    validate_commands,
 )
 from .signal import Signal
 
@@ -52,7 +48,6 @@ if TYPE_CHECKING:
 BUCKET_HASH = "7e1b3c5a9d2f4e6b8a0c2e4f6a8b0d1c"  # POST /channels/{id}/messages
 ID = r"(\d+)"
 TOKEN = r"([^/]+)"
-_CALLBACK_TYPES = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
 _FAULTS: dict[str, tuple[int, JSON | str]] = {
     "500": (500, {"message": "500: Internal Server Error", "code": 0}),
     "502": (502, "<html><head><title>502 Bad Gateway</title></head></html>"),
@@ -394,179 +389,6 @@ class Rest:
             "redirect_uris": [], "tags": [], "approximate_guild_count": len(self.guilds),
             "integration_types_config": {"0": {}},
         }  # fmt: skip
-
-    # --- handlers: application commands ------------------------------------------------------
-
-    def _command_list(self, req: Req) -> tuple[list[JSON], int | None]:
-        if int(req.args[0]) != self.application_id:
-            raise ApiError(403, 50001, "Missing Access")
-        if "/guilds/" not in req.path:
-            return self.global_commands, None
-        guild_id = int(req.args[1])
-        if guild_id not in self.guilds or self.guilds[guild_id].removed:
-            raise ApiError(403, 50001, "Missing Access")
-        return self.guild_command_lists.setdefault(guild_id, []), guild_id
-
-    async def _list_commands(self, req: Req) -> list[JSON]:
-        return self._command_list(req)[0]
-
-    async def _bulk_commands(self, req: Req) -> list[JSON]:
-        commands, guild_id = self._command_list(req)
-        payload = req.json or []
-        validate_commands(payload)
-        old = {(c["name"], c["type"]): c for c in commands}
-        commands[:] = [
-            stored_command(p, self.application_id, guild_id, old.get((p["name"], p.get("type", 1))))
-            for p in payload
-        ]
-        self.command_syncs += 1
-        return commands
-
-    async def _create_command(self, req: Req) -> tuple[int, JSON]:
-        commands, guild_id = self._command_list(req)
-        validate_commands([req.json])
-        key = (req.json["name"], req.json.get("type", 1))
-        old = next((c for c in commands if (c["name"], c["type"]) == key), None)
-        new = stored_command(req.json, self.application_id, guild_id, old)
-        commands[:] = [c for c in commands if c is not old] + [new]
-        return (200 if old else 201), new
-
-    async def _one_command(self, req: Req) -> JSON | None:
-        commands, guild_id = self._command_list(req)
-        command = next((c for c in commands if c["id"] == req.args[-1]), None)
-        if command is None:
-            raise ApiError(404, 10063, "Unknown application command")
-        if req.method == "DELETE":
-            commands.remove(command)
-            return None
-        if req.method == "PATCH":
-            merged = {**command, **(req.json or {})}
-            validate_commands([merged])
-            command.update(stored_command(merged, self.application_id, guild_id, command))
-        return command
-
-    # --- handlers: interactions ---------------------------------------------------------------
-
-    async def _callback(self, req: Req) -> JSON | None:
-        interaction = self.interactions.get(int(req.args[0]))
-        if interaction is None or interaction.token != req.args[1]:
-            raise ApiError(404, 10062, "Unknown interaction")
-        if interaction.callback_type is not None:
-            raise ApiError(400, 40060, "Interaction has already been acknowledged.")
-        if time.monotonic() - interaction.created > self.interaction_deadline:
-            raise ApiError(404, 10062, "Unknown interaction")
-        body = req.json or {}
-        kind, data = body.get("type"), body.get("data") or {}
-        if kind not in _CALLBACK_TYPES.get(interaction.type, set()):
-            raise invalid_form(
-                {
-                    "type": form_error(
-                        "INTERACTION_RESPONSE_TYPE_INVALID", "Invalid interaction response type"
-                    )
-                }
-            )
-        if kind == 8 and len(data.get("choices") or []) > 25:
-            raise invalid_form(
-                {
-                    "data": {
-                        "choices": form_error(
-                            "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
-                        )
-                    }
-                }
-            )
-        channel = self.channels[interaction.channel_id]
-        message: BotMessage | None = None
-        if kind == 4:
-            message = self._new_message(
-                channel, data, req.files, **self._interaction_fields(interaction)
-            )
-        elif kind == 5:
-            loading = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
-            message = self._new_message(
-                channel,
-                {"content": None, "flags": loading},
-                [],
-                **self._interaction_fields(interaction),
-            )
-        elif kind in (6, 7):
-            message = interaction.message
-            if kind == 7 and message is not None:
-                self._edit(message, data, req.files)
-        interaction.callback_type, interaction.original = kind, message
-        interaction.replies.append(Reply("callback", kind, data, message, req.files))
-        if req.query.get("with_response") not in ("1", "true", "True"):
-            return None
-        result: JSON = {
-            "interaction": {
-                "id": str(interaction.id),
-                "type": interaction.type,
-                "activity_instance_id": None,
-                "response_message_loading": kind == 5,
-                "response_message_ephemeral": bool(message and message.ephemeral),
-            }
-        }
-        if message is not None and kind != 6:
-            result["interaction"]["response_message_id"] = str(message.id)
-            result["resource"] = {"type": kind, "message": message.json()}
-        return result
-
-    def _interaction_fields(self, interaction: FakeInteraction) -> JSON:
-        return {
-            "interaction_id": interaction.id,
-            "webhook_id": self.application_id,
-            "message_type": 20 if interaction.type == 2 else 0,
-        }
-
-    def _webhook_interaction(self, req: Req) -> FakeInteraction:
-        interaction = self._tokens.get(req.args[1])
-        if int(req.args[0]) != self.application_id or interaction is None:
-            raise ApiError(404, 10015, "Unknown Webhook")
-        return interaction
-
-    async def _followup(self, req: Req) -> JSON | None:
-        interaction = self._webhook_interaction(req)
-        if interaction.callback_type is None or interaction.callback_type in (8, 9):
-            raise ApiError(404, 10015, "Unknown Webhook")
-        payload = req.json or {}
-        original = interaction.original
-        if interaction.callback_type == 5 and original is not None and original.loading:
-            # The first follow-up after a "thinking" defer fills the loading message,
-            # keeping the defer's ephemerality.
-            message = self._edit(
-                original, {k: v for k, v in payload.items() if k != "flags"}, req.files
-            )
-        else:
-            channel = self.channels[interaction.channel_id]
-            message = self._new_message(
-                channel, payload, req.files, **self._interaction_fields(interaction)
-            )
-        interaction.followups[message.id] = message
-        interaction.replies.append(Reply("followup", None, payload, message, req.files))
-        return message.json() if req.query.get("wait") in ("1", "true", "True") else None
-
-    async def _webhook_message(self, req: Req) -> JSON | None:
-        interaction = self._webhook_interaction(req)
-        which = req.args[2]
-        if which == "@original":
-            message = interaction.original
-        else:
-            message = interaction.followups.get(int(which))
-            if message is None and interaction.original and str(interaction.original.id) == which:
-                message = interaction.original
-        if message is None or message.deleted:
-            raise unknown_message()
-        suffix = "original" if which == "@original" else "followup"
-        if req.method == "GET":
-            return message.json()
-        if req.method == "DELETE":
-            self._delete(message)
-            interaction.replies.append(Reply(f"delete_{suffix}", None, {}, message))
-            return None
-        payload = req.json or {}
-        self._edit(message, payload, req.files)
-        interaction.replies.append(Reply(f"edit_{suffix}", None, payload, message, req.files))
-        return message.json()
 
     # --- handlers: channels, messages, guilds --------------------------------------------------
 
