@@ -1,7 +1,8 @@
-"""Shared fixtures: a real app on a real SQLite file, and a console member."""
+"""Shared fixtures: a real app on a real SQLite file, console members, the fake platforms."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import Config
 from storage.db import Database
+from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 
 
@@ -68,3 +70,15 @@ async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
     """A bare PTB client of the fake Bot API."""
     async with Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as client:
         yield client
+
+
+@pytest.fixture
+async def dc() -> AsyncIterator[FakeDiscord]:
+    """The fake Discord with one guild; the test must leave no task running."""
+    async with FakeDiscord() as fake:
+        fake.add_guild(name="QuitGPT", channels=["général", "annonces"], news=["annonces"])
+        yield fake
+    await asyncio.sleep(0)
+    current = asyncio.current_task()
+    pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    assert not pending, f"tasks left running: {pending}"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
+
+import discord
 
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import App
@@ -11,6 +16,7 @@ from bot.delivery.worker import DeliveryWorker
 from tests.fakes.discord_api import FakeDiscord
 
 MANAGE_GUILD = "manage_guild"
+MESSAGES = r"^/channels/\d+/messages$"  # the path of a channel post, for fail_next
 
 
 @asynccontextmanager
@@ -23,3 +29,26 @@ async def discord_bot(app: App, dc: FakeDiscord) -> AsyncIterator[DiscordAdapter
             yield adapter
     finally:
         await adapter.stop()
+
+
+def make_client(**options: Any) -> discord.Client:
+    """The bot's client; a short ``guild_ready_timeout`` skips discord.py's 2 s wait."""
+    options.setdefault("intents", discord.Intents.default())
+    options.setdefault("guild_ready_timeout", 0.05)
+    return discord.Client(allowed_mentions=discord.AllowedMentions.none(), **options)
+
+
+@contextlib.asynccontextmanager
+async def running(client: discord.Client, dc: FakeDiscord) -> AsyncIterator[discord.Client]:
+    task = asyncio.create_task(client.start(dc.token))
+    ready = asyncio.create_task(client.wait_until_ready())
+    try:
+        await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            task.result()  # raises the start-up error
+        assert ready.done(), "client not ready within 10 s"
+        yield client
+    finally:
+        ready.cancel()
+        await client.close()
+        await task
