@@ -10,18 +10,15 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.fanout import report, timed_fanout
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import open_app
 from bot.config import Config
 from bot.delivery.pacing import DISCORD
-from bot.delivery.publish import publish
-from bot.delivery.worker import DeliveryWorker
-from storage.outbox import count_deliveries
 from storage.subscriptions import subscribe
 from tests.fakes.discord_api import FakeDiscord
 
@@ -36,23 +33,10 @@ async def main(channels: int) -> None:
                 channel_id = str(guild.channel(f"salon-{n}"))
                 await subscribe(app.db, "discord", channel_id, "group", "fr", now)
             adapter = DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)
-            await adapter.start()
-            try:
-                async with DeliveryWorker(app.services, adapter).active():
-                    started = time.perf_counter()
-                    broadcast = await publish(app.services, "announcement", lambda _: "Annonce")
-                    assert broadcast is not None
-                    while (counts := await count_deliveries(app.db, broadcast)).pending:
-                        await asyncio.sleep(0.2)
-                    elapsed = time.perf_counter() - started
-            finally:
-                await adapter.stop()
+            elapsed, counts = await timed_fanout(app, adapter, "Annonce")
             rejected = dc.rate_limited
     assert DISCORD.per_second is not None
-    floor = channels / DISCORD.per_second
-    over = 100 * (elapsed / floor - 1)
-    print(f"discord fan-out: {counts.sent} of {channels} channels in {elapsed:.1f} s")
-    print(f"discord fan-out: floor {floor:.1f} s, {over:+.1f} % over; 429 received: {rejected}")
+    report("discord", counts, channels, elapsed, DISCORD.per_second, rejected)
 
 
 if __name__ == "__main__":

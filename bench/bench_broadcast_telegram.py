@@ -10,18 +10,15 @@ import asyncio
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+from bench.fanout import report, timed_fanout
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import open_app
 from bot.config import Config
-from bot.delivery.publish import publish
-from bot.delivery.worker import DeliveryWorker
-from storage.outbox import count_deliveries
 from storage.subscriptions import subscribe
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -37,25 +34,9 @@ async def main(chats: int) -> None:
                     app.db, "telegram", str(10_000 + n), "private", "fr", app.services.clock()
                 )
             adapter = TelegramAdapter(app, tg.token, api_url=tg.base_url)
-            await adapter.start()
-            worker = DeliveryWorker(app.services, adapter)
-            try:
-                async with worker.active():
-                    started = time.perf_counter()
-                    broadcast = await publish(
-                        app.services, "announcement", lambda _: "Annonce de test"
-                    )
-                    assert broadcast is not None
-                    while (counts := await count_deliveries(app.db, broadcast)).pending:
-                        await asyncio.sleep(0.2)
-                    elapsed = time.perf_counter() - started
-            finally:
-                await adapter.stop()
+            elapsed, counts = await timed_fanout(app, adapter, "Annonce de test")
             rejected = tg.faults_served["429"]
-    floor = chats / RATE
-    print(f"telegram fan-out: {counts.sent} of {chats} chats in {elapsed:.1f} s")
-    over = 100 * (elapsed / floor - 1)
-    print(f"telegram fan-out: floor {floor:.1f} s, {over:+.1f} % over; 429 received: {rejected}")
+    report("telegram", counts, chats, elapsed, RATE, rejected)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.stats import latency_summary  # noqa: E402
 from bot.adapters.console import ConsoleAdapter  # noqa: E402
 from bot.app import open_app  # noqa: E402
 from bot.config import DEFAULT_FACTS, Config  # noqa: E402
@@ -24,19 +25,6 @@ from bot.facts.search import load_index  # noqa: E402
 
 ROUNDS = 200
 QUESTION_SETS = sorted((ROOT / "tests" / "data").glob("questions*.toml"))
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def report(name: str, samples: list[float]) -> None:
-    ms = [s * 1000 for s in samples]
-    print(
-        f"{name}: n={len(ms)} p50={percentile(ms, 0.5):.3f} ms "
-        f"p99={percentile(ms, 0.99):.3f} ms max={max(ms):.3f} ms"
-    )
 
 
 def questions() -> list[str]:
@@ -60,7 +48,7 @@ def bench_search(texts: list[str]) -> None:
             started = time.perf_counter()
             index.answer(text)
             samples.append(time.perf_counter() - started)
-    report("search", samples)
+    print(f"search: n={len(samples)} {latency_summary(samples)}")
 
 
 async def bench_command(texts: list[str]) -> None:
@@ -74,7 +62,7 @@ async def bench_command(texts: list[str]) -> None:
                     started = time.perf_counter()
                     await console.say(f"/faits {text}")
                     samples.append(time.perf_counter() - started)
-    report("/faits through the console (with its SQLite write)", samples)
+    print(f"/faits through the console, with its SQLite write: {latency_summary(samples)}")
 
 
 def main() -> None:
