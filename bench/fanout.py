@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 from bot.app import App
 from bot.delivery.publish import publish
-from bot.delivery.worker import DeliveryWorker
+from bot.runtime import PlatformAdapter, serving
 from storage.outbox import Counts, count_deliveries
 
 POLL_S = 0.2
 
 
-async def timed_fanout(app: App, adapter: Any, text: str) -> tuple[float, Counts]:
+async def timed_fanout(app: App, adapter: PlatformAdapter, text: str) -> tuple[float, Counts]:
     """Start the adapter and its worker, publish `text`, and time until nothing is pending."""
-    await adapter.start()
-    try:
-        async with DeliveryWorker(app.services, adapter).active():
-            started = time.perf_counter()
-            broadcast = await publish(app.services, "announcement", lambda _: text)
-            assert broadcast is not None
-            while (counts := await count_deliveries(app.db, broadcast)).pending:
-                await asyncio.sleep(POLL_S)
-            return time.perf_counter() - started, counts
-    finally:
-        await adapter.stop()
+    async with serving(app, adapter):
+        started = time.perf_counter()
+        broadcast = await publish(app.services, "announcement", lambda _: text)
+        assert broadcast is not None
+        while (counts := await count_deliveries(app.db, broadcast)).pending:
+            await asyncio.sleep(POLL_S)
+        return time.perf_counter() - started, counts
 
 
 def report(

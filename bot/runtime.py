@@ -7,8 +7,8 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Iterator
-from typing import Protocol, TextIO
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from typing import Protocol, TextIO, TypeVar
 
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.discord_adapter import DiscordAdapter
@@ -28,6 +28,9 @@ class PlatformAdapter(Deliverer, Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+Adapter = TypeVar("Adapter", bound=PlatformAdapter)
 
 
 @contextlib.contextmanager
@@ -101,21 +104,24 @@ def platform_adapters(app: App) -> list[PlatformAdapter]:
     return adapters
 
 
-async def serve(app: App, adapters: list[PlatformAdapter], stop: asyncio.Event) -> None:
-    """Start every adapter and its delivery worker, run until `stop`, then close in order."""
-    started: list[PlatformAdapter] = []
+@contextlib.asynccontextmanager
+async def serving(app: App, adapter: Adapter) -> AsyncIterator[Adapter]:
+    """The adapter started with its delivery worker; both stop when the block ends."""
+    await adapter.start()
     try:
-        for adapter in adapters:
-            await adapter.start()
-            started.append(adapter)
-        async with contextlib.AsyncExitStack() as workers:
-            for adapter in adapters:
-                await workers.enter_async_context(DeliveryWorker(app.services, adapter).active())
-            async with scheduled(app.services):
-                await until_stopped(stop)
+        async with DeliveryWorker(app.services, adapter).active():
+            yield adapter
     finally:
-        for adapter in reversed(started):
-            await adapter.stop()
+        await adapter.stop()
+
+
+async def serve(app: App, adapters: list[PlatformAdapter], stop: asyncio.Event) -> None:
+    """Serve every adapter with its delivery worker until `stop`, then close in reverse."""
+    async with contextlib.AsyncExitStack() as running:
+        for adapter in adapters:
+            await running.enter_async_context(serving(app, adapter))
+        async with scheduled(app.services):
+            await until_stopped(stop)
 
 
 async def run_platforms(config: Config, stop: asyncio.Event) -> None:

@@ -5,30 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import discord
 
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import App
-from bot.delivery.worker import DeliveryWorker
+from bot.runtime import serving
 from tests.fakes.discord_api import FakeDiscord
 
 MANAGE_GUILD = "manage_guild"
 MESSAGES = r"^/channels/\d+/messages$"  # the path of a channel post, for fail_next
 
 
-@asynccontextmanager
+@contextlib.asynccontextmanager
 async def discord_bot(app: App, dc: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
     """The adapter connected to the fake, with its delivery worker, until the block ends."""
-    adapter = DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)
-    await adapter.start()
-    try:
-        async with DeliveryWorker(app.services, adapter).active():
-            yield adapter
-    finally:
-        await adapter.stop()
+    async with serving(app, DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)) as adapter:
+        yield adapter
 
 
 def make_client(**options: Any) -> discord.Client:

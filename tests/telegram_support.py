@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.adapters.telegram import TelegramAdapter, Webhook
 from bot.app import App
-from bot.delivery.worker import DeliveryWorker
+from bot.runtime import serving
 from tests.fakes.telegram_api import FakeTelegram
 
 MODERATOR = 777
@@ -38,13 +38,10 @@ async def telegram_bot(
     app: App, tg: FakeTelegram, *, webhook: Webhook | None = None
 ) -> AsyncIterator[TelegramAdapter]:
     """The adapter polling the fake server, with its delivery worker, until the block ends."""
-    adapter = TelegramAdapter(app, tg.token, api_url=tg.base_url, webhook=webhook, timeout=1.0)
-    await adapter.start()
-    try:
-        async with DeliveryWorker(app.services, adapter).active():
-            yield adapter
-    finally:
-        await adapter.stop()
+    async with serving(
+        app, TelegramAdapter(app, tg.token, api_url=tg.base_url, webhook=webhook, timeout=1.0)
+    ) as adapter:
+        yield adapter
 
 
 async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:
