@@ -18,6 +18,7 @@ from bench.stats import latency_summary
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import open_app
 from bot.config import Config
+from bot.runtime import serving
 from tests.fakes.discord_api import FakeDiscord
 
 MEMBERS = 100
@@ -41,17 +42,13 @@ async def main() -> None:
         # The fake shares this process's CPU: its 3 s answer deadline would measure itself.
         async with FakeDiscord(interaction_deadline=60) as dc, open_app(config) as app:
             guild = dc.add_guild(name="QuitGPT", channels=("général",))
-            adapter = DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)
-            await adapter.start()
-            try:
+            async with serving(app, DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)):
                 latencies: list[float] = []
                 started = time.perf_counter()
                 channel = guild.channel("général")
                 users = range(70_000, 70_000 + MEMBERS)
                 await asyncio.gather(*(member(dc, guild.id, channel, u, latencies) for u in users))
                 elapsed = time.perf_counter() - started
-            finally:
-                await adapter.stop()
     total = MEMBERS * COMMANDS_EACH
     print(f"discord: {total} /{COMMAND} from {MEMBERS} concurrent members in {elapsed:.1f} s")
     print(f"discord: {total / elapsed:.0f} interactions/s; latency {latency_summary(latencies)}")

@@ -21,6 +21,7 @@ from bench.stats import latency_summary
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import open_app
 from bot.config import Config
+from bot.runtime import serving
 from tests.fakes.telegram_api import FakeTelegram
 
 MEMBERS = 100
@@ -41,14 +42,11 @@ async def main() -> None:
         config = Config(database=Path(folder) / "bench.db")
         async with FakeTelegram() as tg, open_app(config) as app:
             adapter = TelegramAdapter(app, tg.token, api_url=tg.base_url, flood_limits=False)
-            await adapter.start()
-            try:
+            async with serving(app, adapter):
                 latencies: list[float] = []
                 started = time.perf_counter()
                 await asyncio.gather(*(member(tg, 5000 + i, latencies) for i in range(MEMBERS)))
                 elapsed = time.perf_counter() - started
-            finally:
-                await adapter.stop()
     total = MEMBERS * QUESTIONS_EACH
     print(f"telegram: {total} questions from {MEMBERS} concurrent members in {elapsed:.1f} s")
     print(f"telegram: {total / elapsed:.0f} messages/s; latency {latency_summary(latencies)}")
