@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from storage.db import Database, parse_stamp, stamp
+from storage.settings import write_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +187,7 @@ async def start_broadcast(
                 "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?",
                 (stamp(now), broadcast_id),
             )
-        await conn.executemany(
-            "INSERT INTO settings (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            list((settings or {}).items()),
-        )
+        await write_settings(conn, settings or {})
     return broadcast_id
 
 

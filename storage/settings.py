@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import aiosqlite
+
 from storage.db import Database
 
 
@@ -12,8 +16,13 @@ async def get_setting(db: Database, key: str) -> str | None:
 
 async def put_setting(db: Database, key: str, value: str) -> None:
     async with db.write() as conn:
-        await conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        await write_settings(conn, {key: value})
+
+
+async def write_settings(conn: aiosqlite.Connection, values: Mapping[str, str]) -> None:
+    """Store `values` inside a transaction the caller holds, with whatever else it writes."""
+    await conn.executemany(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        list(values.items()),
+    )
