@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.i18n import Raw
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
-from storage.audit import recent_actions
+from storage.audit import recent_audit
 from storage.outbox import count_deliveries, recent_announcements
 
 EXCERPT_CHARS = 60
@@ -36,7 +36,7 @@ async def handle(ctx: Context) -> list[Reply]:
             )
         )
     since = ctx.services.clock() - RECENT
-    gone = await recent_actions(db, "unsubscribed", since)
+    gone = await recent_audit(db, action="unsubscribed", since=since)
     dropped = [ctx.t("broadcasts.dropped_line", platform=e.platform, detail=e.detail) for e in gone]
     if dropped:
         lines.append(ctx.t("broadcasts.dropped", lines=Raw("\n".join(dropped))))

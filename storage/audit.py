@@ -27,10 +27,14 @@ async def record_audit(
         )
 
 
-async def recent_audit(db: Database, limit: int = 50) -> list[AuditEntry]:
+async def recent_audit(
+    db: Database, limit: int = 50, *, action: str | None = None, since: datetime | None = None
+) -> list[AuditEntry]:
+    """The latest entries, newest first; only one `action`, or only `since`, when given."""
     rows = await db.fetchall(
-        "SELECT at, platform, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?",
-        (limit,),
+        "SELECT at, platform, actor, action, detail FROM audit_log"
+        " WHERE (?1 IS NULL OR action = ?1) AND (?2 IS NULL OR at >= ?2) ORDER BY id DESC LIMIT ?3",
+        (action, stamp(since) if since else None, limit),
     )
     return [
         AuditEntry(parse_stamp(r["at"]), *(r[k] for k in ("platform", "actor", "action", "detail")))
@@ -51,15 +55,3 @@ async def delete_audit_by(db: Database, platform: str, actor: str) -> int:
             "DELETE FROM audit_log WHERE platform = ? AND actor = ?", (platform, actor)
         )
         return cursor.rowcount
-
-
-async def recent_actions(db: Database, action: str, since: datetime) -> list[AuditEntry]:
-    rows = await db.fetchall(
-        "SELECT at, platform, actor, action, detail FROM audit_log"
-        " WHERE action = ? AND at >= ? ORDER BY id DESC LIMIT 50",
-        (action, stamp(since)),
-    )
-    return [
-        AuditEntry(parse_stamp(r["at"]), r["platform"], r["actor"], r["action"], r["detail"])
-        for r in rows
-    ]
