@@ -8,15 +8,18 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import lifecycle
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.facts.search import load_index
 from bot.i18n import Catalogues
-from bot.privacy import load_secret, member_key_function, secret_path
+from bot.privacy import member_key_function, member_secret
+from bot.seam import ChatRef
 from bot.services import Services, utc_now
 from commands import COMMANDS
 from storage.db import Database
 from storage.pledges import pledge_intake
+from storage.settings import get_setting, put_setting
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,19 @@ class App:
     def db(self) -> Database:
         return self.services.db
 
+    async def remembered(self, key: str) -> str | None:
+        """A value an adapter keeps between runs (what it last published, say)."""
+        return await get_setting(self.db, key)
+
+    async def remember(self, key: str, value: str) -> None:
+        await put_setting(self.db, key, value)
+
+    async def chat_gone(self, chat: ChatRef, reason: str) -> None:
+        await lifecycle.chat_gone(self.services, chat, reason)
+
+    async def chat_moved(self, chat: ChatRef, new_id: str) -> None:
+        await lifecycle.chat_moved(self.services, chat, new_id)
+
 
 @asynccontextmanager
 async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[App]:
@@ -40,7 +56,7 @@ async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> A
     facts = load_index(config.facts)
     db = await Database.open(config.database)
     try:
-        member_key = member_key_function(load_secret(secret_path(config.database)))
+        member_key = member_key_function(await member_secret(config, db))
         services = Services(
             config,
             db,

@@ -61,7 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         return check_facts(args.file)
     try:
         config = load_config(args.config, database=args.db, log_level=args.log_level)
-        secrets = [config.telegram_token, config.discord_token, config.telegram_webhook_secret]
+        secrets = [
+            config.telegram_token,
+            config.discord_token,
+            config.telegram_webhook_secret,
+            config.member_secret,
+        ]
         # In a terminal session, routine logs would drown the conversation.
         quiet = args.action == "console" and not args.log_level
         level = "WARNING" if quiet else config.log_level

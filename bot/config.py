@@ -55,9 +55,26 @@ class Config:
     telegram_webhook_secret: Secret = Secret("")
     discord_token: Secret = Secret("")
     discord_sharded: bool = False
+    discord_moderator_role: str = ""
+    member_secret: Secret = Secret("")
+    member_secret_file: Path | None = None
 
-    def is_moderator(self, platform: str, user_id: str) -> bool:
-        return user_id in self.moderators.get(platform, frozenset())
+    def is_moderator(
+        self, platform: str, user_id: str, roles: frozenset[str] = frozenset()
+    ) -> bool:
+        """Campaign authority: a configured moderator id, or the configured Discord role
+        of the one campaign guild (`guild_id:role_id`), never a role of any other guild."""
+        if user_id in self.moderators.get(platform, frozenset()):
+            return True
+        return (
+            platform == "discord"
+            and bool(self.discord_moderator_role)
+            and (self.discord_moderator_role in roles)
+        )
+
+    def with_moderator(self, platform: str, user_id: str) -> Config:
+        ids = self.moderators.get(platform, frozenset()) | {user_id}
+        return replace(self, moderators={**self.moderators, platform: ids})
 
     @property
     def platforms(self) -> list[str]:
@@ -78,6 +95,14 @@ def _moderators(value: Any) -> dict[str, frozenset[str]]:
             continue
         found.setdefault(platform.strip(), set()).add(user_id.strip())
     return {platform: frozenset(ids) for platform, ids in found.items()}
+
+
+def _guild_role(value: Any) -> str:
+    """`guild_id:role_id`, both Discord snowflakes."""
+    guild, sep, role = str(value).strip().partition(":")
+    if not (sep and guild.isascii() and guild.isdigit() and role.isascii() and role.isdigit()):
+        raise ValueError(f"{value!r} is not guild_id:role_id (two numeric Discord ids)")
+    return f"{int(guild)}:{int(role)}"
 
 
 def _milestones(value: Any) -> tuple[int, ...]:
@@ -118,6 +143,13 @@ _SOURCES: dict[str, tuple[str, tuple[str, ...], Callable[[Any], Any]]] = {
     ),
     "discord_token": ("DISCORD_TOKEN", ("discord", "token"), lambda v: Secret(str(v))),
     "discord_sharded": ("DISCORD_SHARDED", ("discord", "sharded"), _boolean),
+    "discord_moderator_role": (
+        "QUITGPT_DISCORD_MODERATOR_ROLE",
+        ("discord", "moderator_role"),
+        _guild_role,
+    ),
+    "member_secret": ("QUITGPT_MEMBER_SECRET", ("member_secret",), lambda v: Secret(str(v))),
+    "member_secret_file": ("QUITGPT_MEMBER_SECRET_FILE", ("member_secret_file",), Path),
 }
 
 

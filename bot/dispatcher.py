@@ -51,10 +51,20 @@ class Dispatcher:
         parsed = parse_line(text, bot_username)
         if parsed.addressed_to_other_bot:
             return None
-        moderator = sender.is_moderator or self.services.is_moderator(chat.platform, sender.id)
-        if moderator != sender.is_moderator:
-            sender = Sender(sender.id, sender.language, moderator, sender.is_chat_admin)
-        return Message(chat, sender, text, parsed.command, parsed.args, from_button)
+        # Campaign authority comes from the configuration only, whatever the platform says.
+        moderator = self.services.is_moderator(chat.platform, sender)
+        return Message(chat, sender, text, parsed.command, parsed.args, from_button, moderator)
+
+    def needs_chat_admin(self, msg: Message) -> bool:
+        """Whether answering `msg` depends on the sender managing a shared chat, so that an
+        adapter asks the platform (freshly) only then."""
+        spec = self.command(msg.command) if msg.command else None
+        return (
+            spec is not None
+            and spec.chat_manager_only
+            and msg.chat.kind is not ChatKind.PRIVATE
+            and not msg.is_moderator
+        )
 
     def language_of(self, sender: Sender) -> str:
         default = self.services.config.default_language
@@ -122,6 +132,9 @@ class Dispatcher:
         spec = self.command(msg.command) if msg.command else None
         if spec is None:
             raise UserError("error.unknown_command", commands=command_list(ctx))
-        if spec.moderator_only and not msg.sender.is_moderator:
+        if spec.moderator_only and not msg.is_moderator:
             raise ModeratorOnly(spec)
+        # In a group or channel only its admins, or a moderator, manage what it receives.
+        if self.needs_chat_admin(msg) and not msg.sender.is_chat_admin:
+            raise UserError("subscribe.admins_only")
         return spec

@@ -43,3 +43,15 @@ def parse_line(text: str, bot_username: str | None = None) -> ParsedLine:
     name, target, args = match.group(1), match.group(2), (match.group(3) or "").strip()
     other = bool(target and bot_username and fold(target) != fold(bot_username.lstrip("@")))
     return ParsedLine(fold(name), args, other)
+
+
+# Ids members type (an announcement's number) are SQLite integers: 18 digits always fit.
+MAX_ID_DIGITS = 18
+
+
+def parse_id(text: str) -> int | None:
+    """A positive id typed in ASCII digits, or None (superscripts, other scripts, overflow)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS):
+        return None
+    return int(text) or None

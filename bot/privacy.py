@@ -2,8 +2,11 @@
 
 A pledge reveals a political opinion, so storage never sees a platform user id:
 it sees an HMAC of the platform and the id under a secret generated on first
-start and kept beside the database, readable by its owner only. A copy of the
-database without that file does not say who pledged.
+start and kept beside the database, readable by its owner only (or given by the
+configuration). A copy of the database without that secret does not say who
+pledged. The database keeps a fingerprint of the secret, so that a lost or
+different secret stops the start instead of silently making every member a
+stranger to their own pledge.
 """
 
 from __future__ import annotations
@@ -17,9 +20,13 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import ConfigError
+from bot.config import Config, ConfigError
+from storage.db import Database
+from storage.pledges import any_pledge
+from storage.settings import get_setting, put_setting
 
 SECRET_BYTES = 32
+FINGERPRINT_SETTING = "member_secret.fingerprint"
 # 128 bits of the HMAC: no collision in any realistic number of members, and a
 # smaller primary key keeps the pledges index compact.
 KEY_HEX_CHARS = 32
@@ -69,3 +76,54 @@ def member_key_function(secret: bytes) -> MemberKey:
         return hmac.new(secret, message, hashlib.sha256).hexdigest()[:KEY_HEX_CHARS]
 
     return member_key
+
+
+def fingerprint(secret: bytes) -> str:
+    """Identifies the secret without revealing it."""
+    return hmac.new(secret, b"quitgpt-bot secret fingerprint", hashlib.sha256).hexdigest()[:32]
+
+
+def _decode(value: str, setting: str) -> bytes:
+    try:
+        secret = bytes.fromhex(value.strip())
+    except ValueError:
+        secret = b""
+    if len(secret) != SECRET_BYTES:
+        raise ConfigError(
+            f"{setting} must be {SECRET_BYTES} bytes written in hexadecimal "
+            f"({SECRET_BYTES * 2} characters), e.g. from `python3 -c "
+            f"'import secrets; print(secrets.token_hex({SECRET_BYTES}))'`"
+        )
+    return secret
+
+
+async def member_secret(config: Config, db: Database) -> bytes:
+    """The member key secret, checked against the database it serves.
+
+    From `QUITGPT_MEMBER_SECRET` (hexadecimal), else `QUITGPT_MEMBER_SECRET_FILE`,
+    else `<database>.secret`, created on first start only: if the database already
+    holds pledges or a fingerprint, a missing secret stops the start.
+    """
+    known = await get_setting(db, FINGERPRINT_SETTING)
+    if config.member_secret:
+        secret = _decode(config.member_secret.value, "QUITGPT_MEMBER_SECRET")
+        where = "QUITGPT_MEMBER_SECRET"
+    else:
+        path = config.member_secret_file or secret_path(config.database)
+        where = str(path)
+        if not path.exists() and (known or await any_pledge(db)):
+            raise ConfigError(
+                f"the member key secret {path} is missing but the database {config.database} "
+                "was used with one: restore the file from the backup made with the database "
+                "(without it no member can see, change or erase their pledge, and everyone could "
+                "pledge twice), or set QUITGPT_MEMBER_SECRET_FILE to where it is kept"
+            )
+        secret = load_secret(path)
+    if known is None:
+        await put_setting(db, FINGERPRINT_SETTING, fingerprint(secret))
+    elif known != fingerprint(secret):
+        raise ConfigError(
+            f"the member key secret ({where}) is not the one the database {config.database} "
+            "was used with: restore the secret backed up with this database"
+        )
+    return secret

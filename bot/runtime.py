@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import Protocol, TextIO, TypeVar
 
+from bot.adapters.console import PLATFORM as CONSOLE
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter, Webhook
@@ -70,8 +71,10 @@ async def run_console(
     language: str | None = None,
     stream: TextIO = sys.stdin,
 ) -> None:
+    if moderator:  # `--moderator`: the local user joins the configured moderators
+        config = config.with_moderator(CONSOLE, user)
     async with open_app(config) as app:
-        console = ConsoleAdapter(app, user, moderator=moderator, language=language)
+        console = ConsoleAdapter(app, user, language=language)
         worker = DeliveryWorker(app.services, console)
         async with worker.active(), scheduled(app.services):
             await until_stopped(stop, console.run(stream))

@@ -18,26 +18,42 @@ class ChatKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ChatRef:
-    """Where a message came from, or where a post goes."""
+    """Where a message came from, or where a post goes.
+
+    A private chat's `id` is the member's user id on every platform, so that
+    what is kept about a member's private chat is found from who they are.
+    `title` is a group's or channel's name as the platform gives it (never a
+    member's name: empty for private chats); it is not part of the identity.
+    """
 
     platform: str
     id: str
     kind: ChatKind
+    title: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Sender:
-    """Who sent a message. `id` is the platform's user id, never stored as is."""
+    """Who sent a message, as the platform describes them in this chat.
+
+    `id` is the platform's user id, never stored as is. `is_chat_admin` says the
+    member manages *this* chat; `roles` are `community:role` ids the member holds
+    where the message was sent (a Discord guild's roles). Neither makes anyone a
+    campaign moderator: the dispatcher decides that from the configuration.
+    """
 
     id: str
     language: str | None = None
-    is_moderator: bool = False
     is_chat_admin: bool = False
+    roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One member action: a typed line or a pressed button, already parsed."""
+    """One member action: a typed line or a pressed button, already parsed.
+
+    `is_moderator` is decided by the dispatcher from the configuration alone.
+    """
 
     chat: ChatRef
     sender: Sender
@@ -45,6 +61,7 @@ class Message:
     command: str | None = None
     args: str = ""
     from_button: bool = False
+    is_moderator: bool = False
 
     @property
     def platform(self) -> str:

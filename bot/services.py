@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.facts.search import FactIndex
 from bot.i18n import Catalogues
 from bot.privacy import MemberKey
+from bot.seam import Sender
 from storage.db import Database
 from storage.pledges import Added, NewPledge
 
@@ -43,5 +44,10 @@ class Services:
         for wake in self.delivery_wakers:
             wake()
 
-    def is_moderator(self, platform: str, user_id: str) -> bool:
-        return self.config.is_moderator(platform, user_id)
+    def is_moderator(self, platform: str, sender: Sender) -> bool:
+        return self.config.is_moderator(platform, sender.id, sender.roles)
+
+    def configured_moderator(self, platform: str, key: str) -> str | None:
+        """The user id of the configured moderator stored under `key`, if still configured."""
+        ids = self.config.moderators.get(platform, frozenset())
+        return next((uid for uid in sorted(ids) if self.member_key(platform, uid) == key), None)

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from bot.delivery.publish import publish
 from bot.i18n import Catalogues
-from bot.parsing import fold
+from bot.parsing import fold, parse_id
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context, UserError
+from commands.pledging import member_of
 from storage.audit import record_audit
 from storage.outbox import (
     Broadcast,
@@ -53,9 +54,7 @@ async def _preview(ctx: Context, text: str) -> list[Reply]:
         text=text,
         content_hash=digest,
         author_platform=msg.platform,
-        author_id=msg.sender.id,
-        origin_chat_id=msg.chat.id,
-        origin_chat_kind=msg.chat.kind.value,
+        author=member_of(ctx),
         origin_language=ctx.language,
         now=services.clock(),
     )
@@ -87,12 +86,12 @@ async def _duplicate_of(ctx: Context, digest: str) -> Broadcast | None:
 async def _draft(ctx: Context, ref: str) -> Broadcast:
     msg, db = ctx.msg, ctx.services.db
     if ref:
-        draft = await get_broadcast(db, int(ref)) if ref.isdigit() else None
+        draft = await get_broadcast(db, ident) if (ident := parse_id(ref)) else None
     else:
-        draft = await latest_draft(db, msg.platform, msg.sender.id)
+        draft = await latest_draft(db, msg.platform, member_of(ctx))
     if draft is None or draft.status != "draft":
         raise UserError("broadcast.no_draft")
-    if (draft.author_platform, draft.author_id) != (msg.platform, msg.sender.id):
+    if (draft.author_platform, draft.author) != (msg.platform, member_of(ctx)):
         raise UserError("broadcast.not_yours", id=draft.id)
     return draft
 
@@ -113,25 +112,26 @@ async def _confirm(ctx: Context, ref: str, *, force: bool) -> list[Reply]:
         raise UserError("broadcast.no_draft")
     detail = f"broadcast={broadcast_id} forced={force}"
     await record_audit(
-        services.db, ctx.msg.platform, ctx.msg.sender.id, "broadcast", detail, services.clock()
+        services.db, ctx.msg.platform, member_of(ctx), "broadcast", detail, services.clock()
     )
     return [ctx.reply("broadcast.queued", id=broadcast_id, edit=ctx.msg.from_button, private=True)]
 
 
 async def _cancel(ctx: Context, ref: str) -> list[Reply]:
-    if not ref.isdigit():
+    ident = parse_id(ref)
+    if ident is None:
         raise UserError("broadcast.cancel_usage")
     services = ctx.services
-    stopped = await cancel_broadcast(services.db, int(ref), services.clock())
+    stopped = await cancel_broadcast(services.db, ident, services.clock())
     if stopped is None:
-        raise UserError("broadcast.not_cancellable", id=ref)
-    detail = f"broadcast={ref} stopped={stopped}"
+        raise UserError("broadcast.not_cancellable", id=ident)
+    detail = f"broadcast={ident} stopped={stopped}"
     await record_audit(
-        services.db, ctx.msg.platform, ctx.msg.sender.id, "cancel", detail, services.clock()
+        services.db, ctx.msg.platform, member_of(ctx), "cancel", detail, services.clock()
     )
     return [
         ctx.reply(
-            "broadcast.cancelled", id=ref, count=stopped, edit=ctx.msg.from_button, private=True
+            "broadcast.cancelled", id=ident, count=stopped, edit=ctx.msg.from_button, private=True
         )
     ]
 

@@ -76,6 +76,8 @@ class CommandSpec:
 
     `localized` gives the name shown in a language's help and menus when it is
     not the canonical one; `listed=False` hides button-only actions from help.
+    `moderator_only` commands are for the configured campaign moderators;
+    `chat_manager_only` ones, in a group or channel, for its admins or a moderator.
     """
 
     name: str
@@ -84,6 +86,7 @@ class CommandSpec:
     aliases: tuple[str, ...] = ()
     localized: Mapping[str, str] = field(default_factory=dict)
     moderator_only: bool = False
+    chat_manager_only: bool = False
     listed: bool = True
     argument: Argument | None = None
 
@@ -97,7 +100,7 @@ class CommandSpec:
 
 def visible_commands(ctx: Context) -> list[CommandSpec]:
     """The commands this member may use, in menu order."""
-    moderator = ctx.msg.sender.is_moderator
+    moderator = ctx.msg.is_moderator
     return [s for s in ctx.services.commands if s.listed and (moderator or not s.moderator_only)]
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from bot.seam import Reply
-from commands.abonner import require_chat_manager
 from commands.base import CommandSpec, Context
 from storage.subscriptions import unsubscribe
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    require_chat_manager(ctx)
     chat = ctx.msg.chat
     removed = await unsubscribe(ctx.services.db, chat.platform, chat.id)
     return [ctx.reply("unsubscribe.done" if removed else "unsubscribe.not_subscribed")]
@@ -21,4 +19,5 @@ SPEC = CommandSpec(
     "help.desabonner",
     aliases=("unsubscribe",),
     localized={"en": "unsubscribe"},
+    chat_manager_only=True,
 )

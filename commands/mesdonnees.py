@@ -5,38 +5,41 @@ from __future__ import annotations
 from bot.i18n import Raw
 from bot.seam import Button, Reply
 from commands.base import CommandSpec, Context
-from commands.personal_data import other_data
+from commands.personal_data import my_data
 from commands.pledging import kinds_text, member_of, platform_name, when
-from storage.pledges import get_pledge
+from storage.pledges import Pledge
+
+
+def _pledge_line(ctx: Context, pledge: Pledge) -> str:
+    done = (
+        ctx.t("mydata.done_no")
+        if pledge.done_at is None
+        else ctx.t("mydata.done_yes", date=when(pledge.done_at))
+    )
+    return ctx.t(
+        "mydata.pledge",
+        key=pledge.member,
+        platform=platform_name(pledge.platform),
+        kinds=kinds_text(ctx.t, pledge.kinds),
+        date=when(pledge.pledged_at),
+        version=pledge.notice_version,
+        done=Raw(done),
+    )
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    pledge = await get_pledge(ctx.services.db, member_of(ctx))
-    other = await other_data(ctx)
-    if pledge is None and other.empty:
+    data = await my_data(ctx)
+    if data.empty:
         return [ctx.reply("mydata.none", private=True)]
-    lines = []
-    if pledge is not None:
-        done = (
-            ctx.t("mydata.done_no")
-            if pledge.done_at is None
-            else ctx.t("mydata.done_yes", date=when(pledge.done_at))
-        )
-        lines.append(
-            ctx.t(
-                "mydata.pledge",
-                key=pledge.member,
-                platform=platform_name(pledge.platform),
-                kinds=kinds_text(ctx.t, pledge.kinds),
-                date=when(pledge.pledged_at),
-                version=pledge.notice_version,
-                done=Raw(done),
-            )
-        )
-    if other.subscription is not None:
-        lines.append(ctx.t("mydata.subscription", chat=other.subscription.chat_id))
-    if other.refusals:
-        lines.append(ctx.t("mydata.refusals", count=other.refusals))
+    lines = [] if data.pledge is None else [_pledge_line(ctx, data.pledge)]
+    if data.private_subscription:
+        lines.append(ctx.t("mydata.subscription"))
+    if data.pending_posts:
+        lines.append(ctx.t("mydata.pending_posts", count=data.pending_posts))
+    if data.audit_entries:
+        lines.append(ctx.t("mydata.audit", count=data.audit_entries, key=member_of(ctx)))
+    if data.announcements:
+        lines.append(ctx.t("mydata.announcements", count=data.announcements))
     forget = Button(ctx.t("mydata.button_forget"), "/oubli")
     return [
         ctx.reply("mydata.text", lines=Raw("\n".join(lines)), buttons=((forget,),), private=True)

@@ -1,45 +1,23 @@
-"""Everything kept about one member besides the pledge: found and erased together."""
+"""Everything kept about the member who is asking: found and erased together."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from bot.seam import ChatKind
 from commands.base import Context
 from commands.pledging import member_of
-from storage.audit import count_audit_by, delete_audit_by
-from storage.subscriptions import Subscription, get_subscription, unsubscribe
+from storage.members import MemberData, erase_member, member_data
 
 
-@dataclass(frozen=True, slots=True)
-class OtherData:
-    subscription: Subscription | None
-    refusals: int
-
-    @property
-    def empty(self) -> bool:
-        return self.subscription is None and not self.refusals
+async def my_data(ctx: Context) -> MemberData:
+    msg = ctx.msg
+    return await member_data(ctx.services.db, msg.platform, member_of(ctx), msg.sender.id)
 
 
-async def private_subscription(ctx: Context) -> Subscription | None:
-    """The member's own private chat subscription: this chat when private, else the
-    private chat platforms key by the user id (Telegram, the console)."""
-    msg, db = ctx.msg, ctx.services.db
-    chat_id = msg.chat.id if msg.chat.kind is ChatKind.PRIVATE else msg.sender.id
-    sub = await get_subscription(db, msg.platform, chat_id)
-    return sub if sub is not None and sub.chat_kind == ChatKind.PRIVATE.value else None
-
-
-async def other_data(ctx: Context) -> OtherData:
-    refusals = await count_audit_by(ctx.services.db, ctx.msg.platform, member_of(ctx))
-    return OtherData(await private_subscription(ctx), refusals)
-
-
-async def erase_other_data(ctx: Context) -> bool:
-    """Erase the member's private subscription and audit entries; True if there were any."""
-    data = await other_data(ctx)
-    if data.subscription is not None:
-        await unsubscribe(ctx.services.db, data.subscription.platform, data.subscription.chat_id)
-    if data.refusals:
-        await delete_audit_by(ctx.services.db, ctx.msg.platform, member_of(ctx))
-    return not data.empty
+async def erase_my_data(ctx: Context) -> bool:
+    """Erase it all, then empty the WAL so that no old copy of it stays in the file;
+    True if there was anything."""
+    msg, services = ctx.msg, ctx.services
+    erased = await erase_member(
+        services.db, msg.platform, member_of(ctx), msg.sender.id, services.clock()
+    )
+    await services.db.truncate_wal()
+    return erased > 0

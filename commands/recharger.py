@@ -10,6 +10,7 @@ from bot.facts.search import load_index
 from bot.i18n import Raw
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
+from commands.pledging import member_of
 from storage.audit import record_audit
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ async def handle(ctx: Context) -> list[Reply]:
 async def _audit(ctx: Context, detail: str) -> None:
     services, msg = ctx.services, ctx.msg
     await record_audit(
-        services.db, msg.platform, msg.sender.id, "reload_facts", detail, services.clock()
+        services.db, msg.platform, member_of(ctx), "reload_facts", detail, services.clock()
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from storage.db import Database, parse_stamp, stamp
 
 
@@ -20,11 +22,19 @@ class AuditEntry:
 async def record_audit(
     db: Database, platform: str, actor: str, action: str, detail: str, now: datetime
 ) -> None:
+    """Audit an action. `actor` is a member key or "bot", never a platform id."""
     async with db.write() as conn:
-        await conn.execute(
-            "INSERT INTO audit_log (at, platform, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
-            (stamp(now), platform, actor, action, detail),
-        )
+        await write_audit(conn, platform, actor, action, detail, now)
+
+
+async def write_audit(
+    conn: aiosqlite.Connection, platform: str, actor: str, action: str, detail: str, now: datetime
+) -> None:
+    """Audit inside a transaction the caller holds, with the change it records."""
+    await conn.execute(
+        "INSERT INTO audit_log (at, platform, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+        (stamp(now), platform, actor, action, detail),
+    )
 
 
 async def recent_audit(
@@ -40,18 +50,3 @@ async def recent_audit(
         AuditEntry(parse_stamp(r["at"]), *(r[k] for k in ("platform", "actor", "action", "detail")))
         for r in rows
     ]
-
-
-async def count_audit_by(db: Database, platform: str, actor: str) -> int:
-    row = await db.fetchone(
-        "SELECT COUNT(*) AS n FROM audit_log WHERE platform = ? AND actor = ?", (platform, actor)
-    )
-    return int(row["n"]) if row else 0
-
-
-async def delete_audit_by(db: Database, platform: str, actor: str) -> int:
-    async with db.write() as conn:
-        cursor = await conn.execute(
-            "DELETE FROM audit_log WHERE platform = ? AND actor = ?", (platform, actor)
-        )
-        return cursor.rowcount

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
@@ -30,6 +31,12 @@ CHECKPOINT_INTERVAL_S = 5.0
 WAL_RESTART_FRAMES = 100_000
 # Writes wait for a last checkpoint pass only once there is no more than this left.
 WAL_LAST_PASS_FRAMES = 500
+# Once checkpointed and restarted, the WAL file is cut back to this size, so that it
+# does not keep old frames (erased data among them) beyond it.
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+# The database and its WAL hold pseudonymous but personal data: owner only. SQLite
+# gives the -wal and -shm files the database file's mode.
+FILE_MODE = 0o600
 log = logging.getLogger(__name__)
 
 
@@ -55,6 +62,13 @@ def known_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     if versions != list(range(1, len(found) + 1)):
         raise SchemaError(f"migrations must be numbered 1..n without gaps, found {versions}")
     return found
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (an operator's stricter umask
+    still applies); an existing file keeps its mode."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:
@@ -99,6 +113,7 @@ class Database:
     ) -> Database:
         """Open (creating if needed) and bring the schema up to date."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
         writer = await _connect(path)
         try:
             row = await (await writer.execute("PRAGMA journal_mode = WAL")).fetchone()
@@ -109,6 +124,7 @@ class Database:
             # Left on, SQLite checkpoints (and fsyncs) inside whichever COMMIT makes
             # the WAL pass 1,000 pages, stalling that write and all queued behind it.
             await writer.execute("PRAGMA wal_autocheckpoint = 0")
+            await writer.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
             await _migrate(writer, known_migrations() if migrations is None else migrations)
             reader = await _connect(path)
             checkpointer = await _connect(path)
@@ -158,6 +174,15 @@ class Database:
                 break
         async with self._lock:
             await self._checkpoint()
+
+    async def truncate_wal(self) -> None:
+        """Copy the whole WAL into the database and empty the file, so that erased data
+        does not linger in old frames. Waits for the write lock and for readers."""
+        async with self._lock:
+            rows = await self._checkpointer.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = int(next(iter(rows))[0])
+        if busy:
+            log.warning("WAL truncation was blocked by a reader; it is retried on the next one")
 
     async def _checkpoint(self) -> int:
         """A passive checkpoint; how many frames the WAL held."""

@@ -20,9 +20,7 @@ class Broadcast:
     text: str
     content_hash: str | None
     author_platform: str | None
-    author_id: str | None
-    origin_chat_id: str | None
-    origin_chat_kind: str | None
+    author: str | None  # the moderator's member key, never their platform id
     origin_language: str | None
     created_at: datetime
 
@@ -67,9 +65,7 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
         text=row["text"],
         content_hash=row["content_hash"],
         author_platform=row["author_platform"],
-        author_id=row["author_id"],
-        origin_chat_id=row["origin_chat_id"],
-        origin_chat_kind=row["origin_chat_kind"],
+        author=row["author_id"],
         origin_language=row["origin_language"],
         created_at=parse_stamp(row["created_at"]),
     )
@@ -81,27 +77,17 @@ async def create_draft(
     text: str,
     content_hash: str,
     author_platform: str,
-    author_id: str,
-    origin_chat_id: str,
-    origin_chat_kind: str,
+    author: str,
     origin_language: str,
     now: datetime,
 ) -> int:
+    """A moderator's announcement, kept as a draft until confirmed; `author` is their
+    member key (the report finds their private chat through the configuration)."""
     async with db.write() as conn:
         cursor = await conn.execute(
             "INSERT INTO broadcasts (kind, status, text, content_hash, author_platform, author_id,"
-            " origin_chat_id, origin_chat_kind, origin_language, created_at)"
-            " VALUES ('announcement', 'draft', ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                text,
-                content_hash,
-                author_platform,
-                author_id,
-                origin_chat_id,
-                origin_chat_kind,
-                origin_language,
-                stamp(now),
-            ),
+            " origin_language, created_at) VALUES ('announcement', 'draft', ?, ?, ?, ?, ?, ?)",
+            (text, content_hash, author_platform, author, origin_language, stamp(now)),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -112,11 +98,11 @@ async def get_broadcast(db: Database, broadcast_id: int) -> Broadcast | None:
     return None if row is None else _broadcast(row)
 
 
-async def latest_draft(db: Database, author_platform: str, author_id: str) -> Broadcast | None:
+async def latest_draft(db: Database, author_platform: str, author: str) -> Broadcast | None:
     row = await db.fetchone(
         "SELECT * FROM broadcasts WHERE status = 'draft' AND author_platform = ? AND author_id = ?"
         " ORDER BY id DESC LIMIT 1",
-        (author_platform, author_id),
+        (author_platform, author),
     )
     return None if row is None else _broadcast(row)
 
@@ -230,8 +216,10 @@ async def finish_delivery(
     author can be told how it went.
     """
     async with db.write() as conn:
+        # Once handled, a post to a private chat forgets which member it went to.
         await conn.execute(
-            "UPDATE deliveries SET status = ?, attempts = ?, error = ?, handled_at = ?"
+            "UPDATE deliveries SET status = ?, attempts = ?, error = ?, handled_at = ?,"
+            " chat_id = CASE chat_kind WHEN 'private' THEN '' ELSE chat_id END"
             " WHERE id = ? AND status = 'pending'",
             (status, attempts, error or None, stamp(now), delivery.id),
         )

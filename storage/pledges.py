@@ -137,6 +137,10 @@ def pledge_intake(
     return GroupCommit(db, partial(add_pledges, milestones=tuple(milestones))).submit
 
 
+async def any_pledge(db: Database) -> bool:
+    return await db.fetchone("SELECT 1 FROM pledges LIMIT 1") is not None
+
+
 async def get_pledge(db: Database, member: str) -> Pledge | None:
     row = await db.fetchone("SELECT * FROM pledges WHERE member = ?", (member,))
     return None if row is None else _pledge(row)

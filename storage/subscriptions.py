@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.audit import write_audit
 from storage.db import Database, stamp
+
+PRIVATE = "private"
+BOT = "bot"  # the actor of what the bot does on its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +22,7 @@ class Subscription:
     language: str
     pinned: bool
     tally_message_id: str | None
+    title: str = ""
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:
@@ -27,20 +33,36 @@ def _subscription(row: sqlite3.Row) -> Subscription:
         row["language"],
         bool(row["pinned"]),
         row["tally_message_id"],
+        row["title"],
     )
 
 
 async def subscribe(
-    db: Database, platform: str, chat_id: str, chat_kind: str, language: str, now: datetime
+    db: Database,
+    platform: str,
+    chat_id: str,
+    chat_kind: str,
+    language: str,
+    now: datetime,
+    *,
+    title: str = "",
 ) -> bool:
-    """Subscribe a chat; False when it already was (it stays subscribed once)."""
+    """Subscribe a chat; False when it already was (it stays subscribed once, its title
+    kept up to date). A private chat's title is never stored."""
+    title = "" if chat_kind == PRIVATE else title
     async with db.write() as conn:
         cursor = await conn.execute(
-            "INSERT INTO subscriptions (platform, chat_id, chat_kind, language, created_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id) DO NOTHING",
-            (platform, chat_id, chat_kind, language, stamp(now)),
+            "INSERT INTO subscriptions (platform, chat_id, chat_kind, language, created_at, title)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id) DO NOTHING",
+            (platform, chat_id, chat_kind, language, stamp(now), title),
         )
-        return cursor.rowcount == 1
+        if cursor.rowcount == 1:
+            return True
+        await conn.execute(
+            "UPDATE subscriptions SET title = ? WHERE platform = ? AND chat_id = ? AND title != ?",
+            (title, platform, chat_id, title),
+        )
+        return False
 
 
 async def unsubscribe(db: Database, platform: str, chat_id: str) -> bool:
@@ -82,16 +104,68 @@ async def set_tally_message(db: Database, platform: str, chat_id: str, message_i
 
 
 async def move_subscription(
-    db: Database, platform: str, old_chat_id: str, new_chat_id: str
-) -> None:
-    """Follow a chat that changed id (a Telegram group that became a supergroup)."""
+    db: Database, platform: str, old_chat_id: str, new_chat_id: str, now: datetime
+) -> Subscription | None:
+    """Follow a chat that changed id (a Telegram group that became a supergroup), with
+    its pending posts; audited without either id. The subscription, if there was one."""
     async with db.write() as conn:
-        await conn.execute(
-            "UPDATE OR REPLACE subscriptions SET chat_id = ? WHERE platform = ? AND chat_id = ?",
+        cursor = await conn.execute(
+            "UPDATE OR REPLACE subscriptions SET chat_id = ? WHERE platform = ? AND chat_id = ?"
+            " RETURNING *",
             (new_chat_id, platform, old_chat_id),
         )
+        moved = await cursor.fetchone()
         await conn.execute(
             "UPDATE deliveries SET chat_id = ?"
             " WHERE platform = ? AND chat_id = ? AND status = 'pending'",
             (new_chat_id, platform, old_chat_id),
         )
+        sub = None if moved is None else _subscription(moved)
+        if sub is not None:
+            await write_audit(conn, platform, BOT, "moved", _chat_detail(sub, "moved"), now)
+    return sub
+
+
+async def drop_gone_chat(
+    db: Database, platform: str, chat_id: str, reason: str, now: datetime
+) -> Subscription | None:
+    """Unsubscribe a chat the bot can no longer reach (blocked, removed, deleted) and
+    audit it, by kind and title only, in one transaction. The subscription, if any."""
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? RETURNING *",
+            (platform, chat_id),
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            return None
+        sub = _subscription(row)
+        await write_audit(conn, platform, BOT, "unsubscribed", _chat_detail(sub, reason), now)
+    return sub
+
+
+def _chat_detail(sub: Subscription, reason: str) -> str:
+    return json.dumps(
+        {"kind": sub.chat_kind, "title": sub.title, "reason": reason}, ensure_ascii=False
+    )
+
+
+def chat_detail(detail: str) -> tuple[str, str, str]:
+    """(kind, title, reason) from an audit row written by `drop_gone_chat`."""
+    try:
+        found = json.loads(detail)
+    except ValueError:
+        return "", "", ""
+    return found.get("kind", ""), found.get("title", ""), found.get("reason", "")
+
+
+async def private_chat_data(db: Database, platform: str, user_id: str) -> tuple[bool, int]:
+    """(whether the member's private chat is subscribed, how many posts wait for it)."""
+    sub = await get_subscription(db, platform, user_id)
+    row = await db.fetchone(
+        "SELECT COUNT(*) AS n FROM deliveries"
+        " WHERE platform = ? AND chat_id = ? AND chat_kind = ? AND status = 'pending'",
+        (platform, user_id, PRIVATE),
+    )
+    subscribed = sub is not None and sub.chat_kind == PRIVATE
+    return subscribed, int(row["n"]) if row else 0

@@ -21,7 +21,7 @@ from tests.fakes.telegram_api import FakeTelegram
 def config(tmp_path: Path) -> Config:
     return Config(
         database=tmp_path / "bot.db",
-        moderators={"console": frozenset({"mod"})},
+        moderators={"console": frozenset({"mod", "other-mod"})},
     )
 
 

@@ -79,11 +79,10 @@ async def test_refusals_and_private_subscription_are_personal_data(console: Cons
     await console.say("/annonce coucou")
     await console.say("/abonner")
     [data] = await console.say("/mesdonnees")
-    assert (
-        "• abonnement de votre discussion privée au compteur et aux annonces (discussion alice)"
-        in data
-    )
-    assert "1 tentative(s) de commande réservée aux modérateurs" in data
+    assert "• votre discussion privée avec le bot est abonnée au compteur" in data
+    key = console.app.services.member_key("console", "alice")
+    assert f"journal de sécurité sous votre empreinte {key}" in data
+    assert data.count("\n•") == 2
     [question] = await console.say("/oubli")
     assert question.startswith("Effacer votre engagement")
     [done] = await console.say("/oubli confirmer")
@@ -130,7 +129,7 @@ async def test_cancel_stops_remaining_deliveries(
 async def test_discarding_a_draft_and_confirming_anothers(
     app: App, mod: ConsoleAdapter, tmp_path: Path
 ) -> None:
-    other = ConsoleAdapter(app, "other-mod", language="fr", moderator=True, image_dir=tmp_path)
+    other = ConsoleAdapter(app, "other-mod", language="fr", image_dir=tmp_path)
     await mod.say("/annonce Brouillon")
     [not_yours] = await other.say("/annonce confirmer 1")
     assert not_yours.startswith("L'annonce n°1 a été préparée par un autre modérateur")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -10,22 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-ENV = {
-    k: v for k, v in os.environ.items() if not k.startswith(("QUITGPT_", "TELEGRAM_", "DISCORD_"))
-}
-
-
-def run_bot(
-    *args: str, stdin: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**ENV, **(env or {})},
-    )
+from tests.support import ENV, run_bot
 
 
 def test_piped_lines_are_answered_and_the_process_exits_cleanly(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from storage.outbox import count_deliveries
 from storage.subscriptions import list_subscriptions
 from tests.discord_support import MANAGE_GUILD, discord_bot
 from tests.fakes.discord_api import FakeDiscord
+from tests.support import table_rows
 
 MODERATOR = 9001
 
@@ -26,7 +27,7 @@ MODERATOR = 9001
 def config(tmp_path: Path) -> Config:
     return Config(
         database=tmp_path / "dc.db",
-        moderators={"discord": frozenset({str(MODERATOR)})},
+        moderators={"discord": frozenset({str(MODERATOR)}), "console": frozenset({"mod"})},
         quiet_hours="",
     )
 
@@ -91,24 +92,24 @@ async def test_pledge_with_buttons_is_ephemeral_and_buttons_survive_a_restart(
     assert not response.ephemeral and "Engagements : **2**" in (response.content or "")
 
 
-async def test_moderator_commands_are_checked_at_run_time(app: App, dc: FakeDiscord) -> None:
+async def test_moderator_commands_are_for_configured_moderators_only(
+    app: App, dc: FakeDiscord
+) -> None:
+    """Manage Server is a menu hint: a server manager who is not configured is refused."""
     guild, general = next(iter(dc.guilds)), channel(dc, "général")
+    where = {"guild_id": guild, "channel_id": general}
     async with discord_bot(app, dc):
-        refused = await dc.slash(
-            "annonce", {"texte": "coucou"}, user_id=5, guild_id=guild, channel_id=general
-        )
-        response = await dc.wait_for(
-            lambda: next((r for r in dc.responses(refused) if r.content), None)
-        )
-        assert response.ephemeral and response.content == "/annonce est réservée aux modérateurs."
-        allowed = await dc.slash(
-            "annonce",
-            {"texte": "coucou"},
-            user_id=6,
-            guild_id=guild,
-            channel_id=general,
-            member_permissions=MANAGE_GUILD,
-        )
+        for user_id, permissions in ((5, None), (6, MANAGE_GUILD), (7, "administrator")):
+            refused = await dc.slash(
+                "annonce",
+                {"texte": "coucou"},
+                user_id=user_id,
+                member_permissions=permissions,
+                **where,
+            )
+            [response] = await answer(dc, refused)
+            assert response == "/annonce est réservée aux modérateurs."
+        allowed = await dc.slash("annonce", {"texte": "coucou"}, user_id=MODERATOR, **where)
         preview = await dc.wait_for(
             lambda: next((r for r in dc.responses(allowed) if r.content), None)
         )
@@ -161,9 +162,10 @@ async def test_rate_limit_retried_and_deleted_channel_unsubscribed(
             await asyncio.sleep(0.05)
     assert (result.sent, result.unsubscribed, result.errors) == (1, 1, {})
     assert [s.chat_id for s in await list_subscriptions(app.db)] == [str(general)]
-    moderator = ConsoleAdapter(app, "mod", language="fr", moderator=True)
+    moderator = ConsoleAdapter(app, "mod", language="fr")
     [listing] = await moderator.say("/annonces")
-    assert f"• discord : chat={announcements} reason=channel_deleted" in listing
+    assert "• discord : QuitGPT #annonces (channel_deleted)" in listing
+    assert str(announcements) not in repr(table_rows(app.config.database)["audit_log"])
 
 
 async def test_faits_suggests_while_typing_and_answers_with_its_source(

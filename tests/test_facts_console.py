@@ -188,9 +188,10 @@ async def test_reload_keeps_the_running_base_when_the_file_is_invalid(tmp_path: 
         [after] = await member.say("/faits")
         assert "[/faits #dons] Dons" in after
         audit = await recent_audit(app.db)
+    mod = app.services.member_key("console", "mod")
     assert [(e.actor, e.action, e.detail) for e in audit[:2]] == [
-        ("mod", "reload_facts", "facts=2 topics=1"),
-        ("mod", "reload_facts", "refused problems=1"),
+        (mod, "reload_facts", "facts=2 topics=1"),
+        (mod, "reload_facts", "refused problems=1"),
     ]
 
 

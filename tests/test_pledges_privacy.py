@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import stat
 from dataclasses import replace
 from pathlib import Path
@@ -13,17 +12,10 @@ import pytest
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, Secret
 from bot.privacy import load_secret, secret_path
 from bot.seam import ChatKind, ChatRef, Sender
-
-
-def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    with sqlite3.connect(path) as conn:
-        names = [
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        ]
-        return {name: conn.execute(f"SELECT * FROM {name}").fetchall() for name in names}
+from tests.support import run_bot, table_rows
 
 
 async def test_my_data_shows_everything_kept(console: ConsoleAdapter) -> None:
@@ -113,12 +105,47 @@ async def test_the_database_alone_does_not_say_who_pledged(config: Config, tmp_p
     copy = tmp_path / "leak" / "copy.db"
     copy.parent.mkdir()
     shutil.copy(config.database, copy)
-    async with open_app(replace(config, database=copy)) as leaked:  # a new secret is made
-        alice = ConsoleAdapter(leaked, "alice", language="fr", image_dir=tmp_path)
+    with pytest.raises(ConfigError, match=r"copy.db.secret is missing .* restore the file"):
+        async with open_app(replace(config, database=copy)):
+            pass  # a copy without its secret cannot be used: nobody could find their pledge
+    assert not secret_path(copy).exists()
+
+
+async def test_a_lost_secret_stops_the_start_until_it_is_restored(
+    config: Config, tmp_path: Path
+) -> None:
+    async with open_app(config) as app:
+        await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok1")
+    secret = secret_path(config.database)
+    kept = secret.read_bytes()
+    secret.unlink()
+    result = run_bot("--db", str(config.database), "console", stdin="/compteur\n")
+    assert result.returncode == 2 and "is missing" in result.stderr and not result.stdout
+    secret.write_bytes(b"\x01" * 32)
+    result = run_bot("--db", str(config.database), "console", stdin="/compteur\n")
+    assert result.returncode == 2 and "is not the one the database" in result.stderr
+    secret.write_bytes(kept)
+    result = run_bot(
+        "--db", str(config.database), "console", "--user", "alice", stdin="/mesdonnees\n"
+    )
+    assert result.returncode == 0 and "supprimer l'appli" in result.stdout
+
+
+async def test_the_secret_may_come_from_the_environment(config: Config, tmp_path: Path) -> None:
+    given = replace(config, member_secret=Secret("ab" * 32))
+    async with open_app(given) as app:
+        await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok1")
+    assert not secret_path(config.database).exists()
+    with pytest.raises(ConfigError, match=r"QUITGPT_MEMBER_SECRET\) is not the one"):
+        async with open_app(replace(config, member_secret=Secret("cd" * 32))):
+            pass
+    with pytest.raises(ConfigError, match="QUITGPT_MEMBER_SECRET must be 32 bytes"):
+        async with open_app(replace(config, member_secret=Secret("not hex"))):
+            pass
+    async with open_app(given) as again:
+        alice = ConsoleAdapter(again, "alice", language="fr", image_dir=tmp_path)
         [data] = await alice.say("/mesdonnees")
-        assert data.startswith("Le bot ne garde rien sur vous")
-        [tally] = await alice.say("/compteur")
-        assert "Engagements : 3\n" in tally  # the aggregate tally is all it tells
+    assert "supprimer l'appli" in data
 
 
 def test_a_secret_readable_by_others_is_tightened_and_a_damaged_one_refused(

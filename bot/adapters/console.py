@@ -33,14 +33,13 @@ class ConsoleAdapter:
         app: App,
         user: str = "local",
         *,
-        moderator: bool = False,
         language: str | None = None,
         image_dir: Path | None = None,
         out: Callable[[str], None] | None = None,
     ) -> None:
         self.app = app
         self.chat = ChatRef(PLATFORM, user, ChatKind.PRIVATE)
-        self.sender = Sender(user, language, is_moderator=moderator)
+        self.sender = Sender(user, language)
         self.image_dir = image_dir or Path(tempfile.gettempdir())
         self._images = 0
         self._posts = 0

@@ -35,7 +35,6 @@ from bot.delivery.errors import (
 from bot.delivery.pacing import DISCORD
 from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
 from commands.base import CommandSpec
-from storage.settings import get_setting, put_setting
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
@@ -44,23 +43,36 @@ ANSWER_WITHIN = 2.0  # seconds; Discord drops interactions not answered within 3
 
 
 def chat_ref(interaction: discord.Interaction) -> ChatRef:
+    """Where an interaction happened. A DM is named by the member's user id, as private
+    chats are on every platform; a guild channel by its id, titled with its names."""
     channel = interaction.channel
     if interaction.guild_id is None:
-        kind = ChatKind.PRIVATE
-    elif isinstance(channel, discord.TextChannel) and channel.is_news():
+        return ChatRef(PLATFORM, str(interaction.user.id), ChatKind.PRIVATE)
+    if isinstance(channel, discord.TextChannel) and channel.is_news():
         kind = ChatKind.CHANNEL
     else:
         kind = ChatKind.GROUP
-    return ChatRef(PLATFORM, str(interaction.channel_id), kind)
+    guild = interaction.guild.name if interaction.guild is not None else ""
+    name = getattr(channel, "name", None) or ""
+    title = " #".join(part for part in (guild, name) if part)
+    return ChatRef(PLATFORM, str(interaction.channel_id), kind, title)
 
 
 def sender_of(interaction: discord.Interaction) -> Sender:
+    """The member as this interaction shows them: whether they manage this guild or
+    channel, and their roles in it (as `guild_id:role_id`)."""
     permissions = interaction.permissions
+    user = interaction.user
+    roles: frozenset[str] = frozenset()
+    if isinstance(user, discord.Member) and interaction.guild is not None:
+        roles = frozenset(f"{interaction.guild_id}:{role.id}" for role in user.roles)
     return Sender(
-        str(interaction.user.id),
+        str(user.id),
         catalogue_language(interaction.locale) or str(interaction.locale.value),
-        is_moderator=permissions.manage_guild or permissions.administrator,
-        is_chat_admin=permissions.manage_channels or permissions.administrator,
+        is_chat_admin=(
+            permissions.manage_guild or permissions.manage_channels or permissions.administrator
+        ),
+        roles=roles,
     )
 
 
@@ -136,9 +148,9 @@ class DiscordAdapter:
         """Install the translator and publish the commands, only when they changed."""
         await self.tree.set_translator(LocaleTranslator(self.app))
         digest = command_set_digest(self.app, self.tree)
-        if await get_setting(self.app.db, SETTING) != digest:
+        if await self.app.remembered(SETTING) != digest:
             await self.tree.sync()
-            await put_setting(self.app.db, SETTING, digest)
+            await self.app.remember(SETTING, digest)
             self.synced = True
             log.info(
                 "discord commands published", extra={"commands": len(self.tree.get_commands())}
@@ -209,10 +221,10 @@ class DiscordAdapter:
         replace: str | None = None,
         pin: bool = False,
     ) -> str | None:
-        channel = self.client.get_partial_messageable(int(chat.id))
         chunks = markdown_chunks(reply.text)
         last: discord.Message | discord.PartialMessage | None = None
         try:
+            channel = await self._channel(chat)
             if replace is not None and chunks:
                 await pace()
                 last = await channel.get_partial_message(int(replace)).edit(content=chunks.pop(0))
@@ -229,6 +241,13 @@ class DiscordAdapter:
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise neutral(error) from error
         return None if last is None else str(last.id)
+
+    async def _channel(self, chat: ChatRef) -> discord.DMChannel | discord.PartialMessageable:
+        """A guild channel by id; a member's DM opened from their user id (Discord gives
+        the existing DM channel back, and discord.py keeps it)."""
+        if chat.kind is ChatKind.PRIVATE:
+            return await self.client.create_dm(discord.Object(int(chat.id)))
+        return self.client.get_partial_messageable(int(chat.id))
 
     async def _pin(self, message: discord.Message | discord.PartialMessage) -> None:
         try:

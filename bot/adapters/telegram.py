@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import ChatMember, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -30,11 +29,9 @@ from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError, PermanentFai
 from bot.delivery.pacing import TELEGRAM
 from bot.delivery.retry import retrying
 from bot.seam import Button, ChatKind, ChatRef, Reply, Sender
-from storage.subscriptions import move_subscription, unsubscribe
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-ADMIN_CACHE_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +83,6 @@ class TelegramAdapter:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.username = ""
-        self._admins: dict[str, tuple[float, frozenset[str]]] = {}
 
     async def start(self) -> None:
         application = self.application
@@ -129,14 +125,13 @@ class TelegramAdapter:
         if (change := membership_change(update)) is not None:
             await self._on_membership(*change)
         elif (moved := migration(update)) is not None:
-            await move_subscription(self.app.db, PLATFORM, *moved)
+            await self.app.chat_moved(*moved)
         elif (event := text_event(update)) is not None:
             await self._on_text(event)
 
     async def _on_membership(self, chat: ChatRef, state: Membership, language: str | None) -> None:
         if state is Membership.LEFT:
-            await unsubscribe(self.app.db, PLATFORM, chat.id)
-            log.info("telegram chat left", extra={"chat_kind": chat.kind.value})
+            await self.app.chat_gone(chat, "blocked" if chat.kind is ChatKind.PRIVATE else "left")
         elif chat.kind is not ChatKind.PRIVATE:
             sender = Sender("", language)
             text = self.app.services.catalogues.get(
@@ -147,9 +142,6 @@ class TelegramAdapter:
     async def _on_text(self, event: TextEvent) -> None:
         dispatcher = self.app.dispatcher
         sender = event.sender
-        if event.chat.kind is ChatKind.GROUP and event.text.startswith("/"):
-            admin = sender.id in await self._chat_admins(event.chat.id)
-            sender = Sender(sender.id, sender.language, sender.is_moderator, admin)
         msg = dispatcher.message(
             event.chat,
             sender,
@@ -157,6 +149,10 @@ class TelegramAdapter:
             bot_username=self.username,
             from_button=event.callback_id is not None,
         )
+        if msg is not None and not sender.is_chat_admin and dispatcher.needs_chat_admin(msg):
+            # Asked at the moment it grants a right: a demoted admin loses it at once.
+            sender = replace(sender, is_chat_admin=await self._is_chat_admin(msg.chat, sender))
+            msg = replace(msg, sender=sender)
         if event.callback_id is not None:
             known = msg is not None and msg.command and dispatcher.command(msg.command)
             if not known:
@@ -191,28 +187,23 @@ class TelegramAdapter:
         button = Button(f"@{self.username}", url=f"https://t.me/{self.username}")
         await self._send(event.chat, Reply(note, ((button,),)))
 
-    async def _chat_admins(self, chat_id: str) -> frozenset[str]:
-        cached = self._admins.get(chat_id)
-        if cached and time.monotonic() - cached[0] < ADMIN_CACHE_SECONDS:
-            return cached[1]
+    async def _is_chat_admin(self, chat: ChatRef, sender: Sender) -> bool:
         try:
-            admins = await self.application.bot.get_chat_administrators(int(chat_id))
+            member = await self.application.bot.get_chat_member(int(chat.id), int(sender.id))
         except TelegramError as error:
             log.warning("telegram admin lookup failed", extra={"error": type(error).__name__})
-            return frozenset()
-        ids = frozenset(str(member.user.id) for member in admins)
-        self._admins[chat_id] = (time.monotonic(), ids)
-        return ids
+            return False
+        return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
     async def _send(self, chat: ChatRef, reply: Reply, *, edit: int | None = None) -> None:
         """Answer a member; platform trouble is logged, never raised into PTB."""
         try:
             await self.deliver(chat, reply, pace=_no_pacing, replace=str(edit) if edit else None)
         except ChatMoved as moved:
-            await move_subscription(self.app.db, PLATFORM, chat.id, moved.new_chat_id)
-            await self._send(ChatRef(PLATFORM, moved.new_chat_id, chat.kind), reply)
-        except ChatGone:
-            await unsubscribe(self.app.db, PLATFORM, chat.id)
+            await self.app.chat_moved(chat, moved.new_chat_id)
+            await self._send(ChatRef(PLATFORM, moved.new_chat_id, chat.kind, chat.title), reply)
+        except ChatGone as gone:
+            await self.app.chat_gone(chat, gone.reason)
         except DeliveryError as error:
             log.warning("telegram reply failed", extra={"reason": error.reason})
 

@@ -20,7 +20,10 @@ _PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatM
 
 
 def chat_ref(chat: Chat) -> ChatRef:
-    return ChatRef(PLATFORM, str(chat.id), _KINDS.get(chat.type, ChatKind.GROUP))
+    kind = _KINDS.get(chat.type, ChatKind.GROUP)
+    # A private chat's id is the member's user id; its "title" would be their name.
+    title = "" if kind is ChatKind.PRIVATE else chat.title or ""
+    return ChatRef(PLATFORM, str(chat.id), kind, title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +72,9 @@ def membership_change(update: Update) -> tuple[ChatRef, Membership, str | None] 
     return chat_ref(change.chat), state, change.from_user.language_code
 
 
-def migration(update: Update) -> tuple[str, str] | None:
-    """(old chat id, new chat id) when a group became a supergroup."""
+def migration(update: Update) -> tuple[ChatRef, str] | None:
+    """(the group, its new chat id) when a group became a supergroup."""
     message = update.message
     if message is None or message.migrate_to_chat_id is None:
         return None
-    return str(message.chat.id), str(message.migrate_to_chat_id)
+    return chat_ref(message.chat), str(message.migrate_to_chat_id)

@@ -10,7 +10,6 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 
 from bot.app import App
 from bot.markup import to_plain
-from storage.settings import get_setting, put_setting
 
 log = logging.getLogger(__name__)
 SETTING = "telegram.menus"
@@ -44,7 +43,7 @@ async def sync_menus(app: App, bot: Bot) -> bool:
     """Publish the menus if they differ from the last ones published; True if they did."""
     plans = planned_menus(app)
     digest = hashlib.sha256(json.dumps(plans, sort_keys=True).encode()).hexdigest()
-    if await get_setting(app.db, SETTING) == digest:
+    if await app.remembered(SETTING) == digest:
         return False
     for key, commands in plans.items():
         scope_name, _, language = key.partition("/")
@@ -58,6 +57,6 @@ async def sync_menus(app: App, bot: Bot) -> bool:
             scope=scope,
             language_code=language or None,
         )
-    await put_setting(app.db, SETTING, digest)
+    await app.remember(SETTING, digest)
     log.info("telegram menus published", extra={"menus": len(plans)})
     return True

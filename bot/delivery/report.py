@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Raw
+from bot.seam import ChatKind
 from bot.services import Services
 from storage.outbox import Broadcast, NewDelivery, count_deliveries, start_broadcast
 
@@ -23,14 +24,19 @@ async def report_markup(services: Services, broadcast: Broadcast, language: str)
 
 
 async def queue_report(services: Services, broadcast: Broadcast) -> None:
-    """Queue the report to the chat the announcement was confirmed from."""
-    if not (broadcast.author_platform and broadcast.origin_chat_id and broadcast.origin_chat_kind):
+    """Queue the report to its author's private chat.
+
+    Only the author's member key is stored: their user id, which is also their
+    private chat's, is found again among the configured moderators. (A moderator
+    by Discord role only has no configured id: they read /annonces instead.)
+    """
+    platform, author = broadcast.author_platform, broadcast.author
+    user_id = services.configured_moderator(platform, author) if platform and author else None
+    if platform is None or user_id is None:
         return
     language = broadcast.origin_language or services.config.default_language
     text = await report_markup(services, broadcast, language)
     now = services.clock()
-    target = NewDelivery(
-        broadcast.author_platform, broadcast.origin_chat_id, broadcast.origin_chat_kind, text, now
-    )
+    target = NewDelivery(platform, user_id, ChatKind.PRIVATE.value, text, now)
     await start_broadcast(services.db, [target], now, kind="report")
     services.wake_delivery()

@@ -22,16 +22,11 @@ from bot.delivery.errors import (
 from bot.delivery.pacing import Pacer
 from bot.delivery.report import queue_report
 from bot.delivery.retry import retrying
+from bot.lifecycle import chat_gone, chat_moved
 from bot.seam import ChatKind, ChatRef, Reply
 from bot.services import Services
-from storage.audit import record_audit
 from storage.outbox import Delivery, delivery_status, due_deliveries, finish_delivery, next_due_time
-from storage.subscriptions import (
-    get_subscription,
-    move_subscription,
-    set_tally_message,
-    unsubscribe,
-)
+from storage.subscriptions import get_subscription, set_tally_message
 
 log = logging.getLogger(__name__)
 IDLE_POLL = timedelta(seconds=60)
@@ -106,17 +101,11 @@ class DeliveryWorker:
         try:
             attempts, status, error = await self._send(delivery, chat)
         except ChatMoved as moved:
-            await move_subscription(db, self.platform, delivery.chat_id, moved.new_chat_id)
-            log.info("chat moved", extra={"platform": self.platform})
+            await chat_moved(self.services, chat, moved.new_chat_id)
             return
         except ChatGone as gone:
-            await unsubscribe(db, self.platform, delivery.chat_id)
+            await chat_gone(self.services, chat, gone.reason)
             status, error = "unsubscribed", gone.reason
-            detail = f"chat={delivery.chat_id} reason={gone.reason}"
-            await record_audit(db, self.platform, "bot", "unsubscribed", detail, now())
-            log.warning(
-                "chat unsubscribed", extra={"platform": self.platform, "reason": gone.reason}
-            )
         finished = await finish_delivery(
             db, delivery, status, now(), attempts=attempts, error=error
         )

@@ -1,0 +1,45 @@
+"""Chats that go away or change id: one path for every adapter and the delivery worker.
+
+A chat that blocked or removed the bot, or was deleted, is unsubscribed; one
+that moved (a Telegram group become a supergroup) is followed with its pending
+posts. Each is audited by the chat's kind and title only and logged without any
+id, so that moderators see what happened and nothing identifies a member.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.seam import ChatRef
+from bot.services import Services
+from storage.subscriptions import drop_gone_chat, move_subscription
+
+log = logging.getLogger(__name__)
+
+
+async def chat_gone(services: Services, chat: ChatRef, reason: str) -> bool:
+    """The bot can no longer post in `chat`; True when it was subscribed."""
+    dropped = await drop_gone_chat(services.db, chat.platform, chat.id, reason, services.clock())
+    log.warning(
+        "chat gone",
+        extra={
+            "platform": chat.platform,
+            "chat_kind": chat.kind.value,
+            "reason": reason,
+            "subscribed": dropped is not None,
+        },
+    )
+    return dropped is not None
+
+
+async def chat_moved(services: Services, chat: ChatRef, new_id: str) -> None:
+    """`chat` now has the id `new_id`: its subscription and pending posts follow it."""
+    moved = await move_subscription(services.db, chat.platform, chat.id, new_id, services.clock())
+    log.info(
+        "chat moved",
+        extra={
+            "platform": chat.platform,
+            "chat_kind": chat.kind.value,
+            "subscribed": moved is not None,
+        },
+    )
