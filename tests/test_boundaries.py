@@ -47,3 +47,13 @@ def test_sql_lives_in_storage_only() -> None:
         if any(k in path.read_text(encoding="utf-8") for k in keywords)
     ]
     assert offenders == []
+
+
+def test_adapters_reach_storage_only_through_the_core() -> None:
+    """Adapters turn events into messages and render replies; they write nothing."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "bot" / "adapters").rglob("*.py")
+        if "storage" in _imports(path)
+    ]
+    assert offenders == []

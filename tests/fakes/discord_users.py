@@ -92,6 +92,21 @@ class Users:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interact(3, data, message=msg, **who)
 
+    async def forge_click(
+        self, message: BotMessage | int, custom_id: str, **who: Unpack[Who]
+    ) -> int:
+        """A component interaction naming a custom id the message does not carry.
+
+        An unmodified client only sends the ids of the components shown
+        (Discord developer docs, "Interactions > Receiving and Responding": the
+        payload's `data.custom_id` is the component's); this stands for any payload
+        the bot did not make — a stale button of an older version, a modified
+        client — so that tests check the bot judges the line, not where it came from.
+        """
+        msg = self.messages[message if isinstance(message, int) else message.id]
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interact(3, data, message=msg, **who)
+
     async def select(
         self, message: BotMessage | int, custom_id: str, values: list[str], **who: Unpack[Who]
     ) -> int:
