@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
 from storage.db import Database, parse_stamp, stamp
+
+KEEP_AUDIT = timedelta(days=365)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,9 @@ async def record_audit(
 async def write_audit(
     conn: aiosqlite.Connection, platform: str, actor: str, action: str, detail: str, now: datetime
 ) -> None:
-    """Audit inside a transaction the caller holds, with the change it records."""
+    """Audit inside a transaction the caller holds, with the change it records; entries
+    older than a year go (through the index on `at`, so this stays cheap)."""
+    await conn.execute("DELETE FROM audit_log WHERE at < ?", (stamp(now - KEEP_AUDIT),))
     await conn.execute(
         "INSERT INTO audit_log (at, platform, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
         (stamp(now), platform, actor, action, detail),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.delivery.worker import DeliveryWorker
-from storage.audit import recent_audit
+from storage.audit import record_audit, recent_audit
 
 
 @pytest.fixture
@@ -149,3 +150,11 @@ async def test_english_moderator(app: App, tmp_path: Path) -> None:
     assert queued.startswith("Announcement #1 is being sent.")
     [mods] = await mod_en.say("/moderators")
     assert mods.startswith("Moderators\n• console: mod")
+
+
+async def test_audit_entries_are_kept_a_year(app: App) -> None:
+    now = datetime(2026, 11, 27, tzinfo=UTC)
+    await record_audit(app.db, "console", "k", "refused", "annonce", now - timedelta(days=366))
+    await record_audit(app.db, "console", "k", "refused", "annonce", now - timedelta(days=364))
+    await record_audit(app.db, "console", "k", "refused", "annonce", now)
+    assert len(await recent_audit(app.db)) == 2
