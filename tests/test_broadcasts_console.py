@@ -10,7 +10,7 @@ import pytest
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.delivery.worker import DeliveryWorker
-from storage.audit import record_audit, recent_audit
+from storage.audit import recent_audit, record_audit
 
 
 @pytest.fixture
