@@ -9,6 +9,9 @@ async def test_start_welcomes_and_lists_commands(console: ConsoleAdapter) -> Non
     [reply] = await console.say("/start")
     assert reply.startswith("Bienvenue dans QuitGPT !")
     assert "MAGA Inc." in reply
+    # What the articles only report stays reported.
+    assert "dons que son président aurait faits" in reply
+    assert "que l'ICE utiliserait" in reply
     assert "• /aide — afficher cette aide" in reply
 
 

@@ -186,12 +186,12 @@ async def test_faits_suggests_while_typing_and_answers_with_its_source(
         first, second = callback.data["choices"][:2]
         assert first == {"name": "brokman don", "value": "brokman don"}
         assert second == {
-            "name": "Brockman's donations to MAGA Inc.",
+            "name": "Brockman's reported donations to MAGA Inc.",
             "value": "=brockman-maga-donation",
         }
         opened = await dc.slash("faits", {"question": second["value"]}, **where)
         [fact] = await answer(dc, opened)
-        assert fact.startswith("**Les dons de Brockman à MAGA Inc.**\n")
+        assert fact.startswith("**Les dons présumés de Brockman à MAGA Inc.**\n")
         assert "12,5 millions de dollars" in fact
         asked = await dc.slash("faits", {"question": "combien a donné brockman ?"}, **where)
         reply = await dc.wait_for(lambda: next((r for r in dc.responses(asked) if r.message), None))

@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import DEFAULT_FACTS
 from bot.facts.loader import FactBaseError, load_factbase
-from tests.tomlfile import read_toml, write_toml
+from tests.tomlfile import read_toml, write_base
 
 
 def minimal() -> dict[str, Any]:
@@ -20,7 +20,7 @@ def minimal() -> dict[str, Any]:
         "article": [
             {
                 "id": "courrier",
-                "seed": "000.txt",
+                "seed": "000_cb608368102cd426.txt",
                 "title_fr": "Le mouvement s'intensifie",
                 "title_en": "The movement grows",
                 "publisher": "Courrier international",
@@ -34,30 +34,30 @@ def minimal() -> dict[str, Any]:
                 "topic": "dons",
                 "article": "courrier",
                 "source": "MIT Technology Review",
-                "title_fr": f"Titre {n}",
-                "title_en": f"Title {n}",
-                "fr": f"Énoncé {n}.",
-                "en": f"Statement {n}.",
+                "title_fr": f"Titre {fr}",
+                "title_en": f"Title {en}",
+                "fr": f"Énoncé {fr}.",
+                "en": f"Statement {en}.",
                 "figures": [],
                 "keywords": ["don"],
             }
-            for n in (1, 2)
+            for n, fr, en in ((1, "un", "one"), (2, "deux", "two"))
         ],
     }
 
 
 def problems(tmp_path: Path, document: dict[str, Any]) -> list[str]:
-    path = write_toml(tmp_path / "facts.toml", document)
+    path = write_base(tmp_path / "facts.toml", document)
     with pytest.raises(FactBaseError) as caught:
         load_factbase(path)
     return caught.value.problems
 
 
 def test_a_valid_file_loads(tmp_path: Path) -> None:
-    base = load_factbase(write_toml(tmp_path / "facts.toml", minimal()))
+    base = load_factbase(write_base(tmp_path / "facts.toml", minimal()))
     assert [f.id for f in base.facts] == ["fact-1", "fact-2"]
-    assert base.facts[0].statement("en") == "Statement 1."
-    assert base.facts[0].statement("de") == "Énoncé 1."
+    assert base.facts[0].statement("en") == "Statement one."
+    assert base.facts[0].statement("de") == "Énoncé un."
     assert base.article("courrier").date == "2026-03-06"
 
 
@@ -96,6 +96,14 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
             lambda d: d.update(synonyms=[{"words": ["pourquoi", "why", "reason"]}]),
             "synonyms 'pourquoi': mixes stop words only ('pourquoi') with other words ('reason')",
         ),
+        (
+            lambda d: d["article"][0].update(seed="absent.txt"),
+            "article 'courrier': cannot read",
+        ),
+        (
+            lambda d: d["article"][0].update(seed="../facts.toml"),
+            "article 'courrier': seed must be a file name",
+        ),
     ],
 )
 def test_each_problem_names_its_entry(tmp_path: Path, change: Any, expected: str) -> None:
@@ -105,15 +113,91 @@ def test_each_problem_names_its_entry(tmp_path: Path, change: Any, expected: str
     assert any(expected in problem for problem in found), found
 
 
+def counted(document: dict[str, Any], figures: list[str], **texts: str) -> None:
+    """Give the first fact these figures and texts (fr, en, title_fr, title_en)."""
+    document["fact"][0].update(figures=figures, **texts)
+
+
+@pytest.mark.parametrize(
+    ("figures", "texts", "expected"),
+    [
+        (
+            ["17 000"],
+            {"fr": "Plus de 18 000."},
+            "fr writes '18 000', which is not among its figures ('17 000')",
+        ),
+        (
+            ["17 000"],
+            {"en": "More than 18,000."},
+            "en writes '18,000', which is not among its figures ('17 000')",
+        ),
+        (
+            [],
+            {"title_fr": "Plus de 17 000"},
+            "title_fr writes '17 000', which is not among its figures (none)",
+        ),
+        (["36 millions de vues"], {"title_en": "36 billion views"}, "title_en writes '36 billion'"),
+        (["12,5 millions de dollars"], {"en": "$12,5 million."}, "en writes '12', which"),
+        ([], {"fr": "Florian, 26 ans, depuis 2018."}, "fr writes '26', which is not among"),
+        (["18 000"], {"fr": "Plus de 18 000."}, "figure '18 000' is not in its article as written"),
+        (["17 000"], {"fr": "Des milliers."}, "figure '17 000' is in neither statement"),
+    ],
+)
+def test_a_number_that_is_no_figure_of_its_article_is_refused(
+    tmp_path: Path, figures: list[str], texts: dict[str, str], expected: str
+) -> None:
+    document = minimal()
+    counted(document, figures, **texts)
+    found = problems(tmp_path, document)
+    assert any(problem.startswith(f"fact 'fact-1': {expected}") for problem in found), found
+
+
+@pytest.mark.parametrize(
+    ("figures", "fr", "en"),
+    [
+        (["17 000"], "Plus de 17 000 utilisateurs.", "More than 17,000 users."),
+        (["17 000"], "Plus de 17\u202f000 utilisateurs.", "More than 17000 users."),
+        (["12,5 millions de dollars"], "12,5 millions de dollars chacun.", "$12.5 million each."),
+        (["1,3 million de likes"], "1,3 million de likes.", "1.3 million likes."),
+        (["900 millions"], "Environ 900 millions d'utilisateurs.", "About 900 million users."),
+        ([], "Des outils basés sur GPT-4.", "GPT-4 tools; GPT-4o was withdrawn."),
+    ],
+)
+def test_numbers_written_as_a_figure_in_either_language_load(
+    tmp_path: Path, figures: list[str], fr: str, en: str
+) -> None:
+    document = minimal()
+    counted(document, figures, fr=fr, en=en)
+    assert load_factbase(write_base(tmp_path / "facts.toml", document)).facts[0].figures == tuple(
+        figures
+    )
+
+
+def test_percentages_and_dates_read_alike_in_both_languages(tmp_path: Path) -> None:
+    document = minimal()
+    document["article"][0]["seed"] = "003_fd9995dc3aab176e.txt"
+    counted(document, ["295 %"], fr="En hausse de 295 %.", en="Up 295%.", title_en="+295 %")
+    document["fact"][1].update(
+        figures=["March 3, 2026"], fr="Le 3 mars 2026.", en="On March 3, 2026."
+    )
+    assert load_factbase(write_base(tmp_path / "facts.toml", document)).facts[1].figures == (
+        "March 3, 2026",
+    )
+    counted(document, ["295 %"], fr="En hausse de 295 fois.", en="Up 295%.")
+    assert "fact 'fact-1': fr writes '295', which is not among its figures ('295 %')" in (
+        problems(tmp_path, document)
+    )
+
+
 def test_synonym_groups_load_in_order(tmp_path: Path) -> None:
     document = minimal()
     document["synonyms"] = [
         {"words": ["armée", "military", "department of war"]},
         {"words": ["c'est quoi", "what is"]},  # a question form: stop words only
     ]
-    base = load_factbase(write_toml(tmp_path / "facts.toml", document))
+    base = load_factbase(write_base(tmp_path / "facts.toml", document))
     assert base.synonyms == (("armée", "military", "department of war"), ("c'est quoi", "what is"))
-    assert load_factbase(write_toml(tmp_path / "none.toml", minimal())).synonyms == ()
+    assert load_factbase(write_base(tmp_path / "none.toml", minimal())).synonyms == ()
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
@@ -147,6 +231,20 @@ def test_facts_check_accepts_the_shipped_file() -> None:
     assert result.stdout == f"OK: {len(base.facts)} facts, {len(base.topics)} topics\n"
 
 
+def test_facts_check_refuses_a_statement_that_contradicts_its_figures(tmp_path: Path) -> None:
+    document = read_toml(DEFAULT_FACTS)
+    [fact] = [f for f in document["fact"] if f["id"] == "quitgpt-17000-soutiens"]
+    assert fact["figures"] == ["17 000"]
+    fact["fr"] = fact["fr"].replace("17 000", "18 000")
+    result = check(write_base(tmp_path / "facts.toml", document))
+    assert result.returncode == 2
+    assert (
+        "  fact 'quitgpt-17000-soutiens': fr writes '18 000', which is not among its figures"
+        " ('17 000')"
+    ) in result.stderr.splitlines()
+    assert all("fact 'quitgpt-17000-soutiens'" in line for line in result.stderr.splitlines()[1:])
+
+
 def test_facts_check_names_the_broken_facts(tmp_path: Path) -> None:
     document = read_toml(DEFAULT_FACTS)
     first, second, third = document["fact"][:3]
@@ -154,7 +252,7 @@ def test_facts_check_names_the_broken_facts(tmp_path: Path) -> None:
     second.pop("source")
     third["en"] = ""
     document["fact"][3]["topic"] = "nowhere"
-    result = check(write_toml(tmp_path / "broken.toml", document))
+    result = check(write_base(tmp_path / "broken.toml", document))
     assert result.returncode == 2
     assert result.stdout == ""
     assert f"fact '{first['id']}': duplicate id" in result.stderr
@@ -167,7 +265,7 @@ def test_facts_check_names_the_broken_facts(tmp_path: Path) -> None:
 def test_an_invalid_fact_base_stops_the_start_cleanly(tmp_path: Path) -> None:
     document = minimal()
     document["fact"][1]["topic"] = "meteo"
-    broken = write_toml(tmp_path / "facts.toml", document)
+    broken = write_base(tmp_path / "facts.toml", document)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / "bot.db")],
         input="/faits\n",

@@ -11,7 +11,7 @@ from bot.config import DEFAULT_FACTS, Config
 from bot.facts.loader import load_factbase
 from storage.audit import recent_audit
 from tests.test_factbase import minimal
-from tests.tomlfile import read_toml, write_toml
+from tests.tomlfile import read_toml, write_base, write_toml
 
 BASE = load_factbase(DEFAULT_FACTS)
 TIMES = "\N{MULTIPLICATION SIGN}"
@@ -163,7 +163,7 @@ async def test_sources_lists_every_article(console: ConsoleAdapter) -> None:
 
 
 async def test_reload_keeps_the_running_base_when_the_file_is_invalid(tmp_path: Path) -> None:
-    facts = write_toml(tmp_path / "facts.toml", read_toml(DEFAULT_FACTS))
+    facts = write_base(tmp_path / "facts.toml", read_toml(DEFAULT_FACTS))
     config = Config(
         database=tmp_path / "bot.db", facts=facts, moderators={"console": frozenset({"mod"})}
     )

@@ -1,4 +1,5 @@
-"""The shipped fact base holds together: sourced facts, dated articles, usable ids."""
+"""The shipped fact base holds together: sourced facts, dated articles, usable ids, quotes
+that are the articles' words. (Loading it checks every figure against its article.)"""
 
 from __future__ import annotations
 
@@ -6,25 +7,55 @@ import re
 
 from bot.config import DEFAULT_FACTS
 from bot.facts.loader import load_factbase
-from tests.tomlfile import read_toml
+from bot.facts.model import Fact
+from tests.tomlfile import SHIPPED_ARTICLES, read_toml
 
 BASE = load_factbase(DEFAULT_FACTS)
 RAW = read_toml(DEFAULT_FACTS)
 
 
-def test_every_figure_is_quoted_as_its_article_writes_it() -> None:
-    articles = DEFAULT_FACTS.parent / "articles"
-    for fact in BASE.facts:
-        article = BASE.article(fact.article)
-        text = _spaces((articles / article.seed).read_text(encoding="utf-8"))
-        for figure in fact.figures:
-            assert _spaces(figure) in text, (fact.id, figure)
-            statements = _spaces(f"{fact.statement.fr} {fact.statement.en}")
-            assert _spaces(figure) in statements, (fact.id, figure)
+# “…”, "…" and « … »; a quote marked so in English is a translation of the article's French.
+QUOTE = re.compile(r"“([^”]*)”|\"([^\"]*)\"|«([^»]*)»")
+TRANSLATED = " (translated)"
 
 
-def _spaces(text: str) -> str:
-    return re.sub(r"[\s\u202f\u00a0]+", " ", text)
+def _article(fact: Fact) -> str:
+    return _plain((SHIPPED_ARTICLES / BASE.article(fact.article).seed).read_text("utf-8"))
+
+
+def _plain(text: str) -> str:
+    """Text compared without regard to case, spacing, apostrophes and edge punctuation."""
+    text = text.replace("\N{RIGHT SINGLE QUOTATION MARK}", "'")
+    return re.sub(r"[\s\u202f\u00a0]+", " ", text).casefold().strip(" .,;:!?")
+
+
+def _quotes(text: str) -> list[tuple[str, int]]:
+    """Each quoted passage of `text` and where it ends."""
+    return [(next(g for g in m.groups() if g is not None), m.end()) for m in QUOTE.finditer(text)]
+
+
+def test_english_quotes_are_the_articles_english_words_or_say_they_are_translated() -> None:
+    """The articles are French: an English quote of someone is a translation, not their
+    words, unless the article itself quotes them in English."""
+    wrong = [
+        (fact.id, quoted)
+        for fact in BASE.facts
+        for text in (fact.title.en, fact.statement.en)
+        for quoted, end in _quotes(text)
+        if not text.startswith(TRANSLATED, end) and _plain(quoted) not in _article(fact)
+    ]
+    assert wrong == []
+
+
+def test_french_quotes_are_the_articles_own_words() -> None:
+    wrong = [
+        (fact.id, quoted)
+        for fact in BASE.facts
+        for text in (fact.title.fr, fact.statement.fr)
+        for quoted, _ in _quotes(text)
+        if _plain(quoted) not in _article(fact)
+    ]
+    assert wrong == []
 
 
 def test_every_topic_has_facts_and_every_article_is_cited() -> None:

@@ -163,6 +163,9 @@ async def test_the_cancellation_guide(console: ConsoleAdapter, console_en: Conso
     assert guide.endswith("[/accompli] ✅ J'ai résilié")
     [english] = await console_en.say("/guide")
     assert "Settings → Data controls → Export data" in english
+    # Grok is named as the article names it: "xAI" appears in no source article.
+    assert "Grok (développé par Elon Musk)" in guide
+    assert "xAI" not in guide + english
 
 
 async def test_every_button_fits_in_telegram_callback_data(app: App) -> None:

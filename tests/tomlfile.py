@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from bot.config import DEFAULT_FACTS
+from bot.facts.loader import ARTICLES
+
+SHIPPED_ARTICLES = DEFAULT_FACTS.parent / ARTICLES
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -25,3 +31,9 @@ def write_toml(path: Path, document: dict[str, Any]) -> Path:
             lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def write_base(path: Path, document: dict[str, Any]) -> Path:
+    """Write a fact base file with a copy of the shipped source articles next to it."""
+    shutil.copytree(SHIPPED_ARTICLES, path.parent / ARTICLES, dirs_exist_ok=True)
+    return write_toml(path, document)

@@ -2,6 +2,12 @@
 
 Every problem names the entry it is about, so an editor can fix it without
 reading code: `fact 'brockman-dons': source is missing or empty`.
+
+The source articles are part of the base: each article's `seed` names a file in the
+`articles` folder next to the fact file, and every figure of a fact must be written in
+its article as it is in `figures`. A statement or title may only write the numbers its
+fact's figures hold (see bot/facts/figures.py for what counts as a number), so a
+figure mistyped in one language is refused rather than served.
 """
 
 from __future__ import annotations
@@ -13,12 +19,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.facts.figures import numbers
 from bot.facts.model import Article, Fact, FactBase, Localized, Topic
 from bot.facts.words import is_question_form, words
 
 # Ids travel in button actions ("/faits =id"), which Telegram limits to 64 bytes.
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 _DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+ARTICLES = "articles"  # the folder of the source articles, next to the fact file
 
 # key -> (type, required)
 _Spec = Mapping[str, tuple[type, bool]]
@@ -73,13 +82,13 @@ def load_factbase(path: Path) -> FactBase:
     except tomllib.TOMLDecodeError as exc:
         raise FactBaseError(path, [f"not valid TOML: {exc}"]) from exc
     problems: list[str] = []
-    base = _build(document, problems)
+    base = _build(document, path.parent / ARTICLES, problems)
     if problems or base is None:
         raise FactBaseError(path, problems)
     return base
 
 
-def _build(document: dict[str, Any], problems: list[str]) -> FactBase | None:
+def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactBase | None:
     for key in document.keys() - _SECTIONS.keys():
         problems.append(
             f"unknown section '{key}' (expected [[article]], [[topic]], [[fact]], [[synonyms]])"
@@ -102,12 +111,14 @@ def _build(document: dict[str, Any], problems: list[str]) -> FactBase | None:
             problems.append(
                 f"article '{article.id}': date '{article.date}' is not YYYY-MM-DD or YYYY-MM"
             )
+    texts = _article_texts(folder, articles, problems)
     article_ids, topic_ids = {a.id for a in articles}, {t.id for t in topics}
     for fact in facts:
         if fact.topic not in topic_ids:
             problems.append(f"fact '{fact.id}': unknown topic '{fact.topic}'")
         if fact.article not in article_ids:
             problems.append(f"fact '{fact.id}': unknown article '{fact.article}'")
+        _check_figures(fact, texts.get(fact.article), problems)
     if problems:  # an empty topic may only mean that its facts have problems
         return None
     for topic in topics:
@@ -143,6 +154,53 @@ def _synonyms(entries: list[dict[str, Any]], problems: list[str]) -> tuple[tuple
                 f"{name}: mixes stop words only ('{forms[0]}') with other words ('{others[0]}')"
             )
     return groups
+
+
+def _article_texts(folder: Path, articles: list[Article], problems: list[str]) -> dict[str, str]:
+    """Each readable article's text by article id, its spacing made uniform."""
+    texts = {}
+    for article in articles:
+        name = Path(article.seed).name
+        if name != article.seed or name.startswith("."):
+            problems.append(f"article '{article.id}': seed must be a file name in {folder}")
+            continue
+        try:
+            texts[article.id] = _spaced((folder / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"article '{article.id}': cannot read {folder / name}: {exc}")
+    return texts
+
+
+def _check_figures(fact: Fact, article: str | None, problems: list[str]) -> None:
+    """Every figure is written in the article and in a statement; every number of a
+    statement or title is one of the figures, in either language's formatting."""
+    name = f"fact '{fact.id}'"
+    statements = _spaced(f"{fact.statement.fr} {fact.statement.en}")
+    for figure in fact.figures:
+        if article is not None and _spaced(figure) not in article:
+            problems.append(f"{name}: figure '{figure}' is not in its article as written")
+        if _spaced(figure) not in statements:
+            problems.append(f"{name}: figure '{figure}' is in neither statement")
+    # Figures are copied from the French articles, so they read as French.
+    listed = {number.key for figure in fact.figures for number in numbers(figure, "fr")}
+    figures = ", ".join(f"'{figure}'" for figure in fact.figures) or "none"
+    texts = (
+        ("title_fr", fact.title.fr, "fr"),
+        ("fr", fact.statement.fr, "fr"),
+        ("title_en", fact.title.en, "en"),
+        ("en", fact.statement.en, "en"),
+    )
+    for key, text, language in texts:
+        for number in numbers(text, language):
+            if number.key not in listed:
+                problems.append(
+                    f"{name}: {key} writes '{number.written}', which is not among its "
+                    f"figures ({figures})"
+                )
+
+
+def _spaced(text: str) -> str:
+    return _SPACES.sub(" ", text)
 
 
 def _group_name(group: tuple[str, ...]) -> str:
