@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 from bot.adapters.console import ConsoleAdapter
@@ -10,6 +11,7 @@ from bot.app import App, open_app
 from bot.config import DEFAULT_FACTS, Config
 from bot.facts.loader import load_factbase
 from storage.audit import recent_audit
+from storage.fact_questions import add_unanswered_question
 from tests.test_factbase import minimal
 from tests.tomlfile import read_toml, write_toml
 
@@ -223,3 +225,37 @@ async def test_a_question_naming_only_a_topic_lists_its_facts(console: ConsoleAd
     assert openai is not None
     assert reply.startswith(f"{openai.label.fr}\n")
     assert all(f"[/faits ={fact.id}]" in reply for fact in BASE.facts_of("openai"))
+
+
+async def test_questions_are_kept_and_listed_without_what_identifies_someone(
+    app: App, console: ConsoleAdapter, moderator: ConsoleAdapter
+) -> None:
+    typed = "recette des crêpes de marie@exemple.fr (06 12 34 56 78, @marie, example.com/crepes) ?"
+    [reply] = await console.say(f"/faits {typed}")
+    assert f"« {typed} »" in reply  # the member's own words come back to them as typed
+    [answer] = await console.say("/faits combien a donné @Brockman ?")
+    assert "Source : " in answer
+    for number in ("06 12 34 56 78", "07.98.76.54.32"):
+        await console.say(f"/faits la météo à Lyon ? mon numéro {number}")
+    kept = "recette des crêpes de […] ([…], […], […]) ?"
+    [queue] = await moderator.say("/questions")
+    assert queue.split("\n")[1:] == [
+        f"• 2 {TIMES} « la météo à Lyon ? mon numéro […] » — sans réponse",
+        f"• 1 {TIMES} « {kept} » — sans réponse",
+    ]
+    with sqlite3.connect(app.db.path) as conn:
+        stored = {row[0] for row in conn.execute("SELECT question FROM fact_questions")}
+    assert stored == {
+        kept,
+        "combien a donné […] ?",
+        "la météo à Lyon ? mon numéro […]",
+    }
+
+
+async def test_questions_kept_before_redaction_are_listed_redacted(
+    app: App, moderator: ConsoleAdapter
+) -> None:
+    typed = "appelez-moi au 06 12 34 56 78"
+    await add_unanswered_question(app.db, typed, typed, app.services.clock())
+    [queue] = await moderator.say("/questions")
+    assert queue.split("\n")[1] == f"• 1 {TIMES} « appelez-moi au […] » — sans réponse"
