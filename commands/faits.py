@@ -17,6 +17,7 @@ from commands.fact_replies import (
     topic_reply,
     topics_reply,
 )
+from commands.pledging import asker_of
 from storage.fact_questions import add_answered_question, add_unanswered_question
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ async def _answer(ctx: Context, index: FactIndex, question: str) -> Reply:
         await add_unanswered_question(services.db, kept, folded, services.clock())
         return topics_reply(ctx, index.base, "facts.not_found", question=question)
     question_id = await add_answered_question(
-        services.db, kept, folded, answer.fact.id, services.clock()
+        services.db, kept, folded, answer.fact.id, asker_of(ctx), services.clock()
     )
     return fact_reply(ctx, index.base, answer.fact, answer.see_also, feedback_id=question_id)
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.parsing import fold
 from commands.base import Context, UserError
+from storage.fact_questions import Asker
 from storage.pledges import ALL_KINDS, Kind
 
 # Bump when the text of `pledge.notice` changes: each pledge keeps the version accepted.
@@ -62,6 +63,11 @@ def kinds_text(t: Translate, kinds: Kind) -> str:
 def member_of(ctx: Context) -> str:
     """The key the member is stored under: never their platform id itself."""
     return ctx.services.member_key(ctx.msg.platform, ctx.msg.sender.id)
+
+
+def asker_of(ctx: Context) -> Asker:
+    """The key the member's questions to the fact base are known by: not their member key."""
+    return Asker(ctx.services.asker_key(ctx.msg.platform, ctx.msg.sender.id))
 
 
 def number(t: Translate, value: int) -> str:

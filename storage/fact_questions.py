@@ -1,10 +1,15 @@
-"""Questions put to the fact base, kept as text only, and the moderators' queue."""
+"""Questions put to the fact base, kept as text only, and the moderators' queue.
+
+An answered question also keeps, until its "did this help?" is answered, a hash
+of who asked, so that nobody else can answer for them.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
+from typing import NewType
 
 import aiosqlite
 
@@ -16,11 +21,10 @@ KEEP_ANSWERED = timedelta(days=1)
 KEEP_QUEUED = timedelta(days=90)
 QUEUE_LENGTH = 20
 
-
-class Feedback(StrEnum):
-    RECORDED = "recorded"
-    ALREADY_GIVEN = "already_given"
-    UNKNOWN = "unknown"  # pruned, never existed, or nothing was answered
+# The key a member's questions are known by (`Services.asker_key`): an HMAC under a secret
+# that no pledge key shares. Never stored as is: each use stores its own hash of it.
+Asker = NewType("Asker", str)
+_FEEDBACK = "feedback"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +34,21 @@ class QueuedQuestion:
     count: int
 
 
+def _hashed(asker: Asker, use: str) -> str:
+    """What one use stores of the asker: the uses cannot be matched with one another."""
+    return hashlib.sha256(f"{asker}:{use}".encode()).hexdigest()[:32]
+
+
 async def add_answered_question(
-    db: Database, question: str, folded: str, fact: str, now: datetime
+    db: Database, question: str, folded: str, fact: str, asker: Asker, now: datetime
 ) -> int:
-    """Keep an answered question for its feedback button; returns its id."""
+    """Keep an answered question for its asker's feedback button; returns its id."""
     async with db.write() as conn:
         await _prune(conn, now)
         cursor = await conn.execute(
-            "INSERT INTO fact_questions (question, folded, fact, asked_at) VALUES (?, ?, ?, ?)",
-            (question, folded, fact, stamp(now)),
+            "INSERT INTO fact_questions (question, folded, fact, asked_at, asker)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (question, folded, fact, stamp(now), _hashed(asker, _FEEDBACK)),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -66,22 +76,21 @@ async def _prune(conn: aiosqlite.Connection, now: datetime) -> None:
     await conn.execute("DELETE FROM fact_questions WHERE asked_at < ?", (stamp(now - KEEP_QUEUED),))
 
 
-async def record_feedback(db: Database, question_id: int, helpful: bool) -> Feedback:
-    """Note whether an answer helped; the first answer for a question counts."""
+async def record_feedback(
+    db: Database, question_id: int, asker: Asker, helpful: bool, now: datetime
+) -> bool:
+    """Note whether an answer helped, once and only from its asker, then forget who asked.
+
+    False when there is nothing to note: pruned, never existed, nothing was answered,
+    already noted, or asked by someone else; the caller cannot tell which.
+    """
     async with db.write() as conn:
-        async with conn.execute(
-            "SELECT helpful FROM fact_questions WHERE id = ? AND fact IS NOT NULL",
-            (question_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return Feedback.UNKNOWN
-        if row["helpful"] is not None:
-            return Feedback.ALREADY_GIVEN
-        await conn.execute(
-            "UPDATE fact_questions SET helpful = ? WHERE id = ?", (int(helpful), question_id)
+        await _prune(conn, now)
+        cursor = await conn.execute(
+            "UPDATE fact_questions SET helpful = ?, asker = NULL WHERE id = ? AND asker = ?",
+            (int(helpful), question_id, _hashed(asker, _FEEDBACK)),
         )
-    return Feedback.RECORDED
+        return cursor.rowcount == 1
 
 
 async def list_question_queue(db: Database, limit: int = QUEUE_LENGTH) -> list[QueuedQuestion]:

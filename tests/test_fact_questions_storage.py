@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from storage.db import Database
 from storage.fact_questions import (
-    Feedback,
+    Asker,
     add_answered_question,
     add_unanswered_question,
     list_question_queue,
@@ -14,21 +14,35 @@ from storage.fact_questions import (
 )
 
 START = datetime(2026, 3, 6, 12, tzinfo=UTC)
+ALICE, BOB = Asker("alice-key"), Asker("bob-key")
 
 
 async def test_answered_questions_are_kept_a_day_and_queued_ones_three_months(
     db: Database,
 ) -> None:
-    helped = await add_answered_question(db, "brockman", "brockman", "fact-a", START)
-    unhelpful = await add_answered_question(db, "ice", "ice", "fact-b", START)
-    await record_feedback(db, unhelpful, helpful=False)
+    helped = await add_answered_question(db, "brockman", "brockman", "fact-a", ALICE, START)
+    unhelpful = await add_answered_question(db, "ice", "ice", "fact-b", ALICE, START)
+    assert await record_feedback(db, unhelpful, ALICE, helpful=False, now=START)
     await add_unanswered_question(db, "la météo", "la meteo", START)
 
     later = START + timedelta(days=1, minutes=1)
     await add_unanswered_question(db, "recette", "recette", later)
-    assert await record_feedback(db, helped, helpful=True) is Feedback.UNKNOWN
+    assert not await record_feedback(db, helped, ALICE, helpful=True, now=later)
     queued = await list_question_queue(db)
     assert sorted(q.question for q in queued) == ["ice", "la météo", "recette"]
 
     await add_unanswered_question(db, "autre", "autre", START + timedelta(days=90, minutes=1))
     assert sorted(q.question for q in await list_question_queue(db)) == ["autre", "recette"]
+
+
+async def test_feedback_comes_once_and_only_from_the_asker(db: Database) -> None:
+    asked = await add_answered_question(db, "brockman", "brockman", "fact-a", ALICE, START)
+    assert not await record_feedback(db, asked, BOB, helpful=False, now=START)
+    assert not await record_feedback(db, asked + 1, ALICE, helpful=False, now=START)
+    assert await list_question_queue(db) == []
+    assert await record_feedback(db, asked, ALICE, helpful=False, now=START)
+    assert not await record_feedback(db, asked, ALICE, helpful=True, now=START)
+    [queued] = await list_question_queue(db)
+    assert (queued.question, queued.fact) == ("brockman", "fact-a")
+    row = await db.fetchone("SELECT asker FROM fact_questions WHERE id = ?", (asked,))
+    assert row is not None and row["asker"] is None

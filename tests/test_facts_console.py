@@ -13,11 +13,17 @@ from bot.facts.loader import load_factbase
 from storage.audit import recent_audit
 from storage.fact_questions import add_unanswered_question
 from tests.test_factbase import minimal
+from tests.test_tally_console import say_on
 from tests.tomlfile import read_toml, write_toml
 
 BASE = load_factbase(DEFAULT_FACTS)
 TIMES = "\N{MULTIPLICATION SIGN}"
 FEEDBACK = re.compile(r"\[(/avis \d+ oui)\] Oui\n\[(/avis \d+ non)\] Non$")
+EXPIRED = (
+    "Ce bouton n'est plus valable : seule la personne qui a posé la question peut donner son "
+    "avis, une fois et pendant un jour. Reposez votre question avec /faits si besoin."
+)
+NOTHING_QUEUED = ["Aucune question en attente."]
 
 
 def feedback_actions(reply: str) -> tuple[str, str]:
@@ -104,14 +110,14 @@ async def test_greetings_and_empty_questions_show_the_introduction(console: Cons
 async def test_feedback_and_the_moderators_queue(
     console: ConsoleAdapter, moderator: ConsoleAdapter
 ) -> None:
-    assert await moderator.say("/questions") == ["Aucune question en attente."]
+    assert await moderator.say("/questions") == NOTHING_QUEUED
     [answer] = await console.say("/faits brockman")
     yes, no = feedback_actions(answer)
     assert await console.say(no) == [
         "Merci de l'avoir signalé : votre question est transmise aux modérateurs, "
         "qui compléteront les fiches."
     ]
-    assert await console.say(yes) == ["Votre avis sur cette réponse est déjà noté. Merci !"]
+    assert await console.say(yes) == [EXPIRED]  # one opinion per answer
     [answer] = await console.say("/faits Brockman")
     assert await console.say(feedback_actions(answer)[0]) == [
         "Merci ! Ravi que cela vous ait aidé."
@@ -131,11 +137,25 @@ async def test_questions_are_for_moderators_only(console: ConsoleAdapter) -> Non
     assert await console.say("/questions") == ["/questions est réservée aux modérateurs."]
 
 
+async def test_only_the_asker_may_say_whether_an_answer_helped(
+    app: App, console: ConsoleAdapter, console_en: ConsoleAdapter, moderator: ConsoleAdapter
+) -> None:
+    [answer] = await console.say("/faits brockman")
+    yes, no = feedback_actions(answer)
+    assert await moderator.say(no) == [EXPIRED]
+    assert await console_en.say(no) == [
+        "This button is no longer valid: only the member who asked can give their opinion, "
+        "once and within a day. Ask your question again with /facts if needed."
+    ]
+    [other] = await say_on(app, "telegram", "alice", no)  # the same id on another platform
+    assert other.text == EXPIRED
+    assert await moderator.say("/questions") == NOTHING_QUEUED
+    assert await console.say(yes) == ["Merci ! Ravi que cela vous ait aidé."]
+    assert await moderator.say(no) == [EXPIRED]
+    assert await moderator.say("/questions") == NOTHING_QUEUED
+
+
 async def test_stale_or_forged_feedback_is_answered_politely(console: ConsoleAdapter) -> None:
-    expired = (
-        "Ce bouton n'est plus valable (une réponse n'attend un avis qu'un jour). "
-        "Reposez votre question avec /faits si besoin."
-    )
     for line in (
         "/avis 999 oui",
         "/avis x non",
@@ -143,9 +163,9 @@ async def test_stale_or_forged_feedback_is_answered_politely(console: ConsoleAda
         "/avis 1 peut-être",
         "/avis " + "9" * 30 + " oui",
     ):
-        assert await console.say(line) == [expired]
+        assert await console.say(line) == [EXPIRED]
     await console.say("/faits recette des crêpes")  # nothing answered: no feedback to give
-    assert await console.say("/avis 1 non") == [expired]
+    assert await console.say("/avis 1 non") == [EXPIRED]
 
 
 async def test_sources_lists_every_article(console: ConsoleAdapter) -> None:
