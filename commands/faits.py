@@ -58,12 +58,11 @@ async def _answer(ctx: Context, index: FactIndex, question: str) -> Reply:
         return topic_reply(ctx, index.base, topic)
     kept = redact(question)  # what is stored, and what moderators read
     folded = " ".join(words(kept))
+    db, asker, now = services.db, asker_of(ctx), services.clock()
     if answer is None:
-        await add_unanswered_question(services.db, kept, folded, services.clock())
+        await add_unanswered_question(db, kept, folded, asker, now)
         return topics_reply(ctx, index.base, "facts.not_found", question=question)
-    question_id = await add_answered_question(
-        services.db, kept, folded, answer.fact.id, asker_of(ctx), services.clock()
-    )
+    question_id = await add_answered_question(db, kept, folded, answer.fact.id, asker, now)
     return fact_reply(ctx, index.base, answer.fact, answer.see_also, feedback_id=question_id)
 
 

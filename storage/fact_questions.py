@@ -1,14 +1,15 @@
 """Questions put to the fact base, kept as text only, and the moderators' queue.
 
 An answered question also keeps, until its "did this help?" is answered, a hash
-of who asked, so that nobody else can answer for them.
+of who asked, so that nobody else can answer for them. How many questions each
+member added to the queue today is counted apart, under another hash.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NewType
 
 import aiosqlite
@@ -20,6 +21,8 @@ KEEP_ANSWERED = timedelta(days=1)
 # The moderators' queue forgets what nobody acted on in three months.
 KEEP_QUEUED = timedelta(days=90)
 QUEUE_LENGTH = 20
+# Past this many a day, a member's questions that find nothing or did not help are not queued.
+QUEUED_PER_DAY = 10
 
 # The key a member's questions are known by (`Services.asker_key`): an HMAC under a secret
 # that no pledge key shares. Never stored as is: each use stores its own hash of it.
@@ -54,17 +57,37 @@ async def add_answered_question(
         return cursor.lastrowid
 
 
-async def add_unanswered_question(db: Database, question: str, folded: str, now: datetime) -> None:
+async def add_unanswered_question(
+    db: Database, question: str, folded: str, asker: Asker, now: datetime
+) -> None:
+    """Queue a question that found nothing, unless its asker reached today's cap."""
     async with db.write() as conn:
-        await conn.execute(
-            "INSERT INTO fact_questions (question, folded, asked_at) VALUES (?, ?, ?)",
-            (question, folded, stamp(now)),
-        )
         await _prune(conn, now)
+        if await _count_queued(conn, asker, now):
+            await conn.execute(
+                "INSERT INTO fact_questions (question, folded, asked_at) VALUES (?, ?, ?)",
+                (question, folded, stamp(now)),
+            )
+
+
+async def _count_queued(conn: aiosqlite.Connection, asker: Asker, now: datetime) -> bool:
+    """Count one more question the asker queues today; False, counting nothing, past the cap."""
+    day = _day(now)
+    cursor = await conn.execute(
+        "INSERT INTO queued_counts (counter, day, count) VALUES (?, ?, 1)"
+        " ON CONFLICT (counter) DO UPDATE SET count = count + 1 WHERE count < ?",
+        (_hashed(asker, day), day, QUEUED_PER_DAY),
+    )
+    return cursor.rowcount == 1
+
+
+def _day(now: datetime) -> str:
+    return now.astimezone(UTC).date().isoformat()
 
 
 async def _prune(conn: aiosqlite.Connection, now: datetime) -> None:
-    """Drop answered questions past their feedback day, and queued ones past three months.
+    """Drop answered questions past their feedback day, queued ones past three months,
+    and the counts of days that are over.
 
     Each statement reads through an index only the rows it deletes, so this stays cheap on
     every question however long the moderators' queue grows.
@@ -74,6 +97,7 @@ async def _prune(conn: aiosqlite.Connection, now: datetime) -> None:
         (stamp(now - KEEP_ANSWERED),),
     )
     await conn.execute("DELETE FROM fact_questions WHERE asked_at < ?", (stamp(now - KEEP_QUEUED),))
+    await conn.execute("DELETE FROM queued_counts WHERE day < ?", (_day(now),))
 
 
 async def record_feedback(
@@ -81,6 +105,7 @@ async def record_feedback(
 ) -> bool:
     """Note whether an answer helped, once and only from its asker, then forget who asked.
 
+    An unhelpful answer joins the moderators' queue, unless its asker reached today's cap.
     False when there is nothing to note: pruned, never existed, nothing was answered,
     already noted, or asked by someone else; the caller cannot tell which.
     """
@@ -90,7 +115,11 @@ async def record_feedback(
             "UPDATE fact_questions SET helpful = ?, asker = NULL WHERE id = ? AND asker = ?",
             (int(helpful), question_id, _hashed(asker, _FEEDBACK)),
         )
-        return cursor.rowcount == 1
+        if cursor.rowcount != 1:
+            return False
+        if not helpful and not await _count_queued(conn, asker, now):
+            await conn.execute("DELETE FROM fact_questions WHERE id = ?", (question_id,))
+        return True
 
 
 async def list_question_queue(db: Database, limit: int = QUEUE_LENGTH) -> list[QueuedQuestion]:

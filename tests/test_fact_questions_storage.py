@@ -23,15 +23,15 @@ async def test_answered_questions_are_kept_a_day_and_queued_ones_three_months(
     helped = await add_answered_question(db, "brockman", "brockman", "fact-a", ALICE, START)
     unhelpful = await add_answered_question(db, "ice", "ice", "fact-b", ALICE, START)
     assert await record_feedback(db, unhelpful, ALICE, helpful=False, now=START)
-    await add_unanswered_question(db, "la météo", "la meteo", START)
+    await add_unanswered_question(db, "la météo", "la meteo", BOB, START)
 
     later = START + timedelta(days=1, minutes=1)
-    await add_unanswered_question(db, "recette", "recette", later)
+    await add_unanswered_question(db, "recette", "recette", BOB, later)
     assert not await record_feedback(db, helped, ALICE, helpful=True, now=later)
     queued = await list_question_queue(db)
     assert sorted(q.question for q in queued) == ["ice", "la météo", "recette"]
 
-    await add_unanswered_question(db, "autre", "autre", START + timedelta(days=90, minutes=1))
+    await add_unanswered_question(db, "autre", "autre", BOB, START + timedelta(days=90, minutes=1))
     assert sorted(q.question for q in await list_question_queue(db)) == ["autre", "recette"]
 
 
