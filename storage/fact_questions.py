@@ -37,6 +37,14 @@ class QueuedQuestion:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class MemberQuestions:
+    """What is kept under one member's key: queued questions themselves never are."""
+
+    awaiting_feedback: int  # answered questions whose "did this help?" they may still press
+    queued_today: int  # questions they added to the moderators' queue today (UTC)
+
+
 def _hashed(asker: Asker, use: str) -> str:
     """What one use stores of the asker: the uses cannot be matched with one another."""
     return hashlib.sha256(f"{asker}:{use}".encode()).hexdigest()[:32]
@@ -132,3 +140,28 @@ async def list_question_queue(db: Database, limit: int = QUEUE_LENGTH) -> list[Q
         (limit,),
     )
     return [QueuedQuestion(row["question"], row["fact"], row["count"]) for row in rows]
+
+
+async def member_question_data(db: Database, asker: Asker, now: datetime) -> MemberQuestions:
+    awaiting = await db.fetchone(
+        "SELECT COUNT(*) AS count FROM fact_questions WHERE asker = ? AND asked_at >= ?",
+        (_hashed(asker, _FEEDBACK), stamp(now - KEEP_ANSWERED)),
+    )
+    queued = await db.fetchone(
+        "SELECT count FROM queued_counts WHERE counter = ?", (_hashed(asker, _day(now)),)
+    )
+    return MemberQuestions(awaiting["count"] if awaiting else 0, queued["count"] if queued else 0)
+
+
+async def erase_member_questions(db: Database, asker: Asker, now: datetime) -> int:
+    """Delete the member's answered questions awaiting feedback and today's count of their
+    queued questions; how many rows went."""
+    async with db.write() as conn:
+        await _prune(conn, now)
+        answered = await conn.execute(
+            "DELETE FROM fact_questions WHERE asker = ?", (_hashed(asker, _FEEDBACK),)
+        )
+        counted = await conn.execute(
+            "DELETE FROM queued_counts WHERE counter = ?", (_hashed(asker, _day(now)),)
+        )
+        return answered.rowcount + counted.rowcount

@@ -6,10 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from storage.db import Database
 from storage.fact_questions import (
+    KEEP_ANSWERED,
     Asker,
+    MemberQuestions,
     add_answered_question,
     add_unanswered_question,
+    erase_member_questions,
     list_question_queue,
+    member_question_data,
     record_feedback,
 )
 
@@ -46,3 +50,32 @@ async def test_feedback_comes_once_and_only_from_the_asker(db: Database) -> None
     assert (queued.question, queued.fact) == ("brockman", "fact-a")
     row = await db.fetchone("SELECT asker FROM fact_questions WHERE id = ?", (asked,))
     assert row is not None and row["asker"] is None
+
+
+async def test_a_members_questions_are_found_and_erased_under_their_key(db: Database) -> None:
+    first = await add_answered_question(db, "brockman", "brockman", "fact-a", ALICE, START)
+    await add_answered_question(db, "ice", "ice", "fact-b", ALICE, START)
+    await add_answered_question(db, "armée", "armee", "fact-c", BOB, START)
+    await add_unanswered_question(db, "la météo", "la meteo", ALICE, START)
+    assert await member_question_data(db, ALICE, START) == MemberQuestions(2, 1)
+    assert await record_feedback(db, first, ALICE, helpful=True, now=START)
+    assert await member_question_data(db, ALICE, START) == MemberQuestions(1, 1)
+    assert await member_question_data(db, BOB, START) == MemberQuestions(1, 0)
+
+    assert await erase_member_questions(db, ALICE, START) == 2  # one question, one count
+    assert await member_question_data(db, ALICE, START) == MemberQuestions(0, 0)
+    assert await erase_member_questions(db, ALICE, START) == 0
+    assert [q.question for q in await list_question_queue(db)] == ["la météo"]  # nobody's
+    assert await member_question_data(db, BOB, START) == MemberQuestions(1, 0)
+
+
+async def test_a_members_questions_last_a_day(db: Database) -> None:
+    late = START.replace(hour=23)
+    await add_answered_question(db, "brockman", "brockman", "fact-a", ALICE, late)
+    await add_unanswered_question(db, "la météo", "la meteo", ALICE, late)
+    next_day = late + timedelta(hours=1)
+    assert await member_question_data(db, ALICE, next_day) == MemberQuestions(1, 0)
+    gone = late + KEEP_ANSWERED + timedelta(seconds=1)
+    assert await member_question_data(db, ALICE, gone) == MemberQuestions(0, 0)
+    assert await erase_member_questions(db, ALICE, gone) == 0
+    assert await db.fetchall("SELECT * FROM queued_counts") == []  # the day is over

@@ -14,8 +14,17 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import DEFAULT_FACTS, Config
 from bot.facts.loader import load_factbase
+from commands.base import Context
+from commands.pledging import asker_of
 from storage.audit import recent_audit
-from storage.fact_questions import QUEUED_PER_DAY, Asker, add_unanswered_question
+from storage.fact_questions import (
+    QUEUED_PER_DAY,
+    Asker,
+    MemberQuestions,
+    add_unanswered_question,
+    erase_member_questions,
+    member_question_data,
+)
 from tests.test_factbase import minimal
 from tests.test_pledges_privacy import table_rows
 from tests.test_tally_console import say_on
@@ -351,3 +360,18 @@ async def test_nothing_kept_ties_a_question_to_a_member(app: App) -> None:
         }
         with pytest.raises(sqlite3.IntegrityError):  # a queued question cannot say who asked
             conn.execute("UPDATE fact_questions SET asker = 'x' WHERE fact IS NULL")
+
+
+async def test_a_members_questions_are_found_and_erased_with_the_key_commands_use(
+    app: App, console: ConsoleAdapter
+) -> None:
+    msg = app.dispatcher.message(console.chat, console.sender, "/mesdonnees")
+    assert msg is not None
+    alice, now = asker_of(Context(msg, app.services, "fr")), app.services.clock()
+    assert await member_question_data(app.db, alice, now) == MemberQuestions(0, 0)
+    [answer] = await console.say("/faits brockman")
+    await console.say("/faits recette des crêpes")
+    assert await member_question_data(app.db, alice, now) == MemberQuestions(1, 1)
+    assert await erase_member_questions(app.db, alice, now) == 2
+    assert await console.say(feedback_actions(answer)[1]) == [EXPIRED]
+    assert await member_question_data(app.db, alice, now) == MemberQuestions(0, 0)
