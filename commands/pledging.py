@@ -13,7 +13,7 @@ from storage.fact_questions import Asker
 from storage.pledges import ALL_KINDS, Kind
 
 # Bump when the text of `pledge.notice` changes: each pledge keeps the version accepted.
-NOTICE_VERSION = 1
+NOTICE_VERSION = 2
 # The words button actions use, so that a button press is a readable command line.
 KIND_WORDS = {Kind.CANCEL: "cancel", Kind.APP: "app", Kind.SWITCH: "switch"}
 KIND_LABELS = {Kind.CANCEL: "kind.cancel", Kind.APP: "kind.app", Kind.SWITCH: "kind.switch"}

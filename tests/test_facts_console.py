@@ -326,7 +326,7 @@ async def test_a_member_adds_a_few_questions_a_day_to_the_queue(
 
 
 async def test_nothing_kept_ties_a_question_to_a_member(app: App) -> None:
-    await say_on(app, "console", "alice", "/pledge cancel ok1")
+    await say_on(app, "console", "alice", "/pledge cancel ok2")
     [answer] = await say_on(app, "console", "alice", "/faits brockman")
     await say_on(app, "console", "alice", "/faits recette des crêpes")
     rows = table_rows(app.db.path)
