@@ -5,7 +5,7 @@ a million pledges.
 
 Prefills through `load_pledges` (the triggers keep the tally exact), checks the
 counters against COUNT(*) and reopens. Then new members send `/pledge cancel
-ok1` through `Dispatcher.handle`: first arriving at a steady 5,000 per second,
+ok2` through `Dispatcher.handle`: first arriving at a steady 5,000 per second,
 each timed from its scheduled arrival so that any queueing counts (latency);
 then as fast as the core answers, 16 in flight (capacity). Last, `/compteur`.
 Exits 1 when the goal is missed: >= 5,000 pledges/s with p99 < 5 ms, 16 in flight.
@@ -63,7 +63,7 @@ def pledge_message(app: App, index: int) -> Message:
     platform = PLATFORMS[index % 2]
     user = f"bench-{index}"
     msg = app.dispatcher.message(
-        ChatRef(platform, user, ChatKind.PRIVATE), Sender(user, "fr"), "/pledge cancel ok1"
+        ChatRef(platform, user, ChatKind.PRIVATE), Sender(user, "fr"), "/pledge cancel ok2"
     )
     assert msg is not None
     return msg

@@ -56,14 +56,15 @@ async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> A
     facts = load_index(config.facts)
     db = await Database.open(config.database)
     try:
-        member_key = member_key_function(await member_secret(config, db))
+        secret = await member_secret(config, db)
         services = Services(
             config,
             db,
             catalogues,
             COMMANDS,
             facts,
-            member_key=member_key,
+            member_key=member_key_function(secret),
+            asker_key=member_key_function(secret, "questions"),
             add_pledge=pledge_intake(db, config.milestones),
             clock=clock,
         )

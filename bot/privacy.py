@@ -68,8 +68,14 @@ def _read_secret(path: Path) -> bytes:
     return secret
 
 
-def member_key_function(secret: bytes) -> MemberKey:
-    """The keyed hash that stands for a member of one platform in storage."""
+def member_key_function(secret: bytes, purpose: str = "") -> MemberKey:
+    """The keyed hash that stands for a member of one platform in storage.
+
+    For another purpose than pledging, the hash is keyed by a secret of its own, derived
+    from this one: without the secret file, its keys cannot be matched with the pledges'.
+    """
+    if purpose:
+        secret = hmac.new(secret, f"purpose\n{purpose}".encode(), hashlib.sha256).digest()
 
     def member_key(platform: str, user_id: str) -> str:
         message = f"{platform}\n{user_id}".encode()

@@ -34,6 +34,9 @@ class Services:
     facts: FactIndex
     # (platform, user id) -> the pseudonymous key a member is stored under
     member_key: MemberKey
+    # (platform, user id) -> the key a member's questions to the fact base are known by;
+    # under a secret of its own, so that the database does not tie a question to a pledge
+    asker_key: MemberKey
     # records a new pledge, batched with concurrent ones into one transaction
     add_pledge: Callable[[NewPledge], Awaitable[Added]]
     clock: Callable[[], datetime] = utc_now

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.parsing import fold
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
-from storage.fact_questions import Feedback, record_feedback
+from commands.pledging import asker_of
+from storage.fact_questions import record_feedback
 
 ANSWERS = {"oui": True, "yes": True, "non": False, "no": False}
 # Question ids are SQLite row ids; anything longer is not one of ours.
@@ -13,18 +14,19 @@ MAX_ID_DIGITS = 12
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    """`/avis 42 oui`: the buttons send this; a stale or forged one is told so politely."""
+    """`/avis 42 oui`: the buttons send this; a stale, repeated, forged or someone else's
+    press is told so politely, without saying which."""
     parts = ctx.msg.args.split()
     if len(parts) != 2 or not (parts[0].isdecimal() and len(parts[0]) <= MAX_ID_DIGITS):
         raise UserError("feedback.expired")
     helpful = ANSWERS.get(fold(parts[1]))
     if helpful is None:
         raise UserError("feedback.expired")
-    outcome = await record_feedback(ctx.services.db, int(parts[0]), helpful)
-    if outcome is Feedback.UNKNOWN:
+    services = ctx.services
+    if not await record_feedback(
+        services.db, int(parts[0]), asker_of(ctx), helpful, services.clock()
+    ):
         raise UserError("feedback.expired")
-    if outcome is Feedback.ALREADY_GIVEN:
-        return [ctx.reply("feedback.already_given", private=True)]
     return [ctx.reply("feedback.helpful" if helpful else "feedback.unhelpful", private=True)]
 
 

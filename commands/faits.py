@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from bot.facts.model import Topic
 from bot.facts.search import MIN_COVERAGE, FactIndex
 from bot.facts.words import terms, words
+from bot.redact import redact
 from bot.seam import Reply
 from commands.base import Argument, CommandSpec, Context
 from commands.fact_replies import (
@@ -16,6 +17,7 @@ from commands.fact_replies import (
     topic_reply,
     topics_reply,
 )
+from commands.pledging import asker_of
 from storage.fact_questions import add_answered_question, add_unanswered_question
 
 if TYPE_CHECKING:
@@ -51,16 +53,16 @@ def _browse(ctx: Context, index: FactIndex, text: str) -> Reply:
 
 async def _answer(ctx: Context, index: FactIndex, question: str) -> Reply:
     services = ctx.services
-    folded = " ".join(words(question))
     answer = index.answer(question)
     if answer is None and (topic := _named_topic(index, question)) is not None:
         return topic_reply(ctx, index.base, topic)
+    kept = redact(question)  # what is stored, and what moderators read
+    folded = " ".join(words(kept))
+    db, asker, now = services.db, asker_of(ctx), services.clock()
     if answer is None:
-        await add_unanswered_question(services.db, question, folded, services.clock())
+        await add_unanswered_question(db, kept, folded, asker, now)
         return topics_reply(ctx, index.base, "facts.not_found", question=question)
-    question_id = await add_answered_question(
-        services.db, question, folded, answer.fact.id, services.clock()
-    )
+    question_id = await add_answered_question(db, kept, folded, answer.fact.id, asker, now)
     return fact_reply(ctx, index.base, answer.fact, answer.see_also, feedback_id=question_id)
 
 

@@ -28,21 +28,30 @@ def _pledge_line(ctx: Context, pledge: Pledge) -> str:
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    data = await my_data(ctx)
-    if data.empty:
-        return [ctx.reply("mydata.none", private=True)]
+    mine = await my_data(ctx)
+    note = Raw(ctx.t("mydata.questions_note"))
+    if mine.empty:
+        return [ctx.reply("mydata.none", questions=note, private=True)]
+    data, questions = mine.stored, mine.questions
     lines = [] if data.pledge is None else [_pledge_line(ctx, data.pledge)]
-    if data.private_subscription:
-        lines.append(ctx.t("mydata.subscription"))
-    if data.pending_posts:
-        lines.append(ctx.t("mydata.pending_posts", count=data.pending_posts))
-    if data.audit_entries:
-        lines.append(ctx.t("mydata.audit", count=data.audit_entries, key=member_of(ctx)))
-    if data.announcements:
-        lines.append(ctx.t("mydata.announcements", count=data.announcements))
+    counted = (
+        ("mydata.subscription", int(data.private_subscription)),
+        ("mydata.pending_posts", data.pending_posts),
+        ("mydata.audit", data.audit_entries),
+        ("mydata.announcements", data.announcements),
+        ("mydata.questions_awaiting", questions.awaiting_feedback),
+        ("mydata.questions_today", questions.queued_today),
+    )
+    lines += [ctx.t(key, count=n, key=member_of(ctx)) for key, n in counted if n]
     forget = Button(ctx.t("mydata.button_forget"), "/oubli")
     return [
-        ctx.reply("mydata.text", lines=Raw("\n".join(lines)), buttons=((forget,),), private=True)
+        ctx.reply(
+            "mydata.text",
+            lines=Raw("\n".join(lines)),
+            questions=note,
+            buttons=((forget,),),
+            private=True,
+        )
     ]
 
 

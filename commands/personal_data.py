@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from commands.base import Context
-from commands.pledging import member_of
+from commands.pledging import asker_of, member_of
+from storage.fact_questions import MemberQuestions, erase_member_questions, member_question_data
 from storage.members import MemberData, erase_member, member_data
 
 
-async def my_data(ctx: Context) -> MemberData:
-    msg = ctx.msg
-    return await member_data(ctx.services.db, msg.platform, member_of(ctx), msg.sender.id)
+@dataclass(frozen=True, slots=True)
+class MyData:
+    stored: MemberData
+    questions: MemberQuestions
+
+    @property
+    def empty(self) -> bool:
+        return self.stored.empty and not (
+            self.questions.awaiting_feedback or self.questions.queued_today
+        )
+
+
+async def my_data(ctx: Context) -> MyData:
+    msg, services = ctx.msg, ctx.services
+    stored = await member_data(services.db, msg.platform, member_of(ctx), msg.sender.id)
+    questions = await member_question_data(services.db, asker_of(ctx), services.clock())
+    return MyData(stored, questions)
 
 
 async def erase_my_data(ctx: Context) -> bool:
     """Erase it all, then empty the WAL so that no old copy of it stays in the file;
     True if there was anything."""
     msg, services = ctx.msg, ctx.services
-    erased = await erase_member(
-        services.db, msg.platform, member_of(ctx), msg.sender.id, services.clock()
-    )
+    now = services.clock()
+    erased = await erase_member(services.db, msg.platform, member_of(ctx), msg.sender.id, now)
+    erased += await erase_member_questions(services.db, asker_of(ctx), now)
     await services.db.truncate_wal()
     return erased > 0

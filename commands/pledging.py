@@ -9,10 +9,11 @@ from datetime import datetime
 
 from bot.parsing import fold
 from commands.base import Context, UserError
+from storage.fact_questions import Asker
 from storage.pledges import ALL_KINDS, Kind
 
 # Bump when the text of `pledge.notice` changes: each pledge keeps the version accepted.
-NOTICE_VERSION = 1
+NOTICE_VERSION = 2
 # The words button actions use, so that a button press is a readable command line.
 KIND_WORDS = {Kind.CANCEL: "cancel", Kind.APP: "app", Kind.SWITCH: "switch"}
 KIND_LABELS = {Kind.CANCEL: "kind.cancel", Kind.APP: "kind.app", Kind.SWITCH: "kind.switch"}
@@ -62,6 +63,11 @@ def kinds_text(t: Translate, kinds: Kind) -> str:
 def member_of(ctx: Context) -> str:
     """The key the member is stored under: never their platform id itself."""
     return ctx.services.member_key(ctx.msg.platform, ctx.msg.sender.id)
+
+
+def asker_of(ctx: Context) -> Asker:
+    """The key the member's questions to the fact base are known by: not their member key."""
+    return Asker(ctx.services.asker_key(ctx.msg.platform, ctx.msg.sender.id))
 
 
 def number(t: Translate, value: int) -> str:

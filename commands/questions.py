@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Raw
+from bot.redact import redact
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
 from storage.fact_questions import list_question_queue
@@ -15,14 +16,14 @@ async def handle(ctx: Context) -> list[Reply]:
     base = ctx.services.facts.base
     lines = []
     for entry in queue:
+        # Redacted again for the questions kept before redaction came in.
+        question = redact(entry.question)
         if entry.fact is None:
-            lines.append(ctx.t("questions.unanswered", count=entry.count, question=entry.question))
+            lines.append(ctx.t("questions.unanswered", count=entry.count, question=question))
             continue
         fact = base.fact(entry.fact)
         title = fact.title(ctx.language) if fact else entry.fact  # gone since a reload
-        lines.append(
-            ctx.t("questions.unhelpful", count=entry.count, question=entry.question, fact=title)
-        )
+        lines.append(ctx.t("questions.unhelpful", count=entry.count, question=question, fact=title))
     return [ctx.reply("questions.list", private=True, questions=Raw("\n".join(lines)))]
 
 

@@ -1,10 +1,16 @@
-"""Questions put to the fact base, kept as text only, and the moderators' queue."""
+"""Questions put to the fact base, kept as text only, and the moderators' queue.
+
+An answered question also keeps, until its "did this help?" is answered, a hash
+of who asked, so that nobody else can answer for them. How many questions each
+member added to the queue today is counted apart, under another hash.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import UTC, datetime, timedelta
+from typing import NewType
 
 import aiosqlite
 
@@ -15,12 +21,13 @@ KEEP_ANSWERED = timedelta(days=1)
 # The moderators' queue forgets what nobody acted on in three months.
 KEEP_QUEUED = timedelta(days=90)
 QUEUE_LENGTH = 20
+# Past this many a day, a member's questions that find nothing or did not help are not queued.
+QUEUED_PER_DAY = 10
 
-
-class Feedback(StrEnum):
-    RECORDED = "recorded"
-    ALREADY_GIVEN = "already_given"
-    UNKNOWN = "unknown"  # pruned, never existed, or nothing was answered
+# The key a member's questions are known by (`Services.asker_key`): an HMAC under a secret
+# that no pledge key shares. Never stored as is: each use stores its own hash of it.
+Asker = NewType("Asker", str)
+_FEEDBACK = "feedback"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,31 +37,65 @@ class QueuedQuestion:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class MemberQuestions:
+    """What is kept under one member's key: queued questions themselves never are."""
+
+    awaiting_feedback: int  # answered questions whose "did this help?" they may still press
+    queued_today: int  # questions they added to the moderators' queue today (UTC)
+
+
+def _hashed(asker: Asker, use: str) -> str:
+    """What one use stores of the asker: the uses cannot be matched with one another."""
+    return hashlib.sha256(f"{asker}:{use}".encode()).hexdigest()[:32]
+
+
 async def add_answered_question(
-    db: Database, question: str, folded: str, fact: str, now: datetime
+    db: Database, question: str, folded: str, fact: str, asker: Asker, now: datetime
 ) -> int:
-    """Keep an answered question for its feedback button; returns its id."""
+    """Keep an answered question for its asker's feedback button; returns its id."""
     async with db.write() as conn:
         await _prune(conn, now)
         cursor = await conn.execute(
-            "INSERT INTO fact_questions (question, folded, fact, asked_at) VALUES (?, ?, ?, ?)",
-            (question, folded, fact, stamp(now)),
+            "INSERT INTO fact_questions (question, folded, fact, asked_at, asker)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (question, folded, fact, stamp(now), _hashed(asker, _FEEDBACK)),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
 
-async def add_unanswered_question(db: Database, question: str, folded: str, now: datetime) -> None:
+async def add_unanswered_question(
+    db: Database, question: str, folded: str, asker: Asker, now: datetime
+) -> None:
+    """Queue a question that found nothing, unless its asker reached today's cap."""
     async with db.write() as conn:
-        await conn.execute(
-            "INSERT INTO fact_questions (question, folded, asked_at) VALUES (?, ?, ?)",
-            (question, folded, stamp(now)),
-        )
         await _prune(conn, now)
+        if await _count_queued(conn, asker, now):
+            await conn.execute(
+                "INSERT INTO fact_questions (question, folded, asked_at) VALUES (?, ?, ?)",
+                (question, folded, stamp(now)),
+            )
+
+
+async def _count_queued(conn: aiosqlite.Connection, asker: Asker, now: datetime) -> bool:
+    """Count one more question the asker queues today; False, counting nothing, past the cap."""
+    day = _day(now)
+    cursor = await conn.execute(
+        "INSERT INTO queued_counts (counter, day, count) VALUES (?, ?, 1)"
+        " ON CONFLICT (counter) DO UPDATE SET count = count + 1 WHERE count < ?",
+        (_hashed(asker, day), day, QUEUED_PER_DAY),
+    )
+    return cursor.rowcount == 1
+
+
+def _day(now: datetime) -> str:
+    return now.astimezone(UTC).date().isoformat()
 
 
 async def _prune(conn: aiosqlite.Connection, now: datetime) -> None:
-    """Drop answered questions past their feedback day, and queued ones past three months.
+    """Drop answered questions past their feedback day, queued ones past three months,
+    and the counts of days that are over.
 
     Each statement reads through an index only the rows it deletes, so this stays cheap on
     every question however long the moderators' queue grows.
@@ -64,24 +105,29 @@ async def _prune(conn: aiosqlite.Connection, now: datetime) -> None:
         (stamp(now - KEEP_ANSWERED),),
     )
     await conn.execute("DELETE FROM fact_questions WHERE asked_at < ?", (stamp(now - KEEP_QUEUED),))
+    await conn.execute("DELETE FROM queued_counts WHERE day < ?", (_day(now),))
 
 
-async def record_feedback(db: Database, question_id: int, helpful: bool) -> Feedback:
-    """Note whether an answer helped; the first answer for a question counts."""
+async def record_feedback(
+    db: Database, question_id: int, asker: Asker, helpful: bool, now: datetime
+) -> bool:
+    """Note whether an answer helped, once and only from its asker, then forget who asked.
+
+    An unhelpful answer joins the moderators' queue, unless its asker reached today's cap.
+    False when there is nothing to note: pruned, never existed, nothing was answered,
+    already noted, or asked by someone else; the caller cannot tell which.
+    """
     async with db.write() as conn:
-        async with conn.execute(
-            "SELECT helpful FROM fact_questions WHERE id = ? AND fact IS NOT NULL",
-            (question_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return Feedback.UNKNOWN
-        if row["helpful"] is not None:
-            return Feedback.ALREADY_GIVEN
-        await conn.execute(
-            "UPDATE fact_questions SET helpful = ? WHERE id = ?", (int(helpful), question_id)
+        await _prune(conn, now)
+        cursor = await conn.execute(
+            "UPDATE fact_questions SET helpful = ?, asker = NULL WHERE id = ? AND asker = ?",
+            (int(helpful), question_id, _hashed(asker, _FEEDBACK)),
         )
-    return Feedback.RECORDED
+        if cursor.rowcount != 1:
+            return False
+        if not helpful and not await _count_queued(conn, asker, now):
+            await conn.execute("DELETE FROM fact_questions WHERE id = ?", (question_id,))
+        return True
 
 
 async def list_question_queue(db: Database, limit: int = QUEUE_LENGTH) -> list[QueuedQuestion]:
@@ -94,3 +140,28 @@ async def list_question_queue(db: Database, limit: int = QUEUE_LENGTH) -> list[Q
         (limit,),
     )
     return [QueuedQuestion(row["question"], row["fact"], row["count"]) for row in rows]
+
+
+async def member_question_data(db: Database, asker: Asker, now: datetime) -> MemberQuestions:
+    awaiting = await db.fetchone(
+        "SELECT COUNT(*) AS count FROM fact_questions WHERE asker = ? AND asked_at >= ?",
+        (_hashed(asker, _FEEDBACK), stamp(now - KEEP_ANSWERED)),
+    )
+    queued = await db.fetchone(
+        "SELECT count FROM queued_counts WHERE counter = ?", (_hashed(asker, _day(now)),)
+    )
+    return MemberQuestions(awaiting["count"] if awaiting else 0, queued["count"] if queued else 0)
+
+
+async def erase_member_questions(db: Database, asker: Asker, now: datetime) -> int:
+    """Delete the member's answered questions awaiting feedback and today's count of their
+    queued questions; how many rows went."""
+    async with db.write() as conn:
+        await _prune(conn, now)
+        answered = await conn.execute(
+            "DELETE FROM fact_questions WHERE asker = ?", (_hashed(asker, _FEEDBACK),)
+        )
+        counted = await conn.execute(
+            "DELETE FROM queued_counts WHERE counter = ?", (_hashed(asker, _day(now)),)
+        )
+        return answered.rowcount + counted.rowcount

@@ -88,7 +88,7 @@ async def test_telegram_member_leaves_no_trace(
 
     async with open_app(config) as app, telegram_bot(app, tg):
         key = app.services.member_key("telegram", member)
-        says("/engagement cancel ok1")
+        says("/engagement cancel ok2")
         says("/abonner")
         await tg.wait_for(2, chat_id=MEMBER)
         tg.user_sends("/annonce Réunion samedi", user_id=MODERATOR, language_code="fr")
@@ -100,21 +100,31 @@ async def test_telegram_member_leaves_no_trace(
         [yes] = [b["callback_data"] for b in answer.buttons if b["callback_data"].endswith("oui")]
         tg.press_button(answer, yes, user_id=MEMBER, language_code="fr")
         await tg.wait_for(4, chat_id=MEMBER)
+        says("/faits qui a fondé openai ?")  # answered, its feedback not given
+        says("/faits recette de la tarte aux pommes")  # unanswered: counted for the daily cap
+        await tg.wait_for(6, chat_id=MEMBER)
         tg.bot_blocked_by(MEMBER)
         await eventually(lambda: not tg.pending_updates)
         says("/abonner")  # writing again unblocks the bot
         says("/mesdonnees")
-        [*_, data] = await tg.wait_for(6, chat_id=MEMBER)
+        [*_, data] = await tg.wait_for(8, chat_id=MEMBER)
         assert "en attente pour votre discussion privée (heures calmes) : 1" in (
             data.plain_text or ""
         )
+        assert "qui attendent votre avis (gardées un jour, sous une empreinte distincte) : 1" in (
+            data.plain_text or ""
+        )
+        assert "transmises aujourd'hui aux modérateurs" in (data.plain_text or "")
         before = traces(app, logs, member, key)
         assert {"table rows: " + member, "table rows: " + key} <= set(before)  # the scan sees
         says("/oubli confirmer")
-        [*_, done] = await tg.wait_for(7, chat_id=MEMBER)
+        [*_, done] = await tg.wait_for(9, chat_id=MEMBER)
         assert (done.plain_text or "").startswith("C'est fait")
         assert await get_subscription(app.db, "telegram", member) is None
         assert traces(app, logs, member, key) == []
+        rows = table_rows(config.database)
+        assert rows["queued_counts"] == []
+        assert all(row[-1] is None for row in rows["fact_questions"])  # no asker left
     assert traces(app, logs, member, key) == []
     files = (config.database, secret_path(config.database))
     assert [stat.S_IMODE(path.stat().st_mode) for path in files] == [0o600, 0o600]
@@ -136,7 +146,7 @@ async def test_discord_dm_subscription_is_erased_from_a_server_channel(
         shown = await dc.wait_for(
             lambda: next((r.message for r in dc.responses(notice) if r.message), None)
         )
-        pledged = await dc.click(shown, "/pledge app ok1", user_id=MEMBER)
+        pledged = await dc.click(shown, "/pledge app ok2", user_id=MEMBER)
         await dc.wait_for(lambda: dc.responses(pledged) or None)
         assert len(traces(app, logs, str(MEMBER), key)) >= 2
         asked = await dc.slash("oubli", **in_server)

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import DEFAULT_FACTS, Config
 from bot.facts.loader import load_factbase
+from commands.base import Context
+from commands.pledging import asker_of
 from storage.audit import recent_audit
+from storage.fact_questions import (
+    QUEUED_PER_DAY,
+    Asker,
+    MemberQuestions,
+    add_unanswered_question,
+    erase_member_questions,
+    member_question_data,
+)
+from tests.support import table_rows
 from tests.test_factbase import minimal
+from tests.test_tally_console import say_on
 from tests.tomlfile import read_toml, write_base, write_toml
 
 BASE = load_factbase(DEFAULT_FACTS)
 TIMES = "\N{MULTIPLICATION SIGN}"
 FEEDBACK = re.compile(r"\[(/avis \d+ oui)\] Oui\n\[(/avis \d+ non)\] Non$")
+EXPIRED = (
+    "Ce bouton n'est plus valable : seule la personne qui a posé la question peut donner son "
+    "avis, une fois et pendant un jour. Reposez votre question avec /faits si besoin."
+)
+NOTHING_QUEUED = ["Aucune question en attente."]
 
 
 def feedback_actions(reply: str) -> tuple[str, str]:
@@ -102,14 +124,14 @@ async def test_greetings_and_empty_questions_show_the_introduction(console: Cons
 async def test_feedback_and_the_moderators_queue(
     console: ConsoleAdapter, moderator: ConsoleAdapter
 ) -> None:
-    assert await moderator.say("/questions") == ["Aucune question en attente."]
+    assert await moderator.say("/questions") == NOTHING_QUEUED
     [answer] = await console.say("/faits brockman")
     yes, no = feedback_actions(answer)
     assert await console.say(no) == [
         "Merci de l'avoir signalé : votre question est transmise aux modérateurs, "
         "qui compléteront les fiches."
     ]
-    assert await console.say(yes) == ["Votre avis sur cette réponse est déjà noté. Merci !"]
+    assert await console.say(yes) == [EXPIRED]  # one opinion per answer
     [answer] = await console.say("/faits Brockman")
     assert await console.say(feedback_actions(answer)[0]) == [
         "Merci ! Ravi que cela vous ait aidé."
@@ -129,11 +151,25 @@ async def test_questions_are_for_moderators_only(console: ConsoleAdapter) -> Non
     assert await console.say("/questions") == ["/questions est réservée aux modérateurs."]
 
 
+async def test_only_the_asker_may_say_whether_an_answer_helped(
+    app: App, console: ConsoleAdapter, console_en: ConsoleAdapter, moderator: ConsoleAdapter
+) -> None:
+    [answer] = await console.say("/faits brockman")
+    yes, no = feedback_actions(answer)
+    assert await moderator.say(no) == [EXPIRED]
+    assert await console_en.say(no) == [
+        "This button is no longer valid: only the member who asked can give their opinion, "
+        "once and within a day. Ask your question again with /facts if needed."
+    ]
+    [other] = await say_on(app, "telegram", "alice", no)  # the same id on another platform
+    assert other.text == EXPIRED
+    assert await moderator.say("/questions") == NOTHING_QUEUED
+    assert await console.say(yes) == ["Merci ! Ravi que cela vous ait aidé."]
+    assert await moderator.say(no) == [EXPIRED]
+    assert await moderator.say("/questions") == NOTHING_QUEUED
+
+
 async def test_stale_or_forged_feedback_is_answered_politely(console: ConsoleAdapter) -> None:
-    expired = (
-        "Ce bouton n'est plus valable (une réponse n'attend un avis qu'un jour). "
-        "Reposez votre question avec /faits si besoin."
-    )
     for line in (
         "/avis 999 oui",
         "/avis x non",
@@ -141,9 +177,9 @@ async def test_stale_or_forged_feedback_is_answered_politely(console: ConsoleAda
         "/avis 1 peut-être",
         "/avis " + "9" * 30 + " oui",
     ):
-        assert await console.say(line) == [expired]
+        assert await console.say(line) == [EXPIRED]
     await console.say("/faits recette des crêpes")  # nothing answered: no feedback to give
-    assert await console.say("/avis 1 non") == [expired]
+    assert await console.say("/avis 1 non") == [EXPIRED]
 
 
 async def test_sources_lists_every_article(console: ConsoleAdapter) -> None:
@@ -224,3 +260,119 @@ async def test_a_question_naming_only_a_topic_lists_its_facts(console: ConsoleAd
     assert openai is not None
     assert reply.startswith(f"{openai.label.fr}\n")
     assert all(f"[/faits ={fact.id}]" in reply for fact in BASE.facts_of("openai"))
+
+
+async def test_questions_are_kept_and_listed_without_what_identifies_someone(
+    app: App, console: ConsoleAdapter, moderator: ConsoleAdapter
+) -> None:
+    typed = "recette des crêpes de marie@exemple.fr (06 12 34 56 78, @marie, example.com/crepes) ?"
+    [reply] = await console.say(f"/faits {typed}")
+    assert f"« {typed} »" in reply  # the member's own words come back to them as typed
+    [answer] = await console.say("/faits combien a donné @Brockman ?")
+    assert "Source : " in answer
+    for number in ("06 12 34 56 78", "07.98.76.54.32"):
+        await console.say(f"/faits la météo à Lyon ? mon numéro {number}")
+    kept = "recette des crêpes de […] ([…], […], […]) ?"
+    [queue] = await moderator.say("/questions")
+    assert queue.split("\n")[1:] == [
+        f"• 2 {TIMES} « la météo à Lyon ? mon numéro […] » — sans réponse",
+        f"• 1 {TIMES} « {kept} » — sans réponse",
+    ]
+    with sqlite3.connect(app.db.path) as conn:
+        stored = {row[0] for row in conn.execute("SELECT question FROM fact_questions")}
+    assert stored == {
+        kept,
+        "combien a donné […] ?",
+        "la météo à Lyon ? mon numéro […]",
+    }
+
+
+async def test_questions_kept_before_redaction_are_listed_redacted(
+    app: App, moderator: ConsoleAdapter
+) -> None:
+    typed = "appelez-moi au 06 12 34 56 78"
+    await add_unanswered_question(app.db, typed, typed, Asker("before"), app.services.clock())
+    [queue] = await moderator.say("/questions")
+    assert queue.split("\n")[1] == f"• 1 {TIMES} « appelez-moi au […] » — sans réponse"
+
+
+async def test_a_member_adds_a_few_questions_a_day_to_the_queue(
+    config: Config, tmp_path: Path
+) -> None:
+    now = datetime(2026, 3, 6, 23, tzinfo=UTC)
+    async with open_app(config, clock=lambda: now) as app:
+        alice, bob, moderator = (
+            ConsoleAdapter(app, user, language="fr", image_dir=tmp_path)
+            for user in ("alice", "bob", "mod")
+        )
+
+        async def queue() -> list[str]:
+            [listing] = await moderator.say("/questions")
+            return listing.split("\n")[1:]
+
+        [first] = await alice.say("/faits recette des crêpes")
+        for _ in range(QUEUED_PER_DAY):  # the last one past the cap: the same reply
+            assert await alice.say("/faits recette des crêpes") == [first]
+        await bob.say("/faits recette des crêpes")
+        expected = f"• {QUEUED_PER_DAY + 1} {TIMES} « recette des crêpes » — sans réponse"
+        assert await queue() == [expected]
+
+        [answer] = await alice.say("/faits brockman")  # an unhelpful answer is not queued either
+        assert (await alice.say(feedback_actions(answer)[1]))[0].startswith("Merci de l'avoir")
+        assert await queue() == [expected]
+
+        now += timedelta(hours=1)  # a new day (UTC)
+        await alice.say("/faits recette des crêpes")
+        assert await queue() == [expected.replace(f"{QUEUED_PER_DAY + 1}", "12")]
+
+
+async def test_nothing_kept_ties_a_question_to_a_member(app: App) -> None:
+    await say_on(app, "console", "alice", "/pledge cancel ok2")
+    [answer] = await say_on(app, "console", "alice", "/faits brockman")
+    await say_on(app, "console", "alice", "/faits recette des crêpes")
+    rows = table_rows(app.db.path)
+    [(member, *_)] = rows["pledges"]
+    [(*_, asker)] = [row for row in rows["fact_questions"] if row[3] is not None]
+    [(counter, day, _)] = rows["queued_counts"]
+    # The pledge's key alone does not find them: they hash a key made under another secret.
+    guesses = {
+        hashlib.sha256(f"{member}:{use}".encode()).hexdigest()[:32]
+        for use in ("feedback", "questions", day)
+    }
+    assert asker is not None and not guesses & {asker, counter}
+
+    await say_on(app, "console", "alice", answer.buttons[-1][1].action)  # "non"
+    rows = table_rows(app.db.path)
+    assert [
+        (text, fact, helpful, who) for _, text, _, fact, _, helpful, who in rows["fact_questions"]
+    ] == [
+        ("brockman", "brockman-maga-donation", 0, None),
+        ("recette des crêpes", None, None, None),
+    ]
+    assert [row[2] for row in rows["queued_counts"]] == [2]
+    with sqlite3.connect(app.db.path) as conn:
+        columns = {
+            table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+            for table in ("fact_questions", "queued_counts")
+        }
+        assert columns == {
+            "fact_questions": ["id", "question", "folded", "fact", "asked_at", "helpful", "asker"],
+            "queued_counts": ["counter", "day", "count"],
+        }
+        with pytest.raises(sqlite3.IntegrityError):  # a queued question cannot say who asked
+            conn.execute("UPDATE fact_questions SET asker = 'x' WHERE fact IS NULL")
+
+
+async def test_a_members_questions_are_found_and_erased_with_the_key_commands_use(
+    app: App, console: ConsoleAdapter
+) -> None:
+    msg = app.dispatcher.message(console.chat, console.sender, "/mesdonnees")
+    assert msg is not None
+    alice, now = asker_of(Context(msg, app.services, "fr")), app.services.clock()
+    assert await member_question_data(app.db, alice, now) == MemberQuestions(0, 0)
+    [answer] = await console.say("/faits brockman")
+    await console.say("/faits recette des crêpes")
+    assert await member_question_data(app.db, alice, now) == MemberQuestions(1, 1)
+    assert await erase_member_questions(app.db, alice, now) == 2
+    assert await console.say(feedback_actions(answer)[1]) == [EXPIRED]
+    assert await member_question_data(app.db, alice, now) == MemberQuestions(0, 0)

@@ -11,10 +11,10 @@ from bot.seam import ChatKind, ChatRef, Sender
 ADD, REMOVE = "\N{HEAVY PLUS SIGN}", "\N{HEAVY MINUS SIGN}"
 
 NOTICE_BUTTONS = (
-    "[/pledge cancel ok1] ✊ résilier l'abonnement ChatGPT\n"
-    "[/pledge app ok1] ✊ supprimer l'appli ChatGPT\n"
-    "[/pledge switch ok1] ✊ passer à un autre assistant\n"
-    "[/pledge cancel+app+switch ok1] ✊ les trois à la fois"
+    "[/pledge cancel ok2] ✊ résilier l'abonnement ChatGPT\n"
+    "[/pledge app ok2] ✊ supprimer l'appli ChatGPT\n"
+    "[/pledge switch ok2] ✊ passer à un autre assistant\n"
+    "[/pledge cancel+app+switch ok2] ✊ les trois à la fois"
 )
 
 
@@ -29,10 +29,10 @@ async def test_first_pledge_shows_the_notice_then_thanks(console: ConsoleAdapter
     assert "un engagement révèle une opinion politique" in notice
     assert "• Pour voir ce qui est gardé : /mesdonnees" in notice
     assert "• Pour tout effacer, à tout moment : /oubli" in notice
-    assert notice.endswith("cette notice (version 1).\n" + NOTICE_BUTTONS)
+    assert notice.endswith("cette notice (version 2).\n" + NOTICE_BUTTONS)
     [nobody] = await console.say("/compteur")
     assert nobody.startswith("Personne ne s'est encore engagé.")
-    [thanks] = await console.say("/pledge cancel ok1")
+    [thanks] = await console.say("/pledge cancel ok2")
     assert thanks == (
         "Merci ! Votre engagement est enregistré : résilier l'abonnement ChatGPT.\n"
         "Nous sommes maintenant 1 à nous engager.\n\n"
@@ -46,7 +46,7 @@ async def test_first_pledge_shows_the_notice_then_thanks(console: ConsoleAdapter
 async def test_pledging_again_shows_the_pledge_and_offers_to_change_it(
     console: ConsoleAdapter,
 ) -> None:
-    await console.say("/engagement resilier ok1")
+    await console.say("/engagement resilier ok2")
     [current] = await console.say("/engagement")
     assert current.startswith(
         "Votre engagement est déjà enregistré, et il ne compte qu'une fois : "
@@ -67,7 +67,7 @@ async def test_pledging_again_shows_the_pledge_and_offers_to_change_it(
     )
     assert f"[/pledge app] {REMOVE} résilier l'abonnement ChatGPT" in changed
     assert f"[/pledge cancel+app+switch] {ADD} passer à un autre assistant" in changed
-    [again] = await console.say("/pledge switch ok1")  # an old notice's button
+    [again] = await console.say("/pledge switch ok2")  # an old notice's button
     assert again.startswith("Votre engagement est déjà enregistré")
     [tally] = await console.say("/compteur")
     assert "Engagements : 1\n" in tally
@@ -78,8 +78,8 @@ async def test_a_typed_choice_gets_the_notice_for_that_choice(console: ConsoleAd
     [notice] = await console.say("/engagement Résilier, appli")
     assert notice.startswith("Avant d'enregistrer votre engagement")
     assert notice.endswith(
-        "(version 1).\n"
-        "[/pledge cancel+app ok1] ✊ résilier l'abonnement ChatGPT, supprimer l'appli ChatGPT\n"
+        "(version 2).\n"
+        "[/pledge cancel+app ok2] ✊ résilier l'abonnement ChatGPT, supprimer l'appli ChatGPT\n"
         + NOTICE_BUTTONS
     )
     [stale] = await console.say("/pledge cancel ok0")
@@ -97,7 +97,7 @@ async def test_the_same_member_pledging_twice_at_once_counts_once(
     console: ConsoleAdapter,
 ) -> None:
     first, second = await asyncio.gather(
-        console.say("/pledge cancel ok1"), console.say("/pledge cancel ok1")
+        console.say("/pledge cancel ok2"), console.say("/pledge cancel ok2")
     )
     answers = sorted(first + second)
     assert answers[0].startswith("Merci ! Votre engagement est enregistré")
@@ -108,7 +108,7 @@ async def test_the_same_member_pledging_twice_at_once_counts_once(
 async def test_withdraw_and_pledge_again(console: ConsoleAdapter) -> None:
     [none] = await console.say("/retirer")
     assert none == "Vous n'avez pas d'engagement enregistré. Pour vous engager : /engagement."
-    await console.say("/pledge app ok1")
+    await console.say("/pledge app ok2")
     [withdrawn] = await console.say("/retirer")
     assert withdrawn.startswith(
         "Votre engagement est retiré : il n'est plus enregistré ni compté. "
@@ -116,14 +116,14 @@ async def test_withdraw_and_pledge_again(console: ConsoleAdapter) -> None:
     )
     [notice] = await console.say("/engagement")
     assert notice.startswith("Avant d'enregistrer votre engagement")
-    await console.say("/pledge switch ok1")
+    await console.say("/pledge switch ok2")
     assert await total(console) == "Engagements : 1"
 
 
 async def test_marking_the_pledge_done(console: ConsoleAdapter) -> None:
     [none] = await console.say("/accompli")
     assert none.startswith("Vous n'avez pas d'engagement enregistré.")
-    await console.say("/pledge cancel ok1")
+    await console.say("/pledge cancel ok2")
     [done] = await console.say("/done")
     assert done == "Bravo ! C'est noté : vous avez résilié.\nEngagements tenus : 1 sur 1."
     [already] = await console.say("/accompli")
@@ -137,8 +137,8 @@ async def test_marking_the_pledge_done(console: ConsoleAdapter) -> None:
 async def test_english_member(console_en: ConsoleAdapter) -> None:
     [notice] = await console_en.say("/pledge")
     assert notice.startswith("Before your pledge is recorded\nQuitGPT collects pledges")
-    assert "[/pledge cancel ok1] ✊ cancel the ChatGPT subscription" in notice
-    [thanks] = await console_en.say("/pledge all ok1")
+    assert "[/pledge cancel ok2] ✊ cancel the ChatGPT subscription" in notice
+    [thanks] = await console_en.say("/pledge all ok2")
     assert thanks.startswith(
         "Thank you! Your pledge is recorded: cancel the ChatGPT subscription, "
         "delete the ChatGPT app, switch to another assistant.\nThere are now 1 of us."
@@ -170,7 +170,7 @@ async def test_the_cancellation_guide(console: ConsoleAdapter, console_en: Conso
 
 async def test_every_button_fits_in_telegram_callback_data(app: App) -> None:
     chat, sender = ChatRef("telegram", "123456789012", ChatKind.PRIVATE), Sender("123456789012")
-    lines = ["/pledge", "/pledge tout", "/pledge cancel+app+switch ok1", "/pledge cancel"]
+    lines = ["/pledge", "/pledge tout", "/pledge cancel+app+switch ok2", "/pledge cancel"]
     lines += ["/pledge", "/compteur", "/resilier", "/mesdonnees", "/oubli"]
     actions = []
     for line in lines:
@@ -186,7 +186,7 @@ async def test_sharing_a_pledge_says_it_only_when_asked(console: ConsoleAdapter)
     assert await console.say("/partager") == [
         "Vous n'avez pas d'engagement enregistré. Pour vous engager : /engagement."
     ]
-    await console.say("/pledge cancel+switch ok1")
+    await console.say("/pledge cancel+switch ok2")
     [pledged] = await console.say("/partager")
     assert pledged.startswith(
         "✊ Je m'engage à quitter ChatGPT (résilier l'abonnement ChatGPT, passer à un autre"

@@ -21,7 +21,7 @@ from tests.support import run_bot, table_rows
 async def test_my_data_shows_everything_kept(console: ConsoleAdapter) -> None:
     [nothing] = await console.say("/mesdonnees")
     assert nothing.startswith("Le bot ne garde rien sur vous")
-    await console.say("/pledge cancel+switch ok1")
+    await console.say("/pledge cancel+switch ok2")
     [data] = await console.say("/mydata")
     assert re.fullmatch(
         r"Vos données\n"
@@ -30,8 +30,10 @@ async def test_my_data_shows_everything_kept(console: ConsoleAdapter) -> None:
         r"ni votre nom ni votre pseudo\)\n"
         r"• engagement : résilier l'abonnement ChatGPT, passer à un autre assistant\n"
         r"• date : \d{4}-\d\d-\d\d \d\d:00 UTC\n"
-        r"• notice acceptée : version 1\n"
+        r"• notice acceptée : version 2\n"
         r"• engagement tenu : non\n\n"
+        r"Vos questions à /faits sont gardées sans ce qui pourrait identifier quelqu'un "
+        r"\(adresses, numéros, liens et pseudos sont retirés\) : [^\n]+\n\n"
         r"Pour tout effacer : /oubli.\n"
         r"\[/oubli\] 🗑️ Tout effacer",
         data,
@@ -44,7 +46,7 @@ async def test_my_data_shows_everything_kept(console: ConsoleAdapter) -> None:
 async def test_forget_asks_then_erases_everything(app: App, console: ConsoleAdapter) -> None:
     [nothing] = await console.say("/oubli")
     assert nothing == "Il n'y a rien à effacer : le bot ne garde rien sur vous."
-    await console.say("/pledge cancel ok1")
+    await console.say("/pledge cancel ok2")
     await console.say("/accompli")
     [question] = await console.say("/forget")
     assert question.startswith("Effacer votre engagement et tout ce que le bot garde sur vous ?")
@@ -65,7 +67,7 @@ async def test_forget_asks_then_erases_everything(app: App, console: ConsoleAdap
 async def test_replies_about_a_members_pledge_are_private(app: App) -> None:
     dispatcher = app.dispatcher
     chat, sender = ChatRef("discord", "42", ChatKind.GROUP), Sender("7", "fr")
-    for line in ("/pledge", "/pledge cancel ok1", "/pledge", "/mesdonnees", "/oubli", "/accompli"):
+    for line in ("/pledge", "/pledge cancel ok2", "/pledge", "/mesdonnees", "/oubli", "/accompli"):
         msg = dispatcher.message(chat, sender, line)
         assert msg is not None
         assert all(reply.private for reply in await dispatcher.handle(msg)), line
@@ -76,7 +78,7 @@ async def test_replies_about_a_members_pledge_are_private(app: App) -> None:
 
 async def test_a_member_is_recognised_after_a_restart(config: Config, tmp_path: Path) -> None:
     async with open_app(config) as app:
-        await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok1")
+        await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok2")
     async with open_app(config) as app:
         [current] = await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say(
             "/engagement"
@@ -88,11 +90,11 @@ async def test_the_database_alone_does_not_say_who_pledged(config: Config, tmp_p
     async with open_app(config) as app:
         for user in ("alice", "bob-the-member"):
             member = ConsoleAdapter(app, user, language="fr", image_dir=tmp_path)
-            await member.say("/pledge cancel ok1")
+            await member.say("/pledge cancel ok2")
         msg = app.dispatcher.message(
             ChatRef("telegram", "987654321", ChatKind.PRIVATE),
             Sender("987654321"),
-            "/pledge app ok1",
+            "/pledge app ok2",
         )
         assert msg is not None
         await app.dispatcher.handle(msg)
@@ -115,7 +117,7 @@ async def test_a_lost_secret_stops_the_start_until_it_is_restored(
     config: Config, tmp_path: Path
 ) -> None:
     async with open_app(config) as app:
-        await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok1")
+        await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok2")
     secret = secret_path(config.database)
     kept = secret.read_bytes()
     secret.unlink()
@@ -134,7 +136,7 @@ async def test_a_lost_secret_stops_the_start_until_it_is_restored(
 async def test_the_secret_may_come_from_the_environment(config: Config, tmp_path: Path) -> None:
     given = replace(config, member_secret=Secret("ab" * 32))
     async with open_app(given) as app:
-        await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok1")
+        await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok2")
     assert not secret_path(config.database).exists()
     with pytest.raises(ConfigError, match=r"QUITGPT_MEMBER_SECRET\) is not the one"):
         async with open_app(replace(config, member_secret=Secret("cd" * 32))):
@@ -165,7 +167,28 @@ async def test_an_erased_pledge_leaves_no_trace_in_the_file(config: Config, tmp_
     async with open_app(config) as app:
         key = app.services.member_key("console", "alice")
         alice = ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path)
-        await alice.say("/pledge cancel ok1")
+        await alice.say("/pledge cancel ok2")
         await alice.say("/oubli confirmer")
     files = [config.database, *config.database.parent.glob(f"{config.database.name}-*")]
     assert all(key.encode() not in path.read_bytes() for path in files)
+
+
+async def test_the_notice_and_my_data_say_how_questions_are_kept(
+    console: ConsoleAdapter, console_en: ConsoleAdapter
+) -> None:
+    said = {
+        console: (
+            "(adresses, numéros, liens et pseudos sont retirés)",
+            "un jour si elles ont une réponse, pour que vous seul puissiez dire si elle vous a",
+            "jusqu'à 90 jours, sans qui les a posées, pour les modérateurs.",
+        ),
+        console_en: (
+            "(addresses, numbers, links and usernames are removed)",
+            "one day if answered, so that only you can say whether the answer helped",
+            "up to 90 days, without who asked, for the moderators.",
+        ),
+    }
+    for member, facts in said.items():
+        for command in ("/pledge", "/mydata"):
+            [text] = await member.say(command)
+            assert all(fact in text for fact in facts), text

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from storage.db import Database, Migration, SchemaError, known_migrations
+from storage.fact_questions import list_question_queue
 from storage.settings import get_setting, put_setting
 
 
@@ -118,3 +119,24 @@ async def test_a_write_cancelled_midway_leaves_the_database_usable(tmp_path: Pat
     assert await get_setting(db, "half") is None
     assert await get_setting(db, "next") == "ok"
     await db.close()
+
+
+async def test_questions_kept_before_askers_were_stay_queued_and_nobodys(tmp_path: Path) -> None:
+    path = tmp_path / "questions.db"
+    db = await Database.open(path, known_migrations()[:4])
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO fact_questions (question, folded, fact, asked_at, helpful)"
+            " VALUES (?, ?, ?, '2026-03-06T12:00:00.000000Z', ?)",
+            [
+                ("météo", "meteo", None, None),
+                ("ice", "ice", "fact-b", 0),
+                ("x", "x", "fact-a", None),
+            ],
+        )
+    db = await Database.open(path)
+    assert [q.question for q in await list_question_queue(db)] == ["ice", "météo"]
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT asker FROM fact_questions").fetchall() == [(None,)] * 3

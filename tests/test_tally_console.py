@@ -52,10 +52,10 @@ async def say_on(app: App, platform: str, user: str, line: str) -> list[Reply]:
 async def test_tally_by_platform_counts_each_platform_once(
     app: App, console: ConsoleAdapter
 ) -> None:
-    await console.say("/pledge cancel ok1")
-    await say_on(app, "telegram", "1001", "/pledge cancel+app ok1")
-    await say_on(app, "telegram", "1001", "/pledge cancel ok1")  # same member: once
-    await say_on(app, "discord", "1001", "/pledge switch ok1")  # same id, another platform
+    await console.say("/pledge cancel ok2")
+    await say_on(app, "telegram", "1001", "/pledge cancel+app ok2")
+    await say_on(app, "telegram", "1001", "/pledge cancel ok2")  # same member: once
+    await say_on(app, "discord", "1001", "/pledge switch ok2")  # same id, another platform
     await say_on(app, "discord", "1001", "/accompli")
     [tally] = await console.say("/compteur")
     assert tally == (
@@ -78,9 +78,9 @@ async def test_tally_by_platform_counts_each_platform_once(
 async def test_last_24_hours_moves_with_the_clock(
     app: App, console: ConsoleAdapter, clock: Clock
 ) -> None:
-    await console.say("/pledge cancel ok1")
+    await console.say("/pledge cancel ok2")
     clock.now += timedelta(hours=23)
-    await say_on(app, "telegram", "1", "/pledge cancel ok1")
+    await say_on(app, "telegram", "1", "/pledge cancel ok2")
     [tally] = await console.say("/compteur")
     assert "Ces dernières 24 heures : +2" in tally
     clock.now += timedelta(hours=2)
@@ -96,8 +96,8 @@ async def test_a_milestone_is_celebrated_once_in_each_chats_language(
     worker = DeliveryWorker(app.services, watcher)
     await console.say("/abonner")
     await console_en.say("/subscribe")
-    await console.say("/pledge cancel ok1")
-    [thanks] = await console_en.say("/pledge app ok1")
+    await console.say("/pledge cancel ok2")
+    [thanks] = await console_en.say("/pledge app ok2")
     assert thanks.endswith(
         "🎉 With you, the campaign passes 2 pledges!\n[/resilier] 📖 Cancellation guide\n"
         "[/partager] 📣 Say it in the chat"
@@ -108,10 +108,10 @@ async def test_a_milestone_is_celebrated_once_in_each_chats_language(
         ["— message du bot pour bob —", "🎉 2 pledges!"],
     ]
     await console_en.say("/withdraw")
-    await console_en.say("/pledge app ok1")  # back to 2: already celebrated
-    await say_on(app, "telegram", "5", "/pledge cancel ok1")  # 3
+    await console_en.say("/pledge app ok2")  # back to 2: already celebrated
+    await say_on(app, "telegram", "5", "/pledge cancel ok2")  # 3
     await console_en.say("/withdraw")
-    await console_en.say("/pledge app ok1")  # back to 3
+    await console_en.say("/pledge app ok2")  # back to 3
     assert await worker.drain() == 2
     assert [post.split("\n")[1] for post in inbox[2:]] == ["🎉 3 engagements !", "🎉 3 pledges!"]
     rows = await app.db.fetchall("SELECT value FROM milestones ORDER BY value")
@@ -121,9 +121,9 @@ async def test_a_milestone_is_celebrated_once_in_each_chats_language(
 async def test_the_chart_is_a_png_for_phones(
     app: App, console: ConsoleAdapter, clock: Clock, tmp_path: Path
 ) -> None:
-    await console.say("/pledge cancel ok1")
+    await console.say("/pledge cancel ok2")
     clock.now += timedelta(days=3)
-    await say_on(app, "telegram", "1", "/pledge cancel ok1")
+    await say_on(app, "telegram", "1", "/pledge cancel ok2")
     await say_on(app, "telegram", "1", "/accompli")
     [reply] = await console.say("/compteur graphique")
     assert reply.startswith(

@@ -27,7 +27,7 @@ class Clock:
 async def pledge(app: App, tmp_path: Path, *names: str) -> None:
     for name in names:
         member = ConsoleAdapter(app, name, language="fr", image_dir=tmp_path)
-        [thanks] = await member.say("/pledge cancel ok1")
+        [thanks] = await member.say("/pledge cancel ok2")
         assert thanks.startswith("Merci !")
 
 

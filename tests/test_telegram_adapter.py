@@ -244,8 +244,8 @@ async def test_pledge_journey_with_buttons_in_a_private_chat(app: App, tg: FakeT
         tg.user_sends("/start", user_id=42, language_code="fr")
         tg.user_sends("/engagement", user_id=42, language_code="fr")
         [_, notice] = await tg.wait_for(2, chat_id=42)
-        assert notice.buttons[0]["callback_data"] == "/pledge cancel ok1"
-        tg.press_button(notice, "/pledge cancel+app+switch ok1", user_id=42, language_code="fr")
+        assert notice.buttons[0]["callback_data"] == "/pledge cancel ok2"
+        tg.press_button(notice, "/pledge cancel+app+switch ok2", user_id=42, language_code="fr")
         [edited] = await tg.wait_for(1, chat_id=42, kind="edit_text")
         assert (edited.plain_text or "").startswith("Merci ! Votre engagement est enregistré")
         tg.user_sends("/compteur", user_id=42, language_code="fr")
