@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+from itertools import groupby
 
 import discord
 from discord.utils import escape_markdown
 
-from bot.markup import Line, Span, parse, split_rendered
+from bot.markup import Line, parse, split_rendered
 from bot.seam import Reply
 
 MESSAGE_LIMIT = 2000
@@ -16,19 +17,21 @@ BUTTONS_PER_ROW = 5
 ROWS = 5
 
 
-def _span_markdown(span: Span) -> str:
-    text = escape_markdown(span.text)
-    if span.url:
-        text = f"[{text}](<{span.url}>)"
-    if span.italic:
+def _styled(text: str, bold: bool, italic: bool, url: str) -> str:
+    if url:
+        text = f"[{text}](<{url}>)"
+    if italic:
         text = f"_{text}_"
-    if span.bold:
+    if bold:
         text = f"**{text}**"
     return text
 
 
 def line_markdown(line: Line) -> str:
-    text = "".join(_span_markdown(span) for span in line.spans)
+    text = "".join(
+        _styled("".join(escape_markdown(span.text) for span in spans), *style)
+        for style, spans in groupby(line.spans, key=lambda span: span.style)
+    )
     return f"- {text}" if line.item else text
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from itertools import groupby
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.markup import Line, Span, parse, split_rendered
+from bot.markup import Line, parse, split_rendered
 from bot.seam import Button, Reply
 
 MESSAGE_LIMIT = 4096
@@ -15,19 +16,21 @@ CAPTION_LIMIT = 1024
 CALLBACK_DATA_BYTES = 64
 
 
-def _span_html(span: Span) -> str:
-    text = html.escape(span.text, quote=False)
-    if span.url:
-        text = f'<a href="{html.escape(span.url, quote=True)}">{text}</a>'
-    if span.italic:
+def _styled(text: str, bold: bool, italic: bool, url: str) -> str:
+    if url:
+        text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
+    if italic:
         text = f"<i>{text}</i>"
-    if span.bold:
+    if bold:
         text = f"<b>{text}</b>"
     return text
 
 
 def line_html(line: Line) -> str:
-    text = "".join(_span_html(span) for span in line.spans)
+    text = "".join(
+        _styled("".join(html.escape(span.text, quote=False) for span in spans), *style)
+        for style, spans in groupby(line.spans, key=lambda span: span.style)
+    )
     return f"• {text}" if line.item else text
 
 
