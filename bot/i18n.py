@@ -64,7 +64,8 @@ class Catalogues:
     def get(self, language: str, key: str, /, **params: object) -> str:
         """The template for `key`, filled with `params` escaped as literal markup.
 
-        Pass pre-built markup (already escaped) through `Raw`.
+        Literal text is what adapters keep from becoming a link, a mention or a command;
+        pass the core's own markup (already escaped where it holds outside text) as `Raw`.
         """
         template = self.languages.get(language, {}).get(key) or self.languages[FALLBACK][key]
         values = {
@@ -74,7 +75,7 @@ class Catalogues:
 
 
 class Raw:
-    """Markup built by the core from other locale strings, inserted without escaping."""
+    """Markup the core built itself (locale strings, its own words and numbers), used as is."""
 
     __slots__ = ("markup",)
 

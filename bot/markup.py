@@ -2,23 +2,22 @@
 
 Syntax: `*bold*`, `_italic_`, `[label](https://url)`, a line starting with `- `
 is a list item, a blank line separates paragraphs. A backslash escapes the next
-character. Everything that did not come from our own locale files goes through
-`escape` before it is put in a reply, so a member's `*` or `[x](y)` stays text;
-adapters then escape for their platform when they render the parsed lines.
+character, and escaped characters parse into `literal` spans. Everything that did
+not come from our own locale files goes through `escape` before it is put in a
+reply, so a member's `*` or `[x](y)` stays text, and adapters, which escape for
+their platform when they render the parsed lines, also keep literal spans from
+becoming a link, a mention or a command there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-
-_SPECIAL = "\\*_[]"
+from dataclasses import dataclass, replace
 
 
 def escape(text: str) -> str:
-    """Make any text literal in the markup."""
-    out = "".join("\\" + ch if ch in _SPECIAL else ch for ch in text)
-    return "\n".join("\\" + line if line.startswith("- ") else line for line in out.split("\n"))
+    """Make any text literal in the markup: every character but a line break is escaped."""
+    return "".join(ch if ch == "\n" else "\\" + ch for ch in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +26,12 @@ class Span:
     bold: bool = False
     italic: bool = False
     url: str = ""
+    literal: bool = False  # escaped: text from outside our catalogues
+
+    @property
+    def style(self) -> tuple[bool, bool, str]:
+        """What a renderer wraps around the text: neighbours alike are wrapped once."""
+        return self.bold, self.italic, self.url
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +60,21 @@ def parse(markup: str) -> list[Line]:
 def _parse_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     buf: list[str] = []
-    bold = italic = False
+    bold = italic = literal = False
 
     def flush() -> None:
         if buf:
-            spans.append(Span("".join(buf), bold, italic))
+            spans.append(Span("".join(buf), bold, italic, literal=literal))
             buf.clear()
 
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
+        escaped = ch == "\\" and i + 1 < len(text)
+        if escaped != literal:
+            flush()
+            literal = escaped
+        if escaped:
             buf.append(text[i + 1])
             i += 2
             continue
@@ -180,7 +189,7 @@ def _cut(line: Line, cut: int) -> tuple[Line, Line]:
             right.append(span)
         else:
             k = cut - seen
-            left.append(Span(span.text[:k], span.bold, span.italic, span.url))
-            right.append(Span(span.text[k:], span.bold, span.italic, span.url))
+            left.append(replace(span, text=span.text[:k]))
+            right.append(replace(span, text=span.text[k:]))
         seen = end
     return Line(tuple(left), line.item), Line(tuple(right))

@@ -9,9 +9,7 @@ from commands.base import CommandSpec, Context, visible_commands
 
 def command_lines(ctx: Context) -> Raw:
     lines = [
-        ctx.t(
-            "help.line", command=f"/{ctx.command_name(spec)}", description=Raw(ctx.t(spec.help_key))
-        )
+        ctx.t("help.line", command=ctx.command_name(spec), description=Raw(ctx.t(spec.help_key)))
         for spec in visible_commands(ctx)
     ]
     return Raw("\n".join(lines))

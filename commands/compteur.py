@@ -69,7 +69,10 @@ async def _chart(ctx: Context) -> Reply:
     now = services.clock()
     series = cumulate(await daily_counts(services.db), now.date())
     text = ChartText(
-        ctx.t("chart.title"), ctx.t("chart.total"), ctx.t("chart.done"), lambda n: number(ctx.t, n)
+        ctx.t("chart.title"),
+        ctx.t("chart.total"),
+        ctx.t("chart.done"),
+        lambda n: to_plain(number(ctx.t, n).markup),
     )
     png = await asyncio.to_thread(render_chart, series, text)
     alt = ctx.t(

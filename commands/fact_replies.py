@@ -27,7 +27,7 @@ def feedback_action(question_id: int, helpful: bool) -> str:
 def date_text(ctx: Context, date: str) -> str:
     """`2026-03-06` as "6 mars 2026" or "6 March 2026"; `2023-02` as "février 2023"."""
     year, month, *day = date.split("-")
-    name = ctx.t(f"date.month_{int(month)}")
+    name = Raw(ctx.t(f"date.month_{int(month)}"))
     if not day:
         return ctx.t("date.month", month=name, year=year)
     key = "date.first_day" if int(day[0]) == 1 else "date.day"
@@ -41,7 +41,7 @@ def where(ctx: Context, article: Article) -> Raw:
     else:
         text = ctx.t("facts.article", title=article.title(ctx.language))
     if article.date:
-        text = ctx.t("facts.dated", origin=Raw(text), date=date_text(ctx, article.date))
+        text = ctx.t("facts.dated", origin=Raw(text), date=Raw(date_text(ctx, article.date)))
     return Raw(text)
 
 

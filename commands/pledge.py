@@ -7,6 +7,7 @@ console members type it.
 
 from __future__ import annotations
 
+from bot.i18n import Raw
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context
 from commands.compteur import announce_milestones
@@ -100,7 +101,7 @@ def _share(ctx: Context) -> Button:
 
 
 def _toggle(ctx: Context, key: str, label: str, kinds: Kind) -> Button:
-    return Button(ctx.t(key, kind=ctx.t(label)), f"/pledge {kinds_action(kinds)}")
+    return Button(ctx.t(key, kind=Raw(ctx.t(label))), f"/pledge {kinds_action(kinds)}")
 
 
 SPEC = CommandSpec(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.i18n import Raw
 from bot.parsing import fold
 from commands.base import Context, UserError
 from storage.fact_questions import Asker
@@ -56,8 +57,9 @@ def kinds_action(kinds: Kind) -> str:
     return "+".join(word for kind, word in KIND_WORDS.items() if kind in kinds)
 
 
-def kinds_text(t: Translate, kinds: Kind) -> str:
-    return ", ".join(t(key) for kind, key in KIND_LABELS.items() if kind in kinds)
+def kinds_text(t: Translate, kinds: Kind) -> Raw:
+    """The kinds in words, from the catalogue: our own markup."""
+    return Raw(", ".join(t(key) for kind, key in KIND_LABELS.items() if kind in kinds))
 
 
 def member_of(ctx: Context) -> str:
@@ -70,9 +72,9 @@ def asker_of(ctx: Context) -> Asker:
     return Asker(ctx.services.asker_key(ctx.msg.platform, ctx.msg.sender.id))
 
 
-def number(t: Translate, value: int) -> str:
+def number(t: Translate, value: int) -> Raw:
     """A count with the language's thousands separator."""
-    return f"{value:,}".replace(",", t("number.thousands"))
+    return Raw(f"{value:,}".replace(",", t("number.thousands")))
 
 
 def when(moment: datetime) -> str:
@@ -80,5 +82,5 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:00 UTC")
 
 
-def platform_name(platform: str) -> str:
-    return platform.capitalize()
+def platform_name(platform: str) -> Raw:
+    return Raw(platform.capitalize())

@@ -132,7 +132,7 @@ async def test_mentions_never_ping_and_markdown_is_escaped(app: App, dc: FakeDis
             app.services, "announcement", partial(announcement_markup, catalogues, text=text)
         )
         [post] = await dc.wait_for(lambda: dc.sent(announcements) or None)
-    assert post.content.endswith("\n\n@everyone \\*\\*venez\\*\\* <@&123>")
+    assert post.content.endswith("\n\n\\@everyone \\*\\*venez\\*\\* \\<\\@&123\\>")
     assert post.allowed_mentions == {"parse": []}
 
 

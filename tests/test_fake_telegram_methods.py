@@ -71,6 +71,27 @@ async def test_rich_html_entities(bot: Bot) -> None:
     assert types[6:] == [("blockquote", 13, 1, None), ("code", 16, 1, None)]  # emoji = 2 units
 
 
+async def test_entities_found_in_the_text_like_the_documented_examples(bot: Bot) -> None:
+    html = (
+        "@username #hashtag $USD /start@jobs_bot https://telegram.org "
+        "do-not-reply@telegram.org +1-212-555-0123 and/or &lt;/b&gt; <code>@inside</code>"
+    )
+    sent = await bot.send_message(1, html, parse_mode=ParseMode.HTML)
+    found = [(e.type, sent.parse_entity(e)) for e in sent.entities]
+    assert found == [
+        ("mention", "@username"),
+        ("hashtag", "#hashtag"),
+        ("cashtag", "$USD"),
+        ("bot_command", "/start@jobs_bot"),
+        ("url", "https://telegram.org"),
+        ("email", "do-not-reply@telegram.org"),
+        ("phone_number", "+1-212-555-0123"),
+        ("code", "@inside"),
+    ]
+    joined = await bot.send_message(1, "@\u2060username /\u2060start telegram\u2060.org")
+    assert joined.entities == ()
+
+
 async def test_text_length_limit(tg: FakeTelegram, bot: Bot) -> None:
     await bot.send_message(1, "a" * 4096)
     bold = "<b>" + "a" * 4096 + "</b>"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import LOCALES_DIR, Catalogues, LocaleError, placeholders
+from bot.markup import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
@@ -67,4 +68,4 @@ def test_a_placeholder_mismatch_stops_the_load() -> None:
 
 def test_a_key_missing_in_english_falls_back_to_french() -> None:
     catalogues = Catalogues({"fr": {"a.b": "bonjour {nom}"}, "en": {}})
-    assert catalogues.get("en", "a.b", nom="*Léa*") == "bonjour \\*Léa\\*"
+    assert catalogues.get("en", "a.b", nom="*Léa*") == "bonjour " + escape("*Léa*")

@@ -20,7 +20,20 @@ def test_escaped_member_text_stays_literal() -> None:
     assert all(
         not span.bold and not span.italic and not span.url for line in lines for span in line.spans
     )
+    assert all(span.literal for line in lines for span in line.spans)
     assert not any(line.item for line in lines)
+
+
+def test_only_escaped_text_is_literal() -> None:
+    [line] = parse("*Sujet* : " + escape("*x*") + " QUITGPT\\_MODERATORS")
+    assert [(span.text, span.literal) for span in line.spans] == [
+        ("Sujet", False),
+        (" : ", False),
+        ("*x*", True),
+        (" QUITGPT", False),
+        ("_", True),
+        ("MODERATORS", False),
+    ]
 
 
 def test_split_prefers_paragraph_boundaries() -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
+from itertools import groupby
 
 import discord
 from discord.utils import escape_markdown
 
-from bot.markup import Line, Span, parse, split_rendered
+from bot.markup import Line, parse, split_rendered
 from bot.seam import Reply
 
 MESSAGE_LIMIT = 2000
@@ -15,21 +17,40 @@ CUSTOM_ID_CHARS = 100
 BUTTONS_PER_ROW = 5
 ROWS = 5
 
+# What opens a construct anywhere in a line: styles, spoilers, code, masked links, quotes,
+# headings and subtext, <…> mentions, emoji and timestamps, @everyone, the `://` of a link.
+_ANYWHERE = re.compile(r"([\\*_~`|\[\]()<>#@:])")
+# What opens a list, only at the start of a line: `- `, `+ `, `1. `.
+_AT_START = re.compile(r"^(\s*\d*)([-+.])")
 
-def _span_markdown(span: Span) -> str:
-    text = escape_markdown(span.text)
-    if span.url:
-        text = f"[{text}](<{span.url}>)"
-    if span.italic:
+
+def _literal(text: str, line_start: bool) -> str:
+    """Text from outside, every construct escaped: Discord takes `\\` before any punctuation."""
+    text = _ANYWHERE.sub(r"\\\1", text)
+    return _AT_START.sub(r"\1\\\2", text, count=1) if line_start else text
+
+
+def _styled(text: str, bold: bool, italic: bool, url: str) -> str:
+    if url:
+        text = f"[{text}](<{url}>)"
+    if italic:
         text = f"_{text}_"
-    if span.bold:
+    if bold:
         text = f"**{text}**"
     return text
 
 
 def line_markdown(line: Line) -> str:
-    text = "".join(_span_markdown(span) for span in line.spans)
-    return f"- {text}" if line.item else text
+    out = "- " if line.item else ""
+    for style, spans in groupby(line.spans, key=lambda span: span.style):
+        text = ""
+        for span in spans:
+            if span.literal:  # lists open where only spaces or our item marker precede
+                text += _literal(span.text, line_start=not (out + text).strip(" -"))
+            else:
+                text += escape_markdown(span.text)
+        out += _styled(text, *style)
+    return out
 
 
 def markdown_chunks(markup: str) -> list[str]:

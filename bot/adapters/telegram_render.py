@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from itertools import groupby
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -13,21 +14,59 @@ from bot.seam import Button, Reply
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_BYTES = 64
+WORD_JOINER = "\u2060"
+PHONE_DIGITS = 7  # the shortest run of digits Telegram may take for a phone number
 
 
-def _span_html(span: Span) -> str:
-    text = html.escape(span.text, quote=False)
-    if span.url:
-        text = f'<a href="{html.escape(span.url, quote=True)}">{text}</a>'
-    if span.italic:
+def _inert(text: str) -> str:
+    """Text Telegram shows as it is, with no mention, hashtag, cashtag, command, link,
+    e-mail or phone number in it.
+
+    Telegram finds those entities in any text a bot sends (the Bot API's MessageEntity).
+    An invisible WORD JOINER breaks every one of them: after `@ # $ +`, after a `/` that
+    could start a command, before a dot followed by a letter or digit, and inside long
+    runs of digits.
+    """
+    out: list[str] = []
+    digits = 0
+    for i, ch in enumerate(text):
+        digits = digits + 1 if ch.isdecimal() else 0
+        if digits == PHONE_DIGITS:
+            out.append(WORD_JOINER)
+            digits = 1
+        elif ch == "." and text[i + 1 : i + 2].isalnum():
+            out.append(WORD_JOINER)
+        opens = ch in "@#$+" or (ch == "/" and not _glued(out[-1] if out else ""))
+        out.append(ch)
+        if opens:
+            out.append(WORD_JOINER)
+    return "".join(out)
+
+
+def _glued(before: str) -> bool:
+    """Whether a `/` after this character cannot start a command (`and/or`, `://`, `</b>`)."""
+    return before.isalnum() or before in ("_", "/", "<", ">")
+
+
+def _styled(text: str, bold: bool, italic: bool, url: str) -> str:
+    if url:
+        text = f'<a href="{html.escape(url, quote=True)}">{text}</a>'
+    if italic:
         text = f"<i>{text}</i>"
-    if span.bold:
+    if bold:
         text = f"<b>{text}</b>"
     return text
 
 
+def _span_html(span: Span) -> str:
+    return html.escape(_inert(span.text) if span.literal else span.text, quote=False)
+
+
 def line_html(line: Line) -> str:
-    text = "".join(_span_html(span) for span in line.spans)
+    text = "".join(
+        _styled("".join(map(_span_html, spans)), *style)
+        for style, spans in groupby(line.spans, key=lambda span: span.style)
+    )
     return f"• {text}" if line.item else text
 
 

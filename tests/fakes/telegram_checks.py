@@ -1,5 +1,5 @@
-"""What the fake Bot API checks and parses in the bot's requests: HTML text and its entities,
-reply markup, command lists, and the size of a photo."""
+"""What the fake Bot API checks and parses in the bot's requests: HTML text and its entities
+(with those Telegram finds by itself), reply markup, command lists, and the size of a photo."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 import time
 from typing import Any
 
+from .telegram_entities import found_entities
 from .telegram_state import JSON, ApiError, bad_request, scope_key, utf16_len
 
 _HTML_ENTITY_RE = re.compile(r"&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot));")
@@ -111,7 +112,8 @@ def format_text(raw: Any, p: JSON, entities_key: str, limit: int) -> tuple[str, 
         raise bad_request("message text is empty")
     if utf16_len(text) > limit:
         raise bad_request("message caption is too long" if is_caption else "message is too long")
-    return text, entities
+    entities += found_entities(text, entities)
+    return text, sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
 def apply_edit(message: JSON, **changes: Any) -> None:
