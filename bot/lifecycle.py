@@ -20,26 +20,17 @@ log = logging.getLogger(__name__)
 async def chat_gone(services: Services, chat: ChatRef, reason: str) -> bool:
     """The bot can no longer post in `chat`; True when it was subscribed."""
     dropped = await drop_gone_chat(services.db, chat.platform, chat.id, reason, services.clock())
-    log.warning(
-        "chat gone",
-        extra={
-            "platform": chat.platform,
-            "chat_kind": chat.kind.value,
-            "reason": reason,
-            "subscribed": dropped is not None,
-        },
-    )
+    _log(logging.WARNING, "chat gone", chat, dropped is not None, reason=reason)
     return dropped is not None
 
 
 async def chat_moved(services: Services, chat: ChatRef, new_id: str) -> None:
     """`chat` now has the id `new_id`: its subscription and pending posts follow it."""
     moved = await move_subscription(services.db, chat.platform, chat.id, new_id, services.clock())
-    log.info(
-        "chat moved",
-        extra={
-            "platform": chat.platform,
-            "chat_kind": chat.kind.value,
-            "subscribed": moved is not None,
-        },
-    )
+    _log(logging.INFO, "chat moved", chat, moved is not None)
+
+
+def _log(level: int, event: str, chat: ChatRef, subscribed: bool, **extra: str) -> None:
+    """One line without any id: the platform, the chat's kind, whether it was subscribed."""
+    fields = {"platform": chat.platform, "chat_kind": chat.kind.value, "subscribed": subscribed}
+    log.log(level, event, extra={**fields, **extra})
