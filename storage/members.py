@@ -25,11 +25,8 @@ class MemberData:
 
     @property
     def empty(self) -> bool:
-        return (
-            self.pledge is None
-            and not (self.private_subscription or self.pending_posts or self.audit_entries)
-            and not self.announcements
-        )
+        counts = (self.pending_posts, self.audit_entries, self.announcements)
+        return self.pledge is None and not self.private_subscription and not any(counts)
 
 
 async def member_data(db: Database, platform: str, member: str, user_id: str) -> MemberData:
