@@ -38,6 +38,13 @@ from aiohttp import web
 
 from .discord_app_commands import Interactions
 from .discord_gateway import Gateway
+from .discord_records import (
+    ApiCall,
+    BotMessage,
+    FakeInteraction,
+    Fault,
+    Reply,
+)
 from .discord_rest import _FAULTS, Rest
 from .discord_state import (
     BOT_DEFAULT,
@@ -46,16 +53,11 @@ from .discord_state import (
     INTENT_MEMBERS,
     JSON,
     PERMISSIONS,
-    ApiCall,
-    BotMessage,
     FakeChannel,
     FakeGuild,
-    FakeInteraction,
     FakeMember,
     FakeRole,
     FakeUser,
-    Fault,
-    Reply,
     permission_value,
     snowflake,
 )

@@ -8,18 +8,20 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from .discord_records import (
+    BotMessage,
+    FakeInteraction,
+    Reply,
+    Upload,
+)
 from .discord_rest import Req
 from .discord_state import (
     EPHEMERAL,
     JSON,
     LOADING,
     ApiError,
-    BotMessage,
     FakeChannel,
     FakeGuild,
-    FakeInteraction,
-    Reply,
-    Upload,
     form_error,
     invalid_form,
     snowflake,

@@ -14,8 +14,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
+from .discord_checks import check_message, read_body
+from .discord_records import (
+    ApiCall,
+    BotMessage,
+    FakeInteraction,
+    Fault,
+    Upload,
+)
 from .discord_state import (
     INTENT_DM_MESSAGES,
     INTENT_GUILD_MESSAGES,
@@ -23,17 +31,10 @@ from .discord_state import (
     JSON,
     LOADING,
     PERMISSIONS,
-    ApiCall,
     ApiError,
-    BotMessage,
     FakeChannel,
     FakeGuild,
-    FakeInteraction,
     FakeUser,
-    Fault,
-    Upload,
-    form_error,
-    invalid_form,
     iso_now,
     missing_permissions,
     snowflake,
@@ -160,7 +161,7 @@ class Rest:
 
     async def _rest_handler(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
-        body, files = await _read_body(request)
+        body, files = await read_body(request)
         call = ApiCall(request.method, path, body, dict(request.query), files)
         self.calls.append(call)
         try:
@@ -286,7 +287,7 @@ class Rest:
     def _new_message(
         self, channel: FakeChannel, payload: JSON, files: list[Upload], **fields: Any
     ) -> BotMessage:
-        _check_message(payload, files, creating=True)
+        check_message(payload, files, creating=True)
         message = BotMessage(snowflake(), channel.id, channel.guild_id, self.bot, **fields)
         message.request = payload
         message.apply(payload, files)
@@ -298,7 +299,7 @@ class Rest:
     def _edit(self, message: BotMessage, payload: JSON, files: list[Upload]) -> BotMessage:
         if message.deleted:
             raise unknown_message()
-        _check_message(payload, files, creating=False)
+        check_message(payload, files, creating=False)
         message.apply(payload, files)
         message.flags &= ~LOADING
         message.edited_at = iso_now()
@@ -475,39 +476,3 @@ class _RateLimited(ApiError):
 
 def _message_intent(message: BotMessage) -> int:
     return INTENT_DM_MESSAGES if message.guild_id is None else INTENT_GUILD_MESSAGES
-
-
-def _check_message(payload: JSON, files: list[Upload], *, creating: bool) -> None:
-    content = payload.get("content") or ""
-    if len(content) > 2000:
-        raise invalid_form(
-            {"content": form_error("BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.")}
-        )
-    if len(payload.get("embeds") or []) > 10:
-        raise invalid_form(
-            {"embeds": form_error("BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")}
-        )
-    flags = int(payload.get("flags") or 0)
-    keys = ("embeds", "components", "sticker_ids", "poll")
-    if creating and not (content or files or flags & LOADING or any(payload.get(k) for k in keys)):
-        raise ApiError(400, 50006, "Cannot send an empty message")
-
-
-async def _read_body(request: web.Request) -> tuple[Any, list[Upload]]:
-    if not request.body_exists:
-        return None, []
-    if request.content_type.startswith("multipart/"):
-        body: Any = None
-        files: list[Upload] = []
-        reader = await request.multipart()
-        async for part in reader:
-            if not isinstance(part, BodyPartReader):
-                continue
-            if part.name == "payload_json":
-                body = json.loads(await part.text())
-            elif part.filename is not None:
-                data = bytes(await part.read())
-                files.append(Upload(part.filename, part.headers.get("Content-Type"), data))
-        return body, files
-    raw = await request.read()
-    return (json.loads(raw) if raw else None), []

@@ -6,17 +6,19 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from .discord_records import (
+    BotMessage,
+    FakeInteraction,
+    walk_components,
+)
 from .discord_state import (
     JSON,
-    BotMessage,
     FakeChannel,
     FakeGuild,
-    FakeInteraction,
     FakeMember,
     FakeUser,
     permission_value,
     snowflake,
-    walk_components,
 )
 
 _SELECTS = (3, 5, 6, 7, 8)

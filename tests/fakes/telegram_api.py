@@ -12,14 +12,14 @@ Serves ``/bot<token>/<method>`` (JSON, urlencoded or multipart bodies, or a quer
 (``bot_user``, its id taken from ``token``); any well-formed token is accepted. Chats the bot
 writes to unannounced are created on the fly (type inferred from the id). Not simulated:
 webhook delivery, inline mode, Markdown validation. The test-facing API (acting as users,
-faults, reading what the bot did) is documented on :class:`TelegramWorld`.
+faults) is documented on :class:`TelegramUsers`, reading what the bot did on
+:class:`TelegramWorld`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -36,18 +36,19 @@ from .telegram_checks import (
     format_text,
     image_size,
 )
+from .telegram_params import read_params
 from .telegram_state import (
     JSON,
     ApiCall,
     ApiError,
     BotAction,
     FloodControl,
-    TelegramWorld,
     Upload,
     bad_request,
     forbidden,
     member_json,
 )
+from .telegram_users import TelegramUsers
 
 __all__ = ["BotAction", "FakeTelegram"]
 
@@ -55,25 +56,13 @@ BOT_USERNAME = "quitgpt_test_bot"
 DEFAULT_TOKEN = "123456789:AAHfakeTokenForQuitGPTBotTests_0123"
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
-# Form fields arrive as strings: these are decoded back to JSON values, ints and bools.
-_JSON_PARAMS = frozenset({
-    "reply_markup", "allowed_updates", "commands", "scope", "entities", "caption_entities",
-    "link_preview_options", "reply_parameters",
-})  # fmt: skip
-_INT_PARAMS = frozenset({
-    "chat_id", "message_id", "user_id", "offset", "limit", "timeout", "max_connections",
-    "cache_time", "reply_to_message_id", "message_thread_id",
-})  # fmt: skip
-_BOOL_PARAMS = frozenset({
-    "show_alert", "drop_pending_updates", "disable_notification", "protect_content",
-})  # fmt: skip
 _GIFT_TYPES = (
     "unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
     "gifts_from_channels",
 )  # fmt: skip
 
 
-class FakeTelegram(TelegramWorld):
+class FakeTelegram(TelegramUsers):
     """The Bot API over HTTP, plus the test API inherited from :class:`TelegramWorld`.
 
     ``enforce_limits=True`` answers 429 (with retry_after) once the bot exceeds 30
@@ -143,7 +132,7 @@ class FakeTelegram(TelegramWorld):
             return web.json_response(_NOT_FOUND, status=404)
         method = self._methods.get(request.match_info["method"].lower())
         try:
-            params = await _read_params(request)
+            params = await read_params(request)
             self.calls.append(ApiCall(method or request.match_info["method"], params))
             if method is None:
                 raise ApiError(404, "Not Found")
@@ -457,29 +446,3 @@ class FakeTelegram(TelegramWorld):
         if user_id == creator or user_id in admins:
             status = "creator" if user_id == creator else "administrator"
         return member_json(self._user(user_id), status)
-
-
-async def _read_params(request: web.Request) -> JSON:
-    """Parameters from the query string and a JSON, urlencoded or multipart body."""
-    params: JSON = dict(request.query)
-    if request.method == "POST" and request.content_type == "application/json":
-        params.update(await request.json())
-    elif request.method == "POST" and request.can_read_body:
-        for key, value in (await request.post()).items():
-            if isinstance(value, web.FileField):
-                params[key] = Upload(value.filename, value.file.read())
-            else:
-                params[key] = value
-    for key, value in params.items():
-        if not isinstance(value, str):
-            continue
-        if key in _JSON_PARAMS:
-            try:
-                params[key] = json.loads(value)
-            except ValueError:
-                raise bad_request(f"can't parse {key} JSON object") from None
-        elif key in _INT_PARAMS and re.fullmatch(r"-?\d+", value):
-            params[key] = int(value)
-        elif key in _BOOL_PARAMS:
-            params[key] = value.lower() in ("true", "1")
-    return params
