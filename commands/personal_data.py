@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from commands.base import Context
 from commands.pledging import asker_of, member_of
-from storage.fact_questions import MemberQuestions, erase_member_questions, member_question_data
+from storage.fact_questions import MemberQuestions, member_question_data
 from storage.members import MemberData, erase_member, member_data
 
 
@@ -33,8 +33,8 @@ async def erase_my_data(ctx: Context) -> bool:
     """Erase it all, then empty the WAL so that no old copy of it stays in the file;
     True if there was anything."""
     msg, services = ctx.msg, ctx.services
-    now = services.clock()
-    erased = await erase_member(services.db, msg.platform, member_of(ctx), msg.sender.id, now)
-    erased += await erase_member_questions(services.db, asker_of(ctx), now)
+    erased = await erase_member(
+        services.db, msg.platform, member_of(ctx), msg.sender.id, asker_of(ctx), services.clock()
+    )
     await services.db.truncate_wal()
     return erased > 0

@@ -153,15 +153,14 @@ async def member_question_data(db: Database, asker: Asker, now: datetime) -> Mem
     return MemberQuestions(awaiting["count"] if awaiting else 0, queued["count"] if queued else 0)
 
 
-async def erase_member_questions(db: Database, asker: Asker, now: datetime) -> int:
-    """Delete the member's answered questions awaiting feedback and today's count of their
-    queued questions; how many rows went."""
-    async with db.write() as conn:
-        await _prune(conn, now)
-        answered = await conn.execute(
-            "DELETE FROM fact_questions WHERE asker = ?", (_hashed(asker, _FEEDBACK),)
-        )
-        counted = await conn.execute(
-            "DELETE FROM queued_counts WHERE counter = ?", (_hashed(asker, _day(now)),)
-        )
-        return answered.rowcount + counted.rowcount
+async def delete_member_questions(conn: aiosqlite.Connection, asker: Asker, now: datetime) -> int:
+    """In the caller's transaction, delete the member's answered questions awaiting feedback
+    and today's count of their queued questions; how many rows went."""
+    await _prune(conn, now)
+    answered = await conn.execute(
+        "DELETE FROM fact_questions WHERE asker = ?", (_hashed(asker, _FEEDBACK),)
+    )
+    counted = await conn.execute(
+        "DELETE FROM queued_counts WHERE counter = ?", (_hashed(asker, _day(now)),)
+    )
+    return answered.rowcount + counted.rowcount

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, stamp
+from storage.fact_questions import Asker, delete_member_questions
 from storage.pledges import Pledge, get_pledge
 from storage.subscriptions import PRIVATE, private_chat_data
 
@@ -44,13 +45,14 @@ async def member_data(db: Database, platform: str, member: str, user_id: str) ->
 
 
 async def erase_member(
-    db: Database, platform: str, member: str, user_id: str, now: datetime
+    db: Database, platform: str, member: str, user_id: str, asker: Asker, now: datetime
 ) -> int:
     """Erase all of it in one transaction; how many rows held something of the member.
 
     The pledge goes (and the tally with it), the private chat's subscription and
-    the posts waiting for it, audit entries under the member's key, and the key
-    on announcements they wrote (the announcements themselves were public).
+    the posts waiting for it, audit entries under the member's key, the key on
+    announcements they wrote (the announcements themselves were public), and what is
+    kept under their question key (`asker`).
     """
     statements = (
         ("DELETE FROM pledges WHERE member = ?", (member,)),
@@ -76,4 +78,5 @@ async def erase_member(
         for sql, params in statements:
             cursor = await conn.execute(sql, params)
             erased += max(cursor.rowcount, 0)
+        erased += await delete_member_questions(conn, asker, now)
     return erased

@@ -22,7 +22,7 @@ from storage.fact_questions import (
     Asker,
     MemberQuestions,
     add_unanswered_question,
-    erase_member_questions,
+    delete_member_questions,
     member_question_data,
 )
 from tests.support import table_rows
@@ -373,6 +373,7 @@ async def test_a_members_questions_are_found_and_erased_with_the_key_commands_us
     [answer] = await console.say("/faits brockman")
     await console.say("/faits recette des crêpes")
     assert await member_question_data(app.db, alice, now) == MemberQuestions(1, 1)
-    assert await erase_member_questions(app.db, alice, now) == 2
+    async with app.db.write() as conn:
+        assert await delete_member_questions(conn, alice, now) == 2
     assert await console.say(feedback_actions(answer)[1]) == [EXPIRED]
     assert await member_question_data(app.db, alice, now) == MemberQuestions(0, 0)
