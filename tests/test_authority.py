@@ -8,8 +8,9 @@ the campaign's own server, a Telegram group admin, and a plain member.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -136,19 +137,15 @@ async def test_telegram_group_admins_and_members_are_refused(
     async with telegram_bot(campaign, tg):
         for chat_id, user_id in ((group, 50), (group, 51), (None, 51)):
             for name, args in ATTEMPTS:
-                before = len(tg.sent(chat_id=user_id))
-                tg.user_sends(f"/{name} {args}".strip(), chat_id=chat_id, user_id=user_id,
-                              language_code="fr")  # fmt: skip
-                [*_, refusal] = await tg.wait_for(before + 1, chat_id=user_id)
-                assert (refusal.plain_text or "").endswith(REFUSED), (user_id, name)
+                line = f"/{name} {args}".strip()
+                send = partial(tg.user_sends, line, chat_id=chat_id, user_id=user_id)
+                await _refused(tg, user_id, partial(send, language_code="fr"))
         async with Bot(tg.token, base_url=tg.base_url) as forger:
             for line in ("/annonce confirmer 1", "/annonce annuler 1", "/questions"):
                 markup = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data=line)]])
                 message = await forger.send_message(group, "piège", reply_markup=markup)
-                before = len(tg.sent(chat_id=50))
-                tg.press_button(message.to_dict(), line, user_id=50, language_code="fr")
-                [*_, refusal] = await tg.wait_for(before + 1, chat_id=50)
-                assert (refusal.plain_text or "").endswith(REFUSED), line
+                press = partial(tg.press_button, message.to_dict(), line, user_id=50)
+                await _refused(tg, 50, partial(press, language_code="fr"))
         await _draft_untouched(campaign)
         tg.user_sends("/annonce confirmer 1", user_id=TELEGRAM_MODERATOR, language_code="fr")
         await eventually(lambda: any("n°1" in (a.plain_text or "") for a in
@@ -171,6 +168,14 @@ async def test_a_demoted_telegram_admin_loses_the_right_at_once(
         tg.user_sends("/desabonner", chat_id=group, user_id=50, language_code="fr")
         [refused] = await tg.wait_for(1, chat_id=50)
     assert "Seuls les administrateurs" in (refused.plain_text or "")
+
+
+async def _refused(tg: FakeTelegram, user_id: int, act: Callable[[], object]) -> None:
+    """`act`, then the refusal the member is told privately."""
+    before = len(tg.sent(chat_id=user_id))
+    act()
+    [*_, refusal] = await tg.wait_for(before + 1, chat_id=user_id)
+    assert (refusal.plain_text or "").endswith(REFUSED)
 
 
 def _content(dc: FakeDiscord, interaction_id: int) -> str | None:
