@@ -68,10 +68,14 @@ async def erase_member(
         ),
         ("DELETE FROM audit_log WHERE platform = ? AND actor = ?", (platform, member)),
         (
+            "DELETE FROM broadcasts"
+            " WHERE status = 'draft' AND author_platform = ? AND author_id = ?",
+            (platform, member),
+        ),
+        (
             "UPDATE broadcasts SET author_id = NULL WHERE author_platform = ? AND author_id = ?",
             (platform, member),
         ),
-        ("DELETE FROM broadcasts WHERE status = 'draft' AND author_id IS NULL", ()),
     )
     erased = 0
     async with db.write() as conn:

@@ -11,6 +11,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.delivery.worker import DeliveryWorker
 from storage.audit import recent_audit, record_audit
+from tests.support import table_rows
 
 
 @pytest.fixture
@@ -158,3 +159,17 @@ async def test_audit_entries_are_kept_a_year(app: App) -> None:
     await record_audit(app.db, "console", "k", "refused", "annonce", now - timedelta(days=364))
     await record_audit(app.db, "console", "k", "refused", "annonce", now)
     assert len(await recent_audit(app.db)) == 2
+
+
+async def test_a_moderator_who_forgets_leaves_announcements_but_not_their_key(
+    app: App, mod: ConsoleAdapter
+) -> None:
+    key = app.services.member_key("console", "mod")
+    await mod.say("/annonce Publiée")
+    await mod.say("/annonce confirmer 1")
+    await mod.say("/annonce Brouillon")
+    [done] = await mod.say("/oubli confirmer")
+    assert done.startswith("C'est fait")
+    rows = table_rows(app.config.database)
+    assert [(row[0], row[1]) for row in rows["broadcasts"]] == [(1, "announcement")]
+    assert key not in repr(rows)
