@@ -11,13 +11,20 @@ from storage.fact_questions import (
     MemberQuestions,
     add_answered_question,
     add_unanswered_question,
-    erase_member_questions,
+    delete_member_questions,
     list_question_queue,
     member_question_data,
     record_feedback,
 )
 
 START = datetime(2026, 3, 6, 12, tzinfo=UTC)
+
+
+async def _erase(db: Database, asker: Asker, now: datetime) -> int:
+    async with db.write() as conn:
+        return await delete_member_questions(conn, asker, now)
+
+
 ALICE, BOB = Asker("alice-key"), Asker("bob-key")
 
 
@@ -62,9 +69,9 @@ async def test_a_members_questions_are_found_and_erased_under_their_key(db: Data
     assert await member_question_data(db, ALICE, START) == MemberQuestions(1, 1)
     assert await member_question_data(db, BOB, START) == MemberQuestions(1, 0)
 
-    assert await erase_member_questions(db, ALICE, START) == 2  # one question, one count
+    assert await _erase(db, ALICE, START) == 2  # one question, one count
     assert await member_question_data(db, ALICE, START) == MemberQuestions(0, 0)
-    assert await erase_member_questions(db, ALICE, START) == 0
+    assert await _erase(db, ALICE, START) == 0
     assert [q.question for q in await list_question_queue(db)] == ["la météo"]  # nobody's
     assert await member_question_data(db, BOB, START) == MemberQuestions(1, 0)
 
@@ -77,5 +84,5 @@ async def test_a_members_questions_last_a_day(db: Database) -> None:
     assert await member_question_data(db, ALICE, next_day) == MemberQuestions(1, 0)
     gone = late + KEEP_ANSWERED + timedelta(seconds=1)
     assert await member_question_data(db, ALICE, gone) == MemberQuestions(0, 0)
-    assert await erase_member_questions(db, ALICE, gone) == 0
+    assert await _erase(db, ALICE, gone) == 0
     assert await db.fetchall("SELECT * FROM queued_counts") == []  # the day is over
