@@ -46,6 +46,10 @@ def minimal() -> dict[str, Any]:
     }
 
 
+def entity(ident: str, *names: str, kind: str = "organisation", **more: str) -> dict[str, Any]:
+    return {"id": ident, "kind": kind, "names": list(names), **more}
+
+
 def problems(tmp_path: Path, document: dict[str, Any]) -> list[str]:
     path = write_base(tmp_path / "facts.toml", document)
     with pytest.raises(FactBaseError) as caught:
@@ -95,6 +99,61 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (
             lambda d: d.update(synonyms=[{"words": ["pourquoi", "why", "reason"]}]),
             "synonyms 'pourquoi': mixes stop words only ('pourquoi') with other words ('reason')",
+        ),
+        (
+            lambda d: d.update(entity=[entity("apple", "Apple", kind="company")]),
+            "entity 'apple': kind 'company' is not one of person, organisation, product, place",
+        ),
+        (
+            lambda d: d.update(entity=[entity("apple")]),
+            "entity 'apple': names is missing or empty",
+        ),
+        (
+            lambda d: d.update(entity=[entity("apple", "Apple"), entity("apple", "Pomme")]),
+            "entity 'apple': duplicate id (entity #1",
+        ),
+        (
+            lambda d: d.update(entity=[entity("apple", "Apple", parent="x")]),
+            "entity 'apple': unknown key 'parent'",
+        ),
+        (
+            lambda d: d.update(entity=[entity("chatgpt", "ChatGPT", part_of="openai")]),
+            "entity 'chatgpt': part_of 'openai' names no entity",
+        ),
+        (
+            lambda d: d.update(entity=[entity("chatgpt", "ChatGPT", part_of="chatgpt")]),
+            "entity 'chatgpt': part_of names the entity itself",
+        ),
+        (
+            lambda d: d.update(
+                entity=[
+                    entity("openai", "OpenAI"),
+                    entity("sam", "Sam Altman", kind="person", part_of="openai"),
+                ]
+            ),
+            "entity 'sam': a person has no part_of",
+        ),
+        (
+            lambda d: d.update(entity=[entity("openai", "Öpen AI"), entity("ai", "open-ai")]),
+            "entity 'ai': 'open-ai' is already a name of entity 'openai'",
+        ),
+        (
+            lambda d: d.update(
+                entity=[entity("dow", "Département de la Guerre", "departement de la guerre")]
+            ),
+            "entity 'dow': 'departement de la guerre' is already a name of entity 'dow'",
+        ),
+        (
+            lambda d: d.update(entity=[entity("twitter", "Twitter", "X")]),
+            "entity 'twitter': 'X' is only stop words or single letters",
+        ),
+        (
+            lambda d: d.update(entity=[entity("ue", "EU")]),
+            "entity 'ue': 'EU' is only stop words or single letters",
+        ),
+        (
+            lambda d: d.update(entity=[entity("apple", "?!")]),
+            "entity 'apple': '?!' has no word to search",
         ),
         (
             lambda d: d["article"][0].update(seed="absent.txt"),
@@ -198,6 +257,22 @@ def test_synonym_groups_load_in_order(tmp_path: Path) -> None:
     base = load_factbase(write_base(tmp_path / "facts.toml", document))
     assert base.synonyms == (("armée", "military", "department of war"), ("c'est quoi", "what is"))
     assert load_factbase(write_base(tmp_path / "none.toml", minimal())).synonyms == ()
+
+
+def test_entities_load_in_order_with_their_parents(tmp_path: Path) -> None:
+    document = minimal()
+    document["entity"] = [
+        entity("openai", "OpenAI", "Open AI"),
+        entity("chatgpt", "ChatGPT", kind="product", part_of="openai"),
+    ]
+    base = load_factbase(write_base(tmp_path / "facts.toml", document))
+    assert [e.id for e in base.entities] == ["openai", "chatgpt"]
+    openai = base.entity("openai")
+    assert openai is not None and openai.names == ("OpenAI", "Open AI") and openai.part_of is None
+    chatgpt = base.entity("chatgpt")
+    assert chatgpt is not None and chatgpt.kind == "product" and chatgpt.part_of == "openai"
+    assert base.entity("apple") is None
+    assert load_factbase(write_base(tmp_path / "none.toml", minimal())).entities == ()
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.facts.figures import numbers
-from bot.facts.model import Article, Fact, FactBase, Localized, Topic
+from bot.facts.model import ENTITY_KINDS, Article, Entity, Fact, FactBase, Localized, Topic
 from bot.facts.words import is_question_form, words
 
 # Ids travel in button actions ("/faits =id"), which Telegram limits to 64 bytes.
@@ -59,7 +59,19 @@ _FACT: _Spec = {
     "keywords": (list, False),
 }
 _SYNONYMS: _Spec = {"words": (list, True)}
-_SECTIONS = {"article": _ARTICLE, "topic": _TOPIC, "fact": _FACT, "synonyms": _SYNONYMS}
+_ENTITY: _Spec = {
+    "id": (str, True),
+    "kind": (str, True),
+    "names": (list, True),
+    "part_of": (str, False),
+}
+_SECTIONS = {
+    "article": _ARTICLE,
+    "topic": _TOPIC,
+    "fact": _FACT,
+    "synonyms": _SYNONYMS,
+    "entity": _ENTITY,
+}
 
 
 class FactBaseError(Exception):
@@ -91,7 +103,8 @@ def load_factbase(path: Path) -> FactBase:
 def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactBase | None:
     for key in document.keys() - _SECTIONS.keys():
         problems.append(
-            f"unknown section '{key}' (expected [[article]], [[topic]], [[fact]], [[synonyms]])"
+            f"unknown section '{key}' (expected [[article]], [[topic]], [[fact]], [[synonyms]],"
+            " [[entity]])"
         )
     tables = {
         kind: _entries(kind, document.get(kind, []), spec, problems)
@@ -106,6 +119,7 @@ def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactB
     ]
     facts = [_fact(e) for e in tables["fact"]]
     synonyms = _synonyms(tables["synonyms"], problems)
+    entities = _entities(tables["entity"], problems)
     for article in articles:
         if article.date and not _valid_date(article.date):
             problems.append(
@@ -126,7 +140,7 @@ def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactB
             problems.append(f"topic '{topic.id}': no fact has this topic")
     if problems:
         return None
-    return FactBase(tuple(articles), tuple(topics), tuple(facts), synonyms)
+    return FactBase(tuple(articles), tuple(topics), tuple(facts), synonyms, entities)
 
 
 def _synonyms(entries: list[dict[str, Any]], problems: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -154,6 +168,50 @@ def _synonyms(entries: list[dict[str, Any]], problems: list[str]) -> tuple[tuple
                 f"{name}: mixes stop words only ('{forms[0]}') with other words ('{others[0]}')"
             )
     return groups
+
+
+def _entities(entries: list[dict[str, Any]], problems: list[str]) -> tuple[Entity, ...]:
+    """The entities, each of a known kind, with names, and part of another entity if any."""
+    entities = tuple(Entity(e["id"], e["kind"], e["names"], e["part_of"] or None) for e in entries)
+    ids = {entity.id for entity in entities}
+    owners: dict[tuple[str, ...], str] = {}
+    for entity in entities:
+        name = f"entity '{entity.id}'"
+        if entity.kind not in ENTITY_KINDS:
+            problems.append(f"{name}: kind '{entity.kind}' is not one of {', '.join(ENTITY_KINDS)}")
+        _check_names(entity, owners, problems)
+        if entity.part_of is None:
+            continue
+        if entity.part_of == entity.id:
+            problems.append(f"{name}: part_of names the entity itself")
+        elif entity.part_of not in ids:
+            problems.append(f"{name}: part_of '{entity.part_of}' names no entity")
+        if entity.kind == "person":
+            problems.append(
+                f"{name}: a person has no part_of (it is for products and subsidiaries)"
+            )
+    return entities
+
+
+def _check_names(entity: Entity, owners: dict[tuple[str, ...], str], problems: list[str]) -> None:
+    """Names are compared as folded words, the form questions are read in: each must hold a
+    word that says something, and belong to one entity only (`owners` records whose it is)."""
+    name = f"entity '{entity.id}'"
+    if not entity.names:
+        problems.append(f"{name}: names is missing or empty")
+    for text in entity.names:
+        folded = tuple(words(text))
+        if not folded:
+            problems.append(f"{name}: '{text}' has no word to search")
+        elif is_question_form(folded):
+            problems.append(
+                f"{name}: '{text}' is only stop words or single letters, which ordinary"
+                " sentences hold"
+            )
+        elif folded in owners:
+            problems.append(f"{name}: '{text}' is already a name of entity '{owners[folded]}'")
+        else:
+            owners[folded] = entity.id
 
 
 def _article_texts(folder: Path, articles: list[Article], problems: list[str]) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""The fact base as the bot holds it: articles, topics and sourced facts."""
+"""The fact base as the bot holds it: articles, topics, sourced facts and the entities
+members may name."""
 
 from __future__ import annotations
 
@@ -55,23 +56,41 @@ class Fact:
     keywords: tuple[str, ...] = ()
 
 
+ENTITY_KINDS = ("person", "organisation", "product", "place")
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """Someone or something a question may name. `part_of` is the entity a product or
+    subsidiary belongs to (ChatGPT: "openai"), or None."""
+
+    id: str
+    kind: str
+    names: tuple[str, ...]
+    part_of: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class FactBase:
     """A validated fact base: every reference between its parts resolves. `synonyms` are
-    groups of words and phrases the search reads as one term."""
+    groups of words and phrases the search reads as one term; `entities` are the people,
+    organisations, products and places a question may name, whether a fact names them or not."""
 
     articles: tuple[Article, ...]
     topics: tuple[Topic, ...]
     facts: tuple[Fact, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
+    entities: tuple[Entity, ...] = ()
     _articles: Mapping[str, Article] = field(init=False, repr=False, compare=False)
     _topics: Mapping[str, Topic] = field(init=False, repr=False, compare=False)
     _facts: Mapping[str, Fact] = field(init=False, repr=False, compare=False)
+    _entities: Mapping[str, Entity] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_articles", MappingProxyType({a.id: a for a in self.articles}))
         object.__setattr__(self, "_topics", MappingProxyType({t.id: t for t in self.topics}))
         object.__setattr__(self, "_facts", MappingProxyType({f.id: f for f in self.facts}))
+        object.__setattr__(self, "_entities", MappingProxyType({e.id: e for e in self.entities}))
 
     def article(self, article_id: str) -> Article:
         return self._articles[article_id]
@@ -81,6 +100,9 @@ class FactBase:
 
     def fact(self, fact_id: str) -> Fact | None:
         return self._facts.get(fact_id)
+
+    def entity(self, entity_id: str) -> Entity | None:
+        return self._entities.get(entity_id)
 
     def cites(self, fact: Fact) -> bool:
         """Whether the fact's source is someone other than the article's publisher."""
