@@ -1,8 +1,9 @@
 """Fact base latency: building the index, and answering every question of the evaluation set.
 
 Run with `make bench` or `.venv/bin/python bench/bench_facts.py`. It measures the
-search alone, then the whole /faits command through the console adapter (with
-its SQLite write), on the shipped data/facts.toml and every tests/data/questions*.toml.
+search alone, finding the entities each question names, then the whole /faits command
+through the console adapter (with its SQLite write), on the shipped data/facts.toml and
+every tests/data/questions*.toml.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from bench.stats import latency_summary  # noqa: E402
 from bot.adapters.console import ConsoleAdapter  # noqa: E402
 from bot.app import open_app  # noqa: E402
 from bot.config import DEFAULT_FACTS, Config  # noqa: E402
-from bot.facts.search import load_index  # noqa: E402
+from bot.facts.entities import EntityFinder  # noqa: E402
+from bot.facts.search import FactIndex, load_index  # noqa: E402
 
 ROUNDS = 200
 QUESTION_SETS = sorted((ROOT / "tests" / "data").glob("questions*.toml"))
@@ -35,7 +37,7 @@ def questions() -> list[str]:
     return texts
 
 
-def bench_search(texts: list[str]) -> None:
+def bench_search(texts: list[str]) -> FactIndex:
     started = time.perf_counter()
     index = load_index(DEFAULT_FACTS)
     print(
@@ -49,6 +51,23 @@ def bench_search(texts: list[str]) -> None:
             index.answer(text)
             samples.append(time.perf_counter() - started)
     print(f"search: n={len(samples)} {latency_summary(samples)}")
+    return index
+
+
+def bench_entities(index: FactIndex, texts: list[str]) -> None:
+    started = time.perf_counter()
+    finder = EntityFinder(index.base)
+    print(
+        f"entity finder: {(time.perf_counter() - started) * 1000:.1f} ms, "
+        f"{len(index.base.entities)} entities"
+    )
+    samples = []
+    for _ in range(ROUNDS):
+        for text in texts:
+            started = time.perf_counter()
+            finder.named(text)
+            samples.append(time.perf_counter() - started)
+    print(f"entities named: n={len(samples)} {latency_summary(samples)}")
 
 
 async def bench_command(texts: list[str]) -> None:
@@ -67,7 +86,7 @@ async def bench_command(texts: list[str]) -> None:
 
 def main() -> None:
     texts = questions()
-    bench_search(texts)
+    bench_entities(bench_search(texts), texts)
     asyncio.run(bench_command(texts))
 
 

@@ -13,15 +13,16 @@ the fact base (its [[synonyms]] section), so editors extend them with the facts.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from bot.parsing import fold
 
-# "GPT-4" and "gpt4" are one term; apostrophes split elisions ("l'armée").
-_JOINED = re.compile(r"(?<=[a-z])-(?=\d)")
-_WORD = re.compile(r"[a-z0-9]+")
+# A word of folded text. "GPT-4" and "gpt4" are one word (its dash is dropped); apostrophes
+# split elisions ("l'armée").
+_WORD = re.compile(r"[a-z0-9]+(?:(?<=[a-z])-(?=\d)[a-z0-9]+)*")
 
 _STOP_FR = """
 a as au aux avait avec avez avoir c ca ce ceci cela celle celui ces cet cette chez combien
@@ -62,7 +63,30 @@ _GROUP = "~"  # no word holds it (see _WORD): group terms never meet stems
 
 def words(text: str) -> list[str]:
     """The folded words of a text, stop words included (used for display keys)."""
-    return _WORD.findall(_JOINED.sub("", fold(text)))
+    return [match.group().replace("-", "") for match in _WORD.finditer(fold(text))]
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """The words of `words(text)`, each with where the text writes it: `text[start:end]`.
+
+    Folding may change a text's length ("ﬁ" becomes "fi"), so each character is folded
+    alone to keep track of where every folded letter comes from.
+    """
+    if text.isascii():
+        folded, origin = text.lower(), list(range(len(text)))
+    else:
+        pieces = [_fold_char(ch) for ch in text]
+        folded = "".join(pieces)
+        origin = [at for at, piece in enumerate(pieces) for _ in piece]
+    return [
+        (match.group().replace("-", ""), origin[match.start()], origin[match.end() - 1] + 1)
+        for match in _WORD.finditer(folded)
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return fold(ch)
 
 
 def is_content(word: str) -> bool:
