@@ -1,13 +1,23 @@
-"""Scores /faits on a question set written blind, from the articles only.
+"""Scores how the bot reads free text in a private chat, on a question set written blind.
 
 Usage: `.venv/bin/python bench/score_questions.py tests/data/blind_set1.toml [--misses]`
 
-Each question has a kind: "answer" (right when the fact given holds one of the
-expected strings, which the author copied from the articles), "correct" (a
-false figure: right only when the fact is given *as a correction*), "refuse"
-(another entity, or off-topic: right when no fact is given as an answer) and
-"intent" (the member wants a command, not a fact). Expected strings are matched
-in the fact's statement, title and source, in both languages.
+Each question has a kind:
+- "answer": right when the bot answers with a fact holding one of the expected
+  strings (copied by the author from the articles);
+- "correct": a false figure or the wrong person; right only when the bot shows the
+  fact holding the expected string *as a correction* (« nos sources ne disent pas… »),
+  and a plain answer counts as confirming the false premise;
+- "refuse": another company or person, or off-topic; right when no fact is given as
+  an answer (saying that no fact covers a name, with what the sources say nearby
+  clearly introduced as such, is right);
+- "intent": the member wants a command; right when the bot offers that command.
+Questions that are not answers, given a plain answer, are counted apart: false
+premises "confirmed", off-topic questions "answered with a fact".
+
+Expected strings are matched in the fact's statement and title, in both languages.
+Written so that sets in other formats (tests/data/questions*.toml: `expect` a fact id,
+"" for off-topic) score alike.
 """
 
 from __future__ import annotations
@@ -22,9 +32,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import DEFAULT_FACTS  # noqa: E402
+from bot.config import DEFAULT_FACTS, DEFAULT_INTENTS  # noqa: E402
+from bot.facts.knowledge import (  # noqa: E402
+    Answer,
+    Correction,
+    Finding,
+    Knowledge,
+    Unsourced,
+    Wanted,
+    load_knowledge,
+)
 from bot.facts.model import Fact  # noqa: E402
-from bot.facts.search import FactIndex, load_index  # noqa: E402
+from commands import COMMANDS  # noqa: E402
+
+
+def knowledge() -> Knowledge:
+    return load_knowledge(DEFAULT_FACTS, DEFAULT_INTENTS, frozenset(c.name for c in COMMANDS))
 
 
 def _norm(text: str) -> str:
@@ -33,23 +56,42 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def fact_text(fact: Fact) -> str:
-    parts = [fact.statement.fr, fact.statement.en, fact.title.fr, fact.title.en]
-    return _norm(" ".join(parts))
+def expected_fact(question: dict[str, object], fact: Fact) -> bool:
+    """Whether `fact` is one the question's author would accept."""
+    expect = question.get("expect")
+    if isinstance(expect, str):  # the older sets name the fact
+        return expect == fact.id
+    text = _norm(" ".join((fact.statement.fr, fact.statement.en, fact.title.fr, fact.title.en)))
+    return any(_norm(str(e)) in text for e in expect or [])  # type: ignore[attr-defined]
 
 
-def verdict(index: FactIndex, question: dict[str, object]) -> bool:
-    """Whether the bot's answer to `question` is what a careful person would accept."""
-    answer = index.answer(str(question["text"]))
-    kind = question["kind"]
-    expected = [_norm(str(e)) for e in question.get("expect", [])]  # type: ignore[attr-defined]
+def kind_of(question: dict[str, object]) -> str:
+    if "kind" in question:
+        return str(question["kind"])
+    return "answer" if question.get("expect") else "refuse"
+
+
+def verdict(question: dict[str, object], found: Finding) -> bool:
+    """Whether the bot's reading of the question is what a careful person would accept."""
+    kind = kind_of(question)
     if kind == "answer":
-        return answer is not None and any(e in fact_text(answer.fact) for e in expected)
-    # Without a premise check or intents, nothing is ever given as a correction or a
-    # command: a "correct" or "intent" question is right only once the bot knows how.
-    if kind in ("correct", "intent"):
-        return False
-    return answer is None
+        return isinstance(found, Answer) and expected_fact(question, found.fact)
+    if kind == "correct":
+        shown = found.fact if isinstance(found, (Correction, Unsourced)) else None
+        return shown is not None and expected_fact(question, shown)
+    if kind == "intent":
+        return isinstance(found, Wanted) and found.intent.id in question["expect"]  # type: ignore[operator]
+    return found is None or isinstance(found, Unsourced)
+
+
+def describe(found: Finding) -> str:
+    if isinstance(found, Wanted):
+        return f"intent {found.intent.id}"
+    if isinstance(found, Unsourced):
+        return f"unsourced {found.names} ({found.fact.id if found.fact else '-'})"
+    if isinstance(found, Correction):
+        return f"correction {found.figures} {found.fact.id}"
+    return found.fact.id if found else "-"
 
 
 def main() -> None:
@@ -57,21 +99,32 @@ def main() -> None:
     parser.add_argument("sets", nargs="+", type=Path)
     parser.add_argument("--misses", action="store_true", help="list every wrong answer")
     args = parser.parse_args()
-    index = load_index(DEFAULT_FACTS)
+    known = knowledge()
     for path in args.sets:
         questions = tomllib.loads(path.read_text(encoding="utf-8"))["question"]
         right: Counter[str] = Counter()
         total: Counter[str] = Counter()
+        confirmed = answered_off_topic = 0
         for question in questions:
-            kind = str(question["kind"])
+            kind = kind_of(question)
             total[kind] += 1
-            if verdict(index, question):
+            found = known.understand(str(question["text"]), intents=True)
+            if verdict(question, found):
                 right[kind] += 1
             elif args.misses:
-                got = index.answer(str(question["text"]))
-                print(f"  [{kind}] {question['text']!r} -> {got.fact.id if got else '-'}")
+                print(f"  [{kind}] {question['text']!r} -> {describe(found)}")
+            plain = isinstance(found, (Answer, Correction))
+            confirmed += isinstance(found, Answer) and (
+                kind == "correct" or question.get("category") == "false_premise_entity"
+            )
+            answered_off_topic += (
+                plain and kind == "refuse" and question.get("category") != "false_premise_entity"
+            )
         summary = ", ".join(f"{k} {right[k]}/{n} ({right[k] / n:.0%})" for k, n in total.items())
         print(f"{path.name}: {summary}")
+        print(
+            f"  false premises answered as if confirmed: {confirmed}; off-topic given a fact: {answered_off_topic}"
+        )
 
 
 if __name__ == "__main__":

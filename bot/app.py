@@ -11,7 +11,7 @@ from datetime import datetime
 from bot import lifecycle
 from bot.config import Config
 from bot.dispatcher import Dispatcher
-from bot.facts.search import load_index
+from bot.facts.knowledge import load_knowledge
 from bot.i18n import Catalogues
 from bot.privacy import member_key_function, member_secret
 from bot.seam import ChatRef
@@ -53,7 +53,7 @@ async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> A
     """Load the catalogues, the fact base and the member key secret, open and migrate the
     database, build the dispatcher. An invalid fact base stops the start (FactBaseError)."""
     catalogues = Catalogues.load()
-    facts = load_index(config.facts)
+    facts = load_knowledge(config.facts, config.intents, frozenset(c.name for c in COMMANDS))
     db = await Database.open(config.database)
     try:
         secret = await member_secret(config, db)

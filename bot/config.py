@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_FACTS = Path(__file__).resolve().parent.parent / "data" / "facts.toml"
+DEFAULT_INTENTS = DEFAULT_FACTS.with_name("intents.toml")
 DEFAULT_MILESTONES = (100, 500, 1_000, 5_000, 10_000, 17_000, 50_000, 100_000, 500_000, 1_000_000)
 
 
@@ -38,6 +39,7 @@ class Secret:
 class Config:
     database: Path = Path("quitgpt.db")
     facts: Path = DEFAULT_FACTS
+    intents: Path = DEFAULT_INTENTS
     default_language: str = "fr"
     log_level: str = "INFO"
     log_format: str = "text"
@@ -122,6 +124,7 @@ def _boolean(value: Any) -> bool:
 _SOURCES: dict[str, tuple[str, tuple[str, ...], Callable[[Any], Any]]] = {
     "database": ("QUITGPT_DB", ("database",), Path),
     "facts": ("QUITGPT_FACTS", ("facts",), Path),
+    "intents": ("QUITGPT_INTENTS", ("intents",), Path),
     "default_language": ("QUITGPT_LANGUAGE", ("default_language",), str),
     "log_level": ("QUITGPT_LOG_LEVEL", ("log_level",), lambda v: str(v).upper()),
     "log_format": ("QUITGPT_LOG_FORMAT", ("log_format",), str),

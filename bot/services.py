@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.config import Config
-from bot.facts.search import FactIndex
+from bot.facts.knowledge import Knowledge
 from bot.i18n import Catalogues
 from bot.privacy import MemberKey
 from bot.seam import Sender
@@ -31,7 +31,7 @@ class Services:
     catalogues: Catalogues
     commands: tuple[CommandSpec, ...]
     # replaced as a whole by /recharger: read it once per question
-    facts: FactIndex
+    facts: Knowledge
     # (platform, user id) -> the pseudonymous key a member is stored under
     member_key: MemberKey
     # (platform, user id) -> the key a member's questions to the fact base are known by;

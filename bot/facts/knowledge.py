@@ -1,0 +1,180 @@
+"""Understanding what a member writes: a command they want, a fact, a correction, or nothing.
+
+One object holds everything built from the data files (the fact base, its
+lexical index, the vectors of its facts, the entities it names, the intents and
+the questions it does not answer), built aside and swapped in one assignment by a
+reload, like the index before it. `understand` embeds the text once and uses that
+vector for the intents, the facts and the off-topic examples alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.facts.embedding import Embedder, Vectors, VectorStore, shared_embedder, vector_file
+from bot.facts.entities import EntityFinder
+from bot.facts.hybrid import PASSAGES, THRESHOLD, Ranked, fact_passages, rank, related
+from bot.facts.loader import load_factbase
+from bot.facts.model import Fact, FactBase
+from bot.facts.phrasebook import Intent, Phrasebook, load_phrasebook
+from bot.facts.premises import PremiseGuard, Premises
+from bot.facts.search import FactIndex
+from bot.facts.words import stem, words
+
+# An intent wins when the text is this close to one of its examples, and closer to it
+# than to any fact by this much (bench/calibrate_facts.py).
+INTENT_MIN = 0.9
+INTENT_MARGIN = 0.0
+# A fact whose names agree with the question's replaces a better-ranked one that does not,
+# when its fused score is this close.
+AGREEING_GAP = 0.03
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    fact: Fact
+    see_also: tuple[Fact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """The question states figures the fact contradicts: show the fact as the correction."""
+
+    fact: Fact
+    see_also: tuple[Fact, ...]
+    figures: tuple[str, ...]  # as the member wrote them
+
+
+@dataclass(frozen=True, slots=True)
+class Unsourced:
+    """No fact says this of `names`; `fact`, if any, is what the sources do say nearby."""
+
+    names: tuple[str, ...]
+    fact: Fact | None
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The member wants a command, not a fact."""
+
+    intent: Intent
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A text's ranking of the facts, and its closeness to each intent's examples."""
+
+    ranked: Ranked
+    intents: tuple[tuple[float, Intent], ...]
+
+    def intent(self) -> Intent | None:
+        """The intent the text expresses, if it is closer to it than to any fact."""
+        score, intent = max(self.intents, key=lambda pair: pair[0], default=(0.0, None))
+        best_fact = float(self.ranked.cosines.max())
+        return intent if score >= INTENT_MIN and score - best_fact >= INTENT_MARGIN else None
+
+
+Finding = Answer | Correction | Unsourced | Wanted | None
+
+
+class Knowledge:
+    """Everything the bot knows how to answer, built once per fact base."""
+
+    def __init__(
+        self,
+        base: FactBase,
+        phrasebook: Phrasebook,
+        embedder: Embedder,
+        stores: tuple[VectorStore, VectorStore],
+    ) -> None:
+        facts_store, phrases_store = stores
+        self.base = base
+        self.lexical = FactIndex(base)
+        self.phrasebook = phrasebook
+        self._embedder = embedder
+        self._numbers = {fact.id: number for number, fact in enumerate(base.facts)}
+        self._guard = PremiseGuard(EntityFinder(base), _vocabulary(base))
+        passages = [text for fact in base.facts for text in fact_passages(base, fact)]
+        self._facts = facts_store.embed(embedder, "passage", passages).reshape(
+            len(base.facts), PASSAGES, -1
+        )
+        self._intents = [
+            (intent, phrases_store.embed(embedder, "query", intent.examples))
+            for intent in phrasebook.intents
+        ]
+        self._elsewhere = phrases_store.embed(embedder, "query", phrasebook.elsewhere)
+
+    def read(self, text: str) -> Reading:
+        """The signals `understand` decides on (and bench/calibrate_facts.py fits)."""
+        vector = self._embedder.queries([text])[0]
+        cosines = (self._facts @ vector).max(axis=1)
+        lexical = {self._numbers[m.fact.id]: (m.score, m.coverage) for m in self.lexical.rank(text)}
+        intents = tuple((_closest(examples, vector), i) for i, examples in self._intents)
+        return Reading(rank(cosines, lexical, _closest(self._elsewhere, vector)), intents)
+
+    def understand(self, text: str, intents: bool = False) -> Finding:
+        """What `text` asks for; `intents` lets it be a command (free text in a private chat)."""
+        reading = self.read(text)
+        ranked = reading.ranked
+        if intents and (intent := reading.intent()) is not None:
+            return Wanted(intent)
+        premises = self._guard.premises(text)
+        confident = ranked.signals.confidence() >= THRESHOLD
+        chosen = self._agreeing(ranked, premises)
+        fact = self.base.facts[chosen]
+        if strangers := self._guard.strangers(premises):
+            return Unsourced(strangers, fact if confident else None)
+        if not confident:
+            return None
+        doubts = self._guard.doubts(premises, fact)
+        if doubts.unsourced:
+            return Unsourced(doubts.unsourced, fact)
+        see_also = related(self.base, ranked, chosen)
+        if doubts.wrong_figures:
+            return Correction(fact, see_also, doubts.wrong_figures)
+        return Answer(fact, see_also)
+
+    def _agreeing(self, ranked: Ranked, premises: Premises) -> int:
+        """The best fact, or a nearly as good one that names everyone the question names."""
+        for number in ranked.order:
+            if ranked.fused[number] < ranked.fused[ranked.best] - AGREEING_GAP:
+                break
+            if not self._guard.doubts(premises, self.base.facts[number]).unsourced:
+                return number
+        return ranked.best
+
+
+def _closest(examples: Vectors, vector: Vectors) -> float:
+    return float((examples @ vector).max()) if len(examples) else 0.0
+
+
+def _vocabulary(base: FactBase) -> frozenset[str]:
+    """Every word the fact base writes, and its stem."""
+    texts = [" ".join(group) for group in base.synonyms]
+    for topic in base.topics:
+        texts += [topic.label.fr, topic.label.en, *topic.keywords]
+    for fact in base.facts:
+        texts += [fact.title.fr, fact.title.en, fact.statement.fr, fact.statement.en]
+        texts += [fact.source.fr, fact.source.en, *fact.keywords]
+    for article in base.articles:
+        texts += [article.title.fr, article.title.en, article.publisher]
+    found = {word for text in texts for word in words(text)}
+    return frozenset(found | {stem(word) for word in found})
+
+
+def load_knowledge(
+    facts: Path, phrasebook: Path, commands: frozenset[str], embedder: Embedder | None = None
+) -> Knowledge:
+    """Read and check both files, and embed what their vector files do not hold yet (raises
+    FactBaseError naming every problem)."""
+    stores = (VectorStore(vector_file(facts)), VectorStore(vector_file(phrasebook)))
+    knowledge = Knowledge(
+        load_factbase(facts),
+        load_phrasebook(phrasebook, commands),
+        embedder or shared_embedder(),
+        stores,
+    )
+    for store in stores:
+        store.save()
+    return knowledge
