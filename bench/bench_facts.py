@@ -1,18 +1,27 @@
-"""Fact base latency: building the index, and answering every question of the evaluation set.
+"""Fact base latency and memory: building what /faits knows, and answering every question.
 
-Run with `make bench` or `.venv/bin/python bench/bench_facts.py`. It measures the
-search alone, finding the entities each question names, then the whole /faits command
-through the console adapter (with its SQLite write), on the shipped data/facts.toml and
-every tests/data/questions*.toml.
+Run with `make bench` or `.venv/bin/python bench/bench_facts.py`. On the shipped
+data/facts.toml and data/intents.toml, with the questions of tests/data/questions*.toml
+and blind_set1.toml, it measures:
+
+- the memory the embedding model adds to the process (resident set, before and after);
+- building the knowledge cold (every text embedded) and warm (vectors read from the
+  files shipped next to the data);
+- the reference ceiling: embedding a question alone, which every answer must do;
+- understanding a question (embedding, ranking, premises, intents), the lexical
+  search alone, the entity finder alone;
+- the whole /faits command through the console adapter, with its SQLite writes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import tempfile
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,12 +30,18 @@ sys.path.insert(0, str(ROOT))
 from bench.stats import latency_summary  # noqa: E402
 from bot.adapters.console import ConsoleAdapter  # noqa: E402
 from bot.app import open_app  # noqa: E402
-from bot.config import DEFAULT_FACTS, Config  # noqa: E402
+from bot.config import DEFAULT_FACTS, DEFAULT_INTENTS, Config  # noqa: E402
+from bot.facts.embedding import shared_embedder  # noqa: E402
 from bot.facts.entities import EntityFinder  # noqa: E402
-from bot.facts.search import FactIndex, load_index  # noqa: E402
+from bot.facts.knowledge import Knowledge, load_knowledge  # noqa: E402
+from commands import COMMANDS  # noqa: E402
 
-ROUNDS = 200
-QUESTION_SETS = sorted((ROOT / "tests" / "data").glob("questions*.toml"))
+ROUNDS = 3
+QUESTION_SETS = [
+    *sorted((ROOT / "tests" / "data").glob("questions*.toml")),
+    ROOT / "tests" / "data" / "blind_set1.toml",
+]
+NAMES = frozenset(spec.name for spec in COMMANDS)
 
 
 def questions() -> list[str]:
@@ -37,37 +52,45 @@ def questions() -> list[str]:
     return texts
 
 
-def bench_search(texts: list[str]) -> FactIndex:
-    started = time.perf_counter()
-    index = load_index(DEFAULT_FACTS)
-    print(
-        f"load + index: {(time.perf_counter() - started) * 1000:.1f} ms, "
-        f"{len(index.base.facts)} facts"
-    )
-    samples = []
-    for _ in range(ROUNDS):
-        for text in texts:
-            started = time.perf_counter()
-            index.answer(text)
-            samples.append(time.perf_counter() - started)
-    print(f"search: n={len(samples)} {latency_summary(samples)}")
-    return index
+def resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
-def bench_entities(index: FactIndex, texts: list[str]) -> None:
-    started = time.perf_counter()
-    finder = EntityFinder(index.base)
-    print(
-        f"entity finder: {(time.perf_counter() - started) * 1000:.1f} ms, "
-        f"{len(index.base.entities)} entities"
-    )
+def timed(texts: list[str], rounds: int, call: Callable[[str], object]) -> str:
     samples = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for text in texts:
             started = time.perf_counter()
-            finder.named(text)
+            call(text)
             samples.append(time.perf_counter() - started)
-    print(f"entities named: n={len(samples)} {latency_summary(samples)}")
+    return latency_summary(samples)
+
+
+def bench_build() -> Knowledge:
+    before = resident_mb()
+    model = shared_embedder()
+    model.queries(["warm-up"])
+    print(f"embedding model: +{resident_mb() - before:.0f} MB resident ({before:.0f} MB before)")
+    with tempfile.TemporaryDirectory() as folder:
+        for source in (DEFAULT_FACTS, DEFAULT_INTENTS):
+            shutil.copy(source, folder)
+        shutil.copytree(DEFAULT_FACTS.parent / "articles", Path(folder) / "articles")
+        started = time.perf_counter()
+        load_knowledge(
+            Path(folder) / DEFAULT_FACTS.name, Path(folder) / DEFAULT_INTENTS.name, NAMES
+        )
+        print(f"knowledge built cold (every text embedded): {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    known = load_knowledge(DEFAULT_FACTS, DEFAULT_INTENTS, NAMES)
+    print(
+        f"knowledge built warm (shipped vectors): {(time.perf_counter() - started) * 1000:.0f} ms, "
+        f"{len(known.base.facts)} facts, {len(known.base.entities)} entities; "
+        f"{resident_mb():.0f} MB resident"
+    )
+    return known
 
 
 async def bench_command(texts: list[str]) -> None:
@@ -76,17 +99,25 @@ async def bench_command(texts: list[str]) -> None:
         async with open_app(config) as app:
             console = ConsoleAdapter(app, "bench", language="fr", image_dir=Path(folder))
             samples = []
-            for _ in range(ROUNDS // 20):
+            for _ in range(ROUNDS):
                 for text in texts:
                     started = time.perf_counter()
                     await console.say(f"/faits {text}")
                     samples.append(time.perf_counter() - started)
-    print(f"/faits through the console, with its SQLite write: {latency_summary(samples)}")
+    print(f"/faits through the console, with its SQLite writes: {latency_summary(samples)}")
 
 
 def main() -> None:
     texts = questions()
-    bench_entities(bench_search(texts), texts)
+    print(f"{len(texts)} questions, {ROUNDS} rounds")
+    known = bench_build()
+    model = shared_embedder()
+    reference = timed(texts, ROUNDS, lambda text: model.queries([text]))
+    print(f"reference, embedding a question alone: {reference}")
+    print(f"understanding a question: {timed(texts, ROUNDS, known.understand)}")
+    print(f"lexical search alone: {timed(texts, ROUNDS, known.lexical.rank)}")
+    finder = EntityFinder(known.base)
+    print(f"entities named: {timed(texts, ROUNDS, finder.named)}")
     asyncio.run(bench_command(texts))
 
 

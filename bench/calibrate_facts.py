@@ -80,10 +80,9 @@ def main() -> None:
     print(f"WEIGHTS = {tuple(round(float(w), 4) for w in weights)}")
     print(f"BIAS = {bias:.4f}")
     print(f"THRESHOLD = {threshold:.4f}")
-    print(
-        f"on-topic answered right {answered[y == 1].sum()}/{int((y == 1).sum())}, "
-        f"ranked right {good[y == 1].sum()}, off-topic answered {(off >= threshold).sum()}/{len(off)}"
-    )
+    on_topic = int((y == 1).sum())
+    print(f"on-topic answered right {answered[y == 1].sum()}/{on_topic}, ranked right {good.sum()}")
+    print(f"off-topic answered {(off >= threshold).sum()}/{len(off)}")
     _intents(readings)
 
 

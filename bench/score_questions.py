@@ -122,9 +122,8 @@ def main() -> None:
             )
         summary = ", ".join(f"{k} {right[k]}/{n} ({right[k] / n:.0%})" for k, n in total.items())
         print(f"{path.name}: {summary}")
-        print(
-            f"  false premises answered as if confirmed: {confirmed}; off-topic given a fact: {answered_off_topic}"
-        )
+        print(f"  false premises answered as if confirmed: {confirmed}")
+        print(f"  off-topic questions given a fact: {answered_off_topic}")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from bot.facts.knowledge import Answer, Correction, Finding, Knowledge, Unsourced, Wanted
-from bot.facts.model import FactBase, Topic
-from bot.facts.search import MIN_COVERAGE, FactIndex
+from bot.facts.model import FactBase
+from bot.facts.search import MIN_COVERAGE
 from bot.facts.words import terms, words
 from bot.redact import redact
 from bot.seam import Reply
@@ -61,8 +61,6 @@ def _browse(ctx: Context, base: FactBase, text: str) -> Reply:
 
 async def _answer(ctx: Context, known: Knowledge, question: str, found: Finding) -> Reply:
     services, base = ctx.services, known.base
-    if found is None and (topic := _named_topic(known.lexical, question)) is not None:
-        return topic_reply(ctx, base, topic)
     kept = redact(question)  # what is stored, and what moderators read
     folded = " ".join(words(kept))
     db, asker, now = services.db, asker_of(ctx), services.clock()
@@ -74,22 +72,6 @@ async def _answer(ctx: Context, known: Knowledge, question: str, found: Finding)
     if isinstance(found, Unsourced):
         return unsourced_reply(ctx, base, found.names, found.fact)
     return topics_reply(ctx, base, "facts.not_found", question=question)
-
-
-def _named_topic(index: FactIndex, question: str) -> Topic | None:
-    """The topic a too-general question names ("openai", "l'IA"): its facts beat "nothing found".
-
-    Among the topics whose name holds every word asked, the one whose facts rank first.
-    """
-    asked = set(terms(question))
-    named = {
-        topic.id
-        for topic in index.base.topics
-        if asked <= set(terms(f"{topic.id.replace('-', ' ')} {topic.label.fr} {topic.label.en}"))
-    }
-    ranked = [m.fact.topic for m in index.rank(question) if m.fact.topic in named]
-    chosen = ranked[0] if ranked else min(named, default=None)
-    return index.base.topic(chosen) if chosen else None
 
 
 async def suggest(services: Services, typed: str, language: str) -> list[tuple[str, str]]:

@@ -125,7 +125,7 @@ async def test_feedback_and_the_moderators_queue(
     console: ConsoleAdapter, moderator: ConsoleAdapter
 ) -> None:
     assert await moderator.say("/questions") == NOTHING_QUEUED
-    [answer] = await console.say("/faits brockman")
+    [answer] = await console.say("/faits combien a donné brockman")
     yes, no = feedback_actions(answer)
     assert await console.say(no) == [
         "Merci de l'avoir signalé : votre question est transmise aux modérateurs, "
@@ -143,7 +143,7 @@ async def test_feedback_and_the_moderators_queue(
     lines = queue.split("\n")
     assert lines[0] == "Questions en attente (les plus fréquentes d'abord)"
     assert lines[1] == f"• 3 {TIMES} « Recette des crepes ! » — sans réponse"
-    assert lines[2].startswith(f"• 1 {TIMES} « brockman » — réponse jugée inutile : ")
+    assert lines[2].startswith(f"• 1 {TIMES} « combien a donné brockman » — réponse jugée inutile : ")
     assert len(lines) == 3
 
 
@@ -154,7 +154,7 @@ async def test_questions_are_for_moderators_only(console: ConsoleAdapter) -> Non
 async def test_only_the_asker_may_say_whether_an_answer_helped(
     app: App, console: ConsoleAdapter, console_en: ConsoleAdapter, moderator: ConsoleAdapter
 ) -> None:
-    [answer] = await console.say("/faits brockman")
+    [answer] = await console.say("/faits combien a donné brockman")
     yes, no = feedback_actions(answer)
     assert await moderator.say(no) == [EXPIRED]
     assert await console_en.say(no) == [
@@ -254,12 +254,12 @@ async def test_the_app_fixture_uses_the_shipped_base(app: App) -> None:
     assert app.services.facts.base == BASE
 
 
-async def test_a_question_naming_only_a_topic_lists_its_facts(console: ConsoleAdapter) -> None:
-    [reply] = await console.say("/faits OpenAI")
-    openai = BASE.topic("openai")
-    assert openai is not None
-    assert reply.startswith(f"{openai.label.fr}\n")
-    assert all(f"[/faits ={fact.id}]" in reply for fact in BASE.facts_of("openai"))
+async def test_a_question_naming_only_a_topic_gets_its_headline(console: ConsoleAdapter) -> None:
+    for name, topic in (("OpenAI", "openai"), ("brockman", "brockman"), ("l'ICE", "ice")):
+        [reply] = await console.say(f"/faits {name}")
+        headline, *others = BASE.facts_of(topic)
+        assert reply.startswith(f"{headline.title.fr}\n")
+        assert f"[/faits ={others[0].id}]" in reply
 
 
 async def test_questions_are_kept_and_listed_without_what_identifies_someone(
@@ -317,7 +317,7 @@ async def test_a_member_adds_a_few_questions_a_day_to_the_queue(
         expected = f"• {QUEUED_PER_DAY + 1} {TIMES} « recette des crêpes » — sans réponse"
         assert await queue() == [expected]
 
-        [answer] = await alice.say("/faits brockman")  # an unhelpful answer is not queued either
+        [answer] = await alice.say("/faits combien a donné brockman")  # an unhelpful answer is not queued either
         assert (await alice.say(feedback_actions(answer)[1]))[0].startswith("Merci de l'avoir")
         assert await queue() == [expected]
 
@@ -328,7 +328,7 @@ async def test_a_member_adds_a_few_questions_a_day_to_the_queue(
 
 async def test_nothing_kept_ties_a_question_to_a_member(app: App) -> None:
     await say_on(app, "console", "alice", "/pledge cancel ok2")
-    [answer] = await say_on(app, "console", "alice", "/faits brockman")
+    [answer] = await say_on(app, "console", "alice", "/faits combien a donné brockman")
     await say_on(app, "console", "alice", "/faits recette des crêpes")
     rows = table_rows(app.db.path)
     [(member, *_)] = rows["pledges"]
@@ -346,7 +346,7 @@ async def test_nothing_kept_ties_a_question_to_a_member(app: App) -> None:
     assert [
         (text, fact, helpful, who) for _, text, _, fact, _, helpful, who in rows["fact_questions"]
     ] == [
-        ("brockman", "brockman-maga-donation", 0, None),
+        ("combien a donné brockman", "brockman-maga-donation", 0, None),
         ("recette des crêpes", None, None, None),
     ]
     assert [row[2] for row in rows["queued_counts"]] == [2]
@@ -370,10 +370,41 @@ async def test_a_members_questions_are_found_and_erased_with_the_key_commands_us
     assert msg is not None
     alice, now = asker_of(Context(msg, app.services, "fr")), app.services.clock()
     assert await member_question_data(app.db, alice, now) == MemberQuestions(0, 0)
-    [answer] = await console.say("/faits brockman")
+    [answer] = await console.say("/faits combien a donné brockman")
     await console.say("/faits recette des crêpes")
     assert await member_question_data(app.db, alice, now) == MemberQuestions(1, 1)
     async with app.db.write() as conn:
         assert await delete_member_questions(conn, alice, now) == 2
     assert await console.say(feedback_actions(answer)[1]) == [EXPIRED]
     assert await member_question_data(app.db, alice, now) == MemberQuestions(0, 0)
+
+
+async def test_free_text_that_wants_a_command_gets_it(console: ConsoleAdapter) -> None:
+    [tally] = await console.say("on est combien à s'être engagés ?")
+    [typed] = await console.say("/compteur")
+    assert tally == typed
+    [guide] = await console.say("comment je résilie mon abonnement ?")
+    assert guide == (await console.say("/resilier"))[0]
+    [pledge] = await console.say("je veux m'engager moi aussi")
+    assert pledge.startswith("Vous voulez vous engager") and pledge.endswith("[/engagement] ✊ M'engager")
+    [done] = await console.say("c'est bon j'ai résilié mon abonnement")
+    assert done.endswith("[/accompli] ✅ J'ai résilié")
+    # Asked through /faits, the same words are a question for the fact base.
+    [asked] = await console.say("/faits je veux m'engager moi aussi")
+    assert not asked.startswith("Vous voulez vous engager")
+
+
+async def test_a_question_about_someone_no_fact_covers_says_so(console: ConsoleAdapter) -> None:
+    [reply] = await console.say("/faits Zuckerberg a donné de l'argent à Maga Inc ?")
+    said, nearby = reply.split("\n\n", 1)
+    assert said == (
+        "Je n'ai pas de fait sourcé sur Zuckerberg : je ne peux ni le confirmer ni le démentir."
+    )
+    assert nearby.startswith("Ce que disent nos sources sur un sujet voisin")
+    assert "Oui" not in reply  # nothing to rate: it is not an answer
+
+
+async def test_a_wrong_figure_gets_the_fact_as_a_correction(console_en: ConsoleAdapter) -> None:
+    [reply] = await console_en.say("/facts Brockman gave 50 million to MAGA Inc, right?")
+    assert reply.startswith("⚠️ That is not what our sources say (“50 million”).")
+    assert "$12.5 million each" in reply

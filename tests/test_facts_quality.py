@@ -1,11 +1,14 @@
 """Search quality: members' questions get the fact a well-informed person would answer with.
 
-Two sets of questions typed the way members type them: questions.toml, against
-which the search's settings are chosen, and questions_heldout.toml, kept out of
-that choice so that it shows whether a change helps in general. Together they
-must reach MIN_TOP1, and no off-topic question may get a fact. The rules the
-search relies on are checked below on a small base of their own, so that a
-failure names the broken rule.
+Three sets of questions typed the way members type them. blind_set1.toml was written
+by someone who had read only the articles; questions.toml and questions_heldout.toml
+before it, by the project. blind_set1.toml and questions.toml are the calibration
+sets (bench/calibrate_facts.py chose the answer model on them), questions_heldout.toml
+was kept out of that choice. blind_set2.toml is scored once, by bench/score_questions.py,
+and never tuned on: it is not read here. The floors below are what the sets reached
+when the settings were chosen; a change that lowers them must say why. The lexical
+rules the search relies on are checked at the end on a small base of their own, so
+that a failure names the broken rule.
 """
 
 from __future__ import annotations
@@ -13,66 +16,71 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from bot.config import DEFAULT_FACTS
+import pytest
+
+from bench.score_questions import knowledge, verdict
+from bot.facts.knowledge import Answer, Correction, Unsourced
 from bot.facts.model import Article, Fact, FactBase, Localized, Topic
-from bot.facts.search import FactIndex, load_index
+from bot.facts.search import FactIndex
 
 DATA = Path(__file__).resolve().parent / "data"
-QUESTION_FILES = ("questions.toml", "questions_heldout.toml")
-MIN_TOP1 = 0.95
-INDEX = load_index(DEFAULT_FACTS)
+KNOWN = knowledge()
+# (file, kind) -> the share of its questions read right, at least
+FLOORS = {
+    ("questions.toml", "answer"): 0.95,
+    ("questions.toml", "refuse"): 1.0,
+    ("questions_heldout.toml", "answer"): 0.95,
+    ("questions_heldout.toml", "refuse"): 1.0,
+    ("blind_set1.toml", "answer"): 0.85,
+    ("blind_set1.toml", "correct"): 0.7,
+    ("blind_set1.toml", "refuse"): 0.95,
+    ("blind_set1.toml", "intent"): 0.6,
+}
 
 
-def _questions() -> list[tuple[str, str]]:
-    """(text, expected fact id or "") for every question of both files."""
-    found = []
-    for name in QUESTION_FILES:
-        document = tomllib.loads((DATA / name).read_text(encoding="utf-8"))
-        found += [(entry["text"], entry["expect"]) for entry in document["question"]]
-    return found
+def _questions(name: str) -> list[dict[str, object]]:
+    return tomllib.loads((DATA / name).read_text(encoding="utf-8"))["question"]
 
 
-QUESTIONS = _questions()
+def _kind(question: dict[str, object]) -> str:
+    return str(question.get("kind") or ("answer" if question["expect"] else "refuse"))
 
 
-def _answer(index: FactIndex, text: str) -> str:
-    answer = index.answer(text)
-    return answer.fact.id if answer else ""
-
-
-def test_every_expected_id_is_a_fact_of_the_base() -> None:
-    assert [e for _, e in QUESTIONS if e and INDEX.base.fact(e) is None] == []
-
-
-def test_top1_accuracy_on_the_questions_that_have_an_answer() -> None:
-    on_topic = [(text, expected) for text, expected in QUESTIONS if expected]
-    misses = [
-        f"  {text!r}: want {expected}, got {got or 'nothing'}"
-        for text, expected in on_topic
-        if (got := _answer(INDEX, text)) != expected
-    ]
-    accuracy = 1 - len(misses) / len(on_topic)
-    assert accuracy >= MIN_TOP1, (
-        f"top-1 {accuracy:.1%} is under {MIN_TOP1:.0%}; misses:\n" + "\n".join(misses)
-    )
-
-
-def test_off_topic_questions_get_no_fact() -> None:
-    answered = [
-        f"  {text!r}: got {got}"
-        for text, expected in QUESTIONS
-        if not expected and (got := _answer(INDEX, text))
-    ]
-    assert answered == [], "off-topic questions answered:\n" + "\n".join(answered)
-
-
-def test_a_topic_named_as_a_whole_gets_its_headline() -> None:
+@pytest.mark.parametrize(("name", "kind"), sorted(FLOORS))
+def test_each_kind_of_question_is_read_right(name: str, kind: str) -> None:
+    questions = [q for q in _questions(name) if _kind(q) == kind]
     wrong = [
-        (topic.label.fr, got)
-        for topic in INDEX.base.topics
-        if (got := _answer(INDEX, topic.label.fr)) != INDEX.base.facts_of(topic.id)[0].id
+        f"  {q['text']!r}: got {found!r:.120}"
+        for q in questions
+        if not verdict(q, found := KNOWN.understand(str(q["text"]), intents=True))
     ]
-    assert wrong == []
+    share = 1 - len(wrong) / len(questions)
+    assert share >= FLOORS[name, kind], f"{share:.1%} of {len(questions)}:\n" + "\n".join(wrong)
+
+
+def test_no_false_premise_is_answered_as_if_confirmed() -> None:
+    false = [
+        q
+        for q in _questions("blind_set1.toml")
+        if q["kind"] == "correct" or q["category"] == "false_premise_entity"
+    ]
+    confirmed = [q["text"] for q in false if isinstance(KNOWN.understand(str(q["text"])), Answer)]
+    assert confirmed == []
+
+
+def test_a_question_about_someone_no_fact_covers_is_not_answered_about_someone_else() -> None:
+    found = KNOWN.understand("Zuckerberg a donné de l'argent à Maga Inc ?")
+    assert isinstance(found, Unsourced) and found.names == ("Zuckerberg",)
+    found = KNOWN.understand("Apple a financé Trump ?")
+    assert isinstance(found, Unsourced) and "Apple" in found.names
+
+
+def test_a_wrong_figure_gets_the_fact_as_a_correction() -> None:
+    found = KNOWN.understand("openai a filé 50 millions à maga c'est vrai ?")
+    assert isinstance(found, Correction) and found.figures == ("50 millions",)
+    assert found.fact.id == "brockman-maga-donation"
+    found = KNOWN.understand("Brockman et sa femme ont donné 12,5 millions chacun à MAGA Inc. ?")
+    assert isinstance(found, Answer) and found.fact.id == "brockman-maga-donation"
 
 
 def _fact(ident: str, topic: str, text: str, keywords: tuple[str, ...] = ()) -> Fact:

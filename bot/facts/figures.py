@@ -66,6 +66,11 @@ class Number:
 def numbers(text: str, language: str) -> list[Number]:
     """The numbers `text` writes, read with the conventions of `language` ("fr" or "en";
     any other language reads as French)."""
+    return [number for _, number in numbers_at(text, language)]
+
+
+def numbers_at(text: str, language: str) -> list[tuple[int, Number]]:
+    """The numbers `text` writes, each with how many characters it takes."""
     language = language if language in _NUMBER else "fr"
     found = []
     for match in _NUMBER[language].finditer(text):
@@ -75,5 +80,6 @@ def numbers(text: str, language: str) -> list[Number]:
         value = Decimal(f"{digits}.{match['decimal'] or 0}")
         if match["scale"]:
             value *= 10 ** _SCALES[language].get(match["scale"].lower().rstrip("s"), 0)
-        found.append(Number(match[0].strip(), value, match["percent"] is not None))
+        written = match[0].strip()
+        found.append((len(written), Number(written, value, match["percent"] is not None)))
     return found

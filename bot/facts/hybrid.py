@@ -30,9 +30,9 @@ PASSAGES = 3
 LEXICAL_WEIGHT = 0.08
 LEXICAL_CAP = 20.0  # a lexical score above this says no more
 # The answer model (bench/calibrate_facts.py prints these).
-WEIGHTS = (1.0, 1.0, 1.0, 1.0)
-BIAS = 0.0
-THRESHOLD = 0.5
+WEIGHTS = (8.8511, 2.0063, 3.9308, 27.2964)
+BIAS = -8.4308
+THRESHOLD = 0.9
 SEE_ALSO = 2
 # A related fact is offered when its fused score is at least this close to the answer's.
 SEE_ALSO_GAP = 0.06

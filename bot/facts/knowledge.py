@@ -14,18 +14,18 @@ from pathlib import Path
 
 from bot.facts.embedding import Embedder, Vectors, VectorStore, shared_embedder, vector_file
 from bot.facts.entities import EntityFinder
-from bot.facts.hybrid import PASSAGES, THRESHOLD, Ranked, fact_passages, rank, related
+from bot.facts.hybrid import PASSAGES, SEE_ALSO, THRESHOLD, Ranked, fact_passages, rank, related
 from bot.facts.loader import load_factbase
-from bot.facts.model import Fact, FactBase
+from bot.facts.model import Fact, FactBase, Topic
 from bot.facts.phrasebook import Intent, Phrasebook, load_phrasebook
 from bot.facts.premises import PremiseGuard, Premises
 from bot.facts.search import FactIndex
-from bot.facts.words import stem, words
+from bot.facts.words import stem, terms, words
 
 # An intent wins when the text is this close to one of its examples, and closer to it
 # than to any fact by this much (bench/calibrate_facts.py).
-INTENT_MIN = 0.9
-INTENT_MARGIN = 0.0
+INTENT_MIN = 0.91
+INTENT_MARGIN = 0.065
 # A fact whose names agree with the question's replaces a better-ranked one that does not,
 # when its fused score is this close.
 AGREEING_GAP = 0.03
@@ -94,6 +94,10 @@ class Knowledge:
         self.phrasebook = phrasebook
         self._embedder = embedder
         self._numbers = {fact.id: number for number, fact in enumerate(base.facts)}
+        self._topic_terms = {
+            t.id: set(terms(f"{t.id.replace('-', ' ')} {t.label.fr} {t.label.en}"))
+            for t in base.topics
+        }
         self._guard = PremiseGuard(EntityFinder(base), _vocabulary(base))
         passages = [text for fact in base.facts for text in fact_passages(base, fact)]
         self._facts = facts_store.embed(embedder, "passage", passages).reshape(
@@ -119,14 +123,19 @@ class Knowledge:
         ranked = reading.ranked
         if intents and (intent := reading.intent()) is not None:
             return Wanted(intent)
+        if not terms(text):  # "bonjour", "merci": nothing to look up
+            return None
+        if (topic := self._named_topic(text)) is not None:
+            facts = self.base.facts_of(topic.id)
+            return Answer(facts[0], facts[1 : 1 + SEE_ALSO])
         premises = self._guard.premises(text)
         confident = ranked.signals.confidence() >= THRESHOLD
         chosen = self._agreeing(ranked, premises)
         fact = self.base.facts[chosen]
-        if strangers := self._guard.strangers(premises):
-            return Unsourced(strangers, fact if confident else None)
         if not confident:
             return None
+        if strangers := self._guard.strangers(premises):
+            return Unsourced(strangers, fact)
         doubts = self._guard.doubts(premises, fact)
         if doubts.unsourced:
             return Unsourced(doubts.unsourced, fact)
@@ -134,6 +143,19 @@ class Knowledge:
         if doubts.wrong_figures:
             return Correction(fact, see_also, doubts.wrong_figures)
         return Answer(fact, see_also)
+
+    def _named_topic(self, text: str) -> Topic | None:
+        """The topic a question names and nothing more ("brockman", "ICE", "l'IA"): its
+        headline, the first of its facts in the file, answers it.
+
+        Among the topics whose name holds every word asked, the one whose facts rank first.
+        """
+        asked = set(terms(text))
+        named = {topic.id for topic in self.base.topics if asked <= self._topic_terms[topic.id]}
+        if not named:
+            return None
+        ranked = [m.fact.topic for m in self.lexical.rank(text) if m.fact.topic in named]
+        return self.base.topic(ranked[0] if ranked else min(named))
 
     def _agreeing(self, ranked: Ranked, premises: Premises) -> int:
         """The best fact, or a nearly as good one that names everyone the question names."""

@@ -5,12 +5,15 @@ is closest to the fact about Greg Brockman's donations, and « openai a filé 50
 millions à maga » to the same fact; given as answers, both facts would seem to
 confirm a false claim. So before a fact answers:
 
-- every person, organisation, product or place the question names must be one the
-  fact names (or, for a product, its maker: ChatGPT is OpenAI's). Names come from the
-  fact file's [[entity]] section, in both languages; a name it does not list but that
-  the member wrote with a capital inside the sentence ("Is it true Biden endorsed…",
-  "Leonardo DiCaprio") counts too, unless the fact base uses the word or it is a
-  day or month;
+- no fact may be about a person, organisation, product or place the question names
+  (Apple): the fact file's [[entity]] section lists names in both languages, and a
+  name it does not list but that the member wrote with a capital inside the sentence
+  ("Is it true Biden endorsed…", "Leonardo DiCaprio") counts too, unless the fact
+  base uses the word or it is a day or month;
+- every person, organisation or product the question names must be one the fact
+  answers for (its makers and products included: ChatGPT is OpenAI's), except the
+  campaign's setting (OpenAI and its products, named by a third of the facts) and
+  places (« aux États-Unis » says where, not who);
 - every figure the question states must be one of the fact's figures. Lone digits
   ("top 1", "numéro 3") are not claims.
 
@@ -21,16 +24,19 @@ do say, never as a confirmation.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale
 
 from bot.facts.entities import EntityFinder
-from bot.facts.figures import Number, numbers
+from bot.facts.figures import Number, numbers, numbers_at
 from bot.facts.model import Fact
 from bot.facts.words import STOP_WORDS, stem, words
 
+# An entity that this share of the facts answers for is the setting of the base.
+SETTING_SHARE = 1 / 3
 _TOKEN = re.compile(r"[^\W_][\w\-]*")  # an apostrophe splits: "d'OpenAI", "Trump's"
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
@@ -41,7 +47,7 @@ class Premises:
     with the words as written) and figures."""
 
     names: tuple[tuple[str | None, str], ...]
-    readings: tuple[tuple[Number, ...], ...]  # the figures read as French, and as English
+    figures: tuple[Number, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,11 @@ class PremiseGuard:
 
     def __init__(self, finder: EntityFinder, vocabulary: frozenset[str]) -> None:
         self._finder = finder
+        facts = finder.base.facts
+        counts = Counter(ident for fact in facts for ident in finder.answers_for(fact))
+        # What the campaign is about (OpenAI, ChatGPT) is the setting of most facts, not a
+        # premise: "alternatives to ChatGPT" is answered by a fact about Gemini and Claude.
+        self._setting = frozenset(i for i, n in counts.items() if n >= len(facts) * SETTING_SHARE)
         # Words that say something of the facts: a capitalised one is not a stranger's name.
         self._vocabulary = vocabulary | _calendar_words()
 
@@ -67,27 +78,28 @@ class PremiseGuard:
         listed = tuple((m.entity.id, m.written) for m in self._finder.named(question))
         written = {fold for _, text in listed for fold in words(text)}
         unlisted = tuple((None, name) for name in self._unlisted(question, written))
-        readings = tuple(_claimed_figures(question, language) for language in ("fr", "en"))
-        return Premises(listed + unlisted, readings)
+        return Premises(listed + unlisted, _claimed_figures(question))
 
     def doubts(self, premises: Premises, fact: Fact) -> Doubts:
-        answers = self._finder.answers_for(fact)
-        unsourced = tuple(text for ident, text in premises.names if ident not in answers)
+        answers = self._finder.answers_for(fact) | self._setting
+        unsourced = tuple(
+            text
+            for ident, text in premises.names
+            if ident not in answers and not self._is_place(ident)
+        )
         stated = {
             n.value
             for figure in fact.figures
             for lang in ("fr", "en")
             for n in numbers(figure, lang)
         }
-        # "1,300" is 1.3 in French and 1300 in English: the reading that agrees best is meant.
-        wrong = min(
-            (
-                [n.written for n in reading if n.value not in stated]
-                for reading in premises.readings
-            ),
-            key=len,
-        )
+        wrong = [n.written for n in premises.figures if n.value not in stated]
         return Doubts(tuple(dict.fromkeys(unsourced)), tuple(dict.fromkeys(wrong)))
+
+    def _is_place(self, ident: str | None) -> bool:
+        """A covered place is where things happened, not who did them ("aux États-Unis")."""
+        entity = self._finder.base.entity(ident) if ident else None
+        return entity is not None and entity.kind == "place"
 
     def strangers(self, premises: Premises) -> tuple[str, ...]:
         """The names no fact covers at all."""
@@ -126,11 +138,15 @@ class PremiseGuard:
         )
 
 
-def _claimed_figures(question: str, language: str) -> tuple[Number, ...]:
-    """The figures a question states; a lone digit ("top 1") is not a claim."""
+def _claimed_figures(question: str) -> tuple[Number, ...]:
+    """The figures a question states, read as French or as English, whichever reads more of
+    it ("2 milliards" is French, "12.5 million" English; "1,300" is either, and the French
+    reading is kept); a lone digit ("top 1") is not a claim."""
+    fr, en = (numbers_at(question, language) for language in ("fr", "en"))
+    reading = en if sum(n for n, _ in en) > sum(n for n, _ in fr) else fr
     return tuple(
         number
-        for number in numbers(question, language)
+        for _, number in reading
         if number.percent or number.value >= 10 or number.value != int(number.value)
     )
 

@@ -1,17 +1,16 @@
-"""Finding the fact that answers a member's question, or knowing there is none.
+"""Ranking the facts by the words a question shares with them (BM25F).
 
-A BM25F index held in memory, built from the fact base when it is loaded. The
-base holds tens of facts, so plain Python answers well under a millisecond; it
-needs no SQL (SQLite stays the bot's own database, behind storage/), and the
-index is one immutable object that a reload replaces with a single assignment,
-so a question never meets a half-built index.
+The lexical half of the search (bot/facts/hybrid.py joins it to the meaning of
+the question), and alone what autocompletion uses while a member types. Held in
+memory, built from the fact base when it is loaded: tens of facts rank well under
+a millisecond in plain Python, with no SQL (SQLite stays the bot's own database,
+behind storage/).
 
 Each query term is matched exactly; a term the base does not hold as it is may
 be the start of a word ("brock", "anthrop"), and, when that finds nothing
 either, a word with one typo ("brokman"). Numbers are matched exactly: "2025"
-is not a typo for "2015". An answer needs both a high enough score and enough
-of the question covered: a question about the weather shares at best a word or
-two with the base, and gets no fact rather than the closest unrelated one.
+is not a typo for "2015". `coverage` says how much of the question a fact holds:
+a question about the weather shares at best a word or two with the base.
 
 The first fact of each topic in the file is its headline. A question about the
 topic as a whole ("brockman", "ICE") matches most of the topic's facts about
@@ -40,14 +39,10 @@ PREFIX_WEIGHT, TYPO_WEIGHT = 0.8, 0.7
 # One typo in a short word leaves too little of it ("film" and "fil"), and members rarely
 # get the first letter wrong ("elect" is not a typo for "select").
 MIN_PREFIX, MIN_TYPO = 4, 5
-# Tuned on tests/data/questions.toml (see tests/test_facts_quality.py).
-MIN_SCORE = 2.0
+# What autocompletion offers: facts holding this share of what was typed so far.
 MIN_COVERAGE = 0.6
 # The headline wins a tie when it scores at least this share of the best fact's score.
 LEAD_SHARE = 0.9
-# A "see also" fact scores at least this share of the answer's score.
-SEE_ALSO_SHARE = 0.3
-SEE_ALSO = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +50,6 @@ class Match:
     fact: Fact
     score: float
     coverage: float  # the share of the question's weight (by idf) that this fact contains
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    fact: Fact
-    see_also: tuple[Fact, ...]
 
 
 class FactIndex:
@@ -101,22 +90,6 @@ class FactIndex:
                 if field != "topic":
                     self._own.setdefault(term, set()).add(number)
         return length
-
-    def answer(self, question: str) -> Answer | None:
-        """The best fact with up to two related ones, or None when nothing is relevant."""
-        ranking = self.rank(question)
-        if not ranking or ranking[0].score < MIN_SCORE or ranking[0].coverage < MIN_COVERAGE:
-            return None
-        best = ranking[0]
-        related = [m.fact for m in ranking[1:] if m.score >= SEE_ALSO_SHARE * best.score]
-        same_topic = self.base.facts_of(best.fact.topic)
-        candidates = (
-            [f for f in related if f.topic == best.fact.topic]
-            + [f for f in related if f.topic != best.fact.topic]
-            + list(same_topic)
-        )
-        see_also = list(dict.fromkeys(f for f in candidates if f != best.fact))[:SEE_ALSO]
-        return Answer(best.fact, tuple(see_also))
 
     def rank(self, question: str) -> list[Match]:
         """Every fact sharing a term with the question, best first."""
