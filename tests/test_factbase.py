@@ -76,6 +76,24 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (lambda d: d["fact"][0].update(article="x"), "fact 'fact-1': unknown article 'x'"),
         (lambda d: d["fact"][0].update(sources="x"), "fact 'fact-1': unknown key 'sources'"),
         (lambda d: d["fact"][0].update(keywords="don"), "keywords must be a list of texts"),
+        (lambda d: d["fact"][0].update(keywords=["don", " "]), "'fact-1': keywords holds an empty"),
+        (lambda d: d["fact"][0].update(asked="pk ?"), "fact 'fact-1': asked must be a list of"),
+        (lambda d: d["fact"][1].update(asked=["pk ?", ""]), "'fact-2': asked holds an empty text"),
+        (
+            lambda d: d["fact"][0].update(asked=["?!"]),
+            "fact 'fact-1': question '?!' has no word to search",
+        ),
+        (
+            lambda d: d["fact"][0].update(asked=["Il a donné combien ?", "il a donne combien"]),
+            "fact 'fact-1': question 'il a donne combien' is asked twice",
+        ),
+        (
+            lambda d: (
+                d["fact"][0].update(asked=["Brockman, MAGA ?"]),
+                d["fact"][1].update(asked=["brockman maga"]),
+            ),
+            "fact 'fact-2': question 'brockman maga' is already asked under fact 'fact-1'",
+        ),
         (lambda d: d["fact"][0].update(id="Fait 1"), "fact 'Fait 1': id must be lower-case"),
         (lambda d: d["fact"][0].pop("id"), "fact #1: id is missing or empty"),
         (lambda d: d["article"][0].update(date="2026-13-01"), "date '2026-13-01' is not"),
@@ -246,6 +264,14 @@ def test_percentages_and_dates_read_alike_in_both_languages(tmp_path: Path) -> N
     assert "fact 'fact-1': fr writes '295', which is not among its figures ('295 %')" in (
         problems(tmp_path, document)
     )
+
+
+def test_asked_questions_load_in_order(tmp_path: Path) -> None:
+    document = minimal()
+    document["fact"][0]["asked"] = ["il a donné combien ?", "  how much did he give  "]
+    base = load_factbase(write_base(tmp_path / "facts.toml", document))
+    assert base.facts[0].asked == ("il a donné combien ?", "how much did he give")
+    assert base.facts[1].asked == ()
 
 
 def test_synonym_groups_load_in_order(tmp_path: Path) -> None:

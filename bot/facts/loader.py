@@ -57,6 +57,7 @@ _FACT: _Spec = {
     "en": (str, True),
     "figures": (list, False),
     "keywords": (list, False),
+    "asked": (list, False),
 }
 _SYNONYMS: _Spec = {"words": (list, True)}
 _ENTITY: _Spec = {
@@ -133,6 +134,7 @@ def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactB
         if fact.article not in article_ids:
             problems.append(f"fact '{fact.id}': unknown article '{fact.article}'")
         _check_figures(fact, texts.get(fact.article), problems)
+    _check_asked(facts, problems)
     if problems:  # an empty topic may only mean that its facts have problems
         return None
     for topic in topics:
@@ -212,6 +214,27 @@ def _check_names(entity: Entity, owners: dict[tuple[str, ...], str], problems: l
             problems.append(f"{name}: '{text}' is already a name of entity '{owners[folded]}'")
         else:
             owners[folded] = entity.id
+
+
+def _check_asked(facts: list[Fact], problems: list[str]) -> None:
+    """Each question is asked once, under one fact: a question two facts claim tells the
+    search nothing. Questions are compared as folded words, the form members' questions are
+    read in ("Pk ?" and "pk" are one question)."""
+    owners: dict[tuple[str, ...], str] = {}
+    for fact in facts:
+        name = f"fact '{fact.id}'"
+        seen: set[tuple[str, ...]] = set()
+        for question in fact.asked:
+            folded = tuple(words(question))
+            if not folded:
+                problems.append(f"{name}: question '{question}' has no word to search")
+            elif folded in seen:
+                problems.append(f"{name}: question '{question}' is asked twice")
+            elif owners.setdefault(folded, fact.id) != fact.id:
+                problems.append(
+                    f"{name}: question '{question}' is already asked under fact '{owners[folded]}'"
+                )
+            seen.add(folded)
 
 
 def _article_texts(folder: Path, articles: list[Article], problems: list[str]) -> dict[str, str]:
@@ -302,7 +325,11 @@ def _fields(name: str, entry: dict[str, Any], spec: _Spec, problems: list[str]) 
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 problems.append(f"{name}: {key} must be a list of texts")
                 continue
-            values[key] = tuple(v.strip() for v in value if v.strip())
+            texts = tuple(v.strip() for v in value)
+            if not all(texts):
+                problems.append(f"{name}: {key} holds an empty text")
+                continue
+            values[key] = texts
         elif not isinstance(value, str):
             problems.append(f"{name}: {key} must be a text")
         elif required and not value.strip():
@@ -338,4 +365,5 @@ def _fact(e: dict[str, Any]) -> Fact:
         Localized(e["fr"], e["en"]),
         e["figures"],
         e["keywords"],
+        e["asked"],
     )

@@ -44,7 +44,8 @@ ARTICLE_ITSELF = "article"
 @dataclass(frozen=True, slots=True)
 class Fact:
     """One sourced statement. `source` is who the article cites for it, or ARTICLE_ITSELF
-    when the article states it without citing anyone."""
+    when the article states it without citing anyone. `asked` are questions it answers, as
+    members type them."""
 
     id: str
     topic: str
@@ -54,6 +55,7 @@ class Fact:
     statement: Localized
     figures: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    asked: tuple[str, ...] = ()
 
 
 ENTITY_KINDS = ("person", "organisation", "product", "place")
