@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from bot.config import DEFAULT_FACTS
+from bot.config import DEFAULT_FACTS, DEFAULT_INTENTS
 from bot.facts.loader import load_factbase
 from bot.facts.model import Fact
+from bot.facts.words import words
 from tests.tomlfile import SHIPPED_ARTICLES, read_toml
 
 BASE = load_factbase(DEFAULT_FACTS)
@@ -77,3 +78,21 @@ def test_statements_and_titles_differ_between_languages_and_facts() -> None:
         assert fact.statement.fr != fact.statement.en, fact.id
     titles = [fact.title.fr for fact in BASE.facts]
     assert len(set(titles)) == len(titles)
+
+
+def test_every_fact_lists_the_questions_members_ask_it() -> None:
+    assert [fact.id for fact in BASE.facts if len(fact.asked) < 6] == []
+
+
+def test_no_question_a_fact_answers_is_an_example_of_something_else() -> None:
+    """data/intents.toml lists what is not a question for the facts."""
+    phrasebook = read_toml(DEFAULT_INTENTS)
+    examples = [
+        text
+        for section in ("intent", "elsewhere")
+        for entry in phrasebook[section]
+        for language in ("fr", "en")
+        for text in entry.get(language, [])
+    ]
+    others = {tuple(words(text)) for text in examples}
+    assert [q for fact in BASE.facts for q in fact.asked if tuple(words(q)) in others] == []
