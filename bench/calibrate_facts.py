@@ -11,6 +11,8 @@ those measure what the choice is worth on questions it did not see.
   ones; the threshold is the lowest that lets at most one off-topic question in fifty
   through. Questions about people the base does not cover are left out: the premise
   guard answers them, whatever the model says.
+- The lower threshold under which no fact is shown even as what the sources say
+  instead of a doubtful premise: it prints the off-topic questions that get one.
 - The intent rule: the smallest closeness to an intent's examples, and margin over the
   best fact, that turn no calibration question into a command.
 
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.score_questions import expected_fact, knowledge  # noqa: E402
-from bot.facts.knowledge import Reading  # noqa: E402
+from bot.facts.knowledge import Correction, Knowledge, Reading, Unsourced  # noqa: E402
 
 SETS = ("blind_set1.toml", "questions.toml")
 OFF_TOPIC_SHARE = 1 / 50
@@ -83,7 +85,25 @@ def main() -> None:
     on_topic = int((y == 1).sum())
     print(f"on-topic answered right {answered[y == 1].sum()}/{on_topic}, ranked right {good.sum()}")
     print(f"off-topic answered {(off >= threshold).sum()}/{len(off)}")
+    _nearby(known, readings)
     _intents(readings)
+
+
+def _nearby(known: Knowledge, readings: list[tuple[dict[str, object], Reading]]) -> None:
+    """Off-topic questions shown a fact as what the sources say (THRESHOLD_DOUBT)."""
+    off_topic = [
+        q
+        for q, _ in readings
+        if q.get("kind", "refuse" if not q.get("expect") else "") == "refuse"
+        and q.get("category") != "false_premise_entity"
+    ]
+    shown = [
+        q["text"]
+        for q in off_topic
+        if isinstance(found := known.understand(str(q["text"])), (Correction, Unsourced))
+        and found.fact is not None
+    ]
+    print(f"off-topic shown a fact as what the sources say: {len(shown)}/{len(off_topic)} {shown}")
 
 
 def _intents(readings: list[tuple[dict[str, object], Reading]]) -> None:
@@ -94,7 +114,7 @@ def _intents(readings: list[tuple[dict[str, object], Reading]]) -> None:
             wins, wrong = 0, 0
             for question, reading in readings:
                 score, intent = max(reading.intents, key=lambda pair: pair[0])
-                fires = score >= floor and score - float(reading.ranked.cosines.max()) >= margin
+                fires = score >= floor and score - float(reading.ranked.closeness.max()) >= margin
                 wanted = question.get("kind") == "intent"
                 wins += fires and wanted and intent.id in question.get("expect", [])  # type: ignore[operator]
                 wrong += fires and not wanted

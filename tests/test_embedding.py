@@ -7,7 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.config import DEFAULT_FACTS, DEFAULT_INTENTS
 from bot.facts.embedding import Vectors, VectorStore, shared_embedder, vector_file
+from bot.facts.hybrid import fact_passages
+from bot.facts.loader import load_factbase
+from bot.facts.phrasebook import load_phrasebook
+from commands import COMMANDS
 
 
 class Counting:
@@ -83,3 +88,17 @@ def test_an_unwritable_or_broken_file_costs_time_not_answers(tmp_path: Path) -> 
     unwritable.embed(Counting(), "query", ["bonjour"])
     unwritable.save()  # logged, not raised: the vectors stay in memory
     assert unwritable.missing(Counting().name, "query", ["bonjour"]) == 0
+
+
+def test_the_shipped_vectors_cover_the_shipped_data() -> None:
+    """A fresh install starts without embedding anything."""
+    base = load_factbase(DEFAULT_FACTS)
+    book = load_phrasebook(DEFAULT_INTENTS, frozenset(spec.name for spec in COMMANDS))
+    name = shared_embedder().name
+    facts = VectorStore(vector_file(DEFAULT_FACTS))
+    assert (
+        facts.missing(name, "passage", [p for f in base.facts for p in fact_passages(base, f)]) == 0
+    )
+    assert facts.missing(name, "query", [q for f in base.facts for q in f.asked]) == 0
+    examples = [e for intent in book.intents for e in intent.examples] + list(book.elsewhere)
+    assert VectorStore(vector_file(DEFAULT_INTENTS)).missing(name, "query", examples) == 0

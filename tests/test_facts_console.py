@@ -143,7 +143,9 @@ async def test_feedback_and_the_moderators_queue(
     lines = queue.split("\n")
     assert lines[0] == "Questions en attente (les plus fréquentes d'abord)"
     assert lines[1] == f"• 3 {TIMES} « Recette des crepes ! » — sans réponse"
-    assert lines[2].startswith(f"• 1 {TIMES} « combien a donné brockman » — réponse jugée inutile : ")
+    assert lines[2].startswith(
+        f"• 1 {TIMES} « combien a donné brockman » — réponse jugée inutile : "
+    )
     assert len(lines) == 3
 
 
@@ -317,7 +319,9 @@ async def test_a_member_adds_a_few_questions_a_day_to_the_queue(
         expected = f"• {QUEUED_PER_DAY + 1} {TIMES} « recette des crêpes » — sans réponse"
         assert await queue() == [expected]
 
-        [answer] = await alice.say("/faits combien a donné brockman")  # an unhelpful answer is not queued either
+        [answer] = await alice.say(
+            "/faits combien a donné brockman"
+        )  # an unhelpful answer is not queued either
         assert (await alice.say(feedback_actions(answer)[1]))[0].startswith("Merci de l'avoir")
         assert await queue() == [expected]
 
@@ -386,7 +390,9 @@ async def test_free_text_that_wants_a_command_gets_it(console: ConsoleAdapter) -
     [guide] = await console.say("comment je résilie mon abonnement ?")
     assert guide == (await console.say("/resilier"))[0]
     [pledge] = await console.say("je veux m'engager moi aussi")
-    assert pledge.startswith("Vous voulez vous engager") and pledge.endswith("[/engagement] ✊ M'engager")
+    assert pledge.startswith("Vous voulez vous engager") and pledge.endswith(
+        "[/engagement] ✊ M'engager"
+    )
     [done] = await console.say("c'est bon j'ai résilié mon abonnement")
     assert done.endswith("[/accompli] ✅ J'ai résilié")
     # Asked through /faits, the same words are a question for the fact base.

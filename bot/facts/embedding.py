@@ -104,6 +104,8 @@ class VectorStore:
             self._vectors.update(zip(wanted, made, strict=True))
             self._changed = True
             log.info("texts embedded", extra={"count": len(wanted), "path": str(self.path)})
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._vectors[k] for k in keys])
 
     def missing(self, embedder_name: str, kind: str, texts: Sequence[str]) -> int:

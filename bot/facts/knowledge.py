@@ -12,9 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bot.facts.embedding import Embedder, Vectors, VectorStore, shared_embedder, vector_file
 from bot.facts.entities import EntityFinder
-from bot.facts.hybrid import PASSAGES, SEE_ALSO, THRESHOLD, Ranked, fact_passages, rank, related
+from bot.facts.hybrid import (
+    PASSAGES,
+    SEE_ALSO,
+    THRESHOLD,
+    THRESHOLD_DOUBT,
+    Ranked,
+    fact_passages,
+    rank,
+    related,
+)
 from bot.facts.loader import load_factbase
 from bot.facts.model import Fact, FactBase, Topic
 from bot.facts.phrasebook import Intent, Phrasebook, load_phrasebook
@@ -24,8 +35,10 @@ from bot.facts.words import stem, terms, words
 
 # An intent wins when the text is this close to one of its examples, and closer to it
 # than to any fact by this much (bench/calibrate_facts.py).
-INTENT_MIN = 0.91
-INTENT_MARGIN = 0.065
+INTENT_MIN = 0.93
+INTENT_MARGIN = 0.005
+# Words that may stand around a topic's name without asking anything more ("l'ICE").
+_LINKS = frozenset({"l", "d", "le", "la", "les", "de", "du", "des", "the"})
 # A fact whose names agree with the question's replaces a better-ranked one that does not,
 # when its fused score is this close.
 AGREEING_GAP = 0.03
@@ -71,7 +84,7 @@ class Reading:
     def intent(self) -> Intent | None:
         """The intent the text expresses, if it is closer to it than to any fact."""
         score, intent = max(self.intents, key=lambda pair: pair[0], default=(0.0, None))
-        best_fact = float(self.ranked.cosines.max())
+        best_fact = float(self.ranked.closeness.max())
         return intent if score >= INTENT_MIN and score - best_fact >= INTENT_MARGIN else None
 
 
@@ -94,8 +107,8 @@ class Knowledge:
         self.phrasebook = phrasebook
         self._embedder = embedder
         self._numbers = {fact.id: number for number, fact in enumerate(base.facts)}
-        self._topic_terms = {
-            t.id: set(terms(f"{t.id.replace('-', ' ')} {t.label.fr} {t.label.en}"))
+        self._topic_words = {
+            t.id: set(words(f"{t.id.replace('-', ' ')} {t.label.fr} {t.label.en}"))
             for t in base.topics
         }
         self._guard = PremiseGuard(EntityFinder(base), _vocabulary(base))
@@ -103,6 +116,10 @@ class Knowledge:
         self._facts = facts_store.embed(embedder, "passage", passages).reshape(
             len(base.facts), PASSAGES, -1
         )
+        # How members ask each fact: a question is compared with questions too.
+        asked = [(number, q) for number, fact in enumerate(base.facts) for q in fact.asked]
+        self._asked_facts = np.array([number for number, _ in asked], dtype=np.intp)
+        self._asked = facts_store.embed(embedder, "query", [q for _, q in asked])
         self._intents = [
             (intent, phrases_store.embed(embedder, "query", intent.examples))
             for intent in phrasebook.intents
@@ -113,9 +130,12 @@ class Knowledge:
         """The signals `understand` decides on (and bench/calibrate_facts.py fits)."""
         vector = self._embedder.queries([text])[0]
         cosines = (self._facts @ vector).max(axis=1)
+        asked = np.full(len(cosines), -1.0, dtype=np.float32)
+        if len(self._asked):
+            np.maximum.at(asked, self._asked_facts, self._asked @ vector)
         lexical = {self._numbers[m.fact.id]: (m.score, m.coverage) for m in self.lexical.rank(text)}
         intents = tuple((_closest(examples, vector), i) for i, examples in self._intents)
-        return Reading(rank(cosines, lexical, _closest(self._elsewhere, vector)), intents)
+        return Reading(rank(cosines, asked, lexical, _closest(self._elsewhere, vector)), intents)
 
     def understand(self, text: str, intents: bool = False) -> Finding:
         """What `text` asks for; `intents` lets it be a command (free text in a private chat)."""
@@ -129,10 +149,12 @@ class Knowledge:
             facts = self.base.facts_of(topic.id)
             return Answer(facts[0], facts[1 : 1 + SEE_ALSO])
         premises = self._guard.premises(text)
-        confident = ranked.signals.confidence() >= THRESHOLD
+        confidence = ranked.signals.confidence()
         chosen = self._agreeing(ranked, premises)
         fact = self.base.facts[chosen]
-        if not confident:
+        # A fact shown as what the sources say instead of a doubtful premise confirms nothing:
+        # it needs to be about the question, not to answer it.
+        if confidence < THRESHOLD_DOUBT:
             return None
         if strangers := self._guard.strangers(premises):
             return Unsourced(strangers, fact)
@@ -142,16 +164,16 @@ class Knowledge:
         see_also = related(self.base, ranked, chosen)
         if doubts.wrong_figures:
             return Correction(fact, see_also, doubts.wrong_figures)
-        return Answer(fact, see_also)
+        return Answer(fact, see_also) if confidence >= THRESHOLD else None
 
     def _named_topic(self, text: str) -> Topic | None:
-        """The topic a question names and nothing more ("brockman", "ICE", "l'IA"): its
-        headline, the first of its facts in the file, answers it.
+        """The topic a question only names ("brockman", "l'ICE", "OpenAI"): its headline, the
+        first of its facts in the file, answers it. "c'est qui brockman" asks more than that.
 
-        Among the topics whose name holds every word asked, the one whose facts rank first.
+        Among the topics whose name holds every word written, the one whose facts rank first.
         """
-        asked = set(terms(text))
-        named = {topic.id for topic in self.base.topics if asked <= self._topic_terms[topic.id]}
+        written = set(words(text)) - _LINKS
+        named = {t.id for t in self.base.topics if written <= self._topic_words[t.id]}
         if not named:
             return None
         ranked = [m.fact.topic for m in self.lexical.rank(text) if m.fact.topic in named]

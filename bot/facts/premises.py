@@ -132,8 +132,10 @@ class PremiseGuard:
 
     def _stranger(self, token: str, listed: set[str]) -> bool:
         folded = words(token)
+        # Written in capitals, a stop word is an acronym: "the EU", not « eu ».
+        stop = frozenset() if token.isupper() and len(token) > 1 else STOP_WORDS
         return bool(folded) and not any(
-            w in STOP_WORDS or w in listed or w in self._vocabulary or stem(w) in self._vocabulary
+            w in stop or w in listed or w in self._vocabulary or stem(w) in self._vocabulary
             for w in folded
         )
 
