@@ -9,12 +9,13 @@ those measure what the choice is worth on questions it did not see.
 - The answer model: a logistic regression over `Signals.features()` of the best-ranked
   fact, fitted to tell on-topic questions (those with an expected fact) from off-topic
   ones; the threshold is the lowest that lets at most one off-topic question in fifty
-  through. Questions about people the base does not cover are left out: the premise
-  guard answers them, whatever the model says.
+  through. Questions about someone the base does not cover are left out when the
+  premise guard catches them, whatever the model says; the others must be refused by it.
 - The lower threshold under which no fact is shown even as what the sources say
   instead of a doubtful premise: it prints the off-topic questions that get one.
-- The intent rule: the smallest closeness to an intent's examples, and margin over the
-  best fact, that turn no calibration question into a command.
+- The intent rule: the closeness to an intent's examples (the middle of the floors that
+  recognise the most intents and turn no other calibration question into a command);
+  an intent must also be nearer than every fact.
 
 It prints the constants for bot/facts/hybrid.py and bot/facts/knowledge.py, and the
 figures the README quotes.
@@ -66,7 +67,10 @@ def main() -> None:
     rows, labels, right = [], [], []
     for question, reading in readings:
         kind = question.get("kind", "answer" if question.get("expect") else "refuse")
-        if kind == "intent" or question.get("category") == "false_premise_entity":
+        guarded = question.get("category") == "false_premise_entity" and isinstance(
+            known.understand(str(question["text"])), Unsourced
+        )
+        if kind == "intent" or guarded:
             continue
         rows.append(reading.ranked.signals.features())
         labels.append(1.0 if kind in ("answer", "correct") else 0.0)
@@ -76,6 +80,7 @@ def main() -> None:
     weights, bias = _fit(x, y)
     p = 1 / (1 + np.exp(-(x @ weights + bias)))
     off = p[y == 0]
+    print(f"{len(off)} questions to refuse, {int((y == 1).sum())} to answer")
     allowed = int(len(off) * OFF_TOPIC_SHARE)
     threshold = float(np.sort(off)[::-1][allowed]) + 1e-6 if len(off) > allowed else 0.0
     answered = (p >= threshold) & good
@@ -107,22 +112,25 @@ def _nearby(known: Knowledge, readings: list[tuple[dict[str, object], Reading]])
 
 
 def _intents(readings: list[tuple[dict[str, object], Reading]]) -> None:
-    """The loosest intent rule that makes no non-intent question a command."""
-    best: tuple[int, float, float] = (-1, 1.0, 1.0)
+    """The intent floor in the middle of those that recognise the most intents and make no
+    other question a command (away from the edge of either mistake); an intent must also be
+    nearer than every fact."""
+    rules: list[tuple[int, float]] = []
     for floor in np.arange(0.80, 0.97, 0.005):
-        for margin in np.arange(-0.05, 0.10, 0.005):
-            wins, wrong = 0, 0
-            for question, reading in readings:
-                score, intent = max(reading.intents, key=lambda pair: pair[0])
-                fires = score >= floor and score - float(reading.ranked.closeness.max()) >= margin
-                wanted = question.get("kind") == "intent"
-                wins += fires and wanted and intent.id in question.get("expect", [])  # type: ignore[operator]
-                wrong += fires and not wanted
-            if wrong == 0 and wins > best[0]:
-                best = (wins, float(floor), float(margin))
+        wins, wrong = 0, 0
+        for question, reading in readings:
+            score, intent = max(reading.intents, key=lambda pair: pair[0])
+            fires = score >= floor and score >= float(reading.ranked.closeness.max())
+            wanted = question.get("kind") == "intent"
+            wins += fires and wanted and intent.id in question.get("expect", [])  # type: ignore[operator]
+            wrong += fires and not wanted
+        if wrong == 0:
+            rules.append((wins, round(float(floor), 3)))
+    most = max(wins for wins, _ in rules)
+    floors = [floor for wins, floor in rules if wins == most]
     intents = sum(q.get("kind") == "intent" for q, _ in readings)
-    print(f"INTENT_MIN = {best[1]:.3f}\nINTENT_MARGIN = {best[2]:.3f}")
-    print(f"intents recognised {best[0]}/{intents}, no other question taken for a command")
+    print(f"INTENT_MIN = {floors[len(floors) // 2]:.3f} (from {floors[0]} to {floors[-1]})")
+    print(f"intents recognised {most}/{intents}, no other question taken for a command")
 
 
 if __name__ == "__main__":

@@ -31,9 +31,9 @@ FLOORS = {
     ("questions.toml", "refuse"): 1.0,
     ("questions_heldout.toml", "answer"): 0.95,
     ("questions_heldout.toml", "refuse"): 1.0,
-    ("blind_set1.toml", "answer"): 0.85,
-    ("blind_set1.toml", "correct"): 0.95,
-    ("blind_set1.toml", "refuse"): 0.95,
+    ("blind_set1.toml", "answer"): 0.86,
+    ("blind_set1.toml", "correct"): 0.94,
+    ("blind_set1.toml", "refuse"): 0.97,
     ("blind_set1.toml", "intent"): 0.9,
 }
 

@@ -21,6 +21,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -61,6 +62,12 @@ class E5Embedder:
 
 
 _shared: E5Embedder | None = None
+# The model's engine runs each matrix product on a team of OpenMP threads, and a team
+# belongs to the thread that calls it: called from asyncio's default executor (a different
+# thread each time), several teams spin against each other on two cores and /faits took
+# 36 ms at the median instead of 17. One thread of its own keeps one team, and the event
+# loop free while a question is embedded.
+MODEL_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
 
 
 def shared_embedder() -> E5Embedder:

@@ -33,10 +33,9 @@ from bot.facts.premises import PremiseGuard, Premises
 from bot.facts.search import FactIndex
 from bot.facts.words import stem, terms, words
 
-# An intent wins when the text is this close to one of its examples, and closer to it
-# than to any fact by this much (bench/calibrate_facts.py).
+# An intent wins when the text is this close to one of its examples, and at least as close
+# to it as to any fact (bench/calibrate_facts.py).
 INTENT_MIN = 0.93
-INTENT_MARGIN = 0.005
 # Words that may stand around a topic's name without asking anything more ("l'ICE").
 _LINKS = frozenset({"l", "d", "le", "la", "les", "de", "du", "des", "the"})
 # A fact whose names agree with the question's replaces a better-ranked one that does not,
@@ -85,7 +84,7 @@ class Reading:
         """The intent the text expresses, if it is closer to it than to any fact."""
         score, intent = max(self.intents, key=lambda pair: pair[0], default=(0.0, None))
         best_fact = float(self.ranked.closeness.max())
-        return intent if score >= INTENT_MIN and score - best_fact >= INTENT_MARGIN else None
+        return intent if score >= INTENT_MIN and score >= best_fact else None
 
 
 Finding = Answer | Correction | Unsourced | Wanted | None
