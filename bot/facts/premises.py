@@ -14,8 +14,10 @@ confirm a false claim. So before a fact answers:
   answers for (its makers and products included: ChatGPT is OpenAI's), except the
   campaign's setting (OpenAI and its products, named by a third of the facts) and
   places (« aux États-Unis » says where, not who);
-- every figure the question states must be one of the fact's figures. Lone digits
-  ("top 1", "numéro 3") are not claims.
+- every figure the question states, in digits or in words with a unit (« dix fois »,
+  "two million"), must be one of the fact's figures; lone digits ("top 1", "numéro 3") are
+  not claims. A day or month the question names must be one the fact names, when the
+  fact names one ("January" is not « 3 mars »).
 
 The reply then says what the sources do not say, and shows the fact only as what they
 do say, never as a confirmation.
@@ -33,7 +35,9 @@ from babel import Locale
 from bot.facts.entities import EntityFinder
 from bot.facts.figures import Number, numbers, numbers_at
 from bot.facts.model import Fact
-from bot.facts.words import STOP_WORDS, stem, words
+from bot.facts.spelled import spelled_numbers
+from bot.facts.words import STOP_WORDS, stem, word_spans, words
+from bot.parsing import fold
 
 # An entity that this share of the facts answers for is the setting of the base.
 SETTING_SHARE = 1 / 3
@@ -48,6 +52,7 @@ class Premises:
 
     names: tuple[tuple[str | None, str], ...]
     figures: tuple[Number, ...]
+    dates: tuple[str, ...]  # day and month names, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +83,12 @@ class PremiseGuard:
         listed = tuple((m.entity.id, m.written) for m in self._finder.named(question))
         written = {fold for _, text in listed for fold in words(text)}
         unlisted = tuple((None, name) for name in self._unlisted(question, written))
-        return Premises(listed + unlisted, _claimed_figures(question))
+        dates = tuple(
+            question[start:end]
+            for word, start, end in word_spans(question)
+            if word in _calendar_words()
+        )
+        return Premises(listed + unlisted, _claimed_figures(question), dates)
 
     def doubts(self, premises: Premises, fact: Fact) -> Doubts:
         answers = self._finder.answers_for(fact) | self._setting
@@ -87,14 +97,22 @@ class PremiseGuard:
             for ident, text in premises.names
             if ident not in answers and not self._is_place(ident)
         )
-        stated = {
-            n.value
-            for figure in fact.figures
-            for lang in ("fr", "en")
-            for n in numbers(figure, lang)
-        }
+        return Doubts(tuple(dict.fromkeys(unsourced)), self._wrong_figures(premises, fact))
+
+    def _wrong_figures(self, premises: Premises, fact: Fact) -> tuple[str, ...]:
+        """The figures, days and months a question states that the fact does not. A day or
+        month is compared only with a fact that gives one ("January" for « 3 mars »)."""
+        stated = {n.value for figure in fact.figures for n in _read(figure)}
         wrong = [n.written for n in premises.figures if n.value not in stated]
-        return Doubts(tuple(dict.fromkeys(unsourced)), tuple(dict.fromkeys(wrong)))
+        said = {
+            word
+            for text in (*fact.figures, fact.statement.fr, fact.statement.en)
+            for word in words(text)
+            if word in _calendar_words()
+        }
+        if said:
+            wrong += [date for date in premises.dates if fold(date) not in said]
+        return tuple(dict.fromkeys(wrong))
 
     def _is_place(self, ident: str | None) -> bool:
         """A covered place is where things happened, not who did them ("aux États-Unis")."""
@@ -143,14 +161,21 @@ class PremiseGuard:
 def _claimed_figures(question: str) -> tuple[Number, ...]:
     """The figures a question states, read as French or as English, whichever reads more of
     it ("2 milliards" is French, "12.5 million" English; "1,300" is either, and the French
-    reading is kept); a lone digit ("top 1") is not a claim."""
+    reading is kept), and in words with a unit (« dix fois »); a lone digit ("top 1") is not
+    a claim."""
     fr, en = (numbers_at(question, language) for language in ("fr", "en"))
     reading = en if sum(n for n, _ in en) > sum(n for n, _ in fr) else fr
-    return tuple(
+    digits = [
         number
         for _, number in reading
         if number.percent or number.value >= 10 or number.value != int(number.value)
-    )
+    ]
+    return (*digits, *spelled_numbers(question))
+
+
+def _read(figure: str) -> list[Number]:
+    """What a fact's figure says, in digits either way or in words (« un milliard »)."""
+    return [*numbers(figure, "fr"), *numbers(figure, "en"), *spelled_numbers(figure)]
 
 
 @cache

@@ -1,0 +1,45 @@
+"""Numbers written in words that a question states as a figure: « dix fois », "ten times".
+
+The fact file writes figures in digits and its number rule ignores words (« un » and
+"one" are also articles); a question, though, may claim « deux millions » or "ten times
+higher". A number word counts only when a unit makes it a quantity: a scale (« millions »,
+"billion"), « fois » / "times", or a percent.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from bot.facts.figures import Number
+from bot.parsing import fold
+
+_UNITS = {
+    "un": 1, "une": 1, "one": 1, "a": 1,
+    "deux": 2, "two": 2, "trois": 3, "three": 3, "quatre": 4, "four": 4,
+    "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8,
+    "neuf": 9, "nine": 9, "dix": 10, "ten": 10, "onze": 11, "eleven": 11,
+    "douze": 12, "twelve": 12, "quinze": 15, "fifteen": 15, "vingt": 20, "twenty": 20,
+    "trente": 30, "thirty": 30, "quarante": 40, "forty": 40, "cinquante": 50, "fifty": 50,
+    "cent": 100, "hundred": 100, "mille": 1000, "thousand": 1000,
+}  # fmt: skip
+_SCALES = {
+    "million": 6, "millions": 6, "milliard": 9, "milliards": 9, "billion": 9, "billions": 9,
+}  # fmt: skip
+_NUMBER = "|".join(sorted(_UNITS, key=len, reverse=True))
+_CLAIM = re.compile(
+    rf"\b(?P<word>{_NUMBER})\s+(?P<unit>fois|times|pour cent|percent|%|{'|'.join(_SCALES)})\b"
+)
+
+
+def spelled_numbers(text: str) -> list[Number]:
+    """The quantities `text` writes in words, with what they mean."""
+    found = []
+    for match in _CLAIM.finditer(fold(text)):
+        value = Decimal(_UNITS[match["word"]])
+        unit = match["unit"]
+        if unit in _SCALES:
+            value *= 10 ** _SCALES[unit]
+        percent = unit in ("pour cent", "percent", "%")
+        found.append(Number(match[0], value, percent))
+    return found

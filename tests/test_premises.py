@@ -1,0 +1,59 @@
+"""What a question takes for granted is checked against the fact before it answers."""
+
+from __future__ import annotations
+
+from bench.score_questions import knowledge
+from bot.facts.knowledge import Answer, Correction, Unsourced
+from bot.facts.spelled import spelled_numbers
+
+KNOWN = knowledge()
+
+
+def _correction(question: str) -> tuple[str, ...]:
+    found = KNOWN.understand(question)
+    assert isinstance(found, Correction), found
+    return found.figures
+
+
+def test_figures_in_digits_or_words_that_the_fact_does_not_state_are_corrected() -> None:
+    assert _correction("Brockman a donné 50 millions à MAGA Inc ?") == ("50 millions",)
+    assert _correction("Brockman gave $1 million to MAGA Inc, right?") == ("1 million",)
+    assert _correction("uninstalls of chatgpt went up ten times?") == ("ten times",)
+    assert _correction("Musk a quitté OpenAI en 2020 ?") == ("2020",)
+
+
+def test_a_day_or_month_is_compared_with_the_facts_that_give_one() -> None:
+    assert _correction("Altman posted his memo on X in January 2026?") == ("January",)
+    assert _correction("les installations de Claude ont pris 37 % dimanche ?") == ("dimanche",)
+    found = KNOWN.understand("Claude installs rose 51% on Saturday?")
+    assert isinstance(found, Answer)  # "Saturday" is a day, not someone's name
+
+
+def test_right_figures_and_lone_digits_are_not_claims() -> None:
+    found = KNOWN.understand("Brockman et sa femme ont donné 12,5 millions chacun à MAGA Inc. ?")
+    assert isinstance(found, Answer)
+    found = KNOWN.understand("claude numéro 1 sur l'app store ?")
+    assert isinstance(found, Answer)
+
+
+def test_names_no_fact_covers_are_said_whatever_their_case() -> None:
+    for question, name in (
+        ("zuckerberg a financé maga inc ?", "zuckerberg"),
+        ("Is it true Biden endorsed QuitGPT?", "Biden"),
+        ("did the EU fine OpenAI over the military contract?", "EU"),
+    ):
+        found = KNOWN.understand(question)
+        assert isinstance(found, Unsourced) and name in found.names, (question, found)
+
+
+def test_the_campaigns_setting_and_places_are_not_premises() -> None:
+    found = KNOWN.understand("what should I use instead of ChatGPT?")
+    assert isinstance(found, Answer) and found.fact.id == "alternatives-gemini-claude"
+    found = KNOWN.understand("les installations de Claude aux États-Unis ont augmenté ?")
+    assert isinstance(found, Answer)
+
+
+def test_numbers_in_words_need_a_unit() -> None:
+    assert [n.value for n in spelled_numbers("deux millions de membres")] == [2_000_000]
+    assert [n.written for n in spelled_numbers("cinquante pour cent")] == ["cinquante pour cent"]
+    assert spelled_numbers("la une du journal, one of them") == []
