@@ -23,6 +23,7 @@ figures the README quotes.
 
 from __future__ import annotations
 
+import math
 import sys
 import tomllib
 from pathlib import Path
@@ -82,7 +83,12 @@ def main() -> None:
     off = p[y == 0]
     print(f"{len(off)} questions to refuse, {int((y == 1).sum())} to answer")
     allowed = int(len(off) * OFF_TOPIC_SHARE)
-    threshold = float(np.sort(off)[::-1][allowed]) + 1e-6 if len(off) > allowed else 0.0
+    # Just above the last question to refuse, rounded up as it is printed.
+    threshold = (
+        math.ceil(float(np.sort(off)[::-1][allowed]) * 1e4 + 1e-9) / 1e4
+        if len(off) > allowed
+        else 0.0
+    )
     answered = (p >= threshold) & good
     print(f"WEIGHTS = {tuple(round(float(w), 4) for w in weights)}")
     print(f"BIAS = {bias:.4f}")
