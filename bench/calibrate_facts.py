@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench.score_questions import expected_fact, knowledge  # noqa: E402
 from bot.facts.knowledge import Correction, Knowledge, Reading, Unsourced  # noqa: E402
 
-SETS = ("blind_set1.toml", "questions.toml")
+SETS = ("blind_set1.toml", "blind_set3.toml", "questions.toml")
 OFF_TOPIC_SHARE = 1 / 50
 
 
@@ -101,7 +101,7 @@ def main() -> None:
 
 
 def _nearby(known: Knowledge, readings: list[tuple[dict[str, object], Reading]]) -> None:
-    """Off-topic questions shown a fact as what the sources say (THRESHOLD_DOUBT)."""
+    """Off-topic questions shown a fact as what the sources say (THRESHOLD_NEARBY)."""
     off_topic = [
         q
         for q, _ in readings

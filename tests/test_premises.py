@@ -57,3 +57,18 @@ def test_numbers_in_words_need_a_unit() -> None:
     assert [n.value for n in spelled_numbers("deux millions de membres")] == [2_000_000]
     assert [n.written for n in spelled_numbers("cinquante pour cent")] == ["cinquante pour cent"]
     assert spelled_numbers("la une du journal, one of them") == []
+
+
+def test_a_figure_said_to_be_approximate_is_right_when_close() -> None:
+    found = KNOWN.understand(
+        "c'est vrai que chatgpt a presque 1 milliard d'utilisateurs par semaine ?"
+    )
+    assert isinstance(found, Answer), found
+    assert _correction("chatgpt a 2 milliards d'utilisateurs par semaine ?") == ("2 milliards",)
+
+
+def test_a_misspelt_word_of_the_facts_is_not_a_strangers_name() -> None:
+    found = KNOWN.understand("Claude est premier sur l'App Stor d'Aple ?")
+    assert not isinstance(found, Unsourced), found
+    found = KNOWN.understand("l'ICE utilise GPT-3 pour trier les candidats ?")
+    assert isinstance(found, Unsourced) and found.names == ("GPT-3",)  # a digit is no typo

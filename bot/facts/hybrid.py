@@ -37,10 +37,10 @@ LEXICAL_CAP = 20.0  # a lexical score above this says no more
 WEIGHTS = (15.0647, 1.8406, 3.3156, 33.8155)
 BIAS = -14.7876
 THRESHOLD = 0.7323
-# Below THRESHOLD, a fact may still be shown as what the sources say instead of a premise
-# they do not support; on the calibration sets this shows one off-topic question in 42 a
-# fact, introduced as such (bench/calibrate_facts.py).
-THRESHOLD_DOUBT = 0.5
+# Below THRESHOLD, a fact may still be shown as what the sources say near a question about
+# someone they do not cover, introduced as such (bench/calibrate_facts.py counts how many
+# off-topic questions get one).
+THRESHOLD_NEARBY = 0.5
 SEE_ALSO = 2
 # A related fact is offered when its fused score is at least this close to the answer's.
 SEE_ALSO_GAP = 0.06

@@ -20,7 +20,7 @@ from bot.facts.hybrid import (
     PASSAGES,
     SEE_ALSO,
     THRESHOLD,
-    THRESHOLD_DOUBT,
+    THRESHOLD_NEARBY,
     Ranked,
     fact_passages,
     rank,
@@ -151,19 +151,21 @@ class Knowledge:
         confidence = ranked.signals.confidence()
         chosen = self._agreeing(ranked, premises)
         fact = self.base.facts[chosen]
-        # A fact shown as what the sources say instead of a doubtful premise confirms nothing:
-        # it needs to be about the question, not to answer it.
-        if confidence < THRESHOLD_DOUBT:
+        # A fact shown as what the sources say of someone else confirms nothing: it needs
+        # to be near the question, not to answer it.
+        if confidence < THRESHOLD_NEARBY:
             return None
         if strangers := self._guard.strangers(premises):
             return Unsourced(strangers, fact)
         doubts = self._guard.doubts(premises, fact)
         if doubts.unsourced:
             return Unsourced(doubts.unsourced, fact)
+        if confidence < THRESHOLD:
+            return None
         see_also = related(self.base, ranked, chosen)
         if doubts.wrong_figures:
             return Correction(fact, see_also, doubts.wrong_figures)
-        return Answer(fact, see_also) if confidence >= THRESHOLD else None
+        return Answer(fact, see_also)
 
     def _named_topic(self, text: str) -> Topic | None:
         """The topic a question only names ("brockman", "l'ICE", "OpenAI"): its headline, the

@@ -26,8 +26,9 @@ do say, never as a confirmation.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 from babel import Locale
@@ -36,11 +37,19 @@ from bot.facts.entities import EntityFinder
 from bot.facts.figures import Number, numbers, numbers_at
 from bot.facts.model import Fact
 from bot.facts.spelled import spelled_numbers
-from bot.facts.words import STOP_WORDS, stem, word_spans, words
+from bot.facts.words import STOP_WORDS, deletions, stem, within_one_edit, word_spans, words
 from bot.parsing import fold
 
 # An entity that this share of the facts answers for is the setting of the base.
 SETTING_SHARE = 1 / 3
+# A capitalised word this long may be a typo of a word the facts use, not a name.
+MIN_TYPO = 4
+# A figure said to be about (« presque un milliard », "about 300%") is right this close.
+APPROXIMATE = Decimal("0.15")
+_ABOUT = re.compile(
+    r"\b(presque|pres de|environ|a peu pres|quasi|quasiment|autour de|pas loin de|"
+    r"about|almost|nearly|around|roughly|approximately|close to)\s+$"
+)
 _TOKEN = re.compile(r"[^\W_][\w\-]*")  # an apostrophe splits: "d'OpenAI", "Trump's"
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
@@ -52,6 +61,7 @@ class Premises:
 
     names: tuple[tuple[str | None, str], ...]
     figures: tuple[Number, ...]
+    about: frozenset[str]  # the figures said to be approximate, as written
     dates: tuple[str, ...]  # day and month names, as written
 
 
@@ -78,6 +88,11 @@ class PremiseGuard:
         self._setting = frozenset(i for i, n in counts.items() if n >= len(facts) * SETTING_SHARE)
         # Words that say something of the facts: a capitalised one is not a stranger's name.
         self._vocabulary = vocabulary | _calendar_words()
+        self._near: dict[str, set[str]] = defaultdict(set)
+        for word in self._vocabulary:
+            if len(word) >= MIN_TYPO - 1:
+                for variant in deletions(word):
+                    self._near[variant].add(word)
 
     def premises(self, question: str) -> Premises:
         listed = tuple((m.entity.id, m.written) for m in self._finder.named(question))
@@ -88,7 +103,14 @@ class PremiseGuard:
             for word, start, end in word_spans(question)
             if word in _calendar_words()
         )
-        return Premises(listed + unlisted, _claimed_figures(question), dates)
+        figures = _claimed_figures(question)
+        folded = fold(question)
+        about = frozenset(
+            n.written
+            for n in figures
+            if (at := folded.find(fold(n.written))) > 0 and _ABOUT.search(folded[:at])
+        )
+        return Premises(listed + unlisted, figures, about, dates)
 
     def doubts(self, premises: Premises, fact: Fact) -> Doubts:
         answers = self._finder.answers_for(fact) | self._setting
@@ -103,7 +125,12 @@ class PremiseGuard:
         """The figures, days and months a question states that the fact does not. A day or
         month is compared only with a fact that gives one ("January" for « 3 mars »)."""
         stated = {n.value for figure in fact.figures for n in _read(figure)}
-        wrong = [n.written for n in premises.figures if n.value not in stated]
+        wrong = [
+            n.written
+            for n in premises.figures
+            if n.value not in stated
+            and not (n.written in premises.about and _near_any(n.value, stated))
+        ]
         said = {
             word
             for text in (*fact.figures, fact.statement.fr, fact.statement.en)
@@ -153,8 +180,19 @@ class PremiseGuard:
         # Written in capitals, a stop word is an acronym: "the EU", not « eu ».
         stop = frozenset() if token.isupper() and len(token) > 1 else STOP_WORDS
         return bool(folded) and not any(
-            w in stop or w in listed or w in self._vocabulary or stem(w) in self._vocabulary
-            for w in folded
+            w in stop or w in listed or self._known(w) or self._known(stem(w)) for w in folded
+        )
+
+    def _known(self, word: str) -> bool:
+        """A word of the fact base, or one typo away from one ("Aple", "Redit")."""
+        if word in self._vocabulary:
+            return True
+        if len(word) < MIN_TYPO or any(ch.isdigit() for ch in word):
+            return False  # "GPT-3" is not a typo for "GPT-4"
+        return any(
+            within_one_edit(word, known)
+            for variant in deletions(word)
+            for known in self._near.get(variant, ())
         )
 
 
@@ -171,6 +209,10 @@ def _claimed_figures(question: str) -> tuple[Number, ...]:
         if number.percent or number.value >= 10 or number.value != int(number.value)
     ]
     return (*digits, *spelled_numbers(question))
+
+
+def _near_any(value: Decimal, stated: set[Decimal]) -> bool:
+    return any(abs(value - s) <= APPROXIMATE * s for s in stated if s)
 
 
 def _read(figure: str) -> list[Number]:
