@@ -2,15 +2,16 @@
 
 Usage: `.venv/bin/python bench/calibrate_facts.py`
 
-Calibration sets: tests/data/blind_set1.toml (written blind from the articles) and
-tests/data/questions.toml. Never tests/data/blind_set2.toml nor questions_heldout.toml:
-those measure what the choice is worth on questions it did not see.
+Calibration sets: tests/data/blind_set1.toml and blind_set3.toml (written blind from the
+articles) and tests/data/questions.toml. Never blind_set2.toml, blind_set4.toml nor
+questions_heldout.toml: those measure what the choice is worth on questions it did not see.
 
 - The answer model: a logistic regression over `Signals.features()` of the best-ranked
   fact, fitted to tell on-topic questions (those with an expected fact) from off-topic
-  ones; the threshold is the lowest that lets at most one off-topic question in fifty
-  through. Questions about someone the base does not cover are left out when the
-  premise guard catches them, whatever the model says; the others must be refused by it.
+  ones; the threshold maximises the right answers less WRONG_ANSWER_COST for each
+  question to refuse that gets a fact. Questions about someone the base does not cover
+  are left out when the premise guard catches them, whatever the model says; the others
+  must be refused by it.
 - The lower threshold under which no fact is shown even as what the sources say
   instead of a doubtful premise: it prints the off-topic questions that get one.
 - The intent rule: the closeness to an intent's examples (the middle of the floors that
@@ -37,7 +38,9 @@ from bench.score_questions import expected_fact, knowledge  # noqa: E402
 from bot.facts.knowledge import Correction, Knowledge, Reading, Unsourced  # noqa: E402
 
 SETS = ("blind_set1.toml", "blind_set3.toml", "questions.toml")
-OFF_TOPIC_SHARE = 1 / 50
+# A fact given to a question it should not answer (off-topic, or a false premise the guard
+# does not catch) costs as much as this many questions refused that it would have answered.
+WRONG_ANSWER_COST = 10
 
 
 def _questions() -> list[dict[str, object]]:
@@ -58,6 +61,18 @@ def _fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
         w -= 0.1 * (z.T @ (p - y) / len(y) + 0.01 * w)
         b -= 0.1 * float((p - y).mean())
     return w / spread, b - float((w * mean / spread).sum())
+
+
+def _threshold(p: np.ndarray, y: np.ndarray, good: np.ndarray) -> float:
+    """The threshold with the most right answers less WRONG_ANSWER_COST per question to refuse
+    that it lets through, rounded up as it is printed."""
+    best, chosen = -math.inf, 1.0
+    for candidate in np.unique(p):
+        t = math.ceil(float(candidate) * 1e4) / 1e4
+        value = int(((p >= t) & good).sum()) - WRONG_ANSWER_COST * int(((p >= t) & (y == 0)).sum())
+        if value > best:
+            best, chosen = value, t
+    return chosen
 
 
 def main() -> None:
@@ -82,20 +97,14 @@ def main() -> None:
     p = 1 / (1 + np.exp(-(x @ weights + bias)))
     off = p[y == 0]
     print(f"{len(off)} questions to refuse, {int((y == 1).sum())} to answer")
-    allowed = int(len(off) * OFF_TOPIC_SHARE)
-    # Just above the last question to refuse, rounded up as it is printed.
-    threshold = (
-        math.ceil(float(np.sort(off)[::-1][allowed]) * 1e4 + 1e-9) / 1e4
-        if len(off) > allowed
-        else 0.0
-    )
+    threshold = _threshold(p, y, good)
     answered = (p >= threshold) & good
     print(f"WEIGHTS = {tuple(round(float(w), 4) for w in weights)}")
     print(f"BIAS = {bias:.4f}")
     print(f"THRESHOLD = {threshold:.4f}")
     on_topic = int((y == 1).sum())
     print(f"on-topic answered right {answered[y == 1].sum()}/{on_topic}, ranked right {good.sum()}")
-    print(f"off-topic answered {(off >= threshold).sum()}/{len(off)}")
+    print(f"questions to refuse given a fact {(off >= threshold).sum()}/{len(off)}")
     _nearby(known, readings)
     _intents(readings)
 
