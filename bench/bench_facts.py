@@ -4,7 +4,8 @@ Run with `make bench` or `.venv/bin/python bench/bench_facts.py`. On the shipped
 data/facts.toml and data/intents.toml, with the questions of tests/data/questions*.toml
 and blind_set1.toml, it measures:
 
-- the memory the embedding model adds to the process (resident set, before and after);
+- the memory the embedding model adds to the process (resident set, before and after),
+  against a process holding the fact base and its lexical index alone;
 - building the knowledge cold (every text embedded) and warm (vectors read from the
   files shipped next to the data);
 - the reference ceiling: embedding a question alone, which every answer must do;
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -69,7 +71,25 @@ def timed(texts: list[str], rounds: int, call: Callable[[str], object]) -> str:
     return latency_summary(samples)
 
 
+def resident_without_model() -> float:
+    """The resident memory of a process holding the fact base and its lexical index only,
+    as the bot did before sentence vectors: the reference for what the model adds."""
+    code = (
+        "from bench.bench_facts import resident_mb\n"
+        "from bot.config import DEFAULT_FACTS\n"
+        "from bot.facts.search import FactIndex\n"
+        "from bot.facts.loader import load_factbase\n"
+        "index = FactIndex(load_factbase(DEFAULT_FACTS))\n"
+        "print(resident_mb())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    return float(done.stdout.strip())
+
+
 def bench_build() -> Knowledge:
+    print(
+        f"reference, fact base and lexical index alone: {resident_without_model():.0f} MB resident"
+    )
     before = resident_mb()
     model = shared_embedder()
     model.queries(["warm-up"])

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
-from bot.facts.embedding import MODEL_THREAD
+from bot.facts.embedding import model_thread_call
 from bot.facts.knowledge import Answer, Correction, Finding, Knowledge, Unsourced, Wanted
 from bot.facts.model import FactBase
 from bot.facts.search import MIN_COVERAGE
@@ -41,10 +40,7 @@ async def handle(ctx: Context) -> list[Reply]:
     if not terms(text):  # nothing to look up: "/faits", "bonjour", "merci"
         return [topics_reply(ctx, known.base, "facts.intro")]
     # Free text in a private chat may want a command rather than a fact.
-    loop = asyncio.get_running_loop()
-    found = await loop.run_in_executor(
-        MODEL_THREAD, known.understand, text, ctx.msg.command is None
-    )
+    found = await model_thread_call(known.understand, text, ctx.msg.command is None)
     if isinstance(found, Wanted):
         return await wanted_reply(ctx, found.intent)
     return [await _answer(ctx, known, text, found)]

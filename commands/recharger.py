@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
-from bot.facts.embedding import MODEL_THREAD
+from bot.facts.embedding import model_thread_call
 from bot.facts.knowledge import load_knowledge
 from bot.facts.loader import FactBaseError
 from bot.i18n import Raw
@@ -23,10 +22,7 @@ async def handle(ctx: Context) -> list[Reply]:
     config = services.config
     path, names = config.facts, frozenset(spec.name for spec in services.commands)
     try:
-        loop = asyncio.get_running_loop()
-        known = await loop.run_in_executor(
-            MODEL_THREAD, load_knowledge, path, config.intents, names
-        )
+        known = await model_thread_call(load_knowledge, path, config.intents, names)
     except FactBaseError as exc:
         log.warning("fact base reload refused", extra={"problems": len(exc.problems)})
         await _audit(ctx, f"refused problems={len(exc.problems)}")

