@@ -19,9 +19,12 @@ from bot.facts.embedding import (
     vector_file,
 )
 from bot.facts.hybrid import fact_passages
+from bot.facts.knowledge import load_knowledge
 from bot.facts.loader import load_factbase
 from bot.facts.phrasebook import load_phrasebook
 from commands import COMMANDS
+
+NAMES = frozenset(spec.name for spec in COMMANDS)
 
 
 class Counting:
@@ -102,7 +105,7 @@ def test_an_unwritable_or_broken_file_costs_time_not_answers(tmp_path: Path) -> 
 def test_the_shipped_vectors_cover_the_shipped_data() -> None:
     """A fresh install starts without embedding anything."""
     base = load_factbase(DEFAULT_FACTS)
-    book = load_phrasebook(DEFAULT_INTENTS, frozenset(spec.name for spec in COMMANDS))
+    book = load_phrasebook(DEFAULT_INTENTS, NAMES)
     name = shared_embedder().name
     facts = VectorStore(vector_file(DEFAULT_FACTS))
     assert (
@@ -125,3 +128,12 @@ async def test_every_call_to_the_model_runs_on_its_one_thread() -> None:
     nested = await model_thread_call(on_model_thread, where)
     assert from_loop == from_elsewhere == nested
     assert from_loop.startswith("embedding") and from_loop != where()
+
+
+def test_a_question_asked_again_is_not_embedded_again() -> None:
+    model = Counting()
+    known = load_knowledge(DEFAULT_FACTS, DEFAULT_INTENTS, NAMES, model)
+    assert model.embedded == []  # everything else came from the shipped vectors
+    first = known.understand("combien a donné Brockman ?")
+    assert known.understand("combien a donné Brockman ?") == first
+    assert model.embedded == ["combien a donné Brockman ?"]

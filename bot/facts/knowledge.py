@@ -9,6 +9,8 @@ vector for the intents, the facts and the off-topic examples alike.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,8 @@ from bot.facts.words import stem, terms, words
 # An intent wins when the text is this close to one of its examples, and at least as close
 # to it as to any fact (bench/calibrate_facts.py).
 INTENT_MIN = 0.93
+# How many recent questions keep their vector (1.5 kB each).
+RECENT = 1024
 # Words that may stand around a topic's name without asking anything more ("l'ICE").
 _LINKS = frozenset({"l", "d", "le", "la", "les", "de", "du", "des", "the"})
 # A fact whose names agree with the question's replaces a better-ranked one that does not,
@@ -106,6 +110,7 @@ class Knowledge:
         self.phrasebook = phrasebook
         self._embedder = embedder
         self._numbers = {fact.id: number for number, fact in enumerate(base.facts)}
+        self._recent: OrderedDict[bytes, Vectors] = OrderedDict()
         self._topic_words = {
             t.id: set(words(f"{t.id.replace('-', ' ')} {t.label.fr} {t.label.en}"))
             for t in base.topics
@@ -127,7 +132,7 @@ class Knowledge:
 
     def read(self, text: str) -> Reading:
         """The signals `understand` decides on (and bench/calibrate_facts.py fits)."""
-        vector = self._embedder.queries([text])[0]
+        vector = self._vector(text)
         cosines = (self._facts @ vector).max(axis=1)
         asked = np.full(len(cosines), -1.0, dtype=np.float32)
         if len(self._asked):
@@ -135,6 +140,18 @@ class Knowledge:
         lexical = {self._numbers[m.fact.id]: (m.score, m.coverage) for m in self.lexical.rank(text)}
         intents = tuple((_closest(examples, vector), i) for i, examples in self._intents)
         return Reading(rank(cosines, asked, lexical, _closest(self._elsewhere, vector)), intents)
+
+    def _vector(self, text: str) -> Vectors:
+        """A question's vector; the same question asked again (members share them) is not
+        embedded again. Kept by a hash of the text, never the text, for RECENT questions."""
+        key = hashlib.sha256(text.encode()).digest()
+        vector = self._recent.pop(key, None)
+        if vector is None:
+            vector = self._embedder.queries([text])[0]
+        self._recent[key] = vector
+        if len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        return vector
 
     def understand(self, text: str, intents: bool = False) -> Finding:
         """What `text` asks for; `intents` lets it be a command (free text in a private chat)."""
