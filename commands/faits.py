@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.facts.embedding import model_thread_call
 from bot.facts.knowledge import Answer, Correction, Finding, Knowledge, Unsourced, Wanted
 from bot.facts.model import FactBase
 from bot.facts.search import MIN_COVERAGE
@@ -40,7 +39,7 @@ async def handle(ctx: Context) -> list[Reply]:
     if not terms(text):  # nothing to look up: "/faits", "bonjour", "merci"
         return [topics_reply(ctx, known.base, "facts.intro")]
     # Free text in a private chat may want a command rather than a fact.
-    found = await model_thread_call(known.understand, text, ctx.msg.command is None)
+    found = await known.understand_soon(text, ctx.msg.command is None)
     if isinstance(found, Wanted):
         return await wanted_reply(ctx, found.intent)
     return [await _answer(ctx, known, text, found)]
