@@ -117,20 +117,29 @@ def render_plain_line(line: Line) -> str:
     return f"• {text}" if line.item else text
 
 
-def split_rendered(lines: list[Line], render: Callable[[Line], str], limit: int) -> list[str]:
-    """Render lines into chunks of at most `limit` characters.
+def split_rendered(
+    lines: list[Line],
+    render: Callable[[Line], str],
+    limit: int,
+    measure: Callable[[str], int] = len,
+) -> list[str]:
+    """Render lines into chunks that each `measure` at most `limit`.
 
     Chunks break between paragraphs when they can, then between lines, and only
     cut inside a line (at a space when there is one) when a line alone is too long.
+    `measure` is the platform's own count of a rendered chunk (Telegram counts UTF-16
+    units of the text its markup shows).
     """
     chunks: list[str] = []
     current: list[str] = []
 
     def size(parts: list[str]) -> int:
-        return sum(len(p) for p in parts) + max(len(parts) - 1, 0)
+        return sum(measure(p) for p in parts) + max(len(parts) - 1, 0)
 
     for paragraph in _paragraphs(lines):
-        rendered = [piece for line in paragraph for piece in _fit_line(line, render, limit)]
+        rendered = [
+            piece for line in paragraph for piece in _fit_line(line, render, limit, measure)
+        ]
         candidate = [*current, "", *rendered] if current else rendered
         if size(candidate) <= limit:
             current = candidate
@@ -159,14 +168,16 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     return [p for p in paragraphs if p]
 
 
-def _fit_line(line: Line, render: Callable[[Line], str], limit: int) -> list[str]:
+def _fit_line(
+    line: Line, render: Callable[[Line], str], limit: int, measure: Callable[[str], int]
+) -> list[str]:
     """Render a line, cutting it into the fewest pieces that each fit `limit`."""
     pieces = []
-    while len(rendered := render(line)) > limit:
+    while measure(rendered := render(line)) > limit:
         low, high = 1, len(line.plain)  # the longest prefix that fits, by bisection
         while low < high:
             middle = (low + high + 1) // 2
-            if len(render(_cut(line, middle)[0])) <= limit:
+            if measure(render(_cut(line, middle)[0])) <= limit:
                 low = middle
             else:
                 high = middle - 1

@@ -9,12 +9,13 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.adapters.telegram import Webhook
-from bot.adapters.telegram_render import WORD_JOINER
+from bot.adapters.telegram_render import MESSAGE_LIMIT, WORD_JOINER
 from bot.app import App, open_app
 from bot.config import Config
 from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
 from storage.subscriptions import get_subscription, list_subscriptions
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_state import utf16_len
 from tests.telegram_support import MODERATOR, eventually, no_pacing, telegram_bot
 
 GROUP = -100555
@@ -112,10 +113,26 @@ async def test_a_5000_character_post_is_split_at_paragraphs(app: App, tg: FakeTe
         chat = ChatRef("telegram", "42", ChatKind.PRIVATE)
         await adapter.deliver(chat, Reply(text), pace=no_pacing)
     parts = tg.sent(chat_id=42)
-    assert len(text) > 5000 and len(parts) == 3
-    assert all(len(p.text or "") <= 4096 for p in parts)
+    # Telegram counts what the HTML shows: "&amp;" is one character, "<b>" none.
+    assert len(text) > 5000 and len(parts) == 2
+    assert all(utf16_len(p.plain_text or "") <= MESSAGE_LIMIT for p in parts)
     assert all((p.plain_text or "").startswith("Partie") for p in parts)  # cut between paragraphs
     assert "".join(p.plain_text or "" for p in parts).count("mot & <mot>") == 450
+
+
+async def test_a_post_of_emoji_is_split_by_telegram_s_own_count(app: App, tg: FakeTelegram) -> None:
+    """Telegram counts a message's 4096 characters in UTF-16 code units, after its entities
+    are parsed (Bot API, sendMessage: "1-4096 characters after entities parsing"; entity
+    offsets and lengths are in UTF-16 code units): an emoji outside the BMP counts twice,
+    and markup not at all."""
+    text = "\n\n".join(f"*Partie {i}* " + "✊🏽📢 " * 250 for i in range(4))
+    async with telegram_bot(app, tg) as adapter:
+        chat = ChatRef("telegram", "42", ChatKind.PRIVATE)
+        await adapter.deliver(chat, Reply(text), pace=no_pacing)
+    parts = tg.sent(chat_id=42)
+    assert len(text) < MESSAGE_LIMIT < utf16_len(text) and len(parts) == 2
+    assert all(utf16_len(p.plain_text or "") <= MESSAGE_LIMIT for p in parts)
+    assert "".join(p.plain_text or "" for p in parts).count("📢") == 1000
 
 
 async def test_forged_button_gets_a_polite_answer_only(app: App, tg: FakeTelegram) -> None:

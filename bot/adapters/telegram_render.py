@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -16,6 +17,7 @@ CAPTION_LIMIT = 1024
 CALLBACK_DATA_BYTES = 64
 WORD_JOINER = "\u2060"
 PHONE_DIGITS = 7  # the shortest run of digits Telegram may take for a phone number
+_TAG = re.compile(r"<[^>]*>")  # the tags line_html writes; text inside is escaped
 
 
 def _inert(text: str) -> str:
@@ -70,9 +72,17 @@ def line_html(line: Line) -> str:
     return f"• {text}" if line.item else text
 
 
+def shown_length(rendered: str) -> int:
+    """How long Telegram counts a message: the text its HTML shows, in UTF-16 code units
+    (Bot API, sendMessage: "1-4096 characters after entities parsing"; MessageEntity:
+    offsets and lengths in UTF-16 code units). An emoji outside the BMP counts twice."""
+    shown = html.unescape(_TAG.sub("", rendered))
+    return len(shown.encode("utf-16-le")) // 2
+
+
 def html_chunks(markup: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The reply as Telegram HTML, split at paragraph boundaries under `limit`."""
-    return split_rendered(parse(markup), line_html, limit)
+    return split_rendered(parse(markup), line_html, limit, shown_length)
 
 
 def _button(button: Button) -> InlineKeyboardButton | None:
