@@ -82,3 +82,20 @@ def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
     assert process.returncode == 0
     assert "database closed" in err
     assert "Traceback" not in err
+
+
+def test_a_line_that_is_not_utf8_is_answered_and_the_rest_goes_on(tmp_path: Path) -> None:
+    """A terminal or a pipe may send bytes that are not UTF-8; Python's stdin then raises
+    UnicodeDecodeError (PYTHONIOENCODING=utf-8:strict, as on most systems)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / "bytes.db")],
+        input=b"/aide\n\xff\xfe caf\xe9\n/aide\n",
+        capture_output=True,
+        timeout=60,
+        env={**ENV, "PYTHONIOENCODING": "utf-8:strict"},
+    )
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr
+    assert out.count("• /aide — afficher cette aide") == 2
+    assert "Cette ligne n'est pas du texte UTF-8 : elle est ignorée." in out
+    assert b"Traceback" not in done.stderr

@@ -6,7 +6,7 @@ import asyncio
 import sys
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -100,9 +100,14 @@ class ConsoleAdapter:
         return path
 
     async def run(self, stream: TextIO = sys.stdin) -> None:
-        """Answer every line of `stream` until end of input."""
+        """Answer every line of `stream` until end of input; a line that is not UTF-8 gets a
+        short error and the rest goes on."""
         lines = _line_queue(stream)
         while (line := await lines.get()) is not None:
+            if isinstance(line, _Undecodable):
+                language = self.app.dispatcher.language_of(self.sender)
+                self.out(self.app.services.catalogues.get(language, "error.not_utf8") + "\n")
+                continue
             for text in await self.say(line.rstrip("\r\n")):
                 self.out(f"{text}\n")
 
@@ -111,15 +116,38 @@ def _print(text: str) -> None:
     print(text, flush=True)
 
 
-def _line_queue(stream: TextIO) -> asyncio.Queue[str | None]:
+class _Undecodable:
+    """Stands for a line whose bytes are not UTF-8."""
+
+
+UNDECODABLE = _Undecodable()
+Line = str | _Undecodable
+
+
+def _decoded(stream: TextIO) -> Iterator[Line]:
+    """The lines of a text stream, decoded one by one from its bytes when it has them, so
+    that one line that is not UTF-8 does not end the reading (a strict text stream raises
+    UnicodeDecodeError and loses its place)."""
+    raw = getattr(stream, "buffer", None)
+    if raw is None:
+        yield from stream
+        return
+    for line in raw:
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError:
+            yield UNDECODABLE
+
+
+def _line_queue(stream: TextIO) -> asyncio.Queue[Line | None]:
     """Read lines on a daemon thread: works for terminals, pipes and files alike,
     and never keeps the process alive at shutdown."""
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[str | None] = asyncio.Queue()
+    queue: asyncio.Queue[Line | None] = asyncio.Queue()
 
     def reader() -> None:
         try:
-            for line in stream:
+            for line in _decoded(stream):
                 loop.call_soon_threadsafe(queue.put_nowait, line)
             loop.call_soon_threadsafe(queue.put_nowait, None)
         except RuntimeError:  # the loop closed first: the bot is shutting down
