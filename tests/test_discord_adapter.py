@@ -57,6 +57,8 @@ async def test_commands_are_localised_and_synced_once(config: Config, dc: FakeDi
         assert aide["description_localizations"]["en-GB"] == "show this help"
         annonce = dc.command("annonce")
         assert annonce["default_member_permissions"] == str(1 << 5)  # Manage Server
+        # Gateway intents: GUILDS (1 << 0) alone; no messages, typing or reactions.
+        assert [session.intents for session in dc.live_sessions()] == [1 << 0]
         assert dc.force_reconnect() == 1
         await dc.wait_for(lambda: dc.resumes == 1)
         iid = await dc.slash(

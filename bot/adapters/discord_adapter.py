@@ -112,8 +112,10 @@ class DiscordAdapter:
         self.app = app
         self.token = token
         client_class = discord.AutoShardedClient if sharded else discord.Client
+        # The bot only answers interactions and posts to channels: of the gateway's events
+        # it needs the guilds alone (no messages, typing or reactions).
         self.client = client_class(
-            intents=discord.Intents.default(),
+            intents=discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
         )
