@@ -8,11 +8,15 @@ from dataclasses import dataclass
 
 MAX_INPUT_CHARS = 4_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# In a Python string a surrogate code point is always alone: pairs are decoded.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _COMMAND = re.compile(r"/\s*([^\s@/]*)(?:@(\S+))?(?:\s+(.*))?", re.DOTALL)
 
 
 def clean(text: str) -> str:
-    """Normalise a member's text: NFC, no control or bidi characters, trimmed."""
+    """Normalise a member's text: NFC, no control or bidi characters, no lone surrogate
+    (JSON may carry "\\ud83d" alone, which UTF-8 and so SQLite cannot store), trimmed."""
+    text = _SURROGATE.sub("\ufffd", text)
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 

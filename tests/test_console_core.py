@@ -70,3 +70,16 @@ async def test_language_falls_back_to_french(app, tmp_path) -> None:
     german = ConsoleAdapter(app, "hans", language="de-DE", image_dir=tmp_path)
     [reply] = await german.say("/help")
     assert reply.startswith("Commandes\n")
+
+
+async def test_a_lone_surrogate_is_replaced_at_the_seam(
+    console: ConsoleAdapter, moderator: ConsoleAdapter
+) -> None:
+    """JSON may carry "\\ud83d" alone (Telegram and Discord payloads are JSON); Python then
+    holds a string that UTF-8, and so SQLite, cannot store."""
+    [reply] = await console.say("/faits recette \ud83d des crêpes")
+    assert reply.startswith(
+        "Je n'ai pas de fait sourcé qui réponde à « recette \ufffd des crêpes »"
+    )
+    [queued] = await moderator.say("/questions")
+    assert "\ud83d" not in queued
