@@ -13,6 +13,7 @@ from bot.facts.loader import FactBaseError, load_factbase
 from bot.i18n import LocaleError
 from bot.logs import setup_logging
 from bot.runtime import run_console, run_platforms, stop_on_signals
+from bot.seam import PlatformUnavailable
 from storage.db import SchemaError
 
 
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, SchemaError, LocaleError, FactBaseError) as exc:
         print(f"quitgpt-bot: {exc}", file=sys.stderr)
         return 2
+    except PlatformUnavailable as exc:
+        print(f"quitgpt-bot: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0

@@ -97,3 +97,8 @@ class Reply:
     image: Image | None = None
     private: bool = False
     edit: bool = False
+
+
+class PlatformUnavailable(Exception):
+    """A platform could not be reached, or refused the bot, when it started: the message
+    says which and why, in one line."""

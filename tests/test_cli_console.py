@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -99,3 +100,19 @@ def test_a_line_that_is_not_utf8_is_answered_and_the_rest_goes_on(tmp_path: Path
     assert out.count("• /aide — afficher cette aide") == 2
     assert "Cette ligne n'est pas du texte UTF-8 : elle est ignorée." in out
     assert b"Traceback" not in done.stderr
+
+
+def test_an_unreachable_telegram_api_is_retried_then_said_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    started = time.monotonic()
+    result = run_bot(
+        "--db",
+        str(tmp_path / "tg.db"),
+        env={"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_API_URL": f"http://127.0.0.1:{port}/bot"},
+    )
+    assert result.returncode == 1
+    assert time.monotonic() - started > 3  # it tried again before giving up
+    assert result.stderr.strip().splitlines()[-1].startswith("quitgpt-bot: Telegram is unreachable")
+    assert "Traceback" not in result.stderr

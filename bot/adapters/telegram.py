@@ -28,10 +28,13 @@ from bot.app import App
 from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError, PermanentFailure
 from bot.delivery.pacing import TELEGRAM
 from bot.delivery.retry import retrying
-from bot.seam import Button, ChatKind, ChatRef, Reply, Sender
+from bot.seam import Button, ChatKind, ChatRef, PlatformUnavailable, Reply, Sender
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Reaching the Bot API at start: 4 attempts, about 1, 2 and 4 s apart.
+START_ATTEMPTS = 4
+START_BACKOFF = (1.0, 8.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,7 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         application = self.application
-        await application.initialize()
+        await self._initialize()
         self.username = application.bot.username
         await sync_menus(self.app, application.bot)
         await application.start()
@@ -108,6 +111,22 @@ class TelegramAdapter:
         log.info(
             "telegram started", extra={"bot": self.username, "webhook": self.webhook is not None}
         )
+
+    async def _initialize(self) -> None:
+        """Reach the Bot API (getMe), trying again a few times: a network that is not up yet
+        should not stop the bot; one that stays down, or a refused token, does, in one line."""
+        try:
+            async for attempt in retrying(START_ATTEMPTS, START_BACKOFF):
+                with attempt:
+                    try:
+                        await self.application.initialize()
+                    except TelegramError as exc:
+                        log.warning("telegram unreachable", extra={"error": type(exc).__name__})
+                        raise neutral(exc) from exc
+        except DeliveryError as exc:
+            reason = f"{type(exc.__cause__).__name__}: {exc.__cause__}"
+            message = f"Telegram is unreachable or refused the token ({reason})"
+            raise PlatformUnavailable(message) from exc
 
     async def stop(self) -> None:
         application = self.application
