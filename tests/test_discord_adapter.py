@@ -222,3 +222,18 @@ async def test_a_member_may_share_their_pledge_publicly(app: App, dc: FakeDiscor
         "✊ Je m'engage à quitter ChatGPT (supprimer l'appli ChatGPT).\n"
         "Nous sommes 1 à nous engager avec QuitGPT. Et vous ? /engagement"
     )
+
+
+async def test_more_than_five_rows_of_buttons_are_packed_into_five(
+    app: App, dc: FakeDiscord
+) -> None:
+    """Discord shows at most 5 action rows of 5 buttons: the 11 topics all get theirs."""
+    guild, general = next(iter(dc.guilds)), channel(dc, "général")
+    async with discord_bot(app, dc):
+        asked = await dc.slash("faits", user_id=5, guild_id=guild, channel_id=general)
+        await answer(dc, asked)
+    [reply] = [r for r in dc.responses(asked) if r.data.get("components")]
+    rows = reply.data["components"]
+    ids = [button["custom_id"] for row in rows for button in row["components"]]
+    topics = app.services.facts.base.topics
+    assert len(rows) <= 5 and ids == [f"/faits #{t.id}" for t in topics]

@@ -10,7 +10,7 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.markup import Line, parse, split_rendered
-from bot.seam import Reply
+from bot.seam import Button, Reply
 
 MESSAGE_LIMIT = 2000
 CUSTOM_ID_CHARS = 100
@@ -66,8 +66,8 @@ def view(reply: Reply) -> discord.ui.View | None:
     if not reply.buttons:
         return None
     layout = discord.ui.View(timeout=None)
-    for row_index, row in enumerate(reply.buttons[:ROWS]):
-        for button in row[:BUTTONS_PER_ROW]:
+    for row_index, row in enumerate(packed(reply.buttons)):
+        for button in row:
             item: discord.ui.Button[discord.ui.View]
             if button.url:
                 item = discord.ui.Button(label=button.label[:80], url=button.url, row=row_index)
@@ -79,6 +79,22 @@ def view(reply: Reply) -> discord.ui.View | None:
                 continue
             layout.add_item(item)
     return layout
+
+
+def packed(rows: tuple[tuple[Button, ...], ...]) -> list[tuple[Button, ...]]:
+    """The rows as Discord can show them, at most ROWS of BUTTONS_PER_ROW: when there are too
+    many rows, lone buttons in a run (a list of topics) share rows; a row of several (yes,
+    no) stays whole. What still does not fit is left out."""
+    if len(rows) <= ROWS:
+        return [row[:BUTTONS_PER_ROW] for row in rows]
+    out: list[tuple[list[Button], bool]] = []  # (buttons, made of lone buttons)
+    for row in rows:
+        lone = len(row) == 1
+        if lone and out and out[-1][1] and len(out[-1][0]) < BUTTONS_PER_ROW:
+            out[-1][0].append(row[0])
+        else:
+            out.append((list(row[:BUTTONS_PER_ROW]), lone))
+    return [tuple(buttons) for buttons, _ in out[:ROWS]]
 
 
 def image_file(reply: Reply) -> discord.File | None:

@@ -2,7 +2,9 @@
 
 Limits from the developer docs ("Message Resource > Create Message"): content of
 at most 2,000 characters, at most 10 embeds, and a message must carry content, a
-file, an embed, components, a sticker or a poll (error 50006 otherwise).
+file, an embed, components, a sticker or a poll (error 50006 otherwise). Components
+("Interactions > Message Components", legacy layout): at most 5 action rows, each of at
+most 5 buttons; a button's label at most 80 characters, its custom_id at most 100.
 """
 
 from __future__ import annotations
@@ -26,10 +28,38 @@ def check_message(payload: JSON, files: list[Upload], *, creating: bool) -> None
         raise invalid_form(
             {"embeds": form_error("BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")}
         )
+    check_components(payload.get("components") or [])
     flags = int(payload.get("flags") or 0)
     keys = ("embeds", "components", "sticker_ids", "poll")
     if creating and not (content or files or flags & LOADING or any(payload.get(k) for k in keys)):
         raise ApiError(400, 50006, "Cannot send an empty message")
+
+
+def check_components(rows: list[JSON]) -> None:
+    if len(rows) > 5:
+        raise invalid_form(
+            {"components": form_error("BASE_TYPE_MAX_LENGTH", "Must be 5 or fewer in length.")}
+        )
+    for r, row in enumerate(rows):
+        buttons = row.get("components") or []
+        if len(buttons) > 5:
+            raise invalid_form(
+                {
+                    f"components.{r}.components": form_error(
+                        "BASE_TYPE_MAX_LENGTH", "Must be 5 or fewer in length."
+                    )
+                }
+            )
+        for b, button in enumerate(buttons):
+            for key, most in (("label", 80), ("custom_id", 100)):
+                if len(button.get(key) or "") > most:
+                    raise invalid_form(
+                        {
+                            f"components.{r}.components.{b}.{key}": form_error(
+                                "BASE_TYPE_MAX_LENGTH", f"Must be {most} or fewer in length."
+                            )
+                        }
+                    )
 
 
 async def read_body(request: web.Request) -> tuple[Any, list[Upload]]:
