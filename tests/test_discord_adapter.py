@@ -138,6 +138,26 @@ async def test_mentions_never_ping_and_markdown_is_escaped(app: App, dc: FakeDis
     assert post.allowed_mentions == {"parse": []}
 
 
+async def test_a_429_without_via_is_retried_not_failed(app: App, dc: FakeDiscord) -> None:
+    guild, general = next(iter(dc.guilds)), channel(dc, "général")
+    async with discord_bot(app, dc):
+        iid = await dc.slash(
+            "abonner", user_id=5, guild_id=guild, channel_id=general,
+            member_permissions="manage_channels",
+        )  # fmt: skip
+        await answer(dc, iid)
+        dc.fail_next("POST", rf"/channels/{general}/messages", "429_cloudflare")
+        broadcast = await publish(app.services, "announcement", lambda _: "Nouvelles")
+        assert broadcast is not None
+        await dc.wait_for(lambda: dc.sent(general) or None, timeout=15)
+        for _ in range(200):
+            if not (result := await count_deliveries(app.db, broadcast)).pending:
+                break
+            await asyncio.sleep(0.05)
+    assert (result.sent, result.errors) == (1, {})
+    assert dc.rate_limited == 1
+
+
 async def test_rate_limit_retried_and_deleted_channel_unsubscribed(
     app: App, dc: FakeDiscord
 ) -> None:

@@ -86,6 +86,14 @@ def component_line(interaction: discord.Interaction) -> str | None:
     return " ".join([custom_id, *values])
 
 
+def _retry_after(error: discord.HTTPException) -> float:
+    """The response's Retry-After in seconds, within reason; 5 s when it gives none."""
+    try:
+        return min(max(float(error.response.headers.get("Retry-After", 5)), 0.5), 300.0)
+    except (AttributeError, ValueError):
+        return 5.0
+
+
 def neutral(error: Exception) -> DeliveryError:
     if isinstance(error, discord.RateLimited):
         return RetryLater(error.retry_after)
@@ -97,6 +105,10 @@ def neutral(error: Exception) -> DeliveryError:
         return PermanentFailure("message_gone" if error.code == 10008 else "not_found")
     if isinstance(error, discord.DiscordServerError):
         return TemporaryFailure("server_error")
+    if isinstance(error, discord.HTTPException) and error.status == 429:
+        # A 429 discord.py did not wait out: Cloudflare's, without `Via`, or one after its
+        # own retries. It is "later", never "failed".
+        return RetryLater(_retry_after(error))
     if isinstance(error, discord.HTTPException):
         return PermanentFailure("bad_request")
     return TemporaryFailure("network")

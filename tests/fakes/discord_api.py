@@ -309,11 +309,12 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         self.blocked_dms.add(user_id)
 
     def fail_next(self, method: str, path_regex: str, kind: str, times: int = 1) -> None:
-        """The next ``times`` requests matching fail: ``"429"``, ``"429_global"``, ``"500"``,
+        """The next ``times`` requests matching fail: ``"429"``, ``"429_global"``,
+        ``"429_cloudflare"`` (no ``Via``, an HTML body), ``"500"``,
         ``"502"``, ``"503"``, ``"400"``, ``"401"``, ``"403_permissions"``, ``"403_access"``,
         ``"403_dm"``, ``"404_channel"``, ``"404_message"``, ``"404_interaction"``.
         ``path_regex`` is searched in the path after ``/api/v10``."""
-        if kind not in _FAULTS and kind not in ("429", "429_global"):
+        if kind not in _FAULTS and kind not in ("429", "429_global", "429_cloudflare"):
             raise ValueError(f"unknown fault kind {kind!r}")
         self._faults.append(Fault(method.upper(), re.compile(path_regex), kind, times))
 

@@ -207,6 +207,17 @@ class Rest:
         return None
 
     def _fault_response(self, fault: Fault) -> web.Response:
+        if fault.kind == "429_cloudflare":
+            # Cloudflare's own limit (developer docs, "Rate Limits > Invalid Request Limit"):
+            # an HTML page with Retry-After and no ``Via``; discord.py raises it as an
+            # HTTPException with status 429 instead of waiting (its http.py).
+            self.rate_limited += 1
+            return web.Response(
+                status=429,
+                text="<html><body>error code: 1015</body></html>",
+                content_type="text/html",
+                headers={"Retry-After": "1"},
+            )
         if fault.kind in ("429", "429_global"):
             self.rate_limited += 1
             is_global = fault.kind == "429_global"
