@@ -50,7 +50,6 @@ _ABOUT = re.compile(
     r"\b(presque|pres de|environ|a peu pres|quasi|quasiment|autour de|pas loin de|"
     r"about|almost|nearly|around|roughly|approximately|close to)\s+$"
 )
-_TOKEN = re.compile(r"[^\W_][\w\-]*")  # an apostrophe splits: "d'OpenAI", "Trump's"
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
 
@@ -71,9 +70,6 @@ class Doubts:
 
     unsourced: tuple[str, ...]  # names as written that no fact covers, or not this fact
     wrong_figures: tuple[str, ...]  # figures as written that are not the fact's
-
-    def __bool__(self) -> bool:
-        return bool(self.unsourced or self.wrong_figures)
 
 
 class PremiseGuard:
@@ -160,13 +156,17 @@ class PremiseGuard:
             return []
         names: list[str] = []
         run: list[str] = []
-        for match in _TOKEN.finditer(question):
-            token = match.group()
-            starts_sentence = not question[: match.start()].strip() or bool(
-                _SENTENCE_END.search(question[: match.start()])
+        for word, start, end in word_spans(question):
+            written = question[start:end]
+            starts_sentence = not question[:start].strip() or bool(
+                _SENTENCE_END.search(question[:start])
             )
-            if token[0].isupper() and not starts_sentence and self._stranger(token, listed):
-                run.append(token)
+            if (
+                written[0].isupper()
+                and not starts_sentence
+                and self._stranger(word, written, listed)
+            ):
+                run.append(written)
                 continue
             if run:
                 names.append(" ".join(run))
@@ -175,13 +175,10 @@ class PremiseGuard:
             names.append(" ".join(run))
         return names
 
-    def _stranger(self, token: str, listed: set[str]) -> bool:
-        folded = words(token)
+    def _stranger(self, word: str, written: str, listed: set[str]) -> bool:
         # Written in capitals, a stop word is an acronym: "the EU", not « eu ».
-        stop = frozenset() if token.isupper() and len(token) > 1 else STOP_WORDS
-        return bool(folded) and not any(
-            w in stop or w in listed or self._known(w) or self._known(stem(w)) for w in folded
-        )
+        stop = frozenset() if written.isupper() and len(written) > 1 else STOP_WORDS
+        return not (word in stop or word in listed or self._known(word) or self._known(stem(word)))
 
     def _known(self, word: str) -> bool:
         """A word of the fact base, or one typo away from one ("Aple", "Redit")."""
