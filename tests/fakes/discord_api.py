@@ -37,6 +37,7 @@ from typing import Any
 from aiohttp import web
 
 from .discord_app_commands import Interactions
+from .discord_faults import KINDS
 from .discord_gateway import Gateway
 from .discord_records import (
     ApiCall,
@@ -45,7 +46,7 @@ from .discord_records import (
     Fault,
     Reply,
 )
-from .discord_rest import _FAULTS, Rest
+from .discord_rest import Rest
 from .discord_state import (
     BOT_DEFAULT,
     EVERYONE_DEFAULT,
@@ -314,7 +315,7 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         ``"502"``, ``"503"``, ``"400"``, ``"401"``, ``"403_permissions"``, ``"403_access"``,
         ``"403_dm"``, ``"404_channel"``, ``"404_message"``, ``"404_interaction"``.
         ``path_regex`` is searched in the path after ``/api/v10``."""
-        if kind not in _FAULTS and kind not in ("429", "429_global", "429_cloudflare"):
+        if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}")
         self._faults.append(Fault(method.upper(), re.compile(path_regex), kind, times))
 

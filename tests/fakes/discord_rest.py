@@ -2,12 +2,11 @@
 
 Answers carry ``Content-Type: application/json`` exactly (discord.py only decodes that) and
 errors are ``{"code", "message"}``. Message sends carry X-RateLimit-* headers (one bucket per
-channel); a 429 carries ``Via`` (without it discord.py assumes a Cloudflare ban).
+channel); the faults it can inject are in :mod:`discord_faults`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .discord_checks import check_message, read_body
+from .discord_faults import fault_response, json_response
 from .discord_records import (
     ApiCall,
     BotMessage,
@@ -49,19 +49,6 @@ if TYPE_CHECKING:
 BUCKET_HASH = "7e1b3c5a9d2f4e6b8a0c2e4f6a8b0d1c"  # POST /channels/{id}/messages
 ID = r"(\d+)"
 TOKEN = r"([^/]+)"
-_FAULTS: dict[str, tuple[int, JSON | str]] = {
-    "500": (500, {"message": "500: Internal Server Error", "code": 0}),
-    "502": (502, "<html><head><title>502 Bad Gateway</title></head></html>"),
-    "503": (503, {"message": "upstream connect error", "code": 0}),
-    "400": (400, {"message": "Invalid Form Body", "code": 50035, "errors": {}}),
-    "401": (401, {"message": "401: Unauthorized", "code": 0}),
-    "403_permissions": (403, {"message": "Missing Permissions", "code": 50013}),
-    "403_access": (403, {"message": "Missing Access", "code": 50001}),
-    "403_dm": (403, {"message": "Cannot send messages to this user", "code": 50007}),
-    "404_channel": (404, {"message": "Unknown Channel", "code": 10003}),
-    "404_message": (404, {"message": "Unknown Message", "code": 10008}),
-    "404_interaction": (404, {"message": "Unknown interaction", "code": 10062}),
-}  # fmt: skip
 
 
 @dataclass
@@ -75,14 +62,6 @@ class Req:
 
 
 Handler = Callable[[Req], Awaitable[Any]]
-
-
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(
-        status=status,
-        body=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
 
 
 class Rest:
@@ -207,38 +186,9 @@ class Rest:
         return None
 
     def _fault_response(self, fault: Fault) -> web.Response:
-        if fault.kind == "429_cloudflare":
-            # Cloudflare's own limit (developer docs, "Rate Limits > Invalid Request Limit"):
-            # an HTML page with Retry-After and no ``Via``; discord.py raises it as an
-            # HTTPException with status 429 instead of waiting (its http.py).
+        if fault.kind.startswith("429"):
             self.rate_limited += 1
-            return web.Response(
-                status=429,
-                text="<html><body>error code: 1015</body></html>",
-                content_type="text/html",
-                headers={"Retry-After": "1"},
-            )
-        if fault.kind in ("429", "429_global"):
-            self.rate_limited += 1
-            is_global = fault.kind == "429_global"
-            headers = {
-                "Via": "1.1 google", "Retry-After": "1", "X-RateLimit-Limit": "5",
-                "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "0.300",
-                "X-RateLimit-Reset": f"{time.time() + 0.3:.3f}",
-                "X-RateLimit-Scope": "global" if is_global else "user",
-            }  # fmt: skip
-            if is_global:
-                headers["X-RateLimit-Global"] = "true"
-            limited = {
-                "message": "You are being rate limited.",
-                "retry_after": 0.3,
-                "global": is_global,
-            }
-            return json_response(429, limited, headers)
-        status, body = _FAULTS[fault.kind]
-        if isinstance(body, str):
-            return web.Response(status=status, text=body, content_type="text/html")
-        return json_response(status, body)
+        return fault_response(fault.kind)
 
     def _take_token(self, channel_id: int) -> dict[str, str]:
         """The per-channel message bucket: a fixed window of ``limit`` sends.
