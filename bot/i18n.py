@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from bot.markup import escape
@@ -81,3 +81,11 @@ class Raw:
 
     def __init__(self, markup: str) -> None:
         self.markup = markup
+
+
+Translate = Callable[..., str]
+
+
+def number(t: Translate, value: int) -> Raw:
+    """A count with the language's thousands separator."""
+    return Raw(f"{value:,}".replace(",", t("number.thousands")))

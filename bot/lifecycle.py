@@ -1,9 +1,11 @@
-"""Chats that go away or change id: one path for every adapter and the delivery worker.
+"""Chats that go away, lose a permission or change id: one path for every adapter and
+the delivery worker.
 
-A chat that blocked or removed the bot, or was deleted, is unsubscribed; one
-that moved (a Telegram group become a supergroup) is followed with its pending
-posts. Each is audited by the chat's kind and title only and logged without any
-id, so that moderators see what happened and nothing identifies a member.
+A chat that blocked or removed the bot, or was deleted, is unsubscribed; one where the
+bot lost a permission it needs is paused; one that moved (a Telegram group become a
+supergroup) is followed with its pending posts. Each is audited by the chat's kind and
+title only and logged without any id, so that moderators see what happened and
+nothing identifies a member.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 
 from bot.seam import ChatRef
 from bot.services import Services
-from storage.subscriptions import drop_gone_chat, move_subscription
+from storage.subscriptions import drop_gone_chat, move_subscription, pause_chat
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,14 @@ async def chat_gone(services: Services, chat: ChatRef, reason: str) -> bool:
     dropped = await drop_gone_chat(services.db, chat.platform, chat.id, reason, services.clock())
     _log(logging.WARNING, "chat gone", chat, dropped is not None, reason=reason)
     return dropped is not None
+
+
+async def chat_paused(services: Services, chat: ChatRef, reason: str) -> bool:
+    """The bot lacks a permission it needs in `chat`: no posts until a moderator
+    subscribes it again (or for a while); True when it was subscribed."""
+    paused = await pause_chat(services.db, chat.platform, chat.id, reason, services.clock())
+    _log(logging.WARNING, "chat paused", chat, paused is not None, reason=reason)
+    return paused is not None
 
 
 async def chat_moved(services: Services, chat: ChatRef, new_id: str) -> None:

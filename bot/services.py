@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.config import Config
+from bot.delivery.doorbell import Doorbell
 from bot.facts.knowledge import Knowledge
 from bot.i18n import Catalogues
 from bot.privacy import MemberKey
@@ -40,12 +41,11 @@ class Services:
     # records a new pledge, batched with concurrent ones into one transaction
     add_pledge: Callable[[NewPledge], Awaitable[Added]]
     clock: Callable[[], datetime] = utc_now
-    delivery_wakers: list[Callable[[], None]] = field(default_factory=list)
+    doorbell: Doorbell = field(default_factory=Doorbell)
 
     def wake_delivery(self) -> None:
         """Tell the delivery workers that new posts are in the outbox."""
-        for wake in self.delivery_wakers:
-            wake()
+        self.doorbell.ring()
 
     def is_moderator(self, platform: str, sender: Sender) -> bool:
         return self.config.is_moderator(platform, sender.id, sender.roles)

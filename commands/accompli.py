@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.i18n import number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
-from commands.pledging import member_of, number, when
+from commands.pledging import member_of, when
 from storage.pledges import get_pledge, mark_pledge_done
 from storage.tally import get_tally
 

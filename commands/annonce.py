@@ -5,29 +5,22 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from bot.delivery.publish import publish
-from bot.i18n import Catalogues
+from bot.delivery.outbox import (
+    announcement_markup,
+    cancel_announcement,
+    confirm_announcement,
+    draft_announcement,
+)
 from bot.parsing import fold, parse_id
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context, UserError
 from commands.pledging import member_of
-from storage.audit import record_audit
-from storage.outbox import (
-    Broadcast,
-    cancel_broadcast,
-    create_draft,
-    find_recent_duplicate,
-    get_broadcast,
-    latest_draft,
-)
+from storage.audit import Action
+from storage.outbox import Broadcast, find_recent_duplicate, get_broadcast, latest_draft
 from storage.subscriptions import list_subscriptions
 
 DUPLICATE_WINDOW = timedelta(days=7)
 CONFIRM, FORCE, CANCEL = {"confirmer", "confirm"}, {"forcer", "force"}, {"annuler", "cancel"}
-
-
-def announcement_markup(catalogues: Catalogues, language: str, text: str) -> str:
-    return catalogues.get(language, "broadcast.message", text=text)
 
 
 def content_hash(text: str) -> str:
@@ -49,14 +42,13 @@ async def handle(ctx: Context) -> list[Reply]:
 async def _preview(ctx: Context, text: str) -> list[Reply]:
     msg, services = ctx.msg, ctx.services
     digest = content_hash(text)
-    draft_id = await create_draft(
-        services.db,
-        text=text,
-        content_hash=digest,
-        author_platform=msg.platform,
+    draft_id = await draft_announcement(
+        services,
+        text,
+        digest=digest,
+        platform=msg.platform,
         author=member_of(ctx),
-        origin_language=ctx.language,
-        now=services.clock(),
+        language=ctx.language,
     )
     duplicate = await _duplicate_of(ctx, digest)
     count = len(await list_subscriptions(services.db))
@@ -102,18 +94,10 @@ async def _confirm(ctx: Context, ref: str, *, force: bool) -> list[Reply]:
     duplicate = await _duplicate_of(ctx, draft.content_hash or "")
     if duplicate and not force:
         raise UserError("broadcast.duplicate_refused", id=duplicate.id, draft=draft.id)
-    broadcast_id = await publish(
-        services,
-        "announcement",
-        lambda language: announcement_markup(services.catalogues, language, draft.text),
-        draft_id=draft.id,
-    )
+    action = Action(ctx.msg.platform, member_of(ctx), "broadcast", f"forced={force}")
+    broadcast_id = await confirm_announcement(services, draft, action)
     if broadcast_id is None:
         raise UserError("broadcast.no_draft")
-    detail = f"broadcast={broadcast_id} forced={force}"
-    await record_audit(
-        services.db, ctx.msg.platform, member_of(ctx), "broadcast", detail, services.clock()
-    )
     return [ctx.reply("broadcast.queued", id=broadcast_id, edit=ctx.msg.from_button, private=True)]
 
 
@@ -121,14 +105,10 @@ async def _cancel(ctx: Context, ref: str) -> list[Reply]:
     ident = parse_id(ref)
     if ident is None:
         raise UserError("broadcast.cancel_usage")
-    services = ctx.services
-    stopped = await cancel_broadcast(services.db, ident, services.clock())
+    action = Action(ctx.msg.platform, member_of(ctx), "cancel")
+    stopped = await cancel_announcement(ctx.services, ident, action)
     if stopped is None:
         raise UserError("broadcast.not_cancellable", id=ident)
-    detail = f"broadcast={ident} stopped={stopped}"
-    await record_audit(
-        services.db, ctx.msg.platform, member_of(ctx), "cancel", detail, services.clock()
-    )
     return [
         ctx.reply(
             "broadcast.cancelled", id=ident, count=stopped, edit=ctx.msg.from_button, private=True

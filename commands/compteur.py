@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from functools import partial
 
 from bot.chart import ChartText, cumulate, render_chart
-from bot.delivery.publish import publish
-from bot.i18n import Catalogues, Raw
+from bot.i18n import Raw, Translate, number
 from bot.markup import to_plain
 from bot.parsing import fold
 from bot.seam import Button, Image, Reply
-from bot.services import Services
 from commands.base import Argument, CommandSpec, Context
-from commands.pledging import KIND_LABELS, Translate, kinds_text, number, platform_name
+from commands.pledging import KIND_LABELS, kinds_text, platform_name
 from storage.tally import Tally, daily_counts, get_tally
 
 CHART_WORDS = {"graphique", "chart", "courbe", "graph"}
@@ -40,20 +36,6 @@ def tally_markup(t: Translate, tally: Tally) -> str:
         platforms=Raw("\n".join(platforms)),
         kinds=Raw("\n".join(kinds)),
     )
-
-
-def milestone_markup(t: Translate, value: int) -> str:
-    return t("milestone.post", count=number(t, value))
-
-
-async def announce_milestones(services: Services, milestones: Sequence[int]) -> None:
-    """Queue a celebration in every subscribed chat, in each chat's language."""
-    for value in milestones:
-        await publish(services, "milestone", partial(_milestone_post, services.catalogues, value))
-
-
-def _milestone_post(catalogues: Catalogues, value: int, language: str) -> str:
-    return milestone_markup(partial(catalogues.get, language), value)
 
 
 async def handle(ctx: Context) -> list[Reply]:

@@ -7,9 +7,10 @@ Nothing is stored: the post is built from the pledge and the tally.
 
 from __future__ import annotations
 
+from bot.i18n import number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
-from commands.pledging import kinds_text, member_of, number
+from commands.pledging import kinds_text, member_of
 from storage.pledges import get_pledge
 from storage.tally import get_tally
 

@@ -7,17 +7,16 @@ console members type it.
 
 from __future__ import annotations
 
-from bot.i18n import Raw
+from bot.delivery.outbox import relay
+from bot.i18n import Raw, number
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context
-from commands.compteur import announce_milestones
 from commands.pledging import (
     KIND_LABELS,
     NOTICE_VERSION,
     kinds_action,
     kinds_text,
     member_of,
-    number,
     parse_choice,
     platform_name,
     when,
@@ -32,7 +31,8 @@ async def handle(ctx: Context) -> list[Reply]:
         new = NewPledge(member, ctx.msg.platform, choice.kinds, NOTICE_VERSION, services.clock())
         added = await services.add_pledge(new)
         if added.created:
-            await announce_milestones(services, added.crossed)
+            if added.crossed:  # recorded with the pledge: post them now, not at the next look
+                await relay(services)
             return [_thanks(ctx, new, added)]
         pledge = await get_pledge(services.db, member)  # already pledged: counted once
     elif choice.kinds:

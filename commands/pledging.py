@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.i18n import Raw
+from bot.i18n import Raw, Translate
 from bot.parsing import fold
 from commands.base import Context, UserError
 from storage.fact_questions import Asker
@@ -29,7 +28,6 @@ _ACCEPTED = re.compile(r"ok(\d+)")
 _SEPARATORS = re.compile(r"[\s,+]+")
 
 # A function that renders a locale key in some language, like `Context.t`.
-Translate = Callable[..., str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +68,6 @@ def member_of(ctx: Context) -> str:
 def asker_of(ctx: Context) -> Asker:
     """The key the member's questions to the fact base are known by: not their member key."""
     return Asker(ctx.services.asker_key(ctx.msg.platform, ctx.msg.sender.id))
-
-
-def number(t: Translate, value: int) -> Raw:
-    """A count with the language's thousands separator."""
-    return Raw(f"{value:,}".replace(",", t("number.thousands")))
 
 
 def when(moment: datetime) -> str:

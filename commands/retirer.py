@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.i18n import number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
-from commands.pledging import member_of, number
+from commands.pledging import member_of
 from storage.pledges import delete_pledge
 from storage.tally import get_tally
 

@@ -21,6 +21,24 @@ class AuditEntry:
     detail: str
 
 
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A moderator's action, audited in the transaction that makes the change."""
+
+    platform: str
+    actor: str  # a member key
+    action: str
+    detail: str = ""
+
+
+async def write_action(
+    conn: aiosqlite.Connection, action: Action, now: datetime, **facts: object
+) -> None:
+    """Audit `action` inside the caller's transaction, `facts` (as `name=value`) first."""
+    detail = " ".join([*(f"{name}={value}" for name, value in facts.items()), action.detail])
+    await write_audit(conn, action.platform, action.actor, action.action, detail.strip(), now)
+
+
 async def record_audit(
     db: Database, platform: str, actor: str, action: str, detail: str, now: datetime
 ) -> None:

@@ -8,6 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import aiosqlite
+
+from storage.audit import Action, write_action
 from storage.db import Database, parse_stamp, stamp
 from storage.settings import write_settings
 
@@ -33,18 +36,6 @@ class NewDelivery:
     text: str
     not_before: datetime
     edit_pinned: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    id: int
-    broadcast_id: int
-    platform: str
-    chat_id: str
-    chat_kind: str
-    text: str
-    edit_pinned: bool
-    attempts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +110,15 @@ async def find_recent_duplicate(
     return None if row is None else _broadcast(row)
 
 
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """What a post follows from, marked done in the transaction that queues it: at most
+    one of a milestone reached, or an announcement whose report it is."""
+
+    milestone: int | None = None
+    report_of: int | None = None
+
+
 async def start_broadcast(
     db: Database,
     deliveries: Sequence[NewDelivery],
@@ -128,13 +128,18 @@ async def start_broadcast(
     kind: str = "announcement",
     text: str = "",
     settings: Mapping[str, str] | None = None,
+    audit: Action | None = None,
+    cause: Cause | None = None,
 ) -> int | None:
     """Queue every delivery in one transaction, from a confirmed draft or a new post.
 
-    `settings` are stored in the same transaction (what a scheduler has posted).
-    Returns the broadcast id, or None when the draft was already confirmed or gone.
+    `settings` (what a scheduler has posted), the moderator's `audit` entry and the
+    `cause` marked done are written in the same transaction. Returns the broadcast id,
+    or None when the draft was already confirmed or gone, or the cause already posted.
     """
     async with db.write() as conn:
+        if cause is not None and not await _claim_cause(conn, cause, now):
+            return None
         if draft_id is not None:
             cursor = await conn.execute(
                 "UPDATE broadcasts SET status = 'sending', created_at = ?"
@@ -174,68 +179,50 @@ async def start_broadcast(
                 (stamp(now), broadcast_id),
             )
         await write_settings(conn, settings or {})
+        if audit is not None:
+            await write_action(conn, audit, now, broadcast=broadcast_id)
     return broadcast_id
 
 
-async def due_deliveries(db: Database, platform: str, now: datetime, limit: int) -> list[Delivery]:
-    rows = await db.fetchall(
-        "SELECT id, broadcast_id, platform, chat_id, chat_kind, text, edit_pinned, attempts"
-        " FROM deliveries WHERE platform = ? AND status = 'pending' AND not_before <= ?"
-        " ORDER BY id LIMIT ?",
-        (platform, stamp(now), limit),
-    )
-    return [
-        Delivery(
-            id=row["id"],
-            broadcast_id=row["broadcast_id"],
-            platform=row["platform"],
-            chat_id=row["chat_id"],
-            chat_kind=row["chat_kind"],
-            text=row["text"],
-            edit_pinned=bool(row["edit_pinned"]),
-            attempts=row["attempts"],
-        )
-        for row in rows
-    ]
-
-
-async def next_due_time(db: Database, platform: str) -> datetime | None:
-    row = await db.fetchone(
-        "SELECT MIN(not_before) AS due FROM deliveries WHERE platform = ? AND status = 'pending'",
-        (platform,),
-    )
-    return None if row is None or row["due"] is None else parse_stamp(row["due"])
-
-
-async def finish_delivery(
-    db: Database, delivery: Delivery, status: str, now: datetime, *, attempts: int, error: str = ""
-) -> Broadcast | None:
-    """Record a delivery's outcome in its own commit.
-
-    Returns its broadcast when this was the last pending delivery, so that the
-    author can be told how it went.
-    """
-    async with db.write() as conn:
-        # Once handled, a post to a private chat forgets which member it went to.
-        await conn.execute(
-            "UPDATE deliveries SET status = ?, attempts = ?, error = ?, handled_at = ?,"
-            " chat_id = CASE chat_kind WHEN 'private' THEN '' ELSE chat_id END"
-            " WHERE id = ? AND status = 'pending'",
-            (status, attempts, error or None, stamp(now), delivery.id),
-        )
+async def _claim_cause(conn: aiosqlite.Connection, cause: Cause, now: datetime) -> bool:
+    """Mark the cause as posted; False if it already was (another worker was first)."""
+    if cause.milestone is not None:
         cursor = await conn.execute(
-            "UPDATE broadcasts SET status = 'done', finished_at = ?"
-            " WHERE id = ? AND status = 'sending' AND NOT EXISTS"
-            " (SELECT 1 FROM deliveries WHERE broadcast_id = ? AND status = 'pending')"
-            " RETURNING *",
-            (stamp(now), delivery.broadcast_id, delivery.broadcast_id),
+            "UPDATE milestones SET announced_at = ? WHERE value = ? AND announced_at IS NULL",
+            (stamp(now), cause.milestone),
         )
-        row = await cursor.fetchone()
-    return None if row is None else _broadcast(row)
+        return cursor.rowcount == 1
+    if cause.report_of is not None:
+        cursor = await conn.execute(
+            "UPDATE broadcasts SET reported_at = ? WHERE id = ? AND reported_at IS NULL",
+            (stamp(now), cause.report_of),
+        )
+        return cursor.rowcount == 1
+    return True
 
 
-async def cancel_broadcast(db: Database, broadcast_id: int, now: datetime) -> int | None:
-    """Stop the remaining deliveries; how many were stopped, None if nothing to cancel."""
+async def unannounced_milestones(db: Database) -> list[int]:
+    """Milestones reached (recorded with the pledge that reached them) not yet posted."""
+    rows = await db.fetchall(
+        "SELECT value FROM milestones WHERE announced_at IS NULL ORDER BY value"
+    )
+    return [row["value"] for row in rows]
+
+
+async def unreported_announcements(db: Database) -> list[Broadcast]:
+    """Announcements that reached every chat, whose author has not been told yet."""
+    rows = await db.fetchall(
+        "SELECT * FROM broadcasts WHERE kind = 'announcement' AND status = 'done'"
+        " AND reported_at IS NULL ORDER BY id"
+    )
+    return [_broadcast(row) for row in rows]
+
+
+async def cancel_broadcast(
+    db: Database, broadcast_id: int, now: datetime, audit: Action
+) -> int | None:
+    """Stop the remaining deliveries, audited in the same transaction; how many were
+    stopped, None if nothing was to cancel."""
     async with db.write() as conn:
         cursor = await conn.execute(
             "UPDATE broadcasts SET status = 'cancelled', finished_at = ?"
@@ -249,7 +236,9 @@ async def cancel_broadcast(db: Database, broadcast_id: int, now: datetime) -> in
             " WHERE broadcast_id = ? AND status = 'pending'",
             (stamp(now), broadcast_id),
         )
-        return cursor.rowcount
+        stopped = cursor.rowcount
+        await write_action(conn, audit, now, broadcast=broadcast_id, stopped=stopped)
+        return stopped
 
 
 async def count_deliveries(db: Database, broadcast_id: int) -> Counts:
@@ -281,8 +270,3 @@ async def recent_announcements(db: Database, limit: int = 10) -> list[Broadcast]
         (limit,),
     )
     return [_broadcast(row) for row in rows]
-
-
-async def delivery_status(db: Database, delivery_id: int) -> str | None:
-    row = await db.fetchone("SELECT status FROM deliveries WHERE id = ?", (delivery_id,))
-    return None if row is None else str(row["status"])

@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from storage.audit import write_audit
 from storage.db import Database, stamp
 
@@ -58,9 +60,11 @@ async def subscribe(
         )
         if cursor.rowcount == 1:
             return True
+        # Subscribing again is how a moderator says a lost permission was given back.
         await conn.execute(
-            "UPDATE subscriptions SET title = ? WHERE platform = ? AND chat_id = ? AND title != ?",
-            (title, platform, chat_id, title),
+            "UPDATE subscriptions SET title = ?, paused_at = NULL, pause_reason = NULL"
+            " WHERE platform = ? AND chat_id = ?",
+            (title, platform, chat_id),
         )
         return False
 
@@ -80,9 +84,30 @@ async def get_subscription(db: Database, platform: str, chat_id: str) -> Subscri
     return None if row is None else _subscription(row)
 
 
-async def list_subscriptions(db: Database) -> list[Subscription]:
-    rows = await db.fetchall("SELECT * FROM subscriptions ORDER BY platform, chat_id")
+async def list_subscriptions(
+    db: Database, *, paused_before: datetime | None = None
+) -> list[Subscription]:
+    """Every subscribed chat; with `paused_before`, not those paused since then."""
+    rows = await db.fetchall(
+        "SELECT * FROM subscriptions WHERE ?1 IS NULL OR paused_at IS NULL OR paused_at < ?1"
+        " ORDER BY platform, chat_id",
+        (None if paused_before is None else stamp(paused_before),),
+    )
     return [_subscription(row) for row in rows]
+
+
+async def pause_chat(
+    db: Database, platform: str, chat_id: str, reason: str, now: datetime
+) -> Subscription | None:
+    """Stop posting to a chat where the bot lacks a permission it needs, audited by kind
+    and title only, in one transaction. The subscription, if there was one."""
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "UPDATE subscriptions SET paused_at = ?, pause_reason = ?"
+            " WHERE platform = ? AND chat_id = ? RETURNING *",
+            (stamp(now), reason, platform, chat_id),
+        )
+        return await _audit_change(conn, cursor, "paused", reason, now)
 
 
 async def set_pinned(db: Database, platform: str, chat_id: str, pinned: bool) -> bool:
@@ -136,11 +161,18 @@ async def drop_gone_chat(
             "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? RETURNING *",
             (platform, chat_id),
         )
-        row = await cursor.fetchone()
-        if row is None:
-            return None
-        sub = _subscription(row)
-        await write_audit(conn, platform, BOT, "unsubscribed", _chat_detail(sub, reason), now)
+        return await _audit_change(conn, cursor, "unsubscribed", reason, now)
+
+
+async def _audit_change(
+    conn: aiosqlite.Connection, changed: aiosqlite.Cursor, action: str, reason: str, now: datetime
+) -> Subscription | None:
+    """Audit what the bot did to the subscription `changed` returned, if it did."""
+    row = await changed.fetchone()
+    if row is None:
+        return None
+    sub = _subscription(row)
+    await write_audit(conn, sub.platform, BOT, action, _chat_detail(sub, reason), now)
     return sub
 
 

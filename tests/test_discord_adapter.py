@@ -12,8 +12,8 @@ import pytest
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import Config
+from bot.delivery.outbox import announcement_markup
 from bot.delivery.publish import publish
-from commands.annonce import announcement_markup
 from storage.outbox import count_deliveries
 from storage.subscriptions import list_subscriptions
 from tests.discord_support import MANAGE_GUILD, discord_bot

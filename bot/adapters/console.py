@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
+from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.pacing import UNLIMITED
 from bot.markup import to_plain
 from bot.seam import ChatKind, ChatRef, Reply, Sender
@@ -27,6 +28,7 @@ class ConsoleAdapter:
 
     platform = PLATFORM
     pacing = UNLIMITED
+    idempotent = False
 
     def __init__(
         self,
@@ -61,12 +63,18 @@ class ConsoleAdapter:
         pace: Callable[[], Awaitable[None]],
         replace: str | None = None,
         pin: bool = False,
+        start: int = 0,
+        sent: PartSent = not_recorded,
+        key: str = "",
     ) -> str | None:
-        """Print a post the bot makes on its own (tally, announcement, report)."""
+        """Print a post the bot makes on its own (tally, announcement, report), in one part."""
+        if start > 0:
+            return None
         await pace()
         header = self.app.services.catalogues.get(self._language, "console.delivery", chat=chat.id)
         self.out(f"{to_plain(header)}\n{self.render(reply)}\n")
         self._posts += 1
+        await sent(0, f"console-{self._posts}")
         return f"console-{self._posts}"
 
     @property

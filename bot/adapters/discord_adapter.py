@@ -23,15 +23,10 @@ from bot.adapters.discord_commands import (
     catalogue_language,
     command_set_digest,
 )
+from bot.adapters.discord_errors import neutral, request_counter, requests_made
 from bot.adapters.discord_render import image_file, markdown_chunks, view
 from bot.app import App
-from bot.delivery.errors import (
-    ChatGone,
-    DeliveryError,
-    PermanentFailure,
-    RetryLater,
-    TemporaryFailure,
-)
+from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.pacing import DISCORD
 from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
 from commands.base import CommandSpec
@@ -86,37 +81,10 @@ def component_line(interaction: discord.Interaction) -> str | None:
     return " ".join([custom_id, *values])
 
 
-def _retry_after(error: discord.HTTPException) -> float:
-    """The response's Retry-After in seconds, within reason; 5 s when it gives none."""
-    try:
-        return min(max(float(error.response.headers.get("Retry-After", 5)), 0.5), 300.0)
-    except (AttributeError, ValueError):
-        return 5.0
-
-
-def neutral(error: Exception) -> DeliveryError:
-    if isinstance(error, discord.RateLimited):
-        return RetryLater(error.retry_after)
-    if isinstance(error, discord.Forbidden):
-        return ChatGone("forbidden")
-    if isinstance(error, discord.NotFound):
-        if error.code == 10003:
-            return ChatGone("channel_deleted")
-        return PermanentFailure("message_gone" if error.code == 10008 else "not_found")
-    if isinstance(error, discord.DiscordServerError):
-        return TemporaryFailure("server_error")
-    if isinstance(error, discord.HTTPException) and error.status == 429:
-        # A 429 discord.py did not wait out: Cloudflare's, without `Via`, or one after its
-        # own retries. It is "later", never "failed".
-        return RetryLater(_retry_after(error))
-    if isinstance(error, discord.HTTPException):
-        return PermanentFailure("bad_request")
-    return TemporaryFailure("network")
-
-
 class DiscordAdapter:
     platform = PLATFORM
     pacing = DISCORD
+    idempotent = True  # every new message carries a nonce Discord enforces
 
     def __init__(
         self, app: App, token: str, *, sharded: bool = False, guild_ready_timeout: float = 2.0
@@ -130,6 +98,7 @@ class DiscordAdapter:
             intents=discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            http_trace=request_counter(),
         )
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self.client)
         for spec in app.services.commands:
@@ -234,27 +203,50 @@ class DiscordAdapter:
         pace: Callable[[], Awaitable[None]],
         replace: str | None = None,
         pin: bool = False,
+        start: int = 0,
+        sent: PartSent = not_recorded,
+        key: str = "",
     ) -> str | None:
+        """Send the post's parts from `start` on. Each new message carries a nonce made
+        of `key` and its index, which Discord enforces: a send retried after its answer
+        was lost returns the message created the first time instead of a second one."""
         chunks = markdown_chunks(reply.text)
+        editing = replace is not None and bool(chunks)  # part 0 edits message `replace`
         last: discord.Message | discord.PartialMessage | None = None
-        try:
-            channel = await self._channel(chat)
-            if replace is not None and chunks:
-                await pace()
-                last = await channel.get_partial_message(int(replace)).edit(content=chunks.pop(0))
-            for index, chunk in enumerate(chunks):
-                extra: dict[str, Any] = {}
-                if index == len(chunks) - 1 and (buttons := view(reply)) is not None:
-                    extra["view"] = buttons
-                if index == 0 and (file := image_file(reply)) is not None:
-                    extra["file"] = file
-                await pace()
-                last = await channel.send(chunk, **extra)
-            if pin and last is not None:
-                await self._pin(last)
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
-            raise neutral(error) from error
+        with requests_made() as counter:
+            try:
+                channel = await self._channel(chat)
+                for index in range(start, len(chunks)):
+                    counter[0] = 0
+                    await pace()
+                    if editing and index == 0:
+                        pinned = channel.get_partial_message(int(replace or 0))
+                        last = await pinned.edit(content=chunks[0])
+                    else:
+                        extra = self._attachments(
+                            reply, first=index == 0, last=index == len(chunks) - 1
+                        )
+                        if key:
+                            extra["nonce"] = f"{key}.{index}"
+                        last = await channel.send(chunks[index], **extra)
+                    await sent(index, str(last.id))
+                if pin and last is not None:
+                    await self._pin(last)
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+                failure = neutral(error)
+                failure.calls = max(counter[0], 1)
+                raise failure from error
         return None if last is None else str(last.id)
+
+    @staticmethod
+    def _attachments(reply: Reply, *, first: bool, last: bool) -> dict[str, Any]:
+        """The image goes with the first message of a post, the buttons with the last."""
+        extra: dict[str, Any] = {}
+        if last and (buttons := view(reply)) is not None:
+            extra["view"] = buttons
+        if first and (file := image_file(reply)) is not None:
+            extra["file"] = file
+        return extra
 
     async def _channel(self, chat: ChatRef) -> discord.DMChannel | discord.PartialMessageable:
         """A guild channel by id; a member's DM opened from their user id (Discord gives

@@ -6,6 +6,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, TypeVar
 
 from telegram import ChatMember, Update
@@ -25,9 +26,10 @@ from bot.adapters.telegram_events import (
 from bot.adapters.telegram_menus import sync_menus
 from bot.adapters.telegram_render import render
 from bot.app import App
+from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError, PermanentFailure
 from bot.delivery.pacing import TELEGRAM
-from bot.delivery.retry import retrying
+from bot.delivery.retry import retrying, send_now
 from bot.seam import Button, ChatKind, ChatRef, PlatformUnavailable, Reply, Sender
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ def api_urls(api_url: str) -> tuple[str, str]:
 class TelegramAdapter:
     platform = PLATFORM
     pacing = TELEGRAM
+    idempotent = False  # the Bot API has no idempotency key
 
     def __init__(
         self,
@@ -195,9 +198,7 @@ class TelegramAdapter:
         group goes to the member's private chat, or the group is told how to open one."""
         member = ChatRef(PLATFORM, event.sender.id, ChatKind.PRIVATE)
         try:
-            await self.deliver(
-                member, Reply(reply.text, reply.buttons, reply.image), pace=_no_pacing
-            )
+            await send_now(self, member, Reply(reply.text, reply.buttons, reply.image))
             return
         except DeliveryError as error:  # the member never opened a chat with the bot
             log.info("telegram private answer refused", extra={"reason": error.reason})
@@ -217,7 +218,7 @@ class TelegramAdapter:
     async def _send(self, chat: ChatRef, reply: Reply, *, edit: int | None = None) -> None:
         """Answer a member; platform trouble is logged, never raised into PTB."""
         try:
-            await self.deliver(chat, reply, pace=_no_pacing, replace=str(edit) if edit else None)
+            await send_now(self, chat, reply, replace=str(edit) if edit else None)
         except ChatMoved as moved:
             await self.app.chat_moved(chat, moved.new_chat_id)
             await self._send(ChatRef(PLATFORM, moved.new_chat_id, chat.kind, chat.title), reply)
@@ -234,50 +235,79 @@ class TelegramAdapter:
         pace: Callable[[], Awaitable[None]],
         replace: str | None = None,
         pin: bool = False,
+        start: int = 0,
+        sent: PartSent = not_recorded,
+        key: str = "",
     ) -> str | None:
-        bot, chat_id = self.application.bot, int(chat.id)
+        """Send the post's parts from `start` on, one Bot API call each. Telegram has no
+        idempotency key: a call applied whose answer was lost is sent again, once."""
+        last: str | None = None
+        for index, part in enumerate(self._parts(int(chat.id), reply, replace)):
+            if index < start:
+                continue
+            await pace()
+            last = await part()
+            await sent(index, last)
+        if pin and last is not None:
+            await self._pin(int(chat.id), int(last))
+        return last
+
+    def _parts(
+        self, chat_id: int, reply: Reply, replace: str | None
+    ) -> list[Callable[[], Awaitable[str]]]:
+        """One call per platform message: the edit of `replace`, a photo, then texts;
+        the buttons go with the last."""
         rendered = render(reply)
-        last: int | None = None
         texts = list(rendered.texts)
+        parts: list[Callable[[], Awaitable[str]]] = []
         if replace is not None and texts and rendered.photo_caption is None:
             first = texts.pop(0)
-            markup = rendered.markup if not texts else None
-            try:
-                await self._call(
-                    "editMessageText",
-                    pace,
-                    lambda: bot.edit_message_text(
-                        first, chat_id, int(replace), parse_mode=ParseMode.HTML, reply_markup=markup
-                    ),
+            parts.append(
+                partial(
+                    self._edit, chat_id, int(replace), first, None if texts else rendered.markup
                 )
-            except PermanentFailure as refused:
-                if refused.reason != "not_modified":
-                    raise
-            last = int(replace)
-        if rendered.photo_caption is not None and reply.image is not None:
-            image = reply.image.png
-            caption, markup = rendered.photo_caption, rendered.markup if not texts else None
-            sent = await self._call(
-                "sendPhoto",
-                pace,
-                lambda: bot.send_photo(
-                    chat_id, image, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
-                ),
             )
-            last = sent.message_id
+        if rendered.photo_caption is not None and reply.image is not None:
+            markup = None if texts else rendered.markup
+            parts.append(
+                partial(self._photo, chat_id, reply.image.png, rendered.photo_caption, markup)
+            )
         for index, text in enumerate(texts):
             markup = rendered.markup if index == len(texts) - 1 else None
-            sent = await self._call(
-                "sendMessage",
-                pace,
-                lambda text=text, markup=markup: bot.send_message(  # type: ignore[misc]
-                    chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            parts.append(partial(self._text, chat_id, text, markup))
+        return parts
+
+    async def _edit(self, chat_id: int, message_id: int, text: str, markup: Any) -> str:
+        bot = self.application.bot
+        try:
+            await _call(
+                "editMessageText",
+                bot.edit_message_text(
+                    text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
                 ),
             )
-            last = sent.message_id
-        if pin and last is not None:
-            await self._pin(chat_id, last)
-        return None if last is None else str(last)
+        except PermanentFailure as refused:
+            if refused.reason != "not_modified":
+                raise
+        return str(message_id)
+
+    async def _photo(self, chat_id: int, png: bytes, caption: str, markup: Any) -> str:
+        bot = self.application.bot
+        sent = await _call(
+            "sendPhoto",
+            bot.send_photo(
+                chat_id, png, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
+            ),
+        )
+        return str(sent.message_id)
+
+    async def _text(self, chat_id: int, text: str, markup: Any) -> str:
+        bot = self.application.bot
+        sent = await _call(
+            "sendMessage",
+            bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup),
+        )
+        return str(sent.message_id)
 
     async def _pin(self, chat_id: int, message_id: int) -> None:
         try:
@@ -287,23 +317,12 @@ class TelegramAdapter:
         except TelegramError as error:  # no right to pin: the post itself went through
             log.warning("telegram pin failed", extra={"error": type(error).__name__})
 
-    async def _call(
-        self, method: str, pace: Callable[[], Awaitable[None]], call: Callable[[], Awaitable[T]]
-    ) -> T:
-        """One Bot API call with pacing, PTB errors turned neutral and retried as they mean."""
-        async for attempt in retrying(max_failures=3, backoff=(0.5, 5.0)):
-            with attempt:
-                await pace()
-                try:
-                    return await call()
-                except TelegramError as error:
-                    mapped = neutral(error)
-                    log.warning(
-                        "telegram call failed", extra={"method": method, "reason": mapped.reason}
-                    )
-                    raise mapped from error
-        raise AssertionError("unreachable: retrying() re-raises")
 
-
-async def _no_pacing() -> None:
-    return None
+async def _call(method: str, call: Awaitable[T]) -> T:
+    """One Bot API call, PTB's errors turned neutral; the caller decides on retries."""
+    try:
+        return await call
+    except TelegramError as error:
+        mapped = neutral(error)
+        log.warning("telegram call failed", extra={"method": method, "reason": mapped.reason})
+        raise mapped from error

@@ -19,6 +19,7 @@ from bot.delivery.errors import (
     ChatGone,
     ChatMoved,
     DeliveryError,
+    NoPermission,
     PermanentFailure,
     RetryLater,
     TemporaryFailure,
@@ -26,7 +27,9 @@ from bot.delivery.errors import (
 
 # Ask PTB for time spans as timedelta (its announced default) rather than ints.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-_GONE = ("chat not found", "have no rights to send", "not enough rights", "bot was kicked")
+_GONE = ("chat not found", "bot was kicked", "bot is not a member")
+# The bot is in the chat but may not post there: an admin can give the right back.
+_NO_RIGHTS = ("have no rights to send", "not enough rights", "need administrator rights")
 
 
 def neutral(error: TelegramError) -> DeliveryError:
@@ -42,6 +45,8 @@ def neutral(error: TelegramError) -> DeliveryError:
         message = error.message.lower()
         if "message is not modified" in message:
             return PermanentFailure("not_modified")
+        if any(sign in message for sign in _NO_RIGHTS):
+            return NoPermission("no_permission")
         if any(sign in message for sign in _GONE):
             return ChatGone("chat_not_found")
         return PermanentFailure("bad_request")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 
 class DeliveryError(Exception):
-    """A delivery failed; `reason` is a short, stable label for reports."""
+    """A delivery failed; `reason` is a short, stable label for reports. `calls` is how
+    many platform calls it took to get there, the client library's own retries
+    included, so that they count against the delivery's failures."""
+
+    calls: int = 1
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -20,11 +24,17 @@ class RetryLater(DeliveryError):
 
 
 class TemporaryFailure(DeliveryError):
-    """A server error or a time-out: worth retrying after a backoff."""
+    """A server error or a time-out: worth retrying after a backoff. The platform may
+    have applied a call whose answer was lost."""
 
 
 class ChatGone(DeliveryError):
-    """The chat no longer takes our messages (blocked, kicked, deleted, no permission)."""
+    """The chat no longer takes our messages (blocked, kicked, deleted)."""
+
+
+class NoPermission(DeliveryError):
+    """The bot is still in the chat but lacks a permission it needs to post there: a
+    moderator of the chat can give it back, so the chat is paused, not dropped."""
 
 
 class ChatMoved(DeliveryError):

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 
 from bot.delivery.quiet_hours import QuietHours
 from bot.seam import ChatKind
 from bot.services import Services
-from storage.outbox import NewDelivery, start_broadcast
+from storage.audit import Action
+from storage.outbox import Cause, NewDelivery, start_broadcast
 from storage.subscriptions import Subscription, list_subscriptions
 
 log = logging.getLogger(__name__)
 CONSOLE = "console"
+# A chat paused for a missing permission gets posts again after this, in case it was
+# given back without a moderator subscribing the chat again.
+RETRY_PAUSED = timedelta(days=7)
 
 
 def _quiet_hours(services: Services) -> QuietHours | None:
@@ -39,15 +44,20 @@ async def publish(
     text: str = "",
     draft_id: int | None = None,
     settings: Mapping[str, str] | None = None,
+    audit: Action | None = None,
+    cause: Cause | None = None,
 ) -> int | None:
     """Queue a post for every subscribed chat, composed once per language.
 
-    Tally posts go to chats that chose a pinned tally as an edit of that message.
-    Returns the broadcast id (None when `draft_id` was already confirmed).
+    Tally posts go to chats that chose a pinned tally as an edit of that message. A
+    chat paused for a missing permission is tried again after `RETRY_PAUSED`.
+    Returns the broadcast id (None when `draft_id` was already confirmed, or `cause`
+    already posted).
     """
     texts: dict[str, str] = {}
     deliveries = []
-    for sub in await list_subscriptions(services.db):
+    paused_before = services.clock() - RETRY_PAUSED
+    for sub in await list_subscriptions(services.db, paused_before=paused_before):
         if sub.language not in texts:
             texts[sub.language] = compose(sub.language)
         pinned = kind == "tally" and sub.pinned
@@ -60,7 +70,11 @@ async def publish(
         kind=kind,
         text=text,
         settings=settings,
+        audit=audit,
+        cause=cause,
     )
+    if broadcast_id is None:
+        return None
     log.info(
         "post queued",
         extra={"kind": kind, "broadcast": broadcast_id, "destinations": len(deliveries)},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.i18n import Raw
 from bot.seam import ChatKind
 from bot.services import Services
-from storage.outbox import Broadcast, NewDelivery, count_deliveries, start_broadcast
+from storage.outbox import Broadcast, Cause, NewDelivery, count_deliveries, start_broadcast
 
 
 async def report_markup(services: Services, broadcast: Broadcast, language: str) -> str:
@@ -24,7 +24,8 @@ async def report_markup(services: Services, broadcast: Broadcast, language: str)
 
 
 async def queue_report(services: Services, broadcast: Broadcast) -> None:
-    """Queue the report to its author's private chat.
+    """Queue the report to its author's private chat, marking it reported in the same
+    transaction (once only, whichever worker gets there first).
 
     Only the author's member key is stored: their user id, which is also their
     private chat's, is found again among the configured moderators. (A moderator
@@ -32,11 +33,12 @@ async def queue_report(services: Services, broadcast: Broadcast) -> None:
     """
     platform, author = broadcast.author_platform, broadcast.author
     user_id = services.configured_moderator(platform, author) if platform and author else None
-    if platform is None or user_id is None:
-        return
-    language = broadcast.origin_language or services.config.default_language
-    text = await report_markup(services, broadcast, language)
+    targets = []
     now = services.clock()
-    target = NewDelivery(platform, user_id, ChatKind.PRIVATE.value, text, now)
-    await start_broadcast(services.db, [target], now, kind="report")
-    services.wake_delivery()
+    if platform is not None and user_id is not None:
+        language = broadcast.origin_language or services.config.default_language
+        text = await report_markup(services, broadcast, language)
+        targets.append(NewDelivery(platform, user_id, ChatKind.PRIVATE.value, text, now))
+    cause = Cause(report_of=broadcast.id)
+    if await start_broadcast(services.db, targets, now, kind="report", cause=cause) and targets:
+        services.wake_delivery()

@@ -9,7 +9,9 @@ from __future__ import annotations
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 from tenacity.wait import wait_random_exponential
 
+from bot.delivery.deliverer import Deliverer
 from bot.delivery.errors import RetryLater, TemporaryFailure
+from bot.seam import ChatRef, Reply
 
 
 class _StopAfterFailures:
@@ -44,3 +46,31 @@ def retrying(max_failures: int = 5, backoff: tuple[float, float] = (0.5, 30.0)) 
         stop=_StopAfterFailures(max_failures, ceiling=max_failures * 10),
         reraise=True,
     )
+
+
+async def send_now(
+    deliverer: Deliverer,
+    chat: ChatRef,
+    reply: Reply,
+    *,
+    replace: str | None = None,
+    max_failures: int = 3,
+) -> str | None:
+    """Send an answer at once (not an outbox row), trying a failure again a few times
+    in place, from the first part not yet sent; the platform paces answers itself."""
+    done = 0
+
+    async def sent(index: int, message_id: str) -> None:
+        nonlocal done
+        done = index + 1
+
+    async for attempt in retrying(max_failures, backoff=(0.5, 5.0)):
+        with attempt:
+            return await deliverer.deliver(
+                chat, reply, pace=_no_pacing, replace=replace, start=done, sent=sent
+            )
+    raise AssertionError("unreachable: retrying() returns or re-raises")
+
+
+async def _no_pacing() -> None:
+    return None

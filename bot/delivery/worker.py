@@ -1,7 +1,14 @@
-"""A delivery worker: sends one platform's pending outbox rows, one at a time.
+"""A delivery worker: sends one platform's outbox rows, several at a time.
 
-Each delivery is marked in its own commit right after the platform accepted it,
-so a crash can repeat at most the one message that was in flight.
+It claims due rows with a lease and sends each in a task of its own, up to `in_flight`
+at once: a slow or failing chat holds one slot, never the queue, while the platform's
+pacing still spaces every message. Each part the platform accepted is recorded at
+once and the row is finished in its own commit, so a crash repeats at most the part
+that was in flight. Where the platform cannot refuse a repeat (Telegram has no
+idempotency key), one part at a time is between "sent" and "recorded": the rows in
+flight wait for their pacing together, but send one by one, so that a crash repeats
+one part at most. A failure puts the row back with a next-attempt time of its own:
+this is the one retry layer, and the platform library's own retries count in it.
 """
 
 from __future__ import annotations
@@ -9,27 +16,57 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import partial
 
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.errors import (
     ChatGone,
     ChatMoved,
     DeliveryError,
+    NoPermission,
     PermanentFailure,
+    RetryLater,
+    TemporaryFailure,
 )
+from bot.delivery.outbox import relay
 from bot.delivery.pacing import Pacer
-from bot.delivery.report import queue_report
-from bot.delivery.retry import retrying
-from bot.lifecycle import chat_gone, chat_moved
+from bot.lifecycle import chat_gone, chat_moved, chat_paused
 from bot.seam import ChatKind, ChatRef, Reply
 from bot.services import Services
-from storage.outbox import Delivery, delivery_status, due_deliveries, finish_delivery, next_due_time
-from storage.subscriptions import get_subscription, set_tally_message
+from storage.deliveries import (
+    Delivery,
+    claim_deliveries,
+    finish_delivery,
+    next_due_time,
+    record_part,
+    release_claims,
+    reschedule,
+)
+from storage.subscriptions import get_subscription
 
 log = logging.getLogger(__name__)
 IDLE_POLL = timedelta(seconds=60)
+# Longer than any one send can take (discord.py waits out rate limits of up to a
+# minute inside a call): a claim that outlives it belongs to a process that died.
+LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When a destination is tried again, and when it is given up."""
+
+    max_failures: int = 5  # server errors and time-outs, the library's retries included
+    max_attempts: int = 100  # any call, rate limits included
+    first_wait: float = 0.5  # seconds, doubled at each failure, with jitter
+    longest_wait: float = 120.0
+
+    def wait(self, failures: int) -> timedelta:
+        ceiling = min(self.longest_wait, self.first_wait * 2 ** max(failures - 1, 0))
+        return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
 class DeliveryWorker:
@@ -38,29 +75,31 @@ class DeliveryWorker:
         services: Services,
         deliverer: Deliverer,
         *,
-        max_failures: int = 5,
-        backoff: tuple[float, float] = (0.5, 30.0),
+        in_flight: int = 16,
+        policy: RetryPolicy = RetryPolicy(),
     ) -> None:
         self.services = services
         self.deliverer = deliverer
         self.platform = deliverer.platform
         self.pacer = Pacer(deliverer.pacing)
-        self.max_failures = max_failures
-        self.backoff = backoff
-        self._wake = asyncio.Event()
+        self.in_flight = in_flight
+        self.policy = policy
+        self._window = asyncio.Semaphore(in_flight if deliverer.idempotent else 1)
+        self._running: set[asyncio.Task[None]] = set()
+        self._slot_freed = asyncio.Event()
         self._stopping = False
-        services.delivery_wakers.append(self._wake.set)
+        self._resumed = False
 
     @contextlib.asynccontextmanager
     async def active(self, grace: float = 30.0) -> AsyncIterator[None]:
-        """Deliver in the background during the block; at its end let the message in
-        flight finish (within `grace` seconds) so a clean stop repeats nothing."""
+        """Deliver in the background during the block; at its end let the messages in
+        flight finish (within `grace` seconds) so that a clean stop repeats nothing."""
         task = asyncio.create_task(self.run(), name=f"delivery-{self.platform}")
         try:
             yield
         finally:
             self._stopping = True
-            self._wake.set()
+            self._slot_freed.set()
             try:
                 await asyncio.wait_for(task, grace)
             except TimeoutError:
@@ -69,78 +108,174 @@ class DeliveryWorker:
                 )
 
     async def run(self) -> None:
-        """Deliver until cancelled, sleeping until woken or the next delivery is due."""
+        """Deliver until stopped, sleeping until rung, a slot frees or a row is due."""
         log.info("delivery worker started", extra={"platform": self.platform})
-        while not self._stopping:
-            self._wake.clear()
-            if await self.drain(until_stopping=True):
-                continue
-            due = await next_due_time(self.services.db, self.platform)
-            delay = IDLE_POLL if due is None else min(due - self.services.clock(), IDLE_POLL)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), max(delay.total_seconds(), 0.01))
+        try:
+            while not self._stopping:
+                bell = self.services.doorbell.listen()
+                self._slot_freed.clear()
+                await relay(self.services)
+                free = self.in_flight - len(self._running)
+                claimed = await self._claim(free) if free > 0 else []
+                for delivery in claimed:
+                    self._start(delivery)
+                if free > 0 and len(claimed) == free:
+                    continue  # more may be due
+                await self._idle(bell)
+        finally:
+            await self._let_running_finish()
 
-    async def drain(self, batch: int = 100, *, until_stopping: bool = False) -> int:
-        """Deliver everything due now (or until asked to stop); how many were handled."""
+    async def drain(self) -> int:
+        """Deliver everything due now, several at a time; how many rows were handled."""
         handled = 0
-        while due := await due_deliveries(
-            self.services.db, self.platform, self.services.clock(), batch
-        ):
-            for delivery in due:
-                if until_stopping and self._stopping:
-                    return handled
-                if await delivery_status(self.services.db, delivery.id) == "pending":
-                    await self._handle(delivery)
-                    handled += 1
-        return handled
+        while True:
+            await relay(self.services)
+            due = await self._claim(self.in_flight)
+            if not due:
+                return handled
+            await asyncio.gather(*(self._handle(delivery) for delivery in due))
+            handled += len(due)
+
+    async def _claim(self, limit: int) -> list[Delivery]:
+        """Claim due rows. This worker is the only sender of its platform's rows for this
+        database, so the claims it finds the first time are those of a process that
+        stopped: it takes them back at once rather than wait for their leases to end."""
+        if not self._resumed:
+            self._resumed = True
+            if released := await release_claims(self.services.db, self.platform):
+                log.info("deliveries resumed", extra={"platform": self.platform, "count": released})
+        now = self.services.clock()
+        return await claim_deliveries(self.services.db, self.platform, now, now + LEASE, limit)
+
+    def _start(self, delivery: Delivery) -> None:
+        task = asyncio.create_task(self._handle(delivery), name=f"delivery-{delivery.id}")
+        self._running.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        self._slot_freed.set()
+
+    async def _idle(self, bell: asyncio.Event) -> None:
+        due = await next_due_time(self.services.db, self.platform)
+        delay = IDLE_POLL if due is None else min(due - self.services.clock(), IDLE_POLL)
+        waiters = {
+            asyncio.ensure_future(bell.wait()),
+            asyncio.ensure_future(self._slot_freed.wait()),
+        }
+        try:
+            await asyncio.wait(
+                waiters,
+                timeout=max(delay.total_seconds(), 0.01),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _let_running_finish(self) -> None:
+        try:
+            if self._running:
+                await asyncio.wait(set(self._running))
+        except asyncio.CancelledError:  # out of grace: their claims are taken back at start
+            for task in self._running:
+                task.cancel()
+            raise
 
     async def _handle(self, delivery: Delivery) -> None:
-        db, now = self.services.db, self.services.clock
+        """Send one row, then finish it or put it back, as the outcome means."""
+        services, policy = self.services, self.policy
         chat = ChatRef(self.platform, delivery.chat_id, ChatKind(delivery.chat_kind))
-        attempts = delivery.attempts
+        attempts, failures = delivery.attempts + 1, delivery.failures
+        status, error = "failed", ""
         try:
-            attempts, status, error = await self._send(delivery, chat)
-        except ChatMoved as moved:
-            await chat_moved(self.services, chat, moved.new_chat_id)
-            return
+            delivery = await self._send(delivery, chat)
+            status = "sent"
+        except RetryLater as later:
+            if attempts < policy.max_attempts:
+                wait = timedelta(seconds=later.retry_after)
+                return await self._later(delivery, wait, attempts, failures)
+            error = later.reason
+        except TemporaryFailure as failure:
+            attempts, failures = attempts + failure.calls - 1, failures + failure.calls
+            if failures < policy.max_failures and attempts < policy.max_attempts:
+                return await self._later(delivery, policy.wait(failures), attempts, failures)
+            error = failure.reason
+        except ChatMoved as moved:  # the row follows the chat: send it there
+            await chat_moved(services, chat, moved.new_chat_id)
+            return await self._later(delivery, timedelta(0), attempts, failures)
         except ChatGone as gone:
-            await chat_gone(self.services, chat, gone.reason)
+            await chat_gone(services, chat, gone.reason)
             status, error = "unsubscribed", gone.reason
-        finished = await finish_delivery(
-            db, delivery, status, now(), attempts=attempts, error=error
-        )
-        if finished is not None and finished.kind == "announcement":
-            await queue_report(self.services, finished)
-
-    async def _send(self, delivery: Delivery, chat: ChatRef) -> tuple[int, str, str]:
-        """Send with retries; (attempts, final status, error reason)."""
-        replace = await self._pinned_message(delivery)
-        attempts = delivery.attempts
-        try:
-            async for attempt in retrying(self.max_failures, self.backoff):
-                with attempt:
-                    attempts += 1
-                    message_id = await self._deliver(chat, delivery, replace)
-        except (ChatGone, ChatMoved):
-            raise
-        except DeliveryError as failure:  # refused for good, or retries exhausted
-            return attempts, "failed", failure.reason
+        except NoPermission as refused:
+            await chat_paused(services, chat, refused.reason)
+            error = refused.reason
+        except DeliveryError as refused:
+            error = refused.reason
         except Exception:
             log.exception("delivery failed unexpectedly", extra={"platform": self.platform})
-            return attempts, "failed", "error"
-        if delivery.edit_pinned and message_id and message_id != replace:
-            await set_tally_message(self.services.db, self.platform, delivery.chat_id, message_id)
-        return attempts, "sent", ""
+            error = "error"
+        finished = await finish_delivery(
+            services.db, delivery, status, services.clock(), attempts=attempts, error=error
+        )
+        if finished:  # its report waits to be posted
+            services.wake_delivery()
 
-    async def _deliver(self, chat: ChatRef, delivery: Delivery, replace: str | None) -> str | None:
-        reply = Reply(delivery.text)
-        pace = lambda: self.pacer.wait(chat)  # noqa: E731
-        if replace is None:
-            return await self.deliverer.deliver(chat, reply, pace=pace, pin=delivery.edit_pinned)
+    async def _later(
+        self, delivery: Delivery, wait: timedelta, attempts: int, failures: int
+    ) -> None:
+        not_before: datetime = self.services.clock() + wait
+        await reschedule(
+            self.services.db, delivery, not_before, attempts=attempts, failures=failures
+        )
+        self.services.wake_delivery()  # the worker's next look sees when it is due
+
+    async def _send(self, delivery: Delivery, chat: ChatRef) -> Delivery:
+        """Send what is left of the post; the row as it ends, with its last message."""
+        db, done, window = self.services.db, delivery.parts_sent, self._window
+        holding = False
+
+        async def pace() -> None:  # paced first, then into the window
+            nonlocal holding
+            await self.pacer.wait(chat)
+            await window.acquire()
+            holding = True
+
+        def leave() -> None:  # the part's outcome is known: the window is free
+            nonlocal holding
+            if holding:
+                holding = False
+                window.release()
+
+        async def sent(index: int, message_id: str) -> None:
+            nonlocal delivery
+            await record_part(db, delivery.id, index + 1, message_id)
+            delivery = replace(delivery, parts_sent=index + 1, message_id=message_id)
+            leave()
+
+        send = partial(
+            self.deliverer.deliver,
+            chat,
+            Reply(delivery.text),
+            pace=pace,
+            sent=sent,
+            key=f"d{delivery.id}",
+        )
         try:
-            return await self.deliverer.deliver(chat, reply, pace=pace, replace=replace)
-        except PermanentFailure:  # the pinned message was deleted: start a new one
-            return await self.deliverer.deliver(chat, reply, pace=pace, pin=True)
+            pinned = await self._pinned_message(delivery)
+            if pinned is None:
+                await send(pin=delivery.edit_pinned, start=done)
+                return delivery
+            try:
+                await send(replace=pinned, start=done)
+            except PermanentFailure:
+                if done:
+                    raise
+                leave()
+                await send(pin=True)  # the pinned message was deleted: start a new one
+            return delivery
+        finally:
+            leave()
 
     async def _pinned_message(self, delivery: Delivery) -> str | None:
         if not delivery.edit_pinned:

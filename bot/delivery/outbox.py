@@ -1,0 +1,77 @@
+"""The outbox's one owner: every post the bot makes on its own goes in here.
+
+A moderator's announcement is drafted, then confirmed (queued with its audit entry in
+one transaction) or cancelled (stopped with its audit entry). Milestones and reports
+are recorded by the transaction that causes them — the pledge that reaches the
+milestone, the delivery that finishes the announcement — and posted from that record
+by `relay`, which every delivery worker runs each time it looks at the outbox: a crash
+between the two loses neither, and a second worker cannot post them twice.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from bot.delivery.publish import publish
+from bot.delivery.report import queue_report
+from bot.i18n import Catalogues, number
+from bot.services import Services
+from storage.audit import Action
+from storage.outbox import (
+    Broadcast,
+    Cause,
+    cancel_broadcast,
+    create_draft,
+    unannounced_milestones,
+    unreported_announcements,
+)
+
+
+def announcement_markup(catalogues: Catalogues, language: str, text: str) -> str:
+    return catalogues.get(language, "broadcast.message", text=text)
+
+
+async def draft_announcement(
+    services: Services, text: str, *, digest: str, platform: str, author: str, language: str
+) -> int:
+    """Keep a moderator's announcement as a draft until they confirm it; `author` is
+    their member key, `language` the one their report will be in."""
+    return await create_draft(
+        services.db,
+        text=text,
+        content_hash=digest,
+        author_platform=platform,
+        author=author,
+        origin_language=language,
+        now=services.clock(),
+    )
+
+
+async def confirm_announcement(services: Services, draft: Broadcast, action: Action) -> int | None:
+    """Queue a draft for every subscribed chat, audited in the same transaction; None
+    when it was confirmed or cancelled meanwhile."""
+    compose = partial(_announcement_post, services.catalogues, draft.text)
+    return await publish(services, "announcement", compose, draft_id=draft.id, audit=action)
+
+
+async def cancel_announcement(services: Services, broadcast_id: int, action: Action) -> int | None:
+    """Stop what an announcement has not yet delivered; how many posts were stopped."""
+    return await cancel_broadcast(services.db, broadcast_id, services.clock(), action)
+
+
+async def relay(services: Services) -> None:
+    """Post what recorded side effects still wait for: milestones, then reports."""
+    for value in await unannounced_milestones(services.db):
+        compose = partial(_milestone_post, services.catalogues, value)
+        await publish(services, "milestone", compose, cause=Cause(milestone=value))
+    for broadcast in await unreported_announcements(services.db):
+        await queue_report(services, broadcast)
+
+
+def _announcement_post(catalogues: Catalogues, text: str, language: str) -> str:
+    return announcement_markup(catalogues, language, text)
+
+
+def _milestone_post(catalogues: Catalogues, value: int, language: str) -> str:
+    t = partial(catalogues.get, language)
+    return t("milestone.post", count=number(t, value))
