@@ -7,9 +7,9 @@ from datetime import timedelta
 from bot.i18n import Raw
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
-from storage.audit import AuditEntry, recent_audit
+from storage.audit import recent_audit
 from storage.outbox import count_deliveries, recent_announcements
-from storage.subscriptions import chat_detail
+from storage.subscriptions import chat_detail, list_subscriptions
 
 EXCERPT_CHARS = 60
 RECENT = timedelta(days=7)
@@ -38,19 +38,25 @@ async def handle(ctx: Context) -> list[Reply]:
         )
     since = ctx.services.clock() - RECENT
     gone = await recent_audit(db, action="unsubscribed", since=since)
-    dropped = [_dropped_line(ctx, entry) for entry in gone]
+    dropped = [_chat_line(ctx, entry.platform, *chat_detail(entry.detail)) for entry in gone]
     if dropped:
         lines.append(ctx.t("broadcasts.dropped", lines=Raw("\n".join(dropped))))
+    paused = [
+        _chat_line(ctx, sub.platform, sub.chat_kind, sub.title, sub.pause_reason)
+        for sub in await list_subscriptions(db)
+        if sub.pause_reason
+    ]
+    if paused:
+        lines.append(ctx.t("broadcasts.paused", lines=Raw("\n".join(paused))))
     if not lines:
         return [ctx.reply("broadcasts.none", private=True)]
     return [ctx.reply("broadcasts.list", lines=Raw("\n".join(lines)), private=True)]
 
 
-def _dropped_line(ctx: Context, entry: AuditEntry) -> str:
-    """A dropped chat by its name (groups and channels) or its kind: never an id."""
-    kind, title, reason = chat_detail(entry.detail)
+def _chat_line(ctx: Context, platform: str, kind: str, title: str, reason: str) -> str:
+    """A chat by its name (groups and channels) or its kind: never an id."""
     chat = title or ctx.t(f"broadcasts.kind_{kind}" if kind else "broadcasts.kind_unknown")
-    return ctx.t("broadcasts.dropped_line", platform=entry.platform, chat=chat, reason=reason)
+    return ctx.t("broadcasts.dropped_line", platform=platform, chat=chat, reason=reason)
 
 
 SPEC = CommandSpec(

@@ -25,6 +25,7 @@ class Subscription:
     pinned: bool
     tally_message_id: str | None
     title: str = ""
+    pause_reason: str | None = None  # set while paused for a missing permission
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:
@@ -36,6 +37,7 @@ def _subscription(row: sqlite3.Row) -> Subscription:
         bool(row["pinned"]),
         row["tally_message_id"],
         row["title"],
+        row["pause_reason"],
     )
 
 

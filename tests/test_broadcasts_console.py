@@ -10,7 +10,10 @@ import pytest
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.delivery.worker import DeliveryWorker
+from bot.lifecycle import chat_paused
+from bot.seam import ChatKind, ChatRef
 from storage.audit import recent_audit, record_audit
+from storage.subscriptions import subscribe
 from tests.support import table_rows
 
 
@@ -173,3 +176,18 @@ async def test_a_moderator_who_forgets_leaves_announcements_but_not_their_key(
     rows = table_rows(app.config.database)
     assert [(row[0], row[1]) for row in rows["broadcasts"]] == [(1, "announcement")]
     assert key not in repr(rows)
+
+
+async def test_paused_chats_are_listed_until_subscribed_again(
+    app: App, mod: ConsoleAdapter
+) -> None:
+    now = app.services.clock()
+    await subscribe(app.db, "telegram", "-1001", "group", "fr", now, title="Groupe Lyon")
+    group = ChatRef("telegram", "-1001", ChatKind.GROUP, "Groupe Lyon")
+    assert await chat_paused(app.services, group, "no_permission")
+    [listing] = await mod.say("/annonces")
+    assert "Discussions en pause" in listing
+    assert "• telegram : Groupe Lyon (no_permission)" in listing
+    await subscribe(app.db, "telegram", "-1001", "group", "fr", now, title="Groupe Lyon")
+    [listing] = await mod.say("/annonces")
+    assert "en pause" not in listing
