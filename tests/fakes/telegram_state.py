@@ -22,7 +22,6 @@ from .signal import Signal
 JSON = dict[str, Any]
 
 DEFAULT_USER_ID = 1001
-FAULT_KINDS = ("429", "403", "400_migrate", "500", "slow", "400")
 # Update types getUpdates leaves out unless allowed_updates lists them explicitly.
 OPT_IN_UPDATES = ("chat_member", "message_reaction", "message_reaction_count")
 _ADMIN_RIGHTS = (
@@ -104,39 +103,6 @@ class BotAction:
         """The text (or caption) users see: tags removed, HTML entities decoded."""
         message = self.message or {}
         return message.get("text", message.get("caption"))
-
-
-@dataclass
-class Fault:
-    """A failure queued by ``fail_next``; ``options`` are its keyword parameters."""
-
-    method: str
-    kind: str
-    remaining: int
-    chat_id: int | str | None = None
-    options: JSON = field(default_factory=dict)
-
-    def matches(self, method: str, chat_id: Any) -> bool:
-        same_chat = self.chat_id is None or str(self.chat_id) == str(chat_id)
-        return self.method.lower() == method.lower() and same_chat
-
-    def error(self, chat_id: Any) -> ApiError:
-        """The error answer (for every kind but "slow")."""
-        opts, target = self.options, int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0
-        if self.kind == "429":
-            seconds = int(opts.get("retry_after", 1))
-            return ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
-        if self.kind == "403":
-            error = forbidden(infer_chat_type(target) if target else "channel")
-            return ApiError(403, opts.get("description", error.description))
-        if self.kind == "400_migrate":
-            new_id = opts.get("migrate_to_chat_id") or int(f"-100{abs(target)}")
-            return bad_request(
-                "group chat was upgraded to a supergroup chat", migrate_to_chat_id=new_id
-            )
-        if self.kind == "500":
-            return ApiError(500, opts.get("description", "Internal Server Error"))
-        return ApiError(400, opts.get("description", "Bad Request: failure injected by a test"))
 
 
 class FloodControl:
@@ -228,7 +194,6 @@ class TelegramWorld:
         self._updates: list[JSON] = []
         self._last_update_id = 100_000
         self._allowed_updates: list[str] | None = None
-        self._faults: list[Fault] = []
         self._updates_signal, self._actions_signal = Signal(), Signal()
 
     # -- reading what the bot did --------------------------------------------------------------
