@@ -1,5 +1,5 @@
-"""The fake Bot API's lost answers and standing per-chat faults, driven by the real
-python-telegram-bot."""
+"""The fake Bot API's lost answers, standing per-chat faults and restricted rights, driven
+by the real python-telegram-bot."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import asyncio
 import datetime as dt
 
 import pytest
-from telegram import Bot
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram import Bot, ChatMemberMember, ChatMemberRestricted
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram_support import png_bytes
@@ -77,3 +77,38 @@ async def test_a_chat_answers_500_until_cleared(tg: FakeTelegram, bot: Bot) -> N
         tg.fail_chat(9, "429")
     with pytest.raises(ValueError, match="keep failing"):
         tg.fail_chat(9, "lost")
+
+
+# -- rights --------------------------------------------------------------------------------------
+
+
+async def test_a_restricted_bot_cannot_send_to_a_supergroup(tg: FakeTelegram, bot: Bot) -> None:
+    tg.bot_added_to(-100800)
+    tg.restrict(-100800)
+    with pytest.raises(
+        BadRequest, match=r"(?i)not enough rights to send text messages to the chat"
+    ):
+        await bot.send_message(-100800, "x")
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights to send photos to the chat"):
+        await bot.send_photo(-100800, png_bytes())
+    me = await bot.get_chat_member(-100800, bot.id)
+    assert isinstance(me, ChatMemberRestricted) and me.is_member
+    assert not me.can_send_messages and not me.can_send_photos and me.can_send_polls
+    tg.restrict(-100800, can_send=True)
+    await bot.send_message(-100800, "allowed again")
+    *_, restricted, restored = [u.my_chat_member for u in await bot.get_updates()]
+    assert restricted is not None and restored is not None
+    assert isinstance(restricted.new_chat_member, ChatMemberRestricted)
+    assert isinstance(restored.new_chat_member, ChatMemberMember)
+    assert [a.text for a in tg.sent(-100800)] == ["allowed again"]
+
+
+async def test_a_basic_group_can_forbid_text_but_not_photos(tg: FakeTelegram, bot: Bot) -> None:
+    tg.restrict(-800, can_send_photos=True)
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights to send text messages"):
+        await bot.send_message(-800, "x")
+    await bot.send_photo(-800, png_bytes())
+    chat = await bot.get_chat(-800)
+    assert chat.permissions is not None and chat.permissions.can_send_messages is False
+    with pytest.raises(ValueError, match="only groups"):
+        tg.restrict(42)

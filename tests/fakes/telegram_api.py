@@ -13,7 +13,7 @@ Serves ``/bot<token>/<method>`` (JSON, urlencoded or multipart bodies, or a quer
 writes to unannounced are created on the fly (type inferred from the id). Not simulated:
 webhook delivery, inline mode, Markdown validation. The test-facing API is documented on
 :class:`TelegramUsers` (acting as users), :class:`TelegramFaults` (``fail_next``,
-``fail_chat``, ``clear_faults``) and :class:`TelegramWorld` (reading what the
+``fail_chat``, ``clear_faults``, ``restrict``) and :class:`TelegramWorld` (reading what the
 bot did).
 """
 
@@ -343,6 +343,9 @@ class FakeTelegram(TelegramUsers):
         chat_id = self._chat_id(p, create=False)
         info = {**self._chats[chat_id], "accent_color_id": 0, "max_reaction_count": 11}
         info["accepted_gift_types"] = dict.fromkeys(_GIFT_TYPES, False)
+        if info["type"] in ("group", "supergroup"):  # a basic group restricts all its members
+            rights = self._rights.get(chat_id) if info["type"] == "group" else None
+            info["permissions"] = rights or {"can_send_messages": True}
         if (chat_id, self._pinned.get(chat_id)) in self._messages:
             info["pinned_message"] = self._messages[(chat_id, self._pinned[chat_id])]
         return info
@@ -412,7 +415,8 @@ class FakeTelegram(TelegramUsers):
 
     def _member(self, chat_id: int, user_id: int) -> JSON:
         if user_id == self.bot_user["id"]:
-            return member_json(self.bot_user, self._bot_status.get(chat_id, "member"))
+            status = self._bot_status.get(chat_id, "member")
+            return member_json(self.bot_user, status, self._rights.get(chat_id))
         creator, admins = self._admins.get(chat_id, (None, []))
         status = "member" if user_id in self._members.get(chat_id, {chat_id}) else "left"
         if user_id == creator or user_id in admins:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .telegram_state import (
+    DEFAULT_USER_ID,
     JSON,
     ApiError,
     FloodControl,
@@ -26,6 +27,11 @@ from .telegram_state import (
 )
 
 FAULT_KINDS = ("429", "403", "400_migrate", "500", "slow", "400", "lost")
+# What a restricted bot may not send, by method: the right and the words of the 400.
+_RIGHTS = {
+    "sendMessage": ("can_send_messages", "text messages"),
+    "sendPhoto": ("can_send_photos", "photos"),
+}
 
 
 @dataclass
@@ -66,7 +72,7 @@ class Fault:
 
 
 class TelegramFaults(TelegramWorld):
-    """Mixin: injected faults (queued or per chat) and flood control."""
+    """Mixin: injected faults (queued or per chat), restricted rights, flood control."""
 
     flood: FloodControl | None
 
@@ -120,11 +126,37 @@ class TelegramFaults(TelegramWorld):
         self._chat_faults.pop(str(chat_id), None)
         self._faults = [f for f in self._faults if str(f.chat_id) != str(chat_id)]
 
+    def restrict(
+        self, chat_id: int, can_send: bool = False, *, can_send_photos: bool | None = None
+    ) -> None:
+        """Take the bot's right to send text (and photos, unless ``can_send_photos`` says
+        otherwise) in a group; ``restrict(chat_id, can_send=True)`` gives them back.
+
+        Sends then get 400 "not enough rights to send text messages to the chat" (or
+        "photos"). In a supergroup the bot becomes a restricted member (the Bot API's
+        ChatMemberRestricted, "Supergroups only"; a my_chat_member update is queued, as for
+        any change of the bot's status); in a basic group it is the chat's default
+        permissions that change (setChatPermissions), as getChat's ``permissions`` show.
+        """
+        chat = self._ensure_chat(chat_id, None, None, None)
+        if chat["type"] not in ("group", "supergroup"):
+            raise ValueError(f"only groups restrict their members, not a {chat['type']}")
+        photos = can_send if can_send_photos is None else can_send_photos
+        rights = None
+        if not (can_send and photos):
+            rights = {"can_send_messages": can_send, "can_send_photos": photos}
+        if chat["type"] == "group":
+            self._rights.pop(chat_id, None)
+            self._rights.update({chat_id: rights} if rights else {})
+            return
+        status = "restricted" if rights else "member"
+        self._chat_member_update(chat_id, self._user(DEFAULT_USER_ID), status, rights)
+
     # -- checked before each call ----------------------------------------------------------------
 
     async def _before_call(self, method: str, params: JSON) -> Fault | None:
-        """Injected faults first, then migrated groups, blocked/kicked bot, flood
-        control. Returns a "lost" fault, for the caller to apply the call and drop
+        """Injected faults first, then migrated groups, blocked/kicked bot, missing rights,
+        flood control. Returns a "lost" fault, for the caller to apply the call and drop
         its answer."""
         chat_id = params.get("chat_id")
         fault = self._take_fault(method, chat_id)
@@ -164,6 +196,9 @@ class TelegramFaults(TelegramWorld):
         status = self._bot_status.get(chat_id)
         if status in ("kicked", "left") and method.startswith(("send", "edit", "pin", "unpin")):
             raise forbidden(self._chats[chat_id]["type"], status)
+        right, what = _RIGHTS.get(method, ("", ""))
+        if right and not self._rights.get(chat_id, {}).get(right, True):
+            raise bad_request(f"not enough rights to send {what} to the chat")
         if self.flood and method in ("sendMessage", "sendPhoto"):
             retry_after = self.flood.check(chat_id)
             if retry_after is not None:
