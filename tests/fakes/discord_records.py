@@ -29,6 +29,7 @@ class ApiCall:
     query: dict[str, str]
     files: list[Upload] = field(default_factory=list)
     status: int = 0
+    lost: bool = False  # the answer was dropped (fault "lost")
 
 
 @dataclass(repr=False)
@@ -182,7 +183,11 @@ class FakeInteraction:
 
 @dataclass
 class Fault:
+    """A failure queued by ``fail_next`` (``times`` requests) or standing on a channel
+    (``times`` None: every request, until ``until`` or until cleared)."""
+
     method: str
     path: re.Pattern[str]
     kind: str
-    times: int
+    times: int | None
+    until: float | None = None  # time.monotonic() deadline
