@@ -1,5 +1,5 @@
-"""The fake Discord's lost answers and standing per-channel faults, driven by the real
-discord.py client over loopback."""
+"""The fake Discord's lost answers, nonces and standing per-channel faults, driven by the
+real discord.py client over loopback."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 import aiohttp
 import discord
 import pytest
+from discord.http import Route
 
 from tests.discord_support import MESSAGES, make_client, running
 from tests.fakes.discord_api import FakeDiscord
@@ -32,9 +33,10 @@ async def test_a_lost_answer_leaves_the_message_posted(dc: FakeDiscord) -> None:
         general, _ = channels(dc, client)
         dc.fail_next("POST", MESSAGES, "lost")
         with pytest.raises(aiohttp.ServerDisconnectedError):
-            await general.send("posted, never confirmed")
-        await general.send("confirmed")
-    assert [m.content for m in dc.sent(general.id)] == ["posted, never confirmed", "confirmed"]
+            await general.send("posted, never confirmed", nonce="tally-7")
+        again = await general.send("posted, never confirmed", nonce="tally-7")  # a retry
+    [posted] = dc.sent(general.id)
+    assert again.id == posted.id and posted.nonce == "tally-7"  # enforce_nonce: no double
     first, second = dc.calls_to("POST", MESSAGES)
     assert (first.status, first.lost, second.status, second.lost) == (200, True, 200, False)
 
@@ -51,6 +53,31 @@ async def test_aiohttp_retries_an_idempotent_request_once(dc: FakeDiscord) -> No
             await message.pin()
     assert [c.lost for c in dc.calls_to("PUT", "/pins/")] == [True, False, True, True]
     assert dc.message(message.id).pinned
+
+
+# -- nonces ---------------------------------------------------------------------------------------
+
+
+async def test_enforce_nonce_returns_the_earlier_message(dc: FakeDiscord) -> None:
+    client = make_client()
+    async with running(client, dc):
+        general, annonces = channels(dc, client)
+        first = await general.send("1 000 !", nonce=123456789)  # sent as a string
+        second = await general.send("1 000 !", nonce=123456789)
+        elsewhere = await annonces.send("1 000 !", nonce=123456789)
+        assert first.id == second.id != elsewhere.id and first.nonce == "123456789"
+        dc.nonce_window = 0.05
+        await asyncio.sleep(0.06)
+        later = await general.send("1 000 !", nonce=123456789)
+        route = Route("POST", "/channels/{channel_id}/messages", channel_id=general.id)
+        raw = [await client.http.request(route, json={"content": "x", "nonce": 7}) for _ in "ab"]
+        with pytest.raises(discord.HTTPException) as invalid:
+            await general.send("x", nonce="n" * 26)
+    assert later.id != first.id
+    assert raw[0]["nonce"] == 7 and raw[0]["id"] != raw[1]["id"]  # no enforce_nonce: two
+    assert (invalid.value.status, invalid.value.code) == (400, 50035)
+    assert "nonce" in invalid.value.text
+    assert len(dc.sent(general.id)) == 4 and len(dc.sent(annonces.id)) == 1
 
 
 # -- a channel that keeps failing -------------------------------------------------------------

@@ -55,6 +55,7 @@ class BotMessage:
     created_at: str = field(default_factory=iso_now)
     edits: list[JSON] = field(default_factory=list)
     request: JSON = field(default_factory=dict)
+    nonce: int | str | None = None  # as sent; echoed in the answer and MESSAGE_CREATE
 
     def __repr__(self) -> str:
         extra = "".join(
@@ -117,6 +118,8 @@ class BotMessage:
         }  # fmt: skip
         if self.webhook_id is not None:
             data["webhook_id"] = data["application_id"] = str(self.webhook_id)
+        if self.nonce is not None:
+            data["nonce"] = self.nonce
         return data
 
 

@@ -8,6 +8,7 @@ channel); the faults it can inject are in :mod:`discord_faults`.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from .discord_state import (
     FakeChannel,
     FakeGuild,
     FakeUser,
+    check_nonce,
     iso_now,
     missing_permissions,
     snowflake,
@@ -92,6 +94,8 @@ class Rest(Faults):
         self.guild_command_lists: dict[int, list[JSON]] = {}
         self.command_syncs = 0
         self.blocked_dms: set[int] = set()
+        self.nonce_window = 300.0  # seconds a nonce stays taken ("the past few minutes")
+        self._nonces: dict[tuple[int, int, str], tuple[float, BotMessage]] = {}
         self._init_faults()
         self._tokens: dict[str, FakeInteraction] = {}
         self._dm_channels: dict[int, FakeChannel] = {}
@@ -310,7 +314,28 @@ class Rest(Faults):
         self._require(channel, "view_channel", "send_messages")
         if req.files:
             self._require(channel, "attach_files")
-        return self._new_message(channel, req.json or {}, req.files).json()
+        payload = req.json or {}
+        nonce = check_nonce(payload.get("nonce"))
+        key = (channel.id, self.bot.id, str(nonce))
+        if nonce is not None and payload.get("enforce_nonce") and (earlier := self._nonce(key)):
+            return earlier.json()
+        message = self._new_message(channel, payload, req.files, nonce=nonce)
+        if nonce is not None:
+            self._nonces[key] = (time.monotonic(), message)
+        return message.json()
+
+    def _nonce(self, key: tuple[int, int, str]) -> BotMessage | None:
+        """The message created with this (channel, author, nonce) within ``nonce_window``.
+
+        Channel resource, Create Message: "enforce_nonce: If true and nonce is present, it
+        will be checked for uniqueness in the past few minutes. If another message was
+        created by the same author with the same nonce, that message will be returned and no
+        new message will be created." The docs give no figure; five minutes is assumed."""
+        created, message = self._nonces.get(key, (0.0, None))
+        if message is not None and time.monotonic() - created >= self.nonce_window:
+            del self._nonces[key]
+            return None
+        return message
 
     def _message_in(self, req: Req) -> BotMessage:
         channel = self._channel_for_rest(int(req.args[0]))
