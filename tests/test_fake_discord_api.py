@@ -12,7 +12,7 @@ from discord import app_commands
 
 from tests.discord_support import MESSAGES, make_client, running
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_rest import BUCKET_HASH
+from tests.fakes.discord_faults import BUCKET_HASH
 
 pytestmark = pytest.mark.timeout(30)
 

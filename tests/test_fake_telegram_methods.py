@@ -105,6 +105,18 @@ async def test_text_length_limit(tg: FakeTelegram, bot: Bot) -> None:
     assert len(tg.sent()) == 2
 
 
+async def test_caption_length_counts_the_text_shown(tg: FakeTelegram, bot: Bot) -> None:
+    data = png_bytes()
+    shown = "<b>" + "&amp;" * 1024 + "</b>"  # 1024 characters once the entities are parsed
+    await bot.send_photo(1, data, caption=shown, parse_mode=ParseMode.HTML)
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await bot.send_photo(1, data, caption="&amp;" * 1025, parse_mode=ParseMode.HTML)
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await bot.send_photo(1, data, caption="\U0001f600" * 513)  # 1026 UTF-16 code units
+    [photo] = tg.sent(1, kind="photo")
+    assert photo.plain_text == "&" * 1024
+
+
 async def test_callback_data_must_be_1_to_64_bytes(bot: Bot) -> None:
     def keyboard(data: str) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data=data)]])

@@ -15,9 +15,10 @@ One aiohttp app serves the websocket gateway (``/gateway``, and ``/resume-gatewa
 id. Test-side: build the world (``add_guild``, ``add_member``, ``add_channel``,
 ``delete_channel``, ``deny_send``, ``remove_guild``, ``block_dms``), act as users (``slash``,
 ``autocomplete``, ``click``, ``select``, ``user_message``), inject faults (``fail_next``,
-``force_reconnect``, ``invalidate_sessions``) and read what the bot did (``sent``,
-``responses``, ``commands``, ``calls``, ``events``, ``wait_for``). Not simulated: voice,
-threads, reactions, modals' submission, user/role/channel selects' ``resolved`` data, zstd.
+``fail_channel``, ``clear_faults``, ``force_reconnect``, ``invalidate_sessions``) and read
+what the bot did (``sent``, ``responses``, ``commands``, ``calls``, ``events``,
+``wait_for``). Not simulated: voice, threads, reactions, modals' submission,
+user/role/channel selects' ``resolved`` data, zstd.
 """
 
 from __future__ import annotations
@@ -313,8 +314,12 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         """The next ``times`` requests matching fail: ``"429"``, ``"429_global"``,
         ``"429_cloudflare"`` (no ``Via``, an HTML body), ``"500"``,
         ``"502"``, ``"503"``, ``"400"``, ``"401"``, ``"403_permissions"``, ``"403_access"``,
-        ``"403_dm"``, ``"404_channel"``, ``"404_message"``, ``"404_interaction"``.
-        ``path_regex`` is searched in the path after ``/api/v10``."""
+        ``"403_dm"``, ``"404_channel"``, ``"404_message"``, ``"404_interaction"``, or
+        ``"lost"``: the request takes effect, then the connection closes without an answer
+        (discord.py raises aiohttp's ServerDisconnectedError and does not retry; aiohttp
+        itself retries an idempotent GET, PUT or DELETE once, its client.py).
+        ``path_regex`` is searched in the path after ``/api/v10``. Standing faults of a
+        channel: ``fail_channel``."""
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}")
         self._faults.append(Fault(method.upper(), re.compile(path_regex), kind, times))

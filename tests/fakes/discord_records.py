@@ -29,6 +29,7 @@ class ApiCall:
     query: dict[str, str]
     files: list[Upload] = field(default_factory=list)
     status: int = 0
+    lost: bool = False  # the answer was dropped (fault "lost")
 
 
 @dataclass(repr=False)
@@ -54,6 +55,7 @@ class BotMessage:
     created_at: str = field(default_factory=iso_now)
     edits: list[JSON] = field(default_factory=list)
     request: JSON = field(default_factory=dict)
+    nonce: int | str | None = None  # as sent; echoed in the answer and MESSAGE_CREATE
 
     def __repr__(self) -> str:
         extra = "".join(
@@ -116,6 +118,8 @@ class BotMessage:
         }  # fmt: skip
         if self.webhook_id is not None:
             data["webhook_id"] = data["application_id"] = str(self.webhook_id)
+        if self.nonce is not None:
+            data["nonce"] = self.nonce
         return data
 
 
@@ -182,7 +186,11 @@ class FakeInteraction:
 
 @dataclass
 class Fault:
+    """A failure queued by ``fail_next`` (``times`` requests) or standing on a channel
+    (``times`` None: every request, until ``until`` or until cleared)."""
+
     method: str
     path: re.Pattern[str]
     kind: str
-    times: int
+    times: int | None
+    until: float | None = None  # time.monotonic() deadline

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .discord_checks import check_message, read_body
-from .discord_faults import fault_response, json_response
+from .discord_faults import Faults, RateLimited, json_response
 from .discord_records import (
     ApiCall,
     BotMessage,
     FakeInteraction,
-    Fault,
     Upload,
 )
 from .discord_state import (
@@ -35,6 +34,7 @@ from .discord_state import (
     FakeChannel,
     FakeGuild,
     FakeUser,
+    check_nonce,
     iso_now,
     missing_permissions,
     snowflake,
@@ -46,7 +46,6 @@ from .signal import Signal
 if TYPE_CHECKING:
     from .discord_gateway import EventData, Session
 
-BUCKET_HASH = "7e1b3c5a9d2f4e6b8a0c2e4f6a8b0d1c"  # POST /channels/{id}/messages
 ID = r"(\d+)"
 TOKEN = r"([^/]+)"
 
@@ -64,8 +63,8 @@ class Req:
 Handler = Callable[[Req], Awaitable[Any]]
 
 
-class Rest:
-    """Mixin: REST routing, fault injection, the per-channel bucket and the handlers."""
+class Rest(Faults):
+    """Mixin: REST routing and the handlers (faults and the bucket: :class:`Faults`)."""
 
     if TYPE_CHECKING:
         token: str
@@ -75,8 +74,6 @@ class Rest:
         application_flags: int
         shard_count: int
         interaction_deadline: float
-        limit_per_channel: int | None
-        per_seconds: float
         guilds: dict[int, FakeGuild]
         users: dict[int, FakeUser]
         _signal: Signal
@@ -96,10 +93,10 @@ class Rest:
         self.global_commands: list[JSON] = []
         self.guild_command_lists: dict[int, list[JSON]] = {}
         self.command_syncs = 0
-        self.rate_limited = 0
         self.blocked_dms: set[int] = set()
-        self._faults: list[Fault] = []
-        self._windows: dict[int, list[float]] = {}  # channel -> [window start, count]
+        self.nonce_window = 300.0  # seconds a nonce stays taken ("the past few minutes")
+        self._nonces: dict[tuple[int, int, str], tuple[float, BotMessage]] = {}
+        self._init_faults()
         self._tokens: dict[str, FakeInteraction] = {}
         self._dm_channels: dict[int, FakeChannel] = {}
         route = self._route
@@ -143,19 +140,24 @@ class Rest:
         body, files = await read_body(request)
         call = ApiCall(request.method, path, body, dict(request.query), files)
         self.calls.append(call)
+        fault = self._take_fault(call.method, call.path)
         try:
-            response = await self._answer(request, call)
-        except _RateLimited as error:
-            response = json_response(429, error.payload, error.headers)
+            if fault is not None and fault.kind != "lost":
+                response = self._fault_response(fault)
+            else:
+                response = await self._answer(request, call)
+        except RateLimited as error:
+            response = error.response()
         except ApiError as error:
             response = json_response(error.status, error.body())
         call.status = response.status
+        if fault is not None and fault.kind == "lost" and request.transport is not None:
+            call.lost = True  # applied, but the answer never leaves: the connection closes
+            request.transport.close()
         self._signal.fire()
         return response
 
     async def _answer(self, request: web.Request, call: ApiCall) -> web.StreamResponse:
-        if (fault := self._take_fault(call.method, call.path)) is not None:
-            return self._fault_response(fault)
         handler, m = self._find_route(call.method, call.path)
         public = call.path.startswith(("/interactions/", "/webhooks/"))
         if not public and request.headers.get("Authorization") != f"Bot {self.token}":
@@ -175,58 +177,6 @@ class Rest:
             if (m := pattern.match(path)) and allowed in ("*", method):
                 return handler, m
         raise ApiError(404, 0, "404: Not Found")
-
-    def _take_fault(self, method: str, path: str) -> Fault | None:
-        for fault in self._faults:
-            if fault.method in ("*", method) and fault.path.search(path):
-                fault.times -= 1
-                if fault.times <= 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
-
-    def _fault_response(self, fault: Fault) -> web.Response:
-        if fault.kind.startswith("429"):
-            self.rate_limited += 1
-        return fault_response(fault.kind)
-
-    def _take_token(self, channel_id: int) -> dict[str, str]:
-        """The per-channel message bucket: a fixed window of ``limit`` sends.
-
-        Enforced (429) only when ``limit_per_channel`` is set; otherwise the headers
-        describe a roomy 50-per-second bucket so discord.py never waits on it."""
-        limit = self.limit_per_channel or 50
-        span = self.per_seconds if self.limit_per_channel else 1.0
-        now = time.monotonic()
-        window = self._windows.setdefault(channel_id, [now, 0])
-        if now >= window[0] + span:
-            window[:] = [now, 0]
-        reset_after = window[0] + span - now
-        headers = {
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Bucket": BUCKET_HASH,
-            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
-            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
-        }
-        if window[1] >= limit and self.limit_per_channel:
-            self.rate_limited += 1
-            headers.update(
-                {
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Scope": "user",
-                    "Via": "1.1 google",
-                    "Retry-After": str(max(1, round(reset_after))),
-                }
-            )
-            body = {
-                "message": "You are being rate limited.",
-                "retry_after": round(reset_after, 3),
-                "global": False,
-            }
-            raise _RateLimited(headers, body)
-        window[1] += 1
-        headers["X-RateLimit-Remaining"] = str(max(0, limit - int(window[1])))
-        return headers
 
     def _channel_for_rest(self, channel_id: int) -> FakeChannel:
         channel = self.channels.get(channel_id)
@@ -364,7 +314,28 @@ class Rest:
         self._require(channel, "view_channel", "send_messages")
         if req.files:
             self._require(channel, "attach_files")
-        return self._new_message(channel, req.json or {}, req.files).json()
+        payload = req.json or {}
+        nonce = check_nonce(payload.get("nonce"))
+        key = (channel.id, self.bot.id, str(nonce))
+        if nonce is not None and payload.get("enforce_nonce") and (earlier := self._nonce(key)):
+            return earlier.json()
+        message = self._new_message(channel, payload, req.files, nonce=nonce)
+        if nonce is not None:
+            self._nonces[key] = (time.monotonic(), message)
+        return message.json()
+
+    def _nonce(self, key: tuple[int, int, str]) -> BotMessage | None:
+        """The message created with this (channel, author, nonce) within ``nonce_window``.
+
+        Channel resource, Create Message: "enforce_nonce: If true and nonce is present, it
+        will be checked for uniqueness in the past few minutes. If another message was
+        created by the same author with the same nonce, that message will be returned and no
+        new message will be created." The docs give no figure; five minutes is assumed."""
+        created, message = self._nonces.get(key, (0.0, None))
+        if message is not None and time.monotonic() - created >= self.nonce_window:
+            del self._nonces[key]
+            return None
+        return message
 
     def _message_in(self, req: Req) -> BotMessage:
         channel = self._channel_for_rest(int(req.args[0]))
@@ -427,12 +398,6 @@ class Rest:
         if member is None:
             raise ApiError(404, 10007, "Unknown Member")
         return member.json()
-
-
-class _RateLimited(ApiError):
-    def __init__(self, headers: dict[str, str], body: JSON) -> None:
-        super().__init__(429, 0, body["message"])
-        self.headers, self.payload = headers, body
 
 
 def _message_intent(message: BotMessage) -> int:

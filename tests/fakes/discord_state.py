@@ -119,6 +119,24 @@ def form_error(code: str, message: str) -> JSON:
     return {"_errors": [{"code": code, "message": message}]}
 
 
+def check_nonce(nonce: Any) -> int | str | None:
+    """Create Message's ``nonce``: "integer or string", "up to 25 characters" (Channel
+    resource > Create Message); anything else is an Invalid Form Body (the error's code for
+    a wrong type is the fake's own). discord.py sends one with every ``send``
+    (``secrets.randbits(64)`` as a string, with ``enforce_nonce``: its http.py)."""
+    if nonce is None:
+        return None
+    if isinstance(nonce, bool) or not isinstance(nonce, int | str):
+        raise invalid_form(
+            {"nonce": form_error("NONCE_TYPE_INVALID", "Must be an integer or string.")}
+        )
+    if len(str(nonce)) > 25:
+        raise invalid_form(
+            {"nonce": form_error("BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")}
+        )
+    return nonce
+
+
 # --- the world --------------------------------------------------------------------------------
 
 

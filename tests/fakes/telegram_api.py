@@ -11,15 +11,14 @@ Serves ``/bot<token>/<method>`` (JSON, urlencoded or multipart bodies, or a quer
 ``/file/bot<token>/<file_path>`` on 127.0.0.1 with a free port. One bot identity
 (``bot_user``, its id taken from ``token``); any well-formed token is accepted. Chats the bot
 writes to unannounced are created on the fly (type inferred from the id). Not simulated:
-webhook delivery, inline mode, Markdown validation. The test-facing API (acting as users,
-faults) is documented on :class:`TelegramUsers`, reading what the bot did on
-:class:`TelegramWorld`.
+webhook delivery, inline mode, Markdown validation. The test-facing API is documented on
+:class:`TelegramUsers` (acting as users), :class:`TelegramFaults` (``fail_next``,
+``fail_chat``, ``clear_faults``, ``restrict``) and :class:`TelegramWorld` (reading what the
+bot did).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -84,7 +83,6 @@ class FakeTelegram(TelegramUsers):
         self._pinned: dict[int, int] = {}
         self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self._poll_generation = 0
-        self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._methods = {name[4:].lower(): name[4:] for name in dir(self) if name[:4] == "api_"}
 
@@ -131,51 +129,25 @@ class FakeTelegram(TelegramUsers):
         if not TOKEN_RE.match(request.match_info["token"]):
             return web.json_response(_NOT_FOUND, status=404)
         method = self._methods.get(request.match_info["method"].lower())
+        lost = None
         try:
             params = await read_params(request)
             self.calls.append(ApiCall(method or request.match_info["method"], params))
             if method is None:
                 raise ApiError(404, "Not Found")
-            await self._before_call(method, params)
+            lost = await self._before_call(method, params)
             handler: Callable[[JSON], Awaitable[Any]] = getattr(self, f"api_{method}")
-            result = await handler(params)
+            response = web.json_response({"ok": True, "result": await handler(params)})
         except ApiError as error:
-            return web.json_response(error.payload(), status=error.code)
+            response = web.json_response(error.payload(), status=error.code)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:  # malformed params
             invalid = bad_request(f"FakeTelegram can't handle these parameters: {exc!r}")
-            return web.json_response(invalid.payload(), status=400)
-        return web.json_response({"ok": True, "result": result})
-
-    async def _before_call(self, method: str, params: JSON) -> None:
-        """Injected faults first, then migrated groups, blocked/kicked bot, flood control."""
-        chat_id = params.get("chat_id")
-        fault = next((f for f in self._faults if f.matches(method, chat_id)), None)
-        if fault is not None:
-            fault.remaining -= 1
-            if fault.remaining <= 0:
-                self._faults.remove(fault)
-            self.faults_served[fault.kind] += 1
-            if fault.kind != "slow":
-                raise fault.error(chat_id)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), float(fault.options.get("delay", 1)))
-        if not isinstance(chat_id, int):
-            return
-        if chat_id in self._migrated:
-            raise bad_request(
-                "group chat was upgraded to a supergroup chat",
-                migrate_to_chat_id=self._migrated[chat_id],
-            )
-        status = self._bot_status.get(chat_id)
-        if status in ("kicked", "left") and method.startswith(("send", "edit", "pin", "unpin")):
-            raise forbidden(self._chats[chat_id]["type"], status)
-        if self.flood and method in ("sendMessage", "sendPhoto"):
-            retry_after = self.flood.check(chat_id)
-            if retry_after is not None:
-                self.faults_served["429"] += 1
-                raise ApiError(
-                    429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
-                )
+            response = web.json_response(invalid.payload(), status=400)
+        if lost is not None:  # the call took effect; its answer never leaves
+            await self._pause(float(lost.options.get("hold", 0)))
+            if request.transport is not None:
+                request.transport.close()
+        return response
 
     async def _serve_file(self, request: web.Request) -> web.Response:
         if TOKEN_RE.match(request.match_info["token"]):
@@ -371,6 +343,9 @@ class FakeTelegram(TelegramUsers):
         chat_id = self._chat_id(p, create=False)
         info = {**self._chats[chat_id], "accent_color_id": 0, "max_reaction_count": 11}
         info["accepted_gift_types"] = dict.fromkeys(_GIFT_TYPES, False)
+        if info["type"] in ("group", "supergroup"):  # a basic group restricts all its members
+            rights = self._rights.get(chat_id) if info["type"] == "group" else None
+            info["permissions"] = rights or {"can_send_messages": True}
         if (chat_id, self._pinned.get(chat_id)) in self._messages:
             info["pinned_message"] = self._messages[(chat_id, self._pinned[chat_id])]
         return info
@@ -440,7 +415,8 @@ class FakeTelegram(TelegramUsers):
 
     def _member(self, chat_id: int, user_id: int) -> JSON:
         if user_id == self.bot_user["id"]:
-            return member_json(self.bot_user, self._bot_status.get(chat_id, "member"))
+            status = self._bot_status.get(chat_id, "member")
+            return member_json(self.bot_user, status, self._rights.get(chat_id))
         creator, admins = self._admins.get(chat_id, (None, []))
         status = "member" if user_id in self._members.get(chat_id, {chat_id}) else "left"
         if user_id == creator or user_id in admins:

@@ -100,7 +100,16 @@ def _tag_entity(
 
 
 def format_text(raw: Any, p: JSON, entities_key: str, limit: int) -> tuple[str, list[JSON]]:
-    """Apply parse_mode to a text or caption: (text as shown, entities); checks its length."""
+    """Apply parse_mode to a text or caption: (text as shown, entities); checks its length.
+
+    The limit applies "after entities parsing" (Bot API, sendMessage: "1-4096 characters";
+    sendPhoto: caption "0-1024 characters"), so tags cost nothing and ``&amp;`` is one
+    character. It is counted here in UTF-16 code units, the unit of entity offsets
+    (MessageEntity). That is stricter than the server for characters outside the BMP:
+    TDLib, which the Bot API server runs on, compares ``utf8_length`` (Unicode characters)
+    with ``message_text_length_max`` (td/telegram/MessageContent.cpp). A bot that fits the
+    stricter count fits both.
+    """
     text, entities = ("" if raw is None else str(raw)), list(p.get(entities_key) or [])
     mode = str(p.get("parse_mode") or "").lower()
     if mode == "html":

@@ -22,9 +22,16 @@ from .signal import Signal
 JSON = dict[str, Any]
 
 DEFAULT_USER_ID = 1001
-FAULT_KINDS = ("429", "403", "400_migrate", "500", "slow", "400")
 # Update types getUpdates leaves out unless allowed_updates lists them explicitly.
 OPT_IN_UPDATES = ("chat_member", "message_reaction", "message_reaction_count")
+# The rights of ChatMemberRestricted (https://core.telegram.org/bots/api#chatmemberrestricted).
+_MEMBER_RIGHTS = (
+    "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
+    "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
+    "can_send_other_messages", "can_add_web_page_previews", "can_react_to_messages",
+    "can_edit_tag", "can_change_info", "can_invite_users", "can_pin_messages",
+    "can_manage_topics",
+)  # fmt: skip
 _ADMIN_RIGHTS = (
     "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
     "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
@@ -106,39 +113,6 @@ class BotAction:
         return message.get("text", message.get("caption"))
 
 
-@dataclass
-class Fault:
-    """A failure queued by ``fail_next``; ``options`` are its keyword parameters."""
-
-    method: str
-    kind: str
-    remaining: int
-    chat_id: int | str | None = None
-    options: JSON = field(default_factory=dict)
-
-    def matches(self, method: str, chat_id: Any) -> bool:
-        same_chat = self.chat_id is None or str(self.chat_id) == str(chat_id)
-        return self.method.lower() == method.lower() and same_chat
-
-    def error(self, chat_id: Any) -> ApiError:
-        """The error answer (for every kind but "slow")."""
-        opts, target = self.options, int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0
-        if self.kind == "429":
-            seconds = int(opts.get("retry_after", 1))
-            return ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
-        if self.kind == "403":
-            error = forbidden(infer_chat_type(target) if target else "channel")
-            return ApiError(403, opts.get("description", error.description))
-        if self.kind == "400_migrate":
-            new_id = opts.get("migrate_to_chat_id") or int(f"-100{abs(target)}")
-            return bad_request(
-                "group chat was upgraded to a supergroup chat", migrate_to_chat_id=new_id
-            )
-        if self.kind == "500":
-            return ApiError(500, opts.get("description", "Internal Server Error"))
-        return ApiError(400, opts.get("description", "Bad Request: failure injected by a test"))
-
-
 class FloodControl:
     """Telegram's broadcast limits: 30 messages/second overall and 20/minute per group."""
 
@@ -185,10 +159,14 @@ def infer_chat_type(chat_id: int) -> str:
     return "supergroup" if str(chat_id).startswith("-100") else "group"
 
 
-def member_json(user: JSON, status: str) -> JSON:
-    """A ChatMember of the given status with every field PTB requires."""
+def member_json(user: JSON, status: str, rights: JSON | None = None) -> JSON:
+    """A ChatMember of the given status with every field PTB requires; a "restricted" one
+    has every right but those ``rights`` take away."""
     member: JSON = {"user": user, "status": status}
-    if status == "kicked":
+    if status == "restricted":
+        member.update(is_member=True, until_date=0, **dict.fromkeys(_MEMBER_RIGHTS, True))
+        member.update(rights or {})
+    elif status == "kicked":
         member["until_date"] = 0
     elif status == "creator":
         member["is_anonymous"] = False
@@ -221,6 +199,7 @@ class TelegramWorld:
         self._members: dict[int, set[int]] = {}
         self._admins: dict[int, tuple[int | None, list[int]]] = {}
         self._bot_status: dict[int, str] = {}  # chat id -> member/administrator/left/kicked
+        self._rights: dict[int, JSON] = {}  # chat id -> the rights the bot lacks there
         self._messages: dict[tuple[int, int], JSON] = {}
         self._last_message_id: dict[int, int] = {}
         self._migrated: dict[int, int] = {}
@@ -228,7 +207,6 @@ class TelegramWorld:
         self._updates: list[JSON] = []
         self._last_update_id = 100_000
         self._allowed_updates: list[str] | None = None
-        self._faults: list[Fault] = []
         self._updates_signal, self._actions_signal = Signal(), Signal()
 
     # -- reading what the bot did --------------------------------------------------------------
@@ -324,18 +302,23 @@ class TelegramWorld:
             self._updates_signal.fire()
         return copy.deepcopy(payload)
 
-    def _chat_member_update(self, chat_id: int, actor: JSON, status: str) -> JSON:
-        """Set the bot's status in a chat and queue the my_chat_member update."""
+    def _chat_member_update(
+        self, chat_id: int, actor: JSON, status: str, rights: JSON | None = None
+    ) -> JSON:
+        """Set the bot's status (and, if "restricted", its ``rights``) in a chat and queue
+        the my_chat_member update."""
         old_status = self._bot_status.get(chat_id, "member" if chat_id > 0 else "left")
+        old = member_json(self.bot_user, old_status, self._rights.pop(chat_id, None))
         self._bot_status[chat_id] = status
+        self._rights.update({chat_id: rights} if rights else {})
         return self._queue(
             "my_chat_member",
             {
                 "chat": self._chats[chat_id],
                 "from": actor,
                 "date": int(time.time()),
-                "old_chat_member": member_json(self.bot_user, old_status),
-                "new_chat_member": member_json(self.bot_user, status),
+                "old_chat_member": old,
+                "new_chat_member": member_json(self.bot_user, status, rights),
             },
         )
 

@@ -1,23 +1,16 @@
 """Acting as Telegram users on the simulated world: messages, button presses, the bot
-added, removed or blocked, groups migrated, administrators set, faults injected."""
+added, removed or blocked, groups migrated, administrators set (faults and restrictions are
+in ``telegram_faults.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from .telegram_state import (
-    DEFAULT_USER_ID,
-    FAULT_KINDS,
-    JSON,
-    BotAction,
-    Fault,
-    TelegramWorld,
-    utf16_len,
-)
+from .telegram_faults import TelegramFaults
+from .telegram_state import DEFAULT_USER_ID, JSON, BotAction, utf16_len
 
 
-class TelegramUsers(TelegramWorld):
+class TelegramUsers(TelegramFaults):
     """What tests make Telegram users (and Telegram itself) do; each queues an update."""
 
     def user_sends(
@@ -145,22 +138,3 @@ class TelegramUsers(TelegramWorld):
         """Who getChatMember / getChatAdministrators report as a chat's administrators."""
         self._ensure_chat(chat_id, None, None, None)
         self._admins[chat_id] = (creator_id, list(admin_ids))
-
-    def fail_next(
-        self,
-        method: str,
-        kind: str,
-        times: int = 1,
-        chat_id: int | str | None = None,
-        **params: Any,
-    ) -> None:
-        """Make the next ``times`` calls of ``method`` (optionally for one chat id) fail.
-
-        kind: "429" (retry_after=1), "403" (description=...), "400_migrate"
-        (migrate_to_chat_id=...), "500", "400" (description=...), or "slow" (delay=1.0:
-        answer normally after that many seconds; the call takes effect even if the client
-        gave up meanwhile). Served faults count in ``faults_served``.
-        """
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}, expected one of {FAULT_KINDS}")
-        self._faults.append(Fault(method, kind, times, chat_id, params))
