@@ -1,12 +1,17 @@
-"""Helpers shared by tests: the installed command as a subprocess, the database's rows."""
+"""Helpers shared by tests: the installed command as a subprocess, the database's rows,
+a broadcast's outcome."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+from bot.app import App
+from storage.outbox import Counts, count_deliveries
 
 ENV = {
     k: v for k, v in os.environ.items() if not k.startswith(("QUITGPT_", "TELEGRAM_", "DISCORD_"))
@@ -34,3 +39,13 @@ def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         ]
         return {name: conn.execute(f"SELECT * FROM {name}").fetchall() for name in names}
+
+
+async def handled(app: App, broadcast: int | None, timeout: float = 15.0) -> Counts:
+    """The broadcast's counts once none of its deliveries is pending."""
+    assert broadcast is not None
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (counts := await count_deliveries(app.db, broadcast)).pending:
+        assert asyncio.get_running_loop().time() < deadline, f"still pending: {counts}"
+        await asyncio.sleep(0.05)
+    return counts
