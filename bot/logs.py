@@ -15,6 +15,9 @@ from collections.abc import Iterable
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 # Libraries that log request URLs, which carry the Telegram token, at info level.
 _CHATTY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "discord", "telegram")
+# PTB's rate limiter logs every 429 it passes on with a traceback; the bot logs the
+# outcome itself ("telegram call failed") and decides when to try again.
+_PASSED_ON = "telegram.ext.AIORateLimiter"
 
 
 def _fields(record: logging.LogRecord) -> dict[str, object]:
@@ -67,3 +70,4 @@ def setup_logging(level: str, fmt: str = "text", secrets: Iterable[str] = ()) ->
     root.setLevel(level)
     for name in _CHATTY:
         logging.getLogger(name).setLevel(max(logging.getLevelName(level), logging.WARNING))
+    logging.getLogger(_PASSED_ON).setLevel(logging.CRITICAL)

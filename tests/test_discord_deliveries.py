@@ -14,6 +14,7 @@ from storage.subscriptions import get_subscription, subscribe
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.support import handled
+from tests.telegram_support import eventually
 
 
 @pytest.fixture
@@ -61,3 +62,21 @@ async def test_a_missing_permission_pauses_the_channel(app: App, dc: FakeDiscord
         await subscribed_channel(app, dc)  # a moderator subscribes it again
         counts = await handled(app, await publish(app.services, "tally", lambda _: "Encore"))
     assert counts.sent == 1 and [m.content for m in dc.sent(channel)] == ["Encore"]
+
+
+async def test_a_channel_rate_limited_or_failing_does_not_hold_the_others(
+    app: App, dc: FakeDiscord
+) -> None:
+    guild = dc.add_guild(name="Lyon", channels=[f"salon-{n}" for n in range(30)])
+    channels = [guild.channel(f"salon-{n}") for n in range(30)]
+    now = app.services.clock()
+    for channel in channels:
+        await subscribe(app.db, "discord", str(channel), "group", "fr", now)
+    dc.fail_channel(channels[0], "429", seconds=30)
+    dc.fail_channel(channels[1], "500")
+    async with discord_bot(app, dc):
+        await publish(app.services, "tally", lambda _: "Compteur")
+        others = set(channels[2:])
+        # 28 messages at 40 a second, not the 30 s of the 429 nor discord.py's retries.
+        await eventually(lambda: others <= {m.channel_id for m in dc.sent()}, timeout=6)
+        assert not dc.sent(channels[0]) and not dc.sent(channels[1])

@@ -57,3 +57,20 @@ async def test_an_answer_lost_repeats_that_part_only(app: App, tg: FakeTelegram)
     texts = [(a.plain_text or "").split(" :")[0] for a in tg.sent(MEMBER, kind="message")]
     assert texts == ["Paragraphe 0", "Paragraphe 1", "Paragraphe 1", "Paragraphe 2"]
     assert tg.faults_served["lost"] == 1
+
+
+async def test_a_chat_rate_limited_or_failing_does_not_hold_the_others(
+    app: App, tg: FakeTelegram
+) -> None:
+    chats = [5000 + n for n in range(40)]
+    now = app.services.clock()
+    for chat in chats:
+        await subscribe(app.db, "telegram", str(chat), "private", "fr", now)
+    tg.fail_chat(chats[0], "429", seconds=30)
+    tg.fail_chat(chats[1], "500")
+    async with telegram_bot(app, tg):
+        await publish(app.services, "tally", lambda _: "Compteur")
+        others = set(chats[2:])
+        # 38 messages at 30 a second: a second and a half, not the 30 s of the 429.
+        await eventually(lambda: others <= {a.chat_id for a in tg.sent()}, timeout=6)
+        assert not tg.sent(chats[0]) and not tg.sent(chats[1])

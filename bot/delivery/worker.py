@@ -91,9 +91,11 @@ class DeliveryWorker:
         self._resumed = False
 
     @contextlib.asynccontextmanager
-    async def active(self, grace: float = 30.0) -> AsyncIterator[None]:
+    async def active(self, grace: float = 5.0) -> AsyncIterator[None]:
         """Deliver in the background during the block; at its end let the messages in
-        flight finish (within `grace` seconds) so that a clean stop repeats nothing."""
+        flight finish, within `grace` seconds: a row still waiting then (discord.py waits
+        out a rate limit of up to a minute inside the call) is taken back at the next
+        start, a Discord message under the same nonce, a Telegram part at most repeated."""
         task = asyncio.create_task(self.run(), name=f"delivery-{self.platform}")
         try:
             yield
