@@ -261,3 +261,18 @@ async def test_pinned_tally_is_edited_in_place(app: App) -> None:
     assert [call[:2] for call in platform.calls] == [(None, True), ("m1", False), (None, False)]
     sub = await get_subscription(app.db, "scripted", "channel")
     assert sub is not None and sub.tally_message_id == "m1"
+
+
+async def test_a_chat_rate_limited_for_ever_is_given_up_after_the_attempts(
+    timed_app: App, clock: Clock
+) -> None:
+    app = timed_app
+    await subscribe_chats(app, "limited")
+    platform = ScriptedPlatform({"limited": [RetryLater(5)] * 1_000})
+    broadcast = await publish(app.services, "tally", lambda lang: "x")
+    assert broadcast is not None
+    worker = DeliveryWorker(app.services, platform, policy=RetryPolicy(max_attempts=10))
+    await drain_over_time(worker, clock, minutes=5)
+    counts = await count_deliveries(app.db, broadcast)
+    assert (counts.failed, counts.errors) == (1, {"rate_limited": 1})
+    assert len(platform.script["limited"]) == 1_000 - 10  # ten calls, not a thousand

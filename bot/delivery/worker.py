@@ -194,6 +194,7 @@ class DeliveryWorker:
             delivery = await self._send(delivery, chat)
             status = "sent"
         except RetryLater as later:
+            attempts += later.calls - 1
             if attempts < policy.max_attempts:
                 wait = timedelta(seconds=later.retry_after)
                 return await self._later(delivery, wait, attempts, failures)
