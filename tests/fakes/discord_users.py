@@ -4,6 +4,7 @@ and plain messages, each turned into the gateway event Discord would send the bo
 from __future__ import annotations
 
 import secrets
+import time
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from .discord_records import (
@@ -26,11 +27,14 @@ _SELECTS = (3, 5, 6, 7, 8)
 
 class Who(TypedDict, total=False):
     """Who acts: a user id (the default user when absent), their locale and, in a guild,
-    permissions overriding what their roles give them."""
+    permissions overriding what their roles give them. ``age`` makes the interaction that
+    many seconds old when the bot gets it (its snowflake says so), as when Discord
+    replays it after a reconnect."""
 
     user_id: int | None
     locale: str
     member_permissions: Any
+    age: float
 
 
 class Where(Who, total=False):
@@ -164,6 +168,7 @@ class Users:
         channel_id: int | None = None,
         dm: bool = False,
         message: BotMessage | None = None,
+        age: float = 0.0,
     ) -> int:
         await self.wait_connected()
         user = self.user(user_id, "membre") if user_id else self.default_user
@@ -176,7 +181,7 @@ class Users:
         else:
             guild = self._guild(guild_id)
             channel = self._channel(channel_id or next(iter(guild.channels)))
-        interaction_id = snowflake()
+        interaction_id = snowflake(time.time() - age)
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(96)
         payload: JSON = {
             "id": str(interaction_id), "application_id": str(self.application_id), "type": kind,
