@@ -58,10 +58,12 @@ def markdown_chunks(markup: str) -> list[str]:
 
 
 def view(reply: Reply) -> discord.ui.View | None:
-    """Buttons whose custom id is the command line they send back.
+    """Buttons whose custom id is the command line they send back, in a finished view.
 
-    The view is never waited on: every press arrives as an interaction the
-    adapter routes through the dispatcher, so buttons outlive restarts.
+    Every press arrives as an interaction the adapter routes through the dispatcher, so
+    buttons outlive restarts and no view is waited on. discord.py keeps each unfinished
+    view it sends (`ConnectionState.store_view`, forever when `timeout=None`); one that is
+    already stopped only lends its components to the message, so nothing accumulates.
     """
     if not reply.buttons:
         return None
@@ -78,6 +80,7 @@ def view(reply: Reply) -> discord.ui.View | None:
             else:
                 continue
             layout.add_item(item)
+    layout.stop()
     return layout
 
 
