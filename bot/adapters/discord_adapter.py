@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import aiohttp
 import discord
 from discord import app_commands
 
+from bot.adapters.discord_answer import Answer
 from bot.adapters.discord_commands import (
     LocaleTranslator,
     build_command,
@@ -39,7 +41,6 @@ from commands.base import CommandSpec
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
 SETTING = "discord.commands"
-ANSWER_WITHIN = 2.0  # seconds; Discord drops interactions not answered within 3
 
 
 def chat_ref(interaction: discord.Interaction) -> ChatRef:
@@ -184,7 +185,11 @@ class DiscordAdapter:
             text = self.app.services.catalogues.get(
                 dispatcher.language_of(sender_of(interaction)), "error.stale_button"
             )
-            await interaction.response.send_message(text, ephemeral=True)
+
+            async def stale() -> list[Reply]:
+                return [Reply(text, private=True)]
+
+            await Answer(interaction, private=True).run(stale, self.app.services.clock())
             return
         await self._answer(interaction, msg)
 
@@ -197,34 +202,10 @@ class DiscordAdapter:
             await self._answer(interaction, msg)
 
     async def _answer(self, interaction: discord.Interaction, msg: Message) -> None:
-        """Answer within Discord's three seconds, deferring when the work takes longer."""
-        work = asyncio.create_task(self.app.dispatcher.handle(msg))
-        done, _ = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
-        if not done:
-            await interaction.response.defer(ephemeral=True, thinking=not msg.from_button)
-        try:
-            for reply in await work:
-                await self._respond(interaction, reply)
-        except discord.HTTPException:
-            log.exception("discord answer failed", extra={"command": msg.command})
-
-    async def _respond(self, interaction: discord.Interaction, reply: Reply) -> None:
-        chunks = markdown_chunks(reply.text) or [""]
-        for index, chunk in enumerate(chunks):
-            extra: dict[str, Any] = {}
-            if index == len(chunks) - 1 and (buttons := view(reply)) is not None:
-                extra["view"] = buttons
-            if index == 0 and (file := image_file(reply)) is not None:
-                extra["file"] = file
-            response = interaction.response
-            if not response.is_done():
-                if reply.edit and interaction.type is discord.InteractionType.component:
-                    extra.pop("file", None)
-                    await response.edit_message(content=chunk, view=extra.get("view"))
-                else:
-                    await response.send_message(chunk, ephemeral=reply.private, **extra)
-            else:
-                await interaction.followup.send(chunk, ephemeral=reply.private, **extra)
+        """Answer within Discord's windows, privately when the command answers privately."""
+        spec = self.app.dispatcher.command(msg.command) if msg.command else None
+        answer = Answer(interaction, private=spec is not None and spec.answers_privately)
+        await answer.run(partial(self.app.dispatcher.handle, msg), self.app.services.clock())
 
     async def deliver(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from itertools import groupby
+from typing import Any
 
 import discord
 from discord.utils import escape_markdown
@@ -55,6 +56,18 @@ def line_markdown(line: Line) -> str:
 
 def markdown_chunks(markup: str) -> list[str]:
     return split_rendered(parse(markup), line_markdown, MESSAGE_LIMIT)
+
+
+def message_parts(reply: Reply) -> list[tuple[str, dict[str, Any]]]:
+    """The messages a reply takes: each chunk of text with what goes with it, the image
+    on the first and the buttons on the last (as `view=` and `file=`)."""
+    chunks = markdown_chunks(reply.text) or [""]
+    parts: list[tuple[str, dict[str, Any]]] = [(chunk, {}) for chunk in chunks]
+    if (file := image_file(reply)) is not None:
+        parts[0][1]["file"] = file
+    if (buttons := view(reply)) is not None:
+        parts[-1][1]["view"] = buttons
+    return parts
 
 
 def view(reply: Reply) -> discord.ui.View | None:
