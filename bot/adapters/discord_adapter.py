@@ -35,7 +35,7 @@ from bot.delivery.errors import (
     TemporaryFailure,
 )
 from bot.delivery.pacing import DISCORD
-from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
+from bot.seam import Capability, ChatKind, ChatRef, Message, Reply, Sender
 from commands.base import CommandSpec
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,20 @@ def sender_of(interaction: discord.Interaction) -> Sender:
         ),
         roles=roles,
     )
+
+
+def bot_lacks(interaction: discord.Interaction) -> frozenset[Capability]:
+    """What the bot may not do where the interaction happened, from the `app_permissions`
+    Discord sends with it (a DM with the bot has no such limits)."""
+    if interaction.guild_id is None:
+        return frozenset()
+    allowed = interaction.app_permissions
+    can = {
+        Capability.SEE: allowed.view_channel,
+        Capability.POST: allowed.send_messages,
+        Capability.PIN: allowed.pin_messages or allowed.manage_messages,
+    }
+    return frozenset(capability for capability, yes in can.items() if not yes)
 
 
 def component_line(interaction: discord.Interaction) -> str | None:
@@ -179,7 +193,11 @@ class DiscordAdapter:
         msg = None
         if line is not None:
             msg = dispatcher.message(
-                chat_ref(interaction), sender_of(interaction), line, from_button=True
+                chat_ref(interaction),
+                sender_of(interaction),
+                line,
+                from_button=True,
+                bot_lacks=bot_lacks(interaction),
             )
         if msg is None or not msg.command or dispatcher.command(msg.command) is None:
             text = self.app.services.catalogues.get(
@@ -197,7 +215,9 @@ class DiscordAdapter:
         self, interaction: discord.Interaction, spec: CommandSpec, text: str
     ) -> None:
         line = f"/{spec.name} {text}".strip()
-        msg = self.app.dispatcher.message(chat_ref(interaction), sender_of(interaction), line)
+        msg = self.app.dispatcher.message(
+            chat_ref(interaction), sender_of(interaction), line, bot_lacks=bot_lacks(interaction)
+        )
         if msg is not None:
             await self._answer(interaction, msg)
 

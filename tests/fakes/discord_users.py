@@ -14,6 +14,7 @@ from .discord_records import (
 )
 from .discord_state import (
     JSON,
+    PERMISSIONS,
     FakeChannel,
     FakeGuild,
     FakeMember,
@@ -23,6 +24,13 @@ from .discord_state import (
 )
 
 _SELECTS = (3, 5, 6, 7, 8)
+# "Interaction Object": `app_permissions` is the app's permissions where the interaction
+# happened (a guild channel's, with its overwrites), and in a DM with the bot user
+# ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE | USE_EXTERNAL_EMOJIS.
+BOT_DM_PERMISSIONS = sum(
+    PERMISSIONS[p]
+    for p in ("attach_files", "embed_links", "mention_everyone", "use_external_emojis")
+)
 
 
 class Who(TypedDict, total=False):
@@ -212,7 +220,7 @@ class Users:
                 {
                     "user": user.json(),
                     "context": 1,
-                    "app_permissions": "0",
+                    "app_permissions": str(BOT_DM_PERMISSIONS),
                     "authorizing_integration_owners": {"0": "0"},
                 }
             )
