@@ -19,12 +19,8 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord_answer import Answer
-from bot.adapters.discord_commands import (
-    LocaleTranslator,
-    build_command,
-    catalogue_language,
-    command_set_digest,
-)
+from bot.adapters.discord_commands import LocaleTranslator, build_command, catalogue_language
+from bot.adapters.discord_publish import publish_commands
 from bot.adapters.discord_render import image_file, markdown_chunks, view
 from bot.app import App
 from bot.delivery.errors import (
@@ -40,7 +36,6 @@ from commands.base import CommandSpec
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
-SETTING = "discord.commands"
 
 
 def chat_ref(interaction: discord.Interaction) -> ChatRef:
@@ -153,10 +148,10 @@ class DiscordAdapter:
         self.client.setup_hook = self._setup  # type: ignore[method-assign]
         self.client.event(self.on_interaction)
         self._task: asyncio.Task[None] | None = None
-        self.synced = False
+        self._publishing: asyncio.Task[bool] | None = None
 
     async def start(self) -> None:
-        await self.client.login(self.token)  # also runs setup_hook: translator, command sync
+        await self.client.login(self.token)  # also runs setup_hook: the translator
         self._task = asyncio.create_task(self.client.connect(), name="discord")
         ready = asyncio.create_task(self.client.wait_until_ready())
         await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -165,8 +160,20 @@ class DiscordAdapter:
             self._task.result()  # raises the login or connection error
             raise ConnectionError("discord client stopped before it was ready")
         log.info("discord started", extra={"guilds": len(self.client.guilds)})
+        # Connected first: a slow or refused sync leaves the bot serving.
+        self._publishing = asyncio.create_task(
+            publish_commands(self.app, self.tree), name="discord-commands"
+        )
+
+    async def commands_published(self) -> bool:
+        """Wait for the command sync started with the bot: whether the commands are in place."""
+        return self._publishing is not None and await asyncio.shield(self._publishing)
 
     async def stop(self) -> None:
+        if self._publishing is not None:
+            self._publishing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._publishing
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
@@ -174,16 +181,7 @@ class DiscordAdapter:
         log.info("discord stopped")
 
     async def _setup(self) -> None:
-        """Install the translator and publish the commands, only when they changed."""
         await self.tree.set_translator(LocaleTranslator(self.app))
-        digest = command_set_digest(self.app, self.tree)
-        if await self.app.remembered(SETTING) != digest:
-            await self.tree.sync()
-            await self.app.remember(SETTING, digest)
-            self.synced = True
-            log.info(
-                "discord commands published", extra={"commands": len(self.tree.get_commands())}
-            )
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -103,17 +101,3 @@ def _with_argument(
 
         callback = app_commands.autocomplete(argument=complete)(callback)
     return callback
-
-
-def command_set_digest(app: App, tree: app_commands.CommandTree[discord.Client]) -> str:
-    """A fingerprint of everything Discord would store, in every language we publish."""
-    commands = [command.to_dict(tree) for command in tree.get_commands()]
-    texts = {
-        language: {
-            spec.name: [describe(app, language, spec.help_key), spec.display_name(language)]
-            for spec in app.services.commands
-        }
-        for language in sorted(app.services.catalogues.languages)
-    }
-    payload = json.dumps([commands, texts], sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
