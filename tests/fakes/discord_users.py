@@ -7,6 +7,7 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from .discord_checks import SELECTS
 from .discord_records import (
     BotMessage,
     FakeInteraction,
@@ -23,7 +24,6 @@ from .discord_state import (
     snowflake,
 )
 
-_SELECTS = (3, 5, 6, 7, 8)
 # "Interaction Object": `app_permissions` is the app's permissions where the interaction
 # happened (a guild channel's, with its overwrites), and in a DM with the bot user
 # ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE | USE_EXTERNAL_EMOJIS.
@@ -125,7 +125,7 @@ class Users:
         self, message: BotMessage | int, custom_id: str, values: list[str], **who: Unpack[Who]
     ) -> int:
         """Pick ``values`` in the select menu ``custom_id`` of a bot message."""
-        msg, component = self._component(message, custom_id, _SELECTS)
+        msg, component = self._component(message, custom_id, SELECTS)
         if component["type"] == 3:
             allowed = {o["value"] for o in component.get("options") or []}
             if unknown := [v for v in values if v not in allowed]:
