@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import App
+from bot.seam import Button, ChatKind, ChatRef, Reply
+from commands.fact_replies import fact_action
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.discord_records import walk_components
 
 
 def kept_views(client: Any) -> int:
@@ -26,3 +29,31 @@ async def test_answers_with_buttons_leave_no_view_in_the_client(dc: FakeDiscord,
         answered = [r for i in dc.interactions for r in dc.responses(i) if r.message]
         assert len(answered) == 40 and all(r.message.custom_ids() for r in answered)
         assert kept_views(adapter.client) == 0
+
+
+async def test_a_list_longer_than_discord_shows_becomes_select_menus(
+    dc: FakeDiscord, app: App
+) -> None:
+    """53 facts, one button each, then a row of two: 25 + 25 + 3 choices in three menus
+    (Discord validates them in the fake), the row of two kept; choosing runs the line."""
+    [guild] = dc.guilds.values()
+    general = guild.channel("général")
+    facts = app.services.facts.base.facts
+    rows = tuple((Button(f.title("fr"), fact_action(f)),) for f in facts)
+    rows += ((Button("Oui", "/avis 1 oui"), Button("Non", "/avis 1 non")),)
+    async with discord_bot(app, dc) as adapter:
+        chat = ChatRef("discord", str(general), ChatKind.GROUP)
+        await adapter.deliver(chat, Reply("Les faits", rows), pace=nothing)
+        [post] = dc.sent(general)
+        menus = [c for c in walk_components(post.components) if c["type"] == 3]
+        chosen = await dc.select(post, menus[1]["custom_id"], [fact_action(facts[30])], user_id=5)
+        [answer] = await dc.wait_for(lambda: [r for r in dc.responses(chosen) if r.content])
+    assert [len(m["options"]) for m in menus] == [25, 25, len(facts) - 50]
+    values = [o["value"] for m in menus for o in m["options"]]
+    assert values == [fact_action(f) for f in facts]
+    assert post.custom_ids()[-2:] == ["/avis 1 oui", "/avis 1 non"]
+    assert (answer.content or "").startswith(f"**{facts[30].title('fr')}**")
+
+
+async def nothing() -> None:
+    """No pacing: one post."""

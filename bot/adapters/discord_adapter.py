@@ -21,7 +21,7 @@ from discord import app_commands
 from bot.adapters.discord_answer import Answer
 from bot.adapters.discord_commands import LocaleTranslator, build_command, catalogue_language
 from bot.adapters.discord_publish import publish_commands
-from bot.adapters.discord_render import image_file, markdown_chunks, view
+from bot.adapters.discord_render import MENU_PREFIX, image_file, markdown_chunks, view
 from bot.app import App
 from bot.delivery.errors import (
     ChatGone,
@@ -87,13 +87,16 @@ def bot_lacks(interaction: discord.Interaction) -> frozenset[Capability]:
 
 
 def component_line(interaction: discord.Interaction) -> str | None:
-    """The command line a pressed button or a chosen select option sends."""
+    """The command line a pressed button sends (its custom id), or the one chosen in one
+    of our select menus (the option's value)."""
     data: Any = interaction.data or {}
     custom_id = data.get("custom_id")
     if not isinstance(custom_id, str):
         return None
-    values = [str(v) for v in data.get("values", [])]
-    return " ".join([custom_id, *values])
+    if custom_id.startswith(MENU_PREFIX):
+        values = data.get("values") or [None]
+        return values[0] if isinstance(values[0], str) else None
+    return custom_id
 
 
 def _retry_after(error: discord.HTTPException) -> float:
