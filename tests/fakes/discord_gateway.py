@@ -47,6 +47,7 @@ class Connection:
         self.ws, self.path, self.query = ws, path, query
         self.session: Session | None = None
         self.close_code: int | None = None
+        self.closed_by_server: int | None = None  # the code the fake closed it with
         self.resumed = False
         self._zlib = zlib.compressobj() if query.get("compress") == "zlib-stream" else None
         self._queue: asyncio.Queue[JSON | _Close] = asyncio.Queue()
@@ -63,6 +64,7 @@ class Connection:
             item = await self._queue.get()
             try:
                 if isinstance(item, _Close):
+                    self.closed_by_server = item.code
                     await self.ws.close(code=item.code)
                     return
                 text = json.dumps(item, ensure_ascii=False)
@@ -223,11 +225,13 @@ class Gateway:
                 elif msg.type is WSMsgType.BINARY:
                     conn.close(4002)
         finally:
-            conn.close_code = ws.close_code
+            # The code of whoever closed first: the client echoes a server's close with 1000,
+            # which must not read as the client ending its session.
+            conn.close_code = conn.closed_by_server or ws.close_code
             session = conn.session
             if session is not None and session.conn is conn:
                 session.conn = None
-                if ws.close_code in (1000, 1001):
+                if conn.close_code in (1000, 1001):
                     session.alive = False  # a clean close ends the session, as on Discord
             await conn.stop()
             self._signal.fire()
