@@ -11,7 +11,9 @@ from discord.app_commands import Choice, locale_str
 
 from bot.app import App
 from bot.markup import to_plain
-from commands.base import Argument, CommandSpec
+from bot.parsing import fold
+from bot.services import Services
+from commands.base import Argument, CommandSpec, Suggester
 
 DESCRIPTION_CHARS = 100
 CHOICE_CHARS = 100
@@ -85,11 +87,13 @@ def _with_argument(
         argument=locale_str(argument.name, names=dict(argument.localized))
     )(callback)
     callback = app_commands.describe(argument=_text(app, argument.description_key))(callback)
-    if argument.choices:
+    suggest = argument.suggest
+    if len(argument.choices) > AUTOCOMPLETE_CHOICES:  # Discord lists at most 25 choices
+        suggest = suggest or _among(argument.choices)
+    elif argument.choices:
         choices = [Choice(name=_text(app, label), value=value) for value, label in argument.choices]
         callback = app_commands.choices(argument=choices)(callback)
-    if argument.suggest is not None:
-        suggest = argument.suggest
+    if suggest is not None:
 
         async def complete(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
             language = catalogue_language(interaction.locale) or app.config.default_language
@@ -101,3 +105,14 @@ def _with_argument(
 
         callback = app_commands.autocomplete(argument=complete)(callback)
     return callback
+
+
+def _among(choices: tuple[tuple[str, str], ...]) -> Suggester:
+    """Completion over more choices than Discord lists: those whose label holds the text."""
+
+    async def suggest(services: Services, current: str, language: str) -> list[tuple[str, str]]:
+        typed = fold(current)
+        labels = [(services.catalogues.get(language, key), value) for value, key in choices]
+        return [(label, value) for label, value in labels if typed in fold(label)]
+
+    return suggest
