@@ -61,12 +61,14 @@ class Answer:
             for reply in await (pending or work()):
                 await self._respond(reply)
         except discord.HTTPException as error:
-            if error.code not in EXPIRED_CODES:
+            if error.code in EXPIRED_CODES:
+                seconds = round(age(self.interaction, now), 2)
+                log.warning(
+                    "discord interaction expired", extra={"code": error.code, "age_s": seconds}
+                )
+            else:
                 log.exception("discord answer failed", extra={"status": error.status})
-                return
-            seconds = round(age(self.interaction, now), 2)
-            log.warning("discord interaction expired", extra={"code": error.code, "age_s": seconds})
-            if pending is not None:
+            if pending is not None and not pending.done():
                 await pending  # the command still completes; there is no one left to tell
 
     async def _defer(self) -> None:
