@@ -62,3 +62,15 @@ async def test_any_change_in_the_commands_publishes_them_again(dc: FakeDiscord, 
     [option] = dc.command("abonner")["options"]
     assert option["description_localizations"]["en-US"] == "how this chat gets the tally"
     assert option["choices"][0]["name_localizations"]["en-US"] == "one pinned message"
+
+
+async def test_commands_that_cannot_be_built_leave_the_bot_serving(
+    dc: FakeDiscord, app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = adapter(app, dc)
+    del app.services.catalogues.languages["fr"]["arg.abonner_pinned"]  # a text gone missing
+    async with serving(app, bot):
+        assert not await bot.commands_published()
+        assert bot.client.is_ready()
+    [failed] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert failed.message == "discord commands not published" and failed.exc_info

@@ -50,7 +50,16 @@ def _retry_in(error: Exception, backoff: float) -> float | None:
 
 async def publish_commands(app: App, tree: app_commands.CommandTree[Any]) -> bool:
     """Sync the commands when their payload differs from the one last published; until it
-    succeeds or Discord refuses it for good. Returns whether the commands are in place."""
+    succeeds or Discord refuses it for good. Returns whether the commands are in place;
+    whatever goes wrong, the bot serves on with the commands Discord already has."""
+    try:
+        return await _publish(app, tree)
+    except Exception:
+        log.exception("discord commands not published")
+        return False
+
+
+async def _publish(app: App, tree: app_commands.CommandTree[Any]) -> bool:
     payload = await command_payload(tree)
     fingerprint = digest(payload)
     if await app.remembered(SETTING) == fingerprint:
