@@ -32,15 +32,14 @@ def config(tmp_path: Path) -> Config:
 @contextlib.asynccontextmanager
 async def busy_database(path: Path, seconds: float) -> AsyncIterator[None]:
     """Another program holds the database's write lock for `seconds`: writes wait."""
-    other = sqlite3.connect(path, isolation_level=None)
+    other = sqlite3.connect(path, isolation_level=None, timeout=10)
     other.execute("BEGIN IMMEDIATE")
-    loop = asyncio.get_running_loop()
-    loop.call_later(seconds, other.rollback)
+    release = asyncio.get_running_loop().call_later(seconds, other.rollback)
     try:
         yield
     finally:
-        await asyncio.sleep(seconds)
-        other.close()
+        release.cancel()
+        other.close()  # rolls back what is still open
 
 
 def where(dc: FakeDiscord, channel: str = "général") -> dict[str, int]:
@@ -102,7 +101,11 @@ async def test_a_moderators_slow_confirmation_stays_private_where_the_bot_cannot
     async with discord_bot(app, dc):
         sub = await dc.slash("abonner", user_id=MODERATOR, **where(dc, "annonces"))
         await dc.wait_for(lambda: dc.responses(sub))
-        for confirm in ("typed", "clicked"):
+
+        def posted() -> int:
+            return len(dc.sent(where(dc, "annonces")["channel_id"]))
+
+        for sent, confirm in enumerate(("typed", "clicked"), start=1):
             preview = await dc.slash("annonce", {"texte": confirm}, user_id=MODERATOR, **general)
             shown = await dc.wait_for(
                 lambda p=preview: next((r for r in dc.responses(p) if r.message), None)
@@ -116,9 +119,11 @@ async def test_a_moderators_slow_confirmation_stays_private_where_the_bot_cannot
                     [send, _] = shown.message.custom_ids()
                     iid = await dc.click(shown.message, send, user_id=MODERATOR, age=1.6)
                 queued = await dc.wait_for(
-                    lambda i=iid: [r for r in dc.responses(i) if "n°" in (r.content or "")]
+                    lambda i=iid: [
+                        r for r in dc.responses(i) if "en cours d'envoi" in (r.content or "")
+                    ]
                 )
             assert shown.ephemeral and all(r.ephemeral for r in dc.responses(iid)), confirm
             assert queued[-1].message is not None and queued[-1].message.ephemeral
+            await dc.wait_for(lambda n=sent: posted() == n, timeout=10)
     assert dc.sent(general["channel_id"]) == []
-    assert len(dc.sent(where(dc, "annonces")["channel_id"])) == 2
