@@ -127,3 +127,22 @@ async def test_a_moderators_slow_confirmation_stays_private_where_the_bot_cannot
             assert queued[-1].message is not None and queued[-1].message.ephemeral
             await dc.wait_for(lambda n=sent: posted() == n, timeout=10)
     assert dc.sent(general["channel_id"]) == []
+
+
+async def test_a_private_reply_to_a_button_on_a_public_message_leaves_it_alone(
+    dc: FakeDiscord, app: App
+) -> None:
+    """The guide is public; "I cancelled" pressed under it thanks the member privately."""
+    async with discord_bot(app, dc):
+        notice = await dc.slash("pledge", user_id=5, **where(dc))
+        shown = await dc.wait_for(
+            lambda: next((r for r in dc.responses(notice) if r.message), None)
+        )
+        pledged = await dc.click(shown.message, "/pledge app ok2", user_id=5)
+        await dc.wait_for(lambda: dc.responses(pledged))
+        asked = await dc.slash("resilier", user_id=5, **where(dc))
+        guide = await dc.wait_for(lambda: next((r for r in dc.responses(asked) if r.message), None))
+        done = await dc.click(guide.message, "/accompli", user_id=5)
+        [thanks] = await dc.wait_for(lambda: dc.responses(done))
+    assert not guide.ephemeral and guide.message.edits == []
+    assert thanks.ephemeral and (thanks.content or "").startswith("**Bravo")

@@ -83,7 +83,12 @@ class Answer:
 
     async def _send(self, chunk: str, reply: Reply, extra: dict[str, Any]) -> None:
         interaction, response = self.interaction, self.interaction.response
-        edits = reply.edit and interaction.type is discord.InteractionType.component
+        clicked = (
+            interaction.message if interaction.type is discord.InteractionType.component else None
+        )
+        # A reply replaces the message whose button was pressed only when both are seen by
+        # the same people: a private reply never lands in a public message.
+        edits = reply.edit and clicked is not None and clicked.flags.ephemeral == reply.private
         if not response.is_done():
             if edits:
                 await response.edit_message(content=chunk, view=extra.get("view"))
