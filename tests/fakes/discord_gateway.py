@@ -1,10 +1,12 @@
 """The websocket gateway of the fake Discord (v10, JSON, optional ``zlib-stream``).
 
 HELLO -> IDENTIFY -> READY + one GUILD_CREATE per guild; HEARTBEAT -> HEARTBEAT_ACK;
-RESUME replays what the session missed, then RESUMED; REQUEST_GUILD_MEMBERS -> one
-GUILD_MEMBERS_CHUNK. Every dispatch carries the session's next sequence number and is kept
-for replay. Intents filter events as Discord does (MESSAGE_CREATE needs GUILD_MESSAGES, and
-its content is blanked without MESSAGE_CONTENT unless the bot is mentioned).
+RESUME replays what the session missed, then RESUMED (after any close but 1000/1001, which
+end the session: "Gateway > Close Event Codes" marks 4000 and most others "Reconnect:
+true"); REQUEST_GUILD_MEMBERS -> one GUILD_MEMBERS_CHUNK. Every dispatch carries the
+session's next sequence number and is kept for replay. Intents filter events as Discord
+does (MESSAGE_CREATE needs GUILD_MESSAGES, and its content is blanked without
+MESSAGE_CONTENT unless the bot is mentioned).
 """
 
 from __future__ import annotations
