@@ -42,7 +42,9 @@ async def main() -> None:
         # The fake shares this process's CPU: its 3 s answer deadline would measure itself.
         async with FakeDiscord(interaction_deadline=60) as dc, open_app(config) as app:
             guild = dc.add_guild(name="QuitGPT", channels=("général",))
-            async with serving(app, DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)):
+            bot = DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)
+            async with serving(app, bot) as adapter:
+                await adapter.commands_published()
                 latencies: list[float] = []
                 started = time.perf_counter()
                 channel = guild.channel("général")

@@ -6,7 +6,7 @@ import logging
 import time
 
 from bot.parsing import MAX_INPUT_CHARS, clean, fold, parse_line
-from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
+from bot.seam import Capability, ChatKind, ChatRef, Message, Reply, Sender
 from bot.services import Services
 from commands.base import CommandSpec, Context, UserError, command_list
 from storage.audit import record_audit
@@ -45,6 +45,7 @@ class Dispatcher:
         *,
         bot_username: str | None = None,
         from_button: bool = False,
+        bot_lacks: frozenset[Capability] = frozenset(),
     ) -> Message | None:
         """Build the neutral message for a line of text, or None when it is not for us."""
         text = clean(text)
@@ -53,7 +54,9 @@ class Dispatcher:
             return None
         # Campaign authority comes from the configuration only, whatever the platform says.
         moderator = self.services.is_moderator(chat.platform, sender)
-        return Message(chat, sender, text, parsed.command, parsed.args, from_button, moderator)
+        return Message(
+            chat, sender, text, parsed.command, parsed.args, from_button, moderator, bot_lacks
+        )
 
     def needs_chat_admin(self, msg: Message) -> bool:
         """Whether answering `msg` depends on the sender managing a shared chat, so that an

@@ -48,11 +48,21 @@ class Sender:
     roles: frozenset[str] = frozenset()
 
 
+class Capability(StrEnum):
+    """Something the bot may need to do in a chat, that the platform may not let it do."""
+
+    SEE = "see"  # see the chat at all
+    POST = "post"  # post messages in it
+    PIN = "pin"  # pin its own messages there
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """One member action: a typed line or a pressed button, already parsed.
 
     `is_moderator` is decided by the dispatcher from the configuration alone.
+    `bot_lacks` is what the platform says the bot may not do in this chat, when it
+    says (Discord does with every interaction; elsewhere it stays empty).
     """
 
     chat: ChatRef
@@ -62,6 +72,7 @@ class Message:
     args: str = ""
     from_button: bool = False
     is_moderator: bool = False
+    bot_lacks: frozenset[Capability] = frozenset()
 
     @property
     def platform(self) -> str:

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from bot.parsing import fold
-from bot.seam import Reply
-from commands.base import Argument, CommandSpec, Context
+from bot.seam import Capability, Reply
+from commands.base import Argument, CommandSpec, Context, UserError
 from storage.subscriptions import set_pinned, subscribe
 
 PINNED_WORDS = {"epingle", "epinglee", "pinned", "pin"}
+# What the bot must be able to do in a chat that receives the posts; pinned, also pin.
+NEEDED = (Capability.SEE, Capability.POST)
+CAPABILITY_KEYS = {
+    Capability.SEE: "capability.see",
+    Capability.POST: "capability.post",
+    Capability.PIN: "capability.pin",
+}
 
 
 async def handle(ctx: Context) -> list[Reply]:
     chat, db = ctx.msg.chat, ctx.services.db
+    pinned = fold(ctx.msg.args) in PINNED_WORDS
+    needed = (*NEEDED, Capability.PIN) if pinned else NEEDED
+    if missing := [c for c in needed if c in ctx.msg.bot_lacks]:
+        names = ", ".join(ctx.t(CAPABILITY_KEYS[c]) for c in missing)
+        raise UserError("subscribe.bot_cannot", missing=names)
     created = await subscribe(
         db,
         chat.platform,
@@ -21,7 +33,7 @@ async def handle(ctx: Context) -> list[Reply]:
         ctx.services.clock(),
         title=chat.title,
     )
-    if fold(ctx.msg.args) in PINNED_WORDS:
+    if pinned:
         await set_pinned(db, chat.platform, chat.id, True)
         return [ctx.reply("subscribe.pinned")]
     return [ctx.reply("subscribe.done" if created else "subscribe.already")]

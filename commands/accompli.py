@@ -29,4 +29,11 @@ async def handle(ctx: Context) -> list[Reply]:
     ]
 
 
-SPEC = CommandSpec("accompli", handle, "help.accompli", aliases=("done",), localized={"en": "done"})
+SPEC = CommandSpec(
+    "accompli",
+    handle,
+    "help.accompli",
+    aliases=("done",),
+    localized={"en": "done"},
+    answers_privately=True,
+)

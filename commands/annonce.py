@@ -124,4 +124,5 @@ SPEC = CommandSpec(
     localized={"en": "broadcast"},
     moderator_only=True,
     argument=Argument("texte", "arg.annonce", localized={"en": "text"}),
+    answers_privately=True,
 )

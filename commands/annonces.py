@@ -66,4 +66,5 @@ SPEC = CommandSpec(
     aliases=("broadcasts",),
     localized={"en": "broadcasts"},
     moderator_only=True,
+    answers_privately=True,
 )

@@ -31,5 +31,11 @@ async def handle(ctx: Context) -> list[Reply]:
 
 
 SPEC = CommandSpec(
-    "avis", handle, "help.avis", aliases=("feedback",), localized={"en": "feedback"}, listed=False
+    "avis",
+    handle,
+    "help.avis",
+    aliases=("feedback",),
+    localized={"en": "feedback"},
+    listed=False,
+    answers_privately=True,
 )

@@ -78,6 +78,8 @@ class CommandSpec:
     not the canonical one; `listed=False` hides button-only actions from help.
     `moderator_only` commands are for the configured campaign moderators;
     `chat_manager_only` ones, in a group or channel, for its admins or a moderator.
+    `answers_privately` says its replies are for the member alone, so that a platform that
+    must acknowledge before the reply is ready (Discord) keeps the acknowledgement private.
     """
 
     name: str
@@ -89,6 +91,7 @@ class CommandSpec:
     chat_manager_only: bool = False
     listed: bool = True
     argument: Argument | None = None
+    answers_privately: bool = False
 
     @property
     def all_names(self) -> tuple[str, ...]:

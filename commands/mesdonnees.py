@@ -56,5 +56,10 @@ async def handle(ctx: Context) -> list[Reply]:
 
 
 SPEC = CommandSpec(
-    "mesdonnees", handle, "help.mesdonnees", aliases=("mydata",), localized={"en": "mydata"}
+    "mesdonnees",
+    handle,
+    "help.mesdonnees",
+    aliases=("mydata",),
+    localized={"en": "mydata"},
+    answers_privately=True,
 )

@@ -25,4 +25,5 @@ SPEC = CommandSpec(
     aliases=("moderators",),
     localized={"en": "moderators"},
     moderator_only=True,
+    answers_privately=True,
 )

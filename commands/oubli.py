@@ -20,4 +20,11 @@ async def handle(ctx: Context) -> list[Reply]:
     return [ctx.reply("forget.confirm", buttons=((confirm,),), private=True)]
 
 
-SPEC = CommandSpec("oubli", handle, "help.oubli", aliases=("forget",), localized={"en": "forget"})
+SPEC = CommandSpec(
+    "oubli",
+    handle,
+    "help.oubli",
+    aliases=("forget",),
+    localized={"en": "forget"},
+    answers_privately=True,
+)

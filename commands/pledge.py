@@ -121,4 +121,5 @@ SPEC = CommandSpec(
             ("tout", "pledge.button_all"),
         ),
     ),
+    answers_privately=True,
 )

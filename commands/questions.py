@@ -27,4 +27,6 @@ async def handle(ctx: Context) -> list[Reply]:
     return [ctx.reply("questions.list", private=True, questions=Raw("\n".join(lines)))]
 
 
-SPEC = CommandSpec("questions", handle, "help.questions", moderator_only=True)
+SPEC = CommandSpec(
+    "questions", handle, "help.questions", moderator_only=True, answers_privately=True
+)

@@ -52,4 +52,5 @@ SPEC = CommandSpec(
     aliases=("reload",),
     localized={"en": "reload"},
     moderator_only=True,
+    answers_privately=True,
 )

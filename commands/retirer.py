@@ -26,5 +26,10 @@ async def handle(ctx: Context) -> list[Reply]:
 
 
 SPEC = CommandSpec(
-    "retirer", handle, "help.retirer", aliases=("withdraw",), localized={"en": "withdraw"}
+    "retirer",
+    handle,
+    "help.retirer",
+    aliases=("withdraw",),
+    localized={"en": "withdraw"},
+    answers_privately=True,
 )

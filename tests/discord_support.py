@@ -20,8 +20,11 @@ MESSAGES = r"^/channels/\d+/messages$"  # the path of a channel post, for fail_n
 
 @contextlib.asynccontextmanager
 async def discord_bot(app: App, dc: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
-    """The adapter connected to the fake, with its delivery worker, until the block ends."""
+    """The adapter connected to the fake, its commands published, with its delivery worker,
+    until the block ends."""
     async with serving(app, DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)) as adapter:
+        async with asyncio.timeout(10):
+            assert await adapter.commands_published()
         yield adapter
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, ClassVar
 
 import discord
@@ -155,6 +156,37 @@ async def test_defer_then_follow_ups(dc: FakeDiscord) -> None:
     assert second.kind == "followup" and second.message.ephemeral
     assert second.message.id != first.message.id
     assert edit.kind == "edit_original"
+
+
+async def test_the_windows_count_from_the_snowflake_and_a_deleted_defer_is_not_refilled() -> None:
+    """3 s for the first response and 15 min (here 1 s) for the token, both from the
+    interaction's creation; once the loading message is deleted a follow-up is new."""
+    async with FakeDiscord(token_lifetime=1.0) as dc:
+        dc.add_guild()
+        client = make_client()
+        tree = app_commands.CommandTree(client)
+        codes: list[int] = []
+
+        @tree.command(name="lent", description="Lent")
+        async def lent(interaction: discord.Interaction) -> None:
+            try:
+                await interaction.response.defer(thinking=True)
+                await interaction.delete_original_response()
+                await interaction.followup.send("à part", ephemeral=True)
+                await asyncio.sleep(1.1)
+                await interaction.followup.send("trop tard")
+            except discord.HTTPException as error:
+                codes.append(error.code)
+
+        async with running(client, dc):
+            await tree.sync()
+            late = await dc.slash("lent", age=3.2)  # replayed after a reconnect
+            fresh = await dc.slash("lent")
+            await dc.wait_for(lambda: len(codes) == 2, timeout=5)
+        _, deleted, apart = dc.responses(fresh)
+    assert codes == [10062, 50027] and dc.responses(late) == []
+    assert deleted.kind == "delete_original" and apart.message.ephemeral
+    assert apart.message is not deleted.message
 
 
 async def test_autocomplete_returns_choices(dc: FakeDiscord) -> None:

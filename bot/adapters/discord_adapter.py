@@ -11,30 +11,26 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import aiohttp
 import discord
 from discord import app_commands
 
-from bot.adapters.discord_commands import (
-    LocaleTranslator,
-    build_command,
-    catalogue_language,
-    command_set_digest,
-)
+from bot.adapters.discord_answer import Answer
+from bot.adapters.discord_commands import LocaleTranslator, build_command, catalogue_language
 from bot.adapters.discord_errors import neutral, request_counter, requests_made
-from bot.adapters.discord_render import image_file, markdown_chunks, view
+from bot.adapters.discord_publish import publish_commands
+from bot.adapters.discord_render import MENU_PREFIX, image_file, markdown_chunks, view
 from bot.app import App
 from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.pacing import DISCORD
-from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
+from bot.seam import Capability, ChatKind, ChatRef, Message, Reply, Sender
 from commands.base import CommandSpec
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
-SETTING = "discord.commands"
-ANSWER_WITHIN = 2.0  # seconds; Discord drops interactions not answered within 3
 
 
 def chat_ref(interaction: discord.Interaction) -> ChatRef:
@@ -71,14 +67,31 @@ def sender_of(interaction: discord.Interaction) -> Sender:
     )
 
 
+def bot_lacks(interaction: discord.Interaction) -> frozenset[Capability]:
+    """What the bot may not do where the interaction happened, from the `app_permissions`
+    Discord sends with it (a DM with the bot has no such limits)."""
+    if interaction.guild_id is None:
+        return frozenset()
+    allowed = interaction.app_permissions
+    can = {
+        Capability.SEE: allowed.view_channel,
+        Capability.POST: allowed.send_messages,
+        Capability.PIN: allowed.pin_messages or allowed.manage_messages,
+    }
+    return frozenset(capability for capability, yes in can.items() if not yes)
+
+
 def component_line(interaction: discord.Interaction) -> str | None:
-    """The command line a pressed button or a chosen select option sends."""
+    """The command line a pressed button sends (its custom id), or the one chosen in one
+    of our select menus (the option's value)."""
     data: Any = interaction.data or {}
     custom_id = data.get("custom_id")
     if not isinstance(custom_id, str):
         return None
-    values = [str(v) for v in data.get("values", [])]
-    return " ".join([custom_id, *values])
+    if custom_id.startswith(MENU_PREFIX):
+        values = data.get("values") or [None]
+        return values[0] if isinstance(values[0], str) else None
+    return custom_id
 
 
 class DiscordAdapter:
@@ -107,10 +120,10 @@ class DiscordAdapter:
         self.client.setup_hook = self._setup  # type: ignore[method-assign]
         self.client.event(self.on_interaction)
         self._task: asyncio.Task[None] | None = None
-        self.synced = False
+        self._publishing: asyncio.Task[bool] | None = None
 
     async def start(self) -> None:
-        await self.client.login(self.token)  # also runs setup_hook: translator, command sync
+        await self.client.login(self.token)  # also runs setup_hook: the translator
         self._task = asyncio.create_task(self.client.connect(), name="discord")
         ready = asyncio.create_task(self.client.wait_until_ready())
         await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -119,8 +132,20 @@ class DiscordAdapter:
             self._task.result()  # raises the login or connection error
             raise ConnectionError("discord client stopped before it was ready")
         log.info("discord started", extra={"guilds": len(self.client.guilds)})
+        # Connected first: a slow or refused sync leaves the bot serving.
+        self._publishing = asyncio.create_task(
+            publish_commands(self.app, self.tree), name="discord-commands"
+        )
+
+    async def commands_published(self) -> bool:
+        """Wait for the command sync started with the bot: whether the commands are in place."""
+        return self._publishing is not None and await asyncio.shield(self._publishing)
 
     async def stop(self) -> None:
+        if self._publishing is not None:
+            self._publishing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._publishing
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
@@ -128,16 +153,7 @@ class DiscordAdapter:
         log.info("discord stopped")
 
     async def _setup(self) -> None:
-        """Install the translator and publish the commands, only when they changed."""
         await self.tree.set_translator(LocaleTranslator(self.app))
-        digest = command_set_digest(self.app, self.tree)
-        if await self.app.remembered(SETTING) != digest:
-            await self.tree.sync()
-            await self.app.remember(SETTING, digest)
-            self.synced = True
-            log.info(
-                "discord commands published", extra={"commands": len(self.tree.get_commands())}
-            )
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:
@@ -147,13 +163,21 @@ class DiscordAdapter:
         msg = None
         if line is not None:
             msg = dispatcher.message(
-                chat_ref(interaction), sender_of(interaction), line, from_button=True
+                chat_ref(interaction),
+                sender_of(interaction),
+                line,
+                from_button=True,
+                bot_lacks=bot_lacks(interaction),
             )
         if msg is None or not msg.command or dispatcher.command(msg.command) is None:
             text = self.app.services.catalogues.get(
                 dispatcher.language_of(sender_of(interaction)), "error.stale_button"
             )
-            await interaction.response.send_message(text, ephemeral=True)
+
+            async def stale() -> list[Reply]:
+                return [Reply(text, private=True)]
+
+            await Answer(interaction, private=True).run(stale, self.app.services.clock())
             return
         await self._answer(interaction, msg)
 
@@ -161,39 +185,17 @@ class DiscordAdapter:
         self, interaction: discord.Interaction, spec: CommandSpec, text: str
     ) -> None:
         line = f"/{spec.name} {text}".strip()
-        msg = self.app.dispatcher.message(chat_ref(interaction), sender_of(interaction), line)
+        msg = self.app.dispatcher.message(
+            chat_ref(interaction), sender_of(interaction), line, bot_lacks=bot_lacks(interaction)
+        )
         if msg is not None:
             await self._answer(interaction, msg)
 
     async def _answer(self, interaction: discord.Interaction, msg: Message) -> None:
-        """Answer within Discord's three seconds, deferring when the work takes longer."""
-        work = asyncio.create_task(self.app.dispatcher.handle(msg))
-        done, _ = await asyncio.wait({work}, timeout=ANSWER_WITHIN)
-        if not done:
-            await interaction.response.defer(ephemeral=True, thinking=not msg.from_button)
-        try:
-            for reply in await work:
-                await self._respond(interaction, reply)
-        except discord.HTTPException:
-            log.exception("discord answer failed", extra={"command": msg.command})
-
-    async def _respond(self, interaction: discord.Interaction, reply: Reply) -> None:
-        chunks = markdown_chunks(reply.text) or [""]
-        for index, chunk in enumerate(chunks):
-            extra: dict[str, Any] = {}
-            if index == len(chunks) - 1 and (buttons := view(reply)) is not None:
-                extra["view"] = buttons
-            if index == 0 and (file := image_file(reply)) is not None:
-                extra["file"] = file
-            response = interaction.response
-            if not response.is_done():
-                if reply.edit and interaction.type is discord.InteractionType.component:
-                    extra.pop("file", None)
-                    await response.edit_message(content=chunk, view=extra.get("view"))
-                else:
-                    await response.send_message(chunk, ephemeral=reply.private, **extra)
-            else:
-                await interaction.followup.send(chunk, ephemeral=reply.private, **extra)
+        """Answer within Discord's windows, privately when the command answers privately."""
+        spec = self.app.dispatcher.command(msg.command) if msg.command else None
+        answer = Answer(interaction, private=spec is not None and spec.answers_privately)
+        await answer.run(partial(self.app.dispatcher.handle, msg), self.app.services.clock())
 
     async def deliver(
         self,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,7 +11,9 @@ from discord.app_commands import Choice, locale_str
 
 from bot.app import App
 from bot.markup import to_plain
-from commands.base import Argument, CommandSpec
+from bot.parsing import fold
+from bot.services import Services
+from commands.base import Argument, CommandSpec, Suggester
 
 DESCRIPTION_CHARS = 100
 CHOICE_CHARS = 100
@@ -87,11 +87,13 @@ def _with_argument(
         argument=locale_str(argument.name, names=dict(argument.localized))
     )(callback)
     callback = app_commands.describe(argument=_text(app, argument.description_key))(callback)
-    if argument.choices:
+    suggest = argument.suggest
+    if len(argument.choices) > AUTOCOMPLETE_CHOICES:  # Discord lists at most 25 choices
+        suggest = suggest or _among(argument.choices)
+    elif argument.choices:
         choices = [Choice(name=_text(app, label), value=value) for value, label in argument.choices]
         callback = app_commands.choices(argument=choices)(callback)
-    if argument.suggest is not None:
-        suggest = argument.suggest
+    if suggest is not None:
 
         async def complete(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
             language = catalogue_language(interaction.locale) or app.config.default_language
@@ -105,15 +107,12 @@ def _with_argument(
     return callback
 
 
-def command_set_digest(app: App, tree: app_commands.CommandTree[discord.Client]) -> str:
-    """A fingerprint of everything Discord would store, in every language we publish."""
-    commands = [command.to_dict(tree) for command in tree.get_commands()]
-    texts = {
-        language: {
-            spec.name: [describe(app, language, spec.help_key), spec.display_name(language)]
-            for spec in app.services.commands
-        }
-        for language in sorted(app.services.catalogues.languages)
-    }
-    payload = json.dumps([commands, texts], sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+def _among(choices: tuple[tuple[str, str], ...]) -> Suggester:
+    """Completion over more choices than Discord lists: those whose label holds the text."""
+
+    async def suggest(services: Services, current: str, language: str) -> list[tuple[str, str]]:
+        typed = fold(current)
+        labels = [(services.catalogues.get(language, key), value) for value, key in choices]
+        return [(label, value) for label, value in labels if typed in fold(label)]
+
+    return suggest

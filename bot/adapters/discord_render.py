@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 from itertools import groupby
+from typing import Any
 
 import discord
 from discord.utils import escape_markdown
 
+from bot.adapters.discord_layout import arranged
 from bot.markup import Line, parse, split_rendered
 from bot.seam import Button, Reply
 
+log = logging.getLogger(__name__)
 MESSAGE_LIMIT = 2000
 CUSTOM_ID_CHARS = 100
-BUTTONS_PER_ROW = 5
-ROWS = 5
+LABEL_CHARS = 80
+OPTION_CHARS = 100
+MENU_PREFIX = "menu:"  # a select's custom id: its chosen value is the command line
 
 # What opens a construct anywhere in a line: styles, spoilers, code, masked links, quotes,
 # headings and subtext, <…> mentions, emoji and timestamps, @everyone, the `://` of a link.
@@ -57,44 +62,58 @@ def markdown_chunks(markup: str) -> list[str]:
     return split_rendered(parse(markup), line_markdown, MESSAGE_LIMIT)
 
 
-def view(reply: Reply) -> discord.ui.View | None:
-    """Buttons whose custom id is the command line they send back.
+def message_parts(reply: Reply) -> list[tuple[str, dict[str, Any]]]:
+    """The messages a reply takes: each chunk of text with what goes with it, the image
+    on the first and the buttons on the last (as `view=` and `file=`)."""
+    chunks = markdown_chunks(reply.text) or [""]
+    parts: list[tuple[str, dict[str, Any]]] = [(chunk, {}) for chunk in chunks]
+    if (file := image_file(reply)) is not None:
+        parts[0][1]["file"] = file
+    if (buttons := view(reply)) is not None:
+        parts[-1][1]["view"] = buttons
+    return parts
 
-    The view is never waited on: every press arrives as an interaction the
-    adapter routes through the dispatcher, so buttons outlive restarts.
+
+def view(reply: Reply) -> discord.ui.View | None:
+    """Buttons, and select menus for long lists, whose custom id or chosen value is the
+    command line they send back, in a finished view.
+
+    Every press arrives as an interaction the adapter routes through the dispatcher, so
+    buttons outlive restarts and no view is waited on. discord.py keeps each unfinished
+    view it sends (`ConnectionState.store_view`, forever when `timeout=None`); one that is
+    already stopped only lends its components to the message, so nothing accumulates.
     """
     if not reply.buttons:
         return None
     layout = discord.ui.View(timeout=None)
-    for row_index, row in enumerate(packed(reply.buttons)):
-        for button in row:
-            item: discord.ui.Button[discord.ui.View]
-            if button.url:
-                item = discord.ui.Button(label=button.label[:80], url=button.url, row=row_index)
-            elif 0 < len(button.action) <= CUSTOM_ID_CHARS:
-                item = discord.ui.Button(
-                    label=button.label[:80], custom_id=button.action, row=row_index
+    for index, row in enumerate(arranged(reply.buttons)):
+        sendable = [b for b in row.buttons if b.url or 0 < len(b.action) <= CUSTOM_ID_CHARS]
+        if len(sendable) < len(row.buttons):
+            log.warning("discord button action too long", extra={"buttons": len(row.buttons)})
+        if row.menu:
+            layout.add_item(menu(sendable, index))
+            continue
+        for button in sendable:
+            layout.add_item(
+                discord.ui.Button(
+                    label=button.label[:LABEL_CHARS],
+                    url=button.url or None,
+                    custom_id=None if button.url else button.action,
+                    row=index,
                 )
-            else:
-                continue
-            layout.add_item(item)
+            )
+    layout.stop()
     return layout
 
 
-def packed(rows: tuple[tuple[Button, ...], ...]) -> list[tuple[Button, ...]]:
-    """The rows as Discord can show them, at most ROWS of BUTTONS_PER_ROW: when there are too
-    many rows, lone buttons in a run (a list of topics) share rows; a row of several (yes,
-    no) stays whole. What still does not fit is left out."""
-    if len(rows) <= ROWS:
-        return [row[:BUTTONS_PER_ROW] for row in rows]
-    out: list[tuple[list[Button], bool]] = []  # (buttons, made of lone buttons)
-    for row in rows:
-        lone = len(row) == 1
-        if lone and out and out[-1][1] and len(out[-1][0]) < BUTTONS_PER_ROW:
-            out[-1][0].append(row[0])
-        else:
-            out.append((list(row[:BUTTONS_PER_ROW]), lone))
-    return [tuple(buttons) for buttons, _ in out[:ROWS]]
+def menu(choices: list[Button], row: int) -> discord.ui.Select[discord.ui.View]:
+    """A string select whose chosen value is the command line to run (its custom id only
+    tells the menus of one message apart)."""
+    options = [
+        discord.SelectOption(label=choice.label[:OPTION_CHARS], value=choice.action)
+        for choice in choices
+    ]
+    return discord.ui.Select(custom_id=f"{MENU_PREFIX}{row}", options=options, row=row)
 
 
 def image_file(reply: Reply) -> discord.File | None:

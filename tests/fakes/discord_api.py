@@ -80,6 +80,7 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         per_seconds: float = 5.0,
         heartbeat_interval: float = 41.25,
         interaction_deadline: float = 3.0,
+        token_lifetime: float = 15 * 60.0,
         shard_count: int = 1,
         application_flags: int = 1 << 23,  # APPLICATION_COMMAND_BADGE
         patch: bool = True,
@@ -98,6 +99,7 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         self.limit_per_channel, self.per_seconds = limit_per_channel, per_seconds
         self.heartbeat_interval = heartbeat_interval
         self.interaction_deadline = interaction_deadline
+        self.token_lifetime = token_lifetime
         self.shard_count = shard_count
         self.guilds: dict[int, FakeGuild] = {}
         self._signal = Signal()

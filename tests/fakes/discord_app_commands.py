@@ -1,11 +1,19 @@
 """Application commands and interactions in the fake Discord's REST API, as a mixin of
 :class:`FakeDiscord`: command sync with Discord's checks, interaction callbacks, follow-ups
-and the interaction webhook's messages."""
+and the interaction webhook's messages.
+
+Time windows (developer docs, "Interactions > Receiving and Responding"): "Interaction
+tokens are valid for 15 minutes [...] but you must send an initial response within 3
+seconds of receiving the event". Both are counted from the interaction's snowflake, so an
+interaction delivered late (replayed after a reconnect) has less time left: a late
+callback gets 404 / 10062 Unknown interaction, and past 15 minutes every webhook request
+with the token gets 401 / 50027 Invalid Webhook Token (the docs' "JSON Error Codes"
+table; the status is what Discord answers then).
+"""
 
 from __future__ import annotations
 
 import re
-import time
 from typing import TYPE_CHECKING
 
 from .discord_records import (
@@ -75,6 +83,7 @@ class Interactions:
     if TYPE_CHECKING:
         application_id: int
         interaction_deadline: float
+        token_lifetime: float
         guilds: dict[int, FakeGuild]
         channels: dict[int, FakeChannel]
         interactions: dict[int, FakeInteraction]
@@ -147,7 +156,7 @@ class Interactions:
             raise ApiError(404, 10062, "Unknown interaction")
         if interaction.callback_type is not None:
             raise ApiError(400, 40060, "Interaction has already been acknowledged.")
-        if time.monotonic() - interaction.created > self.interaction_deadline:
+        if interaction.age > self.interaction_deadline:
             raise ApiError(404, 10062, "Unknown interaction")
         body = req.json or {}
         kind, data = body.get("type"), body.get("data") or {}
@@ -216,6 +225,8 @@ class Interactions:
         interaction = self._tokens.get(req.args[1])
         if int(req.args[0]) != self.application_id or interaction is None:
             raise ApiError(404, 10015, "Unknown Webhook")
+        if interaction.age > self.token_lifetime:
+            raise ApiError(401, 50027, "Invalid Webhook Token")
         return interaction
 
     async def _followup(self, req: Req) -> JSON | None:
@@ -224,9 +235,16 @@ class Interactions:
             raise ApiError(404, 10015, "Unknown Webhook")
         payload = req.json or {}
         original = interaction.original
-        if interaction.callback_type == 5 and original is not None and original.loading:
+        if (
+            interaction.callback_type == 5
+            and original is not None
+            and original.loading
+            and not original.deleted
+        ):
             # The first follow-up after a "thinking" defer fills the loading message,
-            # keeping the defer's ephemerality.
+            # keeping the defer's ephemerality ("Create Followup Message": "no new message
+            # will be created [...] The ephemeral flag will be ignored"). Once that loading
+            # message is deleted there is none to fill: a follow-up is a new message.
             message = self._edit(
                 original, {k: v for k, v in payload.items() if k != "flags"}, req.files
             )

@@ -1,10 +1,12 @@
 """The websocket gateway of the fake Discord (v10, JSON, optional ``zlib-stream``).
 
 HELLO -> IDENTIFY -> READY + one GUILD_CREATE per guild; HEARTBEAT -> HEARTBEAT_ACK;
-RESUME replays what the session missed, then RESUMED; REQUEST_GUILD_MEMBERS -> one
-GUILD_MEMBERS_CHUNK. Every dispatch carries the session's next sequence number and is kept
-for replay. Intents filter events as Discord does (MESSAGE_CREATE needs GUILD_MESSAGES, and
-its content is blanked without MESSAGE_CONTENT unless the bot is mentioned).
+RESUME replays what the session missed, then RESUMED (after any close but 1000/1001, which
+end the session: "Gateway > Close Event Codes" marks 4000 and most others "Reconnect:
+true"); REQUEST_GUILD_MEMBERS -> one GUILD_MEMBERS_CHUNK. Every dispatch carries the
+session's next sequence number and is kept for replay. Intents filter events as Discord
+does (MESSAGE_CREATE needs GUILD_MESSAGES, and its content is blanked without
+MESSAGE_CONTENT unless the bot is mentioned).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Connection:
         self.ws, self.path, self.query = ws, path, query
         self.session: Session | None = None
         self.close_code: int | None = None
+        self.closed_by_server: int | None = None  # the code the fake closed it with
         self.resumed = False
         self._zlib = zlib.compressobj() if query.get("compress") == "zlib-stream" else None
         self._queue: asyncio.Queue[JSON | _Close] = asyncio.Queue()
@@ -63,6 +66,7 @@ class Connection:
             item = await self._queue.get()
             try:
                 if isinstance(item, _Close):
+                    self.closed_by_server = item.code
                     await self.ws.close(code=item.code)
                     return
                 text = json.dumps(item, ensure_ascii=False)
@@ -223,11 +227,13 @@ class Gateway:
                 elif msg.type is WSMsgType.BINARY:
                     conn.close(4002)
         finally:
-            conn.close_code = ws.close_code
+            # The code of whoever closed first: the client echoes a server's close with 1000,
+            # which must not read as the client ending its session.
+            conn.close_code = conn.closed_by_server or ws.close_code
             session = conn.session
             if session is not None and session.conn is conn:
                 session.conn = None
-                if ws.close_code in (1000, 1001):
+                if conn.close_code in (1000, 1001):
                     session.alive = False  # a clean close ends the session, as on Discord
             await conn.stop()
             self._signal.fire()

@@ -8,7 +8,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .discord_state import EPHEMERAL, JSON, LOADING, FakeUser, iso_now, snowflake
+from .discord_state import (
+    EPHEMERAL,
+    JSON,
+    LOADING,
+    FakeUser,
+    iso_now,
+    snowflake,
+    snowflake_time,
+)
 
 
 @dataclass
@@ -173,7 +181,6 @@ class FakeInteraction:
     guild_id: int | None
     user: FakeUser
     payload: JSON
-    created: float = field(default_factory=time.monotonic)
     message: BotMessage | None = None  # component interactions: the clicked message
     callback_type: int | None = None
     original: BotMessage | None = None  # the response message (types 4, 5, 7)
@@ -182,6 +189,11 @@ class FakeInteraction:
 
     def __repr__(self) -> str:
         return f"<FakeInteraction {self.id} type={self.type} replies={self.replies!r}>"
+
+    @property
+    def age(self) -> float:
+        """Seconds since Discord created it, read from its id as Discord does."""
+        return time.time() - snowflake_time(self.id)
 
 
 @dataclass

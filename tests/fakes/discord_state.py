@@ -64,10 +64,18 @@ INTENT_MESSAGE_CONTENT = 1 << 15
 _counter = itertools.count(1)
 
 
-def snowflake() -> int:
-    """A fresh, time-ordered snowflake (``discord.utils.snowflake_time`` gives now)."""
-    ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+def snowflake(at: float | None = None) -> int:
+    """A fresh, time-ordered snowflake made at ``at`` (a Unix time; now by default).
+
+    Developer docs, "Reference > Snowflakes": the top 42 bits are milliseconds since the
+    Discord epoch (2015-01-01), so ``(id >> 22) + 1420070400000`` is when it was made."""
+    ms = int((time.time() if at is None else at) * 1000) - DISCORD_EPOCH_MS
     return (ms << 22) | (next(_counter) % (1 << 22))
+
+
+def snowflake_time(snowflake_id: int) -> float:
+    """When a snowflake was made, as a Unix time."""
+    return ((snowflake_id >> 22) + DISCORD_EPOCH_MS) / 1000
 
 
 def iso_now() -> str:

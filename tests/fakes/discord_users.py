@@ -4,8 +4,10 @@ and plain messages, each turned into the gateway event Discord would send the bo
 from __future__ import annotations
 
 import secrets
+import time
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from .discord_checks import SELECTS
 from .discord_records import (
     BotMessage,
     FakeInteraction,
@@ -13,6 +15,7 @@ from .discord_records import (
 )
 from .discord_state import (
     JSON,
+    PERMISSIONS,
     FakeChannel,
     FakeGuild,
     FakeMember,
@@ -21,16 +24,25 @@ from .discord_state import (
     snowflake,
 )
 
-_SELECTS = (3, 5, 6, 7, 8)
+# "Interaction Object": `app_permissions` is the app's permissions where the interaction
+# happened (a guild channel's, with its overwrites), and in a DM with the bot user
+# ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE | USE_EXTERNAL_EMOJIS.
+BOT_DM_PERMISSIONS = sum(
+    PERMISSIONS[p]
+    for p in ("attach_files", "embed_links", "mention_everyone", "use_external_emojis")
+)
 
 
 class Who(TypedDict, total=False):
     """Who acts: a user id (the default user when absent), their locale and, in a guild,
-    permissions overriding what their roles give them."""
+    permissions overriding what their roles give them. ``age`` makes the interaction that
+    many seconds old when the bot gets it (its snowflake says so), as when Discord
+    replays it after a reconnect."""
 
     user_id: int | None
     locale: str
     member_permissions: Any
+    age: float
 
 
 class Where(Who, total=False):
@@ -113,7 +125,7 @@ class Users:
         self, message: BotMessage | int, custom_id: str, values: list[str], **who: Unpack[Who]
     ) -> int:
         """Pick ``values`` in the select menu ``custom_id`` of a bot message."""
-        msg, component = self._component(message, custom_id, _SELECTS)
+        msg, component = self._component(message, custom_id, SELECTS)
         if component["type"] == 3:
             allowed = {o["value"] for o in component.get("options") or []}
             if unknown := [v for v in values if v not in allowed]:
@@ -164,6 +176,7 @@ class Users:
         channel_id: int | None = None,
         dm: bool = False,
         message: BotMessage | None = None,
+        age: float = 0.0,
     ) -> int:
         await self.wait_connected()
         user = self.user(user_id, "membre") if user_id else self.default_user
@@ -176,7 +189,7 @@ class Users:
         else:
             guild = self._guild(guild_id)
             channel = self._channel(channel_id or next(iter(guild.channels)))
-        interaction_id = snowflake()
+        interaction_id = snowflake(time.time() - age)
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(96)
         payload: JSON = {
             "id": str(interaction_id), "application_id": str(self.application_id), "type": kind,
@@ -207,7 +220,7 @@ class Users:
                 {
                     "user": user.json(),
                     "context": 1,
-                    "app_permissions": "0",
+                    "app_permissions": str(BOT_DM_PERMISSIONS),
                     "authorizing_integration_owners": {"0": "0"},
                 }
             )
