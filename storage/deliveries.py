@@ -14,6 +14,10 @@ from datetime import datetime
 
 from storage.db import Database, parse_stamp, stamp
 
+_OLDEST_OF_ITS_CHAT = (
+    "NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.platform = d.platform"
+    " AND o.chat_id = d.chat_id AND o.status = 'pending' AND o.id < d.id)"
+)
 _COLUMNS = (
     "id, broadcast_id, platform, chat_id, chat_kind, text, edit_pinned, attempts, failures,"
     " parts_sent, message_id"
@@ -65,9 +69,7 @@ async def claim_deliveries(
             "UPDATE deliveries SET lease_until = ?1 WHERE id IN (SELECT d.id FROM deliveries d"
             " WHERE d.platform = ?2 AND d.status = 'pending' AND d.not_before <= ?3"
             " AND (d.lease_until IS NULL OR d.lease_until <= ?3)"
-            " AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.platform = d.platform"
-            " AND o.chat_id = d.chat_id AND o.status = 'pending' AND o.id < d.id)"
-            f" ORDER BY d.id LIMIT ?4) RETURNING {_COLUMNS}",
+            f" AND {_OLDEST_OF_ITS_CHAT} ORDER BY d.id LIMIT ?4) RETURNING {_COLUMNS}",
             (stamp(lease_until), platform, stamp(now), limit),
         )
         rows = await cursor.fetchall()
@@ -138,10 +140,12 @@ async def finish_delivery(
 
 
 async def next_due_time(db: Database, platform: str) -> datetime | None:
-    """When the next pending row of `platform` may be claimed."""
+    """When the next pending row of `platform` may be claimed: a chat's oldest pending
+    row, once due and not claimed (a later row of that chat waits for it)."""
     row = await db.fetchone(
-        "SELECT MIN(MAX(not_before, COALESCE(lease_until, not_before))) AS due"
-        " FROM deliveries WHERE platform = ? AND status = 'pending'",
+        "SELECT MIN(MAX(d.not_before, COALESCE(d.lease_until, d.not_before))) AS due"
+        " FROM deliveries d WHERE d.platform = ? AND d.status = 'pending'"
+        f" AND {_OLDEST_OF_ITS_CHAT}",
         (platform,),
     )
     return None if row is None or row["due"] is None else parse_stamp(row["due"])

@@ -24,7 +24,7 @@ from bot.delivery.pacing import UNLIMITED
 from bot.delivery.publish import publish
 from bot.delivery.worker import DeliveryWorker, RetryPolicy
 from bot.seam import ChatRef, Reply
-from storage.deliveries import claim_deliveries
+from storage.deliveries import claim_deliveries, next_due_time
 from storage.outbox import count_deliveries
 from storage.subscriptions import get_subscription, list_subscriptions, set_pinned, subscribe
 
@@ -276,3 +276,20 @@ async def test_a_chat_rate_limited_for_ever_is_given_up_after_the_attempts(
     counts = await count_deliveries(app.db, broadcast)
     assert (counts.failed, counts.errors) == (1, {"rate_limited": 1})
     assert len(platform.script["limited"]) == 1_000 - 10  # ten calls, not a thousand
+
+
+async def test_a_chat_waiting_to_be_tried_again_holds_back_its_later_posts(
+    timed_app: App, clock: Clock
+) -> None:
+    app = timed_app
+    await subscribe_chats(app, "flaky")
+    platform = ScriptedPlatform({"flaky": [TemporaryFailure("timeout")]})
+    worker = DeliveryWorker(app.services, platform, policy=RetryPolicy(first_wait=60))
+    await publish(app.services, "tally", lambda lang: "un")
+    await worker.drain()
+    await publish(app.services, "tally", lambda lang: "deux")
+    assert await worker.drain() == 0  # "deux" does not pass "un"
+    due = await next_due_time(app.db, "scripted")
+    assert due is not None and due > clock.now  # so the worker sleeps until then
+    await drain_over_time(worker, clock, minutes=2)
+    assert platform.received == [("flaky", "un"), ("flaky", "deux")]

@@ -32,8 +32,9 @@ def config(tmp_path: Path) -> Config:
 @contextlib.asynccontextmanager
 async def busy_database(path: Path, seconds: float) -> AsyncIterator[None]:
     """Another program holds the database's write lock for `seconds`: writes wait."""
-    other = sqlite3.connect(path, isolation_level=None, timeout=10)
-    other.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+    # Off the event loop: the bot may be inside a write of its own, which needs the loop.
+    await asyncio.to_thread(other.execute, "BEGIN IMMEDIATE")
     release = asyncio.get_running_loop().call_later(seconds, other.rollback)
     try:
         yield

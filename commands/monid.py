@@ -1,0 +1,20 @@
+"""/monid: a member's own id on this platform, which an organiser needs to make them a
+moderator (QUITGPT_MODERATORS); answered privately and never stored."""
+
+from __future__ import annotations
+
+from bot.seam import Reply
+from commands.base import CommandSpec, Context
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    msg = ctx.msg
+    setting = f"{msg.platform}:{msg.sender.id}"
+    return [
+        ctx.reply(
+            "myid.text", platform=msg.platform, id=msg.sender.id, setting=setting, private=True
+        )
+    ]
+
+
+SPEC = CommandSpec("monid", handle, "help.monid", aliases=("myid",), localized={"en": "myid"})
