@@ -14,7 +14,7 @@ from pathlib import Path
 
 def shipped(*parts: str) -> Path:
     """The path of a file or folder shipped in the `bot` package."""
-    root = files(__package__ or "bot")
+    root = files("bot")
     if not isinstance(root, Path):
         raise RuntimeError(f"the bot package is not installed as files: {root}")
     return root.joinpath(*parts)
