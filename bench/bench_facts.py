@@ -1,7 +1,7 @@
 """Fact base latency and memory: building what /faits knows, and answering every question.
 
 Run with `make bench` or `.venv/bin/python bench/bench_facts.py`. On the shipped
-data/facts.toml and data/intents.toml, with the questions of tests/data/questions*.toml
+bot/data/facts.toml and bot/data/intents.toml, with the questions of tests/data/questions*.toml
 and blind_set1.toml, it measures:
 
 - the memory the embedding model adds to the process (resident set, before and after),

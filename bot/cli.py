@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     facts = sub.add_parser("facts", help="work on the fact base file")
     facts_sub = facts.add_subparsers(dest="facts_action", required=True)
     check = facts_sub.add_parser("check", help="validate a fact base file without starting")
-    check.add_argument("file", type=Path, help="the TOML file, e.g. data/facts.toml")
+    check.add_argument("file", type=Path, help="the TOML file, e.g. bot/data/facts.toml")
     return parser
 
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-DEFAULT_FACTS = Path(__file__).resolve().parent.parent / "data" / "facts.toml"
-DEFAULT_INTENTS = DEFAULT_FACTS.with_name("intents.toml")
+from bot.resources import shipped
+
+DEFAULT_FACTS = shipped("data", "facts.toml")
+DEFAULT_INTENTS = shipped("data", "intents.toml")
 DEFAULT_MILESTONES = (100, 500, 1_000, 5_000, 10_000, 17_000, 50_000, 100_000, 500_000, 1_000_000)
 
 

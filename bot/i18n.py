@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from bot.markup import escape
+from bot.resources import shipped
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = shipped("locales")
 FALLBACK = "fr"
 
 

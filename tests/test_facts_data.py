@@ -85,7 +85,7 @@ def test_every_fact_lists_the_questions_members_ask_it() -> None:
 
 
 def test_no_question_a_fact_answers_is_an_example_of_something_else() -> None:
-    """data/intents.toml lists what is not a question for the facts."""
+    """bot/data/intents.toml lists what is not a question for the facts."""
     phrasebook = read_toml(DEFAULT_INTENTS)
     examples = [
         text

@@ -11,7 +11,7 @@ facts that mean nearly the same.
 Whether to answer at all is a logistic model over four signals of the best fact: its
 closeness, its lexical score, the share of the question its words cover, and how much
 closer the question is to it than to the questions the bot does not answer
-(data/intents.toml, [[elsewhere]]). The weights and the threshold were fitted by
+(bot/data/intents.toml, [[elsewhere]]). The weights and the threshold were fitted by
 `bench/calibrate_facts.py` on tests/data/blind_set1.toml, blind_set3.toml and
 questions.toml, at the threshold that gives the most right answers once each question
 to refuse that gets a fact is counted as ten refused; the README gives the figures.

@@ -1,4 +1,4 @@
-"""What members write that is not a question for the fact base (data/intents.toml).
+"""What members write that is not a question for the fact base (bot/data/intents.toml).
 
 Two kinds of examples: intents (« je veux m'engager » wants /pledge, « on est
 combien » wants /compteur) and questions the bot answers elsewhere or not at all
