@@ -6,6 +6,8 @@ from __future__ import annotations
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
 
+MODERATORS_SETTING = "QUITGPT_MODERATORS"
+
 
 async def handle(ctx: Context) -> list[Reply]:
     msg = ctx.msg

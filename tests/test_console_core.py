@@ -83,3 +83,13 @@ async def test_a_lone_surrogate_is_replaced_at_the_seam(
     )
     [queued] = await moderator.say("/questions")
     assert "\ud83d" not in queued
+
+
+async def test_monid_tells_the_member_the_setting_that_makes_them_a_moderator(
+    console: ConsoleAdapter, console_en: ConsoleAdapter
+) -> None:
+    [fr] = await console.say("/monid")
+    assert fr.startswith("Votre identifiant console : alice")
+    assert "« console:alice » à QUITGPT_MODERATORS" in fr
+    [en] = await console_en.say("/myid")
+    assert en.startswith("Your console id: bob")
