@@ -10,11 +10,15 @@ MODERATORS_SETTING = "QUITGPT_MODERATORS"
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    msg = ctx.msg
-    setting = f"{msg.platform}:{msg.sender.id}"
+    platform, user_id = ctx.msg.platform, ctx.msg.sender.id
     return [
         ctx.reply(
-            "myid.text", platform=msg.platform, id=msg.sender.id, setting=setting, private=True
+            "myid.text",
+            platform=platform,
+            id=user_id,
+            setting=f"{platform}:{user_id}",
+            variable=MODERATORS_SETTING,
+            private=True,
         )
     ]
 
