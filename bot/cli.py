@@ -12,7 +12,6 @@ from bot.config import Config, ConfigError, load_config
 from bot.facts.loader import FactBaseError, load_factbase
 from bot.i18n import LocaleError
 from bot.logs import setup_logging
-from bot.runtime import run_console, run_platforms, stop_on_signals
 from bot.seam import PlatformUnavailable
 from storage.db import SchemaError
 
@@ -96,6 +95,10 @@ def check_facts(path: Path) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> None:
+    # Imported here: the platform libraries take a second to load, and a bad setting or a
+    # `config check` needs none of them.
+    from bot.runtime import run_console, run_platforms, stop_on_signals
+
     with stop_on_signals() as stop:
         if args.action == "console":
             user = args.user or _default_user()

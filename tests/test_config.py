@@ -17,13 +17,13 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
     path = tmp_path / "bot.toml"
     path.write_text(
         'database = "file.db"\ntally_interval_minutes = 60\n'
-        '[telegram]\ntoken = "from-file"\n[moderators]\ntelegram = [42]\ndiscord = ["7"]\n',
+        '[telegram]\ntoken = "1:from-file"\n[moderators]\ntelegram = [42]\ndiscord = ["7"]\n',
         encoding="utf-8",
     )
     config = load_config(path, environ={"QUITGPT_TALLY_INTERVAL_MINUTES": "15"})
     assert config.database == Path("file.db")
     assert config.tally_interval_minutes == 15
-    assert config.telegram_token.value == "from-file"
+    assert config.telegram_token.value == "1:from-file"
     assert config.is_moderator("telegram", "42") and not config.is_moderator("telegram", "7")
     assert config.platforms == ["telegram"]
 
@@ -31,7 +31,9 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
 def test_moderators_from_the_environment() -> None:
     config = load_config(environ={"QUITGPT_MODERATORS": "telegram:1, discord:2,console:mod"})
     assert config.is_moderator("discord", "2") and config.is_moderator("console", "mod")
-    with pytest.raises(ConfigError, match="not platform:id"):
+    with pytest.raises(
+        ConfigError, match=r'QUITGPT_MODERATORS="oops" is not valid: expected platform:id'
+    ):
         load_config(environ={"QUITGPT_MODERATORS": "oops"})
 
 
