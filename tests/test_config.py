@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config
+from bot.config import SETTINGS, ConfigError, load_config
 from bot.logs import setup_logging
 
 TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -56,3 +57,13 @@ def test_tokens_never_appear_in_repr_or_logs(capsys: pytest.CaptureFixture[str])
     err = capsys.readouterr().err
     assert "bot***/getMe" in err
     assert TOKEN not in err
+
+
+def test_the_readme_documents_every_setting() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    for setting in SETTINGS:
+        assert f"`{setting.env}" in section, setting.env
+        assert re.search(rf"\b{setting.keys[-1]}\b", section), setting.key
+        if setting.file_variant:
+            assert f"{setting.keys[-1]}_file" in section, setting.key
