@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot import config_parsers as parse
 from bot.config_settings import SETTINGS, Setting
@@ -95,6 +95,15 @@ _FLAGS = {"database": "--db", "log_level": "--log-level"}
 DEFAULT = "default"
 
 
+class Found(NamedTuple):
+    """A setting's raw value, how an error names it, and where it came from."""
+
+    raw: Any
+    label: str
+    origin: str
+    in_file: bool = False
+
+
 def load_config(
     path: Path | None = None, environ: Mapping[str, str] | None = None, **overrides: Any
 ) -> Config:
@@ -115,17 +124,17 @@ def resolve_config(
     for setting in SETTINGS:
         found = _from_environment(setting, environ) or _from_document(setting, document, path)
         if found is not None:
-            raw, label, origin = found
-            values[setting.field] = _checked(setting, raw, label)
-            origins[setting.field] = origin
+            values[setting.field] = _checked(setting, found)
+            origins[setting.field] = found.origin
     for name, value in overrides.items():
         if value is None:
             continue
         flag = _FLAGS.get(name, name)
         known = _BY_FIELD.get(name)
         raw = str(value) if isinstance(value, Path) else value
-        values[name] = _checked(known, raw, f"{flag} {_shown(raw)}") if known else value
-        origins[name] = f"command line {flag}"
+        found = Found(raw, f"{flag} {_shown(raw)}", f"command line {flag}")
+        values[name] = _checked(known, found) if known else value
+        origins[name] = found.origin
     _both_member_secrets(origins)
     if values.get("telegram_webhook_url") and "telegram_webhook_path" not in values:
         values["telegram_webhook_path"] = parse.webhook_path_of(values["telegram_webhook_url"])
@@ -157,8 +166,8 @@ def _read_document(path: Path) -> dict[str, Any]:
     return document
 
 
-def _from_environment(setting: Setting, environ: Mapping[str, str]) -> tuple[Any, str, str] | None:
-    """(raw value, how an error names it, origin), from `ENV` or `ENV_FILE`."""
+def _from_environment(setting: Setting, environ: Mapping[str, str]) -> Found | None:
+    """From `ENV`, or from the file `ENV_FILE` names."""
     env, env_file = setting.env, f"{setting.env}_FILE"
     direct = environ.get(env, "")
     from_file = environ.get(env_file, "") if setting.file_variant else ""
@@ -166,16 +175,19 @@ def _from_environment(setting: Setting, environ: Mapping[str, str]) -> tuple[Any
         raise ConfigError(f"{env} and {env_file} are both set: keep one of them")
     if from_file:
         label = f"{env_file}={_shown(from_file)}"
-        return _read_secret(from_file, label), f"the content of {label}", f"environment {env_file}"
+        return Found(
+            _read_secret(from_file, label), f"the content of {label}", f"environment {env_file}"
+        )
     if direct:
         label = env if setting.secret else f"{env}={_shown(direct)}"
-        return direct, label, f"environment {env}"
+        return Found(direct, label, f"environment {env}")
     return None
 
 
 def _from_document(
     setting: Setting, document: Mapping[str, Any], path: Path | None
-) -> tuple[Any, str, str] | None:
+) -> Found | None:
+    """From the TOML key, or from the file its `_file` key names."""
     direct = _lookup(document, setting.keys)
     file_keys = (*setting.keys[:-1], f"{setting.keys[-1]}_file")
     from_file = _lookup(document, file_keys) if setting.file_variant else None
@@ -185,10 +197,10 @@ def _from_document(
     if from_file is not None:
         label = f"{file_name} = {_shown(from_file)} in {path}"
         raw = _read_secret(str(from_file), label)
-        return raw, f"the content of {label}", f"file {path}: {file_name}"
+        return Found(raw, f"the content of {label}", f"file {path}: {file_name}", in_file=True)
     if direct is not None:
         label = f"{name} in {path}" if setting.secret else f"{name} = {_shown(direct)} in {path}"
-        return direct, label, f"file {path}: {name}"
+        return Found(direct, label, f"file {path}: {name}", in_file=True)
     return None
 
 
@@ -204,12 +216,12 @@ def _read_secret(file: str, label: str) -> str:
     return value
 
 
-def _checked(setting: Setting, raw: Any, label: str) -> Any:
+def _checked(setting: Setting, found: Found) -> Any:
     try:
-        return setting.parse(raw)
+        return setting.parse(found.raw)
     except (TypeError, ValueError) as exc:
-        expected = setting.in_file if setting.in_file and " in " in label else setting.expected
-        raise ConfigError(f"{label} is not valid: expected {expected}") from exc
+        expected = (found.in_file and setting.in_file) or setting.expected
+        raise ConfigError(f"{found.label} is not valid: expected {expected}") from exc
 
 
 def _both_member_secrets(origins: Mapping[str, str]) -> None:

@@ -67,3 +67,17 @@ def test_the_readme_documents_every_setting() -> None:
         assert re.search(rf"\b{setting.keys[-1]}\b", section), setting.key
         if setting.file_variant:
             assert f"{setting.keys[-1]}_file" in section, setting.key
+
+
+def test_errors_give_the_form_of_the_place_the_value_came_from(tmp_path: Path) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text('[moderators]\ntelegram = ["alice"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path, environ={})
+    assert str(raised.value) == (
+        f'moderators = {{"telegram": ["alice"]}} in {path} is not valid: expected a table of id '
+        "lists per platform (telegram, discord, console), numeric ids for telegram and discord, "
+        "e.g. [moderators] telegram = [123456]"
+    )
+    with pytest.raises(ConfigError, match=r"expected platform:id pairs separated by commas"):
+        load_config(path, environ={"QUITGPT_MODERATORS": "telegram:alice in wonderland"})
