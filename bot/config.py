@@ -117,8 +117,12 @@ def resolve_config(
     """The configuration, every setting checked, and where each value came from
     (settings absent from the result have their default)."""
     environ = os.environ if environ is None else environ
-    path = path or (Path(environ["QUITGPT_CONFIG"]) if environ.get("QUITGPT_CONFIG") else None)
-    document = _read_document(path) if path is not None else {}
+    document: dict[str, Any] = {}
+    if path is not None:
+        document = _read_document(path, f"--config {_shown(str(path))}")
+    elif environ.get("QUITGPT_CONFIG"):
+        path = Path(environ["QUITGPT_CONFIG"])
+        document = _read_document(path, f"QUITGPT_CONFIG={_shown(str(path))}")
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for setting in SETTINGS:
@@ -144,11 +148,19 @@ def resolve_config(
     return replace(Config(), **values), origins
 
 
-def _read_document(path: Path) -> dict[str, Any]:
+def _read_text(path: Path, label: str) -> str:
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from exc
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"{label} cannot be read: {reason}") from exc
+
+
+def _read_document(path: Path, label: str) -> dict[str, Any]:
+    try:
+        document = tomllib.loads(_read_text(path, label))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label} is not valid TOML: {exc}") from exc
     known = {s.key for s in SETTINGS} | {f"{s.key}_file" for s in SETTINGS if s.file_variant}
     tables = {s.keys[0] for s in SETTINGS if len(s.keys) > 1}
     for key, value in document.items():
@@ -206,11 +218,7 @@ def _from_document(
 
 def _read_secret(file: str, label: str) -> str:
     """A secret kept in a file, as Docker and systemd credentials provide them."""
-    try:
-        value = Path(file).read_text(encoding="utf-8").rstrip("\r\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ConfigError(f"{label} cannot be read: {reason}") from exc
+    value = _read_text(Path(file), label).rstrip("\r\n")
     if not value.strip():
         raise ConfigError(f"{label} is empty")
     return value

@@ -41,8 +41,14 @@ def test_moderators_from_the_environment() -> None:
 def test_invalid_values_are_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="QUITGPT_TALLY_INTERVAL_MINUTES"):
         load_config(environ={"QUITGPT_TALLY_INTERVAL_MINUTES": "often"})
-    with pytest.raises(ConfigError, match="cannot read"):
-        load_config(tmp_path / "missing.toml", environ={})
+    missing = tmp_path / "missing.toml"
+    with pytest.raises(ConfigError) as raised:
+        load_config(missing, environ={})
+    assert str(raised.value) == f'--config "{missing}" cannot be read: No such file or directory'
+    broken = tmp_path / "broken.toml"
+    broken.write_text("timezone = \n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r'^QUITGPT_CONFIG=".*broken.toml" is not valid TOML: '):
+        load_config(environ={"QUITGPT_CONFIG": str(broken)})
 
 
 def test_tokens_never_appear_in_repr_or_logs(capsys: pytest.CaptureFixture[str]) -> None:
