@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import DEFAULT, SETTINGS, Config, Secret
+from bot.privacy import secret_path
 
 NOT_SET = "(not set)"
 
@@ -32,8 +33,13 @@ def shown(value: Any) -> str:
 def report(config: Config, origins: Mapping[str, str]) -> list[str]:
     """One aligned line per setting: environment variable, value, origin."""
     rows = [("setting", "value", "from")]
-    rows += [
-        (s.env, shown(getattr(config, s.field)), origins.get(s.field, DEFAULT)) for s in SETTINGS
-    ]
+    for setting in SETTINGS:
+        value = shown(getattr(config, setting.field))
+        origin = origins.get(setting.field, DEFAULT)
+        if setting.field == "member_secret_file" and not (
+            config.member_secret or config.member_secret_file
+        ):
+            value, origin = str(secret_path(config.database)), "default: beside the database"
+        rows.append((setting.env, value, origin))
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     return [f"{env:<{widths[0]}}  {value:<{widths[1]}}  {origin}" for env, value, origin in rows]

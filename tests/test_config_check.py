@@ -47,6 +47,10 @@ def test_every_setting_with_its_value_and_origin(tmp_path: Path) -> None:
     assert rows["TELEGRAM_WEBHOOK_PATH"] == ("/hooks/qg", "derived from the webhook URL")
     assert rows["TELEGRAM_WEBHOOK_LISTEN"] == ("127.0.0.1", "default")
     assert rows["DISCORD_TOKEN"] == ("(not set)", "default")
+    assert rows["QUITGPT_MEMBER_SECRET_FILE"] == (
+        str(tmp_path / "x.db.secret"),
+        "default: beside the database",
+    )
     assert len(rows) == 24
     assert TOKEN not in result.stdout and WEBHOOK_SECRET not in result.stdout
     assert result.stderr == ""
