@@ -8,11 +8,11 @@ import getpass
 import sys
 from pathlib import Path
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, resolve_config
+from bot.config_check import report
 from bot.facts.loader import FactBaseError, load_factbase
 from bot.i18n import LocaleError
 from bot.logs import setup_logging
-from bot.runtime import run_console, run_platforms, stop_on_signals
 from bot.seam import PlatformUnavailable
 from storage.db import SchemaError
 
@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--user", default=None, help="the local member's name")
     console.add_argument("--moderator", action="store_true", help="act as a moderator")
     console.add_argument("--lang", default=None, help="the member's language, e.g. fr or en")
+    settings = sub.add_parser("config", help="work on the configuration")
+    settings_sub = settings.add_subparsers(dest="config_action", required=True)
+    settings_sub.add_parser(
+        "check", parents=[common], help="print every setting, its value and where it came from"
+    )
     facts = sub.add_parser("facts", help="work on the fact base file")
     facts_sub = facts.add_subparsers(dest="facts_action", required=True)
     check = facts_sub.add_parser("check", help="validate a fact base file without starting")
@@ -61,7 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "facts":
         return check_facts(args.file)
     try:
-        config = load_config(args.config, database=args.db, log_level=args.log_level)
+        config, origins = resolve_config(args.config, database=args.db, log_level=args.log_level)
+        if args.action == "config":
+            print("\n".join(report(config, origins)))
+            return 0
         secrets = [
             config.telegram_token,
             config.discord_token,
@@ -96,6 +104,10 @@ def check_facts(path: Path) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> None:
+    # Imported here: the platform libraries take a second to load, and a bad setting or a
+    # `config check` needs none of them.
+    from bot.runtime import run_console, run_platforms, stop_on_signals
+
     with stop_on_signals() as stop:
         if args.action == "console":
             user = args.user or _default_user()

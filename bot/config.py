@@ -6,13 +6,16 @@ logged or printed configuration cannot leak them.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from bot import config_parsers as parse
+from bot.config_settings import SETTINGS, Setting
 from bot.resources import shipped
 
 DEFAULT_FACTS = shipped("data", "facts.toml")
@@ -54,7 +57,8 @@ class Config:
     telegram_token: Secret = Secret("")
     telegram_api_url: str = ""
     telegram_webhook_url: str = ""
-    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_path: str = "/telegram"
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: Secret = Secret("")
     discord_token: Secret = Secret("")
@@ -86,103 +90,160 @@ class Config:
         return [name for name in ("telegram", "discord") if getattr(self, f"{name}_token")]
 
 
-def _moderators(value: Any) -> dict[str, frozenset[str]]:
-    """`{"telegram": [1, 2]}` from TOML, or `telegram:1,discord:3` from the environment."""
-    if isinstance(value, Mapping):
-        return {platform: frozenset(str(v) for v in ids) for platform, ids in value.items()}
-    found: dict[str, set[str]] = {}
-    for entry in str(value).replace(";", ",").split(","):
-        platform, sep, user_id = entry.strip().partition(":")
-        if not sep or not user_id:
-            if entry.strip():
-                raise ConfigError(f"moderator entry {entry.strip()!r} is not platform:id")
-            continue
-        found.setdefault(platform.strip(), set()).add(user_id.strip())
-    return {platform: frozenset(ids) for platform, ids in found.items()}
+SECRET_FIELDS = frozenset(s.field for s in SETTINGS if s.secret)
+_BY_FIELD = {s.field: s for s in SETTINGS}
+_FLAGS = {"database": "--db", "log_level": "--log-level"}
+DEFAULT = "default"
 
 
-def _guild_role(value: Any) -> str:
-    """`guild_id:role_id`, both Discord snowflakes."""
-    guild, sep, role = str(value).strip().partition(":")
-    if not (sep and guild.isascii() and guild.isdigit() and role.isascii() and role.isdigit()):
-        raise ValueError(f"{value!r} is not guild_id:role_id (two numeric Discord ids)")
-    return f"{int(guild)}:{int(role)}"
+class Found(NamedTuple):
+    """A setting's raw value, how an error names it, and where it came from."""
 
-
-def _milestones(value: Any) -> tuple[int, ...]:
-    items = value if isinstance(value, list) else str(value).split(",")
-    return tuple(sorted(int(str(item).strip()) for item in items if str(item).strip()))
-
-
-def _boolean(value: Any) -> bool:
-    return (
-        value
-        if isinstance(value, bool)
-        else str(value).strip().lower() in {"1", "true", "yes", "on"}
-    )
-
-
-# field name -> (environment variable, key path in the TOML file, converter)
-_SOURCES: dict[str, tuple[str, tuple[str, ...], Callable[[Any], Any]]] = {
-    "database": ("QUITGPT_DB", ("database",), Path),
-    "facts": ("QUITGPT_FACTS", ("facts",), Path),
-    "intents": ("QUITGPT_INTENTS", ("intents",), Path),
-    "default_language": ("QUITGPT_LANGUAGE", ("default_language",), str),
-    "log_level": ("QUITGPT_LOG_LEVEL", ("log_level",), lambda v: str(v).upper()),
-    "log_format": ("QUITGPT_LOG_FORMAT", ("log_format",), str),
-    "organiser": ("QUITGPT_ORGANISER", ("organiser",), str),
-    "moderators": ("QUITGPT_MODERATORS", ("moderators",), _moderators),
-    "tally_interval_minutes": ("QUITGPT_TALLY_INTERVAL_MINUTES", ("tally_interval_minutes",), int),
-    "milestones": ("QUITGPT_MILESTONES", ("milestones",), _milestones),
-    "quiet_hours": ("QUITGPT_QUIET_HOURS", ("quiet_hours",), str),
-    "timezone": ("QUITGPT_TIMEZONE", ("timezone",), str),
-    "telegram_token": ("TELEGRAM_TOKEN", ("telegram", "token"), lambda v: Secret(str(v))),
-    "telegram_api_url": ("TELEGRAM_API_URL", ("telegram", "api_url"), str),
-    "telegram_webhook_url": ("TELEGRAM_WEBHOOK_URL", ("telegram", "webhook_url"), str),
-    "telegram_webhook_listen": ("TELEGRAM_WEBHOOK_LISTEN", ("telegram", "webhook_listen"), str),
-    "telegram_webhook_port": ("TELEGRAM_WEBHOOK_PORT", ("telegram", "webhook_port"), int),
-    "telegram_webhook_secret": (
-        "TELEGRAM_WEBHOOK_SECRET",
-        ("telegram", "webhook_secret"),
-        lambda v: Secret(str(v)),
-    ),
-    "discord_token": ("DISCORD_TOKEN", ("discord", "token"), lambda v: Secret(str(v))),
-    "discord_sharded": ("DISCORD_SHARDED", ("discord", "sharded"), _boolean),
-    "discord_moderator_role": (
-        "QUITGPT_DISCORD_MODERATOR_ROLE",
-        ("discord", "moderator_role"),
-        _guild_role,
-    ),
-    "member_secret": ("QUITGPT_MEMBER_SECRET", ("member_secret",), lambda v: Secret(str(v))),
-    "member_secret_file": ("QUITGPT_MEMBER_SECRET_FILE", ("member_secret_file",), Path),
-}
+    raw: Any
+    label: str
+    origin: str
+    in_file: bool = False
 
 
 def load_config(
     path: Path | None = None, environ: Mapping[str, str] | None = None, **overrides: Any
 ) -> Config:
     """Read the TOML file (if any), then the environment, then explicit overrides."""
+    return resolve_config(path, environ, **overrides)[0]
+
+
+def resolve_config(
+    path: Path | None = None, environ: Mapping[str, str] | None = None, **overrides: Any
+) -> tuple[Config, dict[str, str]]:
+    """The configuration, every setting checked, and where each value came from
+    (settings absent from the result have their default)."""
     environ = os.environ if environ is None else environ
-    path = path or (Path(environ["QUITGPT_CONFIG"]) if environ.get("QUITGPT_CONFIG") else None)
     document: dict[str, Any] = {}
     if path is not None:
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read {path}: {exc}") from exc
+        document = _read_document(path, f"--config {_shown(str(path))}")
+    elif environ.get("QUITGPT_CONFIG"):
+        path = Path(environ["QUITGPT_CONFIG"])
+        document = _read_document(path, f"QUITGPT_CONFIG={_shown(str(path))}")
     values: dict[str, Any] = {}
-    for name, (env, keys, convert) in _SOURCES.items():
-        raw = _lookup(document, keys)
-        if environ.get(env):
-            raw = environ[env]
-        if raw is None:
+    origins: dict[str, str] = {}
+    for setting in SETTINGS:
+        found = _from_environment(setting, environ) or _from_document(setting, document, path)
+        if found is not None:
+            values[setting.field] = _checked(setting, found)
+            origins[setting.field] = found.origin
+    for name, value in overrides.items():
+        if value is None:
             continue
-        try:
-            values[name] = convert(raw)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{env} / {'.'.join(keys)}: invalid value ({exc})") from exc
-    config = replace(Config(), **values)
-    return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+        flag = _FLAGS.get(name, name)
+        known = _BY_FIELD.get(name)
+        raw = str(value) if isinstance(value, Path) else value
+        found = Found(raw, f"{flag} {_shown(raw)}", f"command line {flag}")
+        values[name] = _checked(known, found) if known else value
+        origins[name] = found.origin
+    _both_member_secrets(origins)
+    if values.get("telegram_webhook_url") and "telegram_webhook_path" not in values:
+        values["telegram_webhook_path"] = parse.webhook_path_of(values["telegram_webhook_url"])
+        origins["telegram_webhook_path"] = "derived from the webhook URL"
+    for name in SECRET_FIELDS & values.keys():
+        values[name] = Secret(values[name])
+    return replace(Config(), **values), origins
+
+
+def _read_text(path: Path, label: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"{label} cannot be read: {reason}") from exc
+
+
+def _read_document(path: Path, label: str) -> dict[str, Any]:
+    try:
+        document = tomllib.loads(_read_text(path, label))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label} is not valid TOML: {exc}") from exc
+    known = {s.key for s in SETTINGS} | {f"{s.key}_file" for s in SETTINGS if s.file_variant}
+    tables = {s.keys[0] for s in SETTINGS if len(s.keys) > 1}
+    for key, value in document.items():
+        names = (
+            [f"{key}.{sub}" for sub in value]
+            if key in tables and isinstance(value, dict)
+            else [key]
+        )
+        for name in names:
+            if name not in known:
+                raise ConfigError(
+                    f"{name} in {path} is not a setting: see the Configuration section of the "
+                    "README for the accepted keys"
+                )
+    return document
+
+
+def _from_environment(setting: Setting, environ: Mapping[str, str]) -> Found | None:
+    """From `ENV`, or from the file `ENV_FILE` names."""
+    env, env_file = setting.env, f"{setting.env}_FILE"
+    direct = environ.get(env, "")
+    from_file = environ.get(env_file, "") if setting.file_variant else ""
+    if direct and from_file:
+        raise ConfigError(f"{env} and {env_file} are both set: keep one of them")
+    if from_file:
+        label = f"{env_file}={_shown(from_file)}"
+        return Found(
+            _read_secret(from_file, label), f"the content of {label}", f"environment {env_file}"
+        )
+    if direct:
+        label = env if setting.secret else f"{env}={_shown(direct)}"
+        return Found(direct, label, f"environment {env}")
+    return None
+
+
+def _from_document(
+    setting: Setting, document: Mapping[str, Any], path: Path | None
+) -> Found | None:
+    """From the TOML key, or from the file its `_file` key names."""
+    direct = _lookup(document, setting.keys)
+    file_keys = (*setting.keys[:-1], f"{setting.keys[-1]}_file")
+    from_file = _lookup(document, file_keys) if setting.file_variant else None
+    name, file_name = setting.key, ".".join(file_keys)
+    if direct is not None and from_file is not None:
+        raise ConfigError(f"{name} and {file_name} are both set in {path}: keep one of them")
+    if from_file is not None:
+        label = f"{file_name} = {_shown(from_file)} in {path}"
+        raw = _read_secret(str(from_file), label)
+        return Found(raw, f"the content of {label}", f"file {path}: {file_name}", in_file=True)
+    if direct is not None:
+        label = f"{name} in {path}" if setting.secret else f"{name} = {_shown(direct)} in {path}"
+        return Found(direct, label, f"file {path}: {name}", in_file=True)
+    return None
+
+
+def _read_secret(file: str, label: str) -> str:
+    """A secret kept in a file, as Docker and systemd credentials provide them."""
+    value = _read_text(Path(file), label).rstrip("\r\n")
+    if not value.strip():
+        raise ConfigError(f"{label} is empty")
+    return value
+
+
+def _checked(setting: Setting, found: Found) -> Any:
+    try:
+        return setting.parse(found.raw)
+    except (TypeError, ValueError) as exc:
+        expected = (found.in_file and setting.in_file) or setting.expected
+        raise ConfigError(f"{found.label} is not valid: expected {expected}") from exc
+
+
+def _both_member_secrets(origins: Mapping[str, str]) -> None:
+    """The secret itself or the file holding it: both would leave one silently unused."""
+    if "member_secret" in origins and "member_secret_file" in origins:
+        raise ConfigError(
+            f"the member key secret is set twice ({origins['member_secret']} and "
+            f"{origins['member_secret_file']}): keep one of them"
+        )
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _lookup(document: Mapping[str, Any], keys: tuple[str, ...]) -> Any:

@@ -82,22 +82,30 @@ async def run_console(
     log.info("console session ended")
 
 
+def telegram_webhook(config: Config) -> Webhook | None:
+    """The webhook Telegram posts to when a URL is configured, else None (long polling)."""
+    if not config.telegram_webhook_url:
+        return None
+    return Webhook(
+        config.telegram_webhook_url,
+        config.telegram_webhook_listen,
+        config.telegram_webhook_port,
+        config.telegram_webhook_secret.value,
+        config.telegram_webhook_path,
+    )
+
+
 def platform_adapters(app: App) -> list[PlatformAdapter]:
     """An adapter for every platform that has a token in the configuration."""
     config = app.config
     adapters: list[PlatformAdapter] = []
     if config.telegram_token:
-        webhook = None
-        if config.telegram_webhook_url:
-            webhook = Webhook(
-                config.telegram_webhook_url,
-                config.telegram_webhook_listen,
-                config.telegram_webhook_port,
-                config.telegram_webhook_secret.value,
-            )
         adapters.append(
             TelegramAdapter(
-                app, config.telegram_token.value, api_url=config.telegram_api_url, webhook=webhook
+                app,
+                config.telegram_token.value,
+                api_url=config.telegram_api_url,
+                webhook=telegram_webhook(config),
             )
         )
     if config.discord_token:

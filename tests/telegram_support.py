@@ -16,6 +16,19 @@ from bot.runtime import serving
 from tests.fakes.telegram_api import FakeTelegram
 
 MODERATOR = 777
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# What Telegram posts to a webhook when member 42 sends /aide in a private chat.
+AIDE_UPDATE = {
+    "update_id": 9001,
+    "message": {
+        "message_id": 1,
+        "date": 1_700_000_000,
+        "chat": {"id": 42, "type": "private", "first_name": "Léa"},
+        "from": {"id": 42, "is_bot": False, "first_name": "Léa", "language_code": "fr"},
+        "text": "/aide",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+    },
+}
 KEYBOARD = InlineKeyboardMarkup(
     [
         [

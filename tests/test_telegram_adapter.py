@@ -16,10 +16,16 @@ from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
 from storage.subscriptions import get_subscription, list_subscriptions
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_state import utf16_len
-from tests.telegram_support import MODERATOR, eventually, no_pacing, telegram_bot
+from tests.telegram_support import (
+    AIDE_UPDATE,
+    MODERATOR,
+    SECRET_HEADER,
+    eventually,
+    no_pacing,
+    telegram_bot,
+)
 
 GROUP = -100555
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 @pytest.fixture
@@ -231,28 +237,17 @@ async def test_webhook_mode_checks_the_secret_token(
     app: App, tg: FakeTelegram, unused_tcp_port: int
 ) -> None:
     url = f"http://127.0.0.1:{unused_tcp_port}/telegram"
-    update = {
-        "update_id": 9001,
-        "message": {
-            "message_id": 1,
-            "date": 1_700_000_000,
-            "chat": {"id": 42, "type": "private", "first_name": "Léa"},
-            "from": {"id": 42, "is_bot": False, "first_name": "Léa", "language_code": "fr"},
-            "text": "/aide",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-        },
-    }
     webhook = Webhook(url, "127.0.0.1", unused_tcp_port, "s3cret-token")
     async with telegram_bot(app, tg, webhook=webhook), aiohttp.ClientSession() as http:
         [registered] = tg.calls_to("setWebhook")
         assert (
             registered.params["url"] == url and registered.params["secret_token"] == "s3cret-token"
         )
-        forged = await http.post(url, json=update, headers={SECRET_HEADER: "guess"})
+        forged = await http.post(url, json=AIDE_UPDATE, headers={SECRET_HEADER: "guess"})
         assert forged.status == 403
-        missing = await http.post(url, json=update)
+        missing = await http.post(url, json=AIDE_UPDATE)
         assert missing.status == 403
-        genuine = await http.post(url, json=update, headers={SECRET_HEADER: "s3cret-token"})
+        genuine = await http.post(url, json=AIDE_UPDATE, headers={SECRET_HEADER: "s3cret-token"})
         assert genuine.status == 200
         [answer] = await tg.wait_for(1, chat_id=42)
     assert (answer.plain_text or "").startswith("Commandes")

@@ -41,10 +41,11 @@ START_BACKOFF = (1.0, 8.0)
 
 @dataclass(frozen=True, slots=True)
 class Webhook:
-    url: str
+    url: str  # the public URL Telegram posts to, usually a TLS reverse proxy's
     listen: str
     port: int
     secret: str
+    path: str = "/telegram"  # the path served on listen:port
 
 
 def api_urls(api_url: str) -> tuple[str, str]:
@@ -106,7 +107,7 @@ class TelegramAdapter:
             await updater.start_webhook(
                 listen=self.webhook.listen,
                 port=self.webhook.port,
-                url_path="telegram",
+                url_path=self.webhook.path,
                 webhook_url=self.webhook.url,
                 secret_token=self.webhook.secret or secrets.token_urlsafe(32),
                 allowed_updates=Update.ALL_TYPES,

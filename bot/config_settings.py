@@ -1,0 +1,90 @@
+"""Every setting: its environment variable, its key in the TOML file, its parser and the
+form it accepts, which an error and the README show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import config_parsers as parse
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """Where a setting is read from, how it is checked, and its accepted form."""
+
+    field: str
+    env: str
+    keys: tuple[str, ...]
+    parse: Callable[[Any], Any]
+    expected: str
+    secret: bool = False  # never shown
+    file_variant: bool = False  # `<ENV>_FILE` or `<key>_file` name a file holding the value
+    in_file: str = ""  # the accepted form in the TOML file, when it differs
+
+    @property
+    def key(self) -> str:
+        return ".".join(self.keys)
+
+
+_TOKEN = "a bot token, e.g. 123456:AAH… from @BotFather"
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database", "QUITGPT_DB", ("database",), parse.file_in_existing_directory,
+            "a file path in an existing directory, e.g. quitgpt.db"),
+    Setting("facts", "QUITGPT_FACTS", ("facts",), parse.existing_file,
+            "the path of an existing fact base file, e.g. data/facts.toml"),
+    Setting("intents", "QUITGPT_INTENTS", ("intents",), parse.existing_file,
+            "the path of an existing intents file, e.g. data/intents.toml"),
+    Setting("default_language", "QUITGPT_LANGUAGE", ("default_language",), parse.language,
+            "a language with a catalogue: " + ", ".join(parse.languages())),
+    Setting("log_level", "QUITGPT_LOG_LEVEL", ("log_level",), parse.log_level,
+            "one of " + ", ".join(parse.LOG_LEVELS)),
+    Setting("log_format", "QUITGPT_LOG_FORMAT", ("log_format",), parse.log_format,
+            "text or json"),
+    Setting("organiser", "QUITGPT_ORGANISER", ("organiser",), parse.text,
+            "a name on one line, e.g. QuitGPT"),
+    Setting("moderators", "QUITGPT_MODERATORS", ("moderators",), parse.moderators,
+            "platform:id pairs separated by commas, platform telegram, discord or console, "
+            "numeric ids for telegram and discord, e.g. telegram:123456,console:alice",
+            in_file="a table of id lists per platform (telegram, discord, console), numeric "
+            "ids for telegram and discord, e.g. [moderators] telegram = [123456]"),
+    Setting("tally_interval_minutes", "QUITGPT_TALLY_INTERVAL_MINUTES",
+            ("tally_interval_minutes",), parse.tally_interval,
+            f"a whole number of minutes from 1 to {parse.MAX_TALLY_MINUTES}, e.g. 360"),
+    Setting("milestones", "QUITGPT_MILESTONES", ("milestones",), parse.milestones,
+            "positive whole numbers in increasing order separated by commas, e.g. 100,500,1000",
+            in_file="a list of positive whole numbers in increasing order, e.g. [100, 500]"),
+    Setting("quiet_hours", "QUITGPT_QUIET_HOURS", ("quiet_hours",), parse.quiet_hours,
+            "HH:MM-HH:MM (24 h), e.g. 22:00-08:00, or off"),
+    Setting("timezone", "QUITGPT_TIMEZONE", ("timezone",), parse.timezone,
+            "an IANA time zone, e.g. Europe/Paris or UTC"),
+    Setting("telegram_token", "TELEGRAM_TOKEN", ("telegram", "token"), parse.telegram_token,
+            _TOKEN, secret=True, file_variant=True),
+    Setting("telegram_api_url", "TELEGRAM_API_URL", ("telegram", "api_url"), parse.url,
+            "an http or https URL, e.g. http://127.0.0.1:8081"),
+    Setting("telegram_webhook_url", "TELEGRAM_WEBHOOK_URL", ("telegram", "webhook_url"),
+            parse.url, "an http or https URL, e.g. https://bot.example.org/telegram"),
+    Setting("telegram_webhook_listen", "TELEGRAM_WEBHOOK_LISTEN",
+            ("telegram", "webhook_listen"), parse.listen_address,
+            "an IP address, e.g. 127.0.0.1, 0.0.0.0 or ::"),
+    Setting("telegram_webhook_port", "TELEGRAM_WEBHOOK_PORT", ("telegram", "webhook_port"),
+            parse.port, "a port number from 1 to 65535, e.g. 8443"),
+    Setting("telegram_webhook_path", "TELEGRAM_WEBHOOK_PATH", ("telegram", "webhook_path"),
+            parse.url_path, "a URL path starting with /, e.g. /telegram"),
+    Setting("telegram_webhook_secret", "TELEGRAM_WEBHOOK_SECRET",
+            ("telegram", "webhook_secret"), parse.webhook_secret,
+            "1 to 256 characters among A-Z, a-z, 0-9, _ and -", secret=True, file_variant=True),
+    Setting("discord_token", "DISCORD_TOKEN", ("discord", "token"), parse.discord_token,
+            "a Discord bot token, without spaces", secret=True, file_variant=True),
+    Setting("discord_sharded", "DISCORD_SHARDED", ("discord", "sharded"), parse.boolean,
+            "true or false"),
+    Setting("discord_moderator_role", "QUITGPT_DISCORD_MODERATOR_ROLE",
+            ("discord", "moderator_role"), parse.guild_role,
+            "guild_id:role_id, two numeric Discord ids, e.g. 80351110224678912:81384788765712384"),
+    Setting("member_secret", "QUITGPT_MEMBER_SECRET", ("member_secret",), parse.member_secret,
+            "64 hexadecimal digits, e.g. from python3 -c 'import secrets; "
+            "print(secrets.token_hex(32))'", secret=True),
+    Setting("member_secret_file", "QUITGPT_MEMBER_SECRET_FILE", ("member_secret_file",),
+            parse.file_in_existing_directory, "a file path in an existing directory"),
+)  # fmt: skip
