@@ -1,10 +1,12 @@
 """The real bot, SIGKILLed again and again while it broadcasts to Telegram, loses nothing.
 
 The bot runs as a subprocess against the loopback Bot API server. Two announcements
-(one of one message, one of two) and a milestone go to 300 private chats while the
-bot is killed at random points: after a random number of messages, at a random time
-after it starts, and while the server holds back its answer to a message it has
-already sent (between "sent" and "recorded", the worst point). After the last restart
+(one of one message, one of several) and a milestone go to 300 private chats while
+the bot is killed at random points (after a random number of messages, at a random
+time after it starts) and on either side of a send: while the server holds a message
+it has not applied yet (the bot sends one part at a time, so the previous part is
+recorded), and while it holds back its answer to a message it has applied (between
+"sent" and "recorded", the worst point). After the last restart
 every chat must have every part, the moderator both reports, and the audit log both
 announcements; Telegram has no idempotency key, so a kill may repeat one part.
 """
@@ -33,7 +35,7 @@ from tests.support import ENV, table_rows
 
 CHATS = 300
 FIRST_CHAT = 10_000
-KILLS = 21
+KILLS = 24
 MODERATOR, MEMBER = 4242, 5151
 SHORT = "Rendez-vous samedi devant le siège d'OpenAI."
 # Within what a member may type (4,000 characters), but more than Telegram's 4,096
@@ -127,12 +129,16 @@ async def test_kills_during_broadcasts_lose_nothing_and_repeat_one_part_at_most(
             tg.user_sends(f"/engagement tout ok{NOTICE_VERSION}", user_id=MEMBER)
             for n in range(KILLS):
                 sent = len(tg.sent(kind="message"))
-                if n % 3 == 0:  # after some messages
+                if n % 4 == 0:  # after some messages
                     count = sent + chance.randint(1, 40)
                     await until(lambda c=count: len(tg.sent(kind="message")) >= c)
-                elif n % 3 == 1:  # at a random time after the start
+                elif n % 4 == 1:  # at a random time after the start
                     await asyncio.sleep(chance.uniform(0.0, 2.5))
-                else:  # while the answer to a message already sent is held back
+                elif n % 4 == 2:  # while a message not yet applied is held
+                    served = tg.faults_served["slow"]
+                    tg.fail_next("sendMessage", "slow", delay=30.0)
+                    await until(lambda s=served: tg.faults_served["slow"] > s)
+                else:  # while the answer to a message already applied is held back
                     served = tg.faults_served["lost"]
                     tg.fail_next("sendMessage", "lost", hold=30.0)
                     await until(lambda s=served: tg.faults_served["lost"] > s)
