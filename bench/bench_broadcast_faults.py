@@ -2,7 +2,7 @@
 500 for ever: how long the other chats wait, against the same fan-out without faults,
 both measured in the same run through the real adapter and its loopback server.
 
-    bench_broadcast_faults.py telegram|discord [chats]
+    bench_broadcast_faults.py [telegram|discord] [chats]   (both platforms by default)
 """
 
 from __future__ import annotations
@@ -95,4 +95,6 @@ async def main(platform: str, chats: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1_000))
+    platforms = sys.argv[1:2] or ["telegram", "discord"]
+    for name in platforms:
+        asyncio.run(main(name, int(sys.argv[2]) if len(sys.argv) > 2 else 1_000))
