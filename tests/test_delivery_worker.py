@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from bot.app import App, open_app
 from bot.config import Config
+from bot.delivery import worker as worker_module
 from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.errors import (
     ChatGone,
@@ -293,3 +295,27 @@ async def test_a_chat_waiting_to_be_tried_again_holds_back_its_later_posts(
     assert due is not None and due > clock.now  # so the worker sleeps until then
     await drain_over_time(worker, clock, minutes=2)
     assert platform.received == [("flaky", "un"), ("flaky", "deux")]
+
+
+async def test_a_database_locked_for_a_while_delays_posts_without_stopping_the_worker(
+    app: App, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(worker_module, "ERROR_PAUSE_S", 0.2)
+    await subscribe_chats(app, "a")
+    await publish(app.services, "tally", lambda lang: "x")
+    platform = ScriptedPlatform()
+    # Another program holds the write lock past the bot's busy timeout (5 s).
+    other = sqlite3.connect(app.config.database, isolation_level=None, check_same_thread=False)
+    await asyncio.to_thread(other.execute, "BEGIN IMMEDIATE")
+    try:
+        async with DeliveryWorker(app.services, platform).active():
+            await asyncio.sleep(6)
+            assert platform.received == []
+            other.rollback()
+            async with asyncio.timeout(10):
+                while not platform.received:
+                    await asyncio.sleep(0.05)
+    finally:
+        other.close()
+    assert platform.received == [("a", "x")]
+    assert "delivery worker could not read the outbox" in caplog.text

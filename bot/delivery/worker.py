@@ -50,6 +50,7 @@ from storage.subscriptions import get_subscription
 
 log = logging.getLogger(__name__)
 IDLE_POLL = timedelta(seconds=60)
+ERROR_PAUSE_S = 5.0
 # Longer than any one send can take (discord.py waits out rate limits of up to a
 # minute inside a call): a claim that outlives it belongs to a process that died.
 LEASE = timedelta(minutes=5)
@@ -116,16 +117,25 @@ class DeliveryWorker:
             while not self._stopping:
                 bell = self.services.doorbell.listen()
                 self._slot_freed.clear()
-                await relay(self.services)
-                free = self.in_flight - len(self._running)
-                claimed = await self._claim(free) if free > 0 else []
-                for delivery in claimed:
-                    self._start(delivery)
-                if free > 0 and len(claimed) == free:
-                    continue  # more may be due
+                try:
+                    if await self._look():
+                        continue  # more may be due
+                except Exception:  # the database was busy or full: the rows stay queued
+                    log.exception("delivery worker could not read the outbox")
+                    await asyncio.sleep(ERROR_PAUSE_S)
                 await self._idle(bell)
         finally:
             await self._let_running_finish()
+
+    async def _look(self) -> bool:
+        """Post what side effects wait for, start what is due in the free slots; True
+        when every slot was filled (so more may be due)."""
+        await relay(self.services)
+        free = self.in_flight - len(self._running)
+        claimed = await self._claim(free) if free > 0 else []
+        for delivery in claimed:
+            self._start(delivery)
+        return free > 0 and len(claimed) == free
 
     async def drain(self) -> int:
         """Deliver everything due now, several at a time; how many rows were handled."""
