@@ -6,11 +6,9 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any, TypeVar
 
 from telegram import ChatMember, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
@@ -24,10 +22,10 @@ from bot.adapters.telegram_events import (
     text_event,
 )
 from bot.adapters.telegram_menus import sync_menus
-from bot.adapters.telegram_render import render
+from bot.adapters.telegram_posts import TelegramPost
 from bot.app import App
 from bot.delivery.deliverer import PartSent, not_recorded
-from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError, PermanentFailure
+from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError
 from bot.delivery.pacing import TELEGRAM
 from bot.delivery.retry import retrying, send_now
 from bot.seam import Button, ChatKind, ChatRef, PlatformUnavailable, Reply, Sender
@@ -240,90 +238,6 @@ class TelegramAdapter:
         sent: PartSent = not_recorded,
         key: str = "",
     ) -> str | None:
-        """Send the post's parts from `start` on, one Bot API call each. Telegram has no
-        idempotency key: a call applied whose answer was lost is sent again, once."""
-        last: str | None = None
-        for index, part in enumerate(self._parts(int(chat.id), reply, replace)):
-            if index < start:
-                continue
-            await pace()
-            last = await part()
-            await sent(index, last)
-        if pin and last is not None:
-            await self._pin(int(chat.id), int(last))
-        return last
-
-    def _parts(
-        self, chat_id: int, reply: Reply, replace: str | None
-    ) -> list[Callable[[], Awaitable[str]]]:
-        """One call per platform message: the edit of `replace`, a photo, then texts;
-        the buttons go with the last."""
-        rendered = render(reply)
-        texts = list(rendered.texts)
-        parts: list[Callable[[], Awaitable[str]]] = []
-        if replace is not None and texts and rendered.photo_caption is None:
-            first = texts.pop(0)
-            parts.append(
-                partial(
-                    self._edit, chat_id, int(replace), first, None if texts else rendered.markup
-                )
-            )
-        if rendered.photo_caption is not None and reply.image is not None:
-            markup = None if texts else rendered.markup
-            parts.append(
-                partial(self._photo, chat_id, reply.image.png, rendered.photo_caption, markup)
-            )
-        for index, text in enumerate(texts):
-            markup = rendered.markup if index == len(texts) - 1 else None
-            parts.append(partial(self._text, chat_id, text, markup))
-        return parts
-
-    async def _edit(self, chat_id: int, message_id: int, text: str, markup: Any) -> str:
-        bot = self.application.bot
-        try:
-            await _call(
-                "editMessageText",
-                bot.edit_message_text(
-                    text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
-                ),
-            )
-        except PermanentFailure as refused:
-            if refused.reason != "not_modified":
-                raise
-        return str(message_id)
-
-    async def _photo(self, chat_id: int, png: bytes, caption: str, markup: Any) -> str:
-        bot = self.application.bot
-        sent = await _call(
-            "sendPhoto",
-            bot.send_photo(
-                chat_id, png, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
-            ),
-        )
-        return str(sent.message_id)
-
-    async def _text(self, chat_id: int, text: str, markup: Any) -> str:
-        bot = self.application.bot
-        sent = await _call(
-            "sendMessage",
-            bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup),
-        )
-        return str(sent.message_id)
-
-    async def _pin(self, chat_id: int, message_id: int) -> None:
-        try:
-            await self.application.bot.pin_chat_message(
-                chat_id, message_id, disable_notification=True
-            )
-        except TelegramError as error:  # no right to pin: the post itself went through
-            log.warning("telegram pin failed", extra={"error": type(error).__name__})
-
-
-async def _call(method: str, call: Awaitable[T]) -> T:
-    """One Bot API call, PTB's errors turned neutral; the caller decides on retries."""
-    try:
-        return await call
-    except TelegramError as error:
-        mapped = neutral(error)
-        log.warning("telegram call failed", extra={"method": method, "reason": mapped.reason})
-        raise mapped from error
+        """Send the post's parts from `start` on (see `telegram_posts`)."""
+        post = TelegramPost(self.application.bot, int(chat.id))
+        return await post.send(reply, pace=pace, replace=replace, pin=pin, start=start, sent=sent)

@@ -1,0 +1,122 @@
+"""A post sent to one Telegram chat as parts, one Bot API call each.
+
+The Bot API has no idempotency key: a call applied whose answer was lost is sent
+again, once; the delivery worker keeps one part at a time between "sent" and
+"recorded" so that nothing else is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any, TypeVar
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.adapters.telegram_errors import neutral
+from bot.adapters.telegram_render import render
+from bot.delivery.deliverer import PartSent, not_recorded
+from bot.delivery.errors import PermanentFailure
+from bot.seam import Reply
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class TelegramPost:
+    def __init__(self, bot: Bot, chat_id: int) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+
+    async def send(
+        self,
+        reply: Reply,
+        *,
+        pace: Callable[[], Awaitable[None]],
+        replace: str | None = None,
+        pin: bool = False,
+        start: int = 0,
+        sent: PartSent = not_recorded,
+    ) -> str | None:
+        """Send the parts from `start` on, awaiting `pace()` before each and `sent` after
+        each; edit `replace` as part 0 when given; pin the last part when `pin`."""
+        last: str | None = None
+        for index, part in enumerate(self._parts(reply, replace)):
+            if index < start:
+                continue
+            await pace()
+            last = await part()
+            await sent(index, last)
+        if pin and last is not None:
+            await self._pin(int(last))
+        return last
+
+    def _parts(self, reply: Reply, replace: str | None) -> list[Callable[[], Awaitable[str]]]:
+        """One call per platform message: the edit of `replace`, a photo, then texts;
+        the buttons go with the last."""
+        rendered = render(reply)
+        texts = list(rendered.texts)
+        parts: list[Callable[[], Awaitable[str]]] = []
+        if replace is not None and texts and rendered.photo_caption is None:
+            first = texts.pop(0)
+            parts.append(
+                partial(self._edit, int(replace), first, None if texts else rendered.markup)
+            )
+        if rendered.photo_caption is not None and reply.image is not None:
+            markup = None if texts else rendered.markup
+            parts.append(partial(self._photo, reply.image.png, rendered.photo_caption, markup))
+        for index, text in enumerate(texts):
+            markup = rendered.markup if index == len(texts) - 1 else None
+            parts.append(partial(self._text, text, markup))
+        return parts
+
+    async def _edit(self, message_id: int, text: str, markup: Any) -> str:
+        bot, chat_id = self.bot, self.chat_id
+        try:
+            await _call(
+                "editMessageText",
+                bot.edit_message_text(
+                    text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
+                ),
+            )
+        except PermanentFailure as refused:
+            if refused.reason != "not_modified":
+                raise
+        return str(message_id)
+
+    async def _photo(self, png: bytes, caption: str, markup: Any) -> str:
+        bot, chat_id = self.bot, self.chat_id
+        sent = await _call(
+            "sendPhoto",
+            bot.send_photo(
+                chat_id, png, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
+            ),
+        )
+        return str(sent.message_id)
+
+    async def _text(self, text: str, markup: Any) -> str:
+        bot, chat_id = self.bot, self.chat_id
+        sent = await _call(
+            "sendMessage",
+            bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup),
+        )
+        return str(sent.message_id)
+
+    async def _pin(self, message_id: int) -> None:
+        try:
+            await self.bot.pin_chat_message(self.chat_id, message_id, disable_notification=True)
+        except TelegramError as error:  # no right to pin: the post itself went through
+            log.warning("telegram pin failed", extra={"error": type(error).__name__})
+
+
+async def _call(method: str, call: Awaitable[T]) -> T:
+    """One Bot API call, PTB's errors turned neutral; the caller decides on retries."""
+    try:
+        return await call
+    except TelegramError as error:
+        mapped = neutral(error)
+        log.warning("telegram call failed", extra={"method": method, "reason": mapped.reason})
+        raise mapped from error
