@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.i18n import Raw
+from bot.delivery.report import delivery_counts
+from bot.i18n import Raw, number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
 from storage.audit import recent_audit
@@ -29,10 +30,8 @@ async def handle(ctx: Context) -> list[Reply]:
                 id=broadcast.id,
                 date=broadcast.created_at.strftime("%Y-%m-%d %H:%M"),
                 status=Raw(ctx.t(f"broadcasts.status_{broadcast.status}")),
-                sent=counts.sent,
-                pending=counts.pending,
-                failed=counts.failed,
-                unsubscribed=counts.unsubscribed,
+                **delivery_counts(ctx.t, counts),
+                pending=number(ctx.t, counts.pending),
                 excerpt=excerpt,
             )
         )
