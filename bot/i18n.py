@@ -6,9 +6,12 @@ import functools
 import json
 import string
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_datetime
 from babel.plural import PluralRule
 
 from bot.markup import escape
@@ -156,3 +159,14 @@ Translate = Callable[..., str]
 def number(t: Translate, value: int) -> Number:
     """A count with the language's thousands separator."""
     return Number(f"{value:,}".replace(",", t("number.thousands")), value)
+
+
+def moment(t: Translate, language: str, when: datetime, zone: str, *, minutes: bool = False) -> str:
+    """A stored time inside a sentence, in the campaign's time zone: "1 mars 2026 à 15 h".
+
+    The catalogue gives the CLDR pattern. Minutes are shown only when asked for or when
+    the zone's offset makes them other than zero, never more precision than was stored.
+    """
+    local = when.astimezone(ZoneInfo(zone))
+    key = "date.moment_minutes" if minutes or local.minute else "date.moment"
+    return format_datetime(local, t(key), locale=language)

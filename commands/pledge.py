@@ -91,7 +91,7 @@ def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
         rows.append((Button(ctx.t("pledge.button_done"), "/accompli"),))
     rows.append((_share(ctx),))
     rows.append((Button(ctx.t("pledge.button_withdraw"), "/retirer"),))
-    text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(pledge.pledged_at))
+    text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(ctx, pledge.pledged_at))
     return Reply(text, tuple(rows), private=True, edit=ctx.msg.from_button)
 
 
