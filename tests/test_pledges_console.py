@@ -141,7 +141,8 @@ async def test_english_member(console_en: ConsoleAdapter) -> None:
     [thanks] = await console_en.say("/pledge all ok2")
     assert thanks.startswith(
         "Thank you! Your pledge is recorded: cancel the ChatGPT subscription, "
-        "delete the ChatGPT app, switch to another assistant.\nThe tally now stands at 1 pledge: yours."
+        "delete the ChatGPT app, switch to another assistant.\n"
+        "The tally now stands at 1 pledge: yours."
     )
     [tally] = await console_en.say("/tally")
     assert tally.startswith("QuitGPT tally\nPledges: 1\nCarried out (subscription cancelled): 0")
