@@ -16,7 +16,7 @@ async def handle(ctx: Context) -> list[Reply]:
         pledge = await get_pledge(services.db, member)
         if pledge is None or pledge.done_at is None:
             raise UserError("pledge.none")
-        return [ctx.reply("done.already", date=when(pledge.done_at), private=True)]
+        return [ctx.reply("done.already", date=when(ctx, pledge.done_at), private=True)]
     tally = await get_tally(services.db, services.clock())
     return [
         ctx.reply(

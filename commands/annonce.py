@@ -11,6 +11,7 @@ from bot.delivery.outbox import (
     confirm_announcement,
     draft_announcement,
 )
+from bot.i18n import Raw, number
 from bot.parsing import fold, parse_id
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context, UserError
@@ -63,7 +64,8 @@ async def _preview(ctx: Context, text: str) -> list[Reply]:
             Button(ctx.t("broadcast.button_cancel"), action=f"/annonce annuler {draft_id}"),
         ),
     )
-    header = ctx.t("broadcast.preview", id=draft_id, count=count)
+    chats = ctx.t("broadcast.chats", count=number(ctx.t, count))
+    header = ctx.t("broadcast.preview", id=draft_id, chats=Raw(chats))
     if duplicate:
         header += "\n" + ctx.t("broadcast.duplicate_warning", id=duplicate.id)
     body = announcement_markup(services.catalogues, ctx.language, text)
@@ -111,7 +113,11 @@ async def _cancel(ctx: Context, ref: str) -> list[Reply]:
         raise UserError("broadcast.not_cancellable", id=ident)
     return [
         ctx.reply(
-            "broadcast.cancelled", id=ident, count=stopped, edit=ctx.msg.from_button, private=True
+            "broadcast.cancelled",
+            id=ident,
+            count=number(ctx.t, stopped),
+            edit=ctx.msg.from_button,
+            private=True,
         )
     ]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.i18n import Raw
+from bot.delivery.report import delivery_counts
+from bot.i18n import Raw, moment, number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
 from storage.audit import recent_audit
@@ -18,6 +19,7 @@ RECENT = timedelta(days=7)
 async def handle(ctx: Context) -> list[Reply]:
     db = ctx.services.db
     lines = []
+    zone = ctx.services.config.timezone
     for broadcast in await recent_announcements(db):
         counts = await count_deliveries(db, broadcast.id)
         excerpt = " ".join(broadcast.text.split())
@@ -27,12 +29,10 @@ async def handle(ctx: Context) -> list[Reply]:
             ctx.t(
                 "broadcasts.line",
                 id=broadcast.id,
-                date=broadcast.created_at.strftime("%Y-%m-%d %H:%M"),
+                date=moment(ctx.t, ctx.language, broadcast.created_at, zone, minutes=True),
                 status=Raw(ctx.t(f"broadcasts.status_{broadcast.status}")),
-                sent=counts.sent,
-                pending=counts.pending,
-                failed=counts.failed,
-                unsubscribed=counts.unsubscribed,
+                **delivery_counts(ctx.t, counts),
+                pending=number(ctx.t, counts.pending),
                 excerpt=excerpt,
             )
         )

@@ -10,6 +10,7 @@ from bot.markup import to_plain
 from bot.parsing import fold
 from bot.seam import Button, Image, Reply
 from commands.base import Argument, CommandSpec, Context
+from commands.fact_replies import date_text
 from commands.pledging import KIND_LABELS, kinds_text, platform_name
 from storage.tally import Tally, daily_counts, get_tally
 
@@ -61,8 +62,8 @@ async def _chart(ctx: Context) -> Reply:
         "chart.alt",
         total=number(ctx.t, series.total[-1]),
         done=number(ctx.t, series.done[-1]),
-        start=series.days[0].isoformat(),
-        end=series.days[-1].isoformat(),
+        start=Raw(date_text(ctx, series.days[0].isoformat())),
+        end=Raw(date_text(ctx, series.days[-1].isoformat())),
     )
     return Reply(alt, image=Image(png, to_plain(alt)))
 

@@ -14,14 +14,14 @@ def _pledge_line(ctx: Context, pledge: Pledge) -> str:
     done = (
         ctx.t("mydata.done_no")
         if pledge.done_at is None
-        else ctx.t("mydata.done_yes", date=when(pledge.done_at))
+        else ctx.t("mydata.done_yes", date=when(ctx, pledge.done_at))
     )
     return ctx.t(
         "mydata.pledge",
         key=pledge.member,
         platform=platform_name(pledge.platform),
         kinds=kinds_text(ctx.t, pledge.kinds),
-        date=when(pledge.pledged_at),
+        date=when(ctx, pledge.pledged_at),
         version=pledge.notice_version,
         done=Raw(done),
     )

@@ -7,7 +7,7 @@ Nothing is stored: the post is built from the pledge and the tally.
 
 from __future__ import annotations
 
-from bot.i18n import number
+from bot.i18n import Raw, number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
 from commands.pledging import kinds_text, member_of
@@ -22,7 +22,8 @@ async def handle(ctx: Context) -> list[Reply]:
         raise UserError("pledge.none")
     tally = await get_tally(services.db, services.clock())
     key = "share.done" if pledge.done_at is not None else "share.pledged"
-    text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), total=number(ctx.t, tally.total))
+    us = ctx.t("share.tally", total=number(ctx.t, tally.total))
+    text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), tally=Raw(us))
     return [Reply(text)]
 
 

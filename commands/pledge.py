@@ -71,9 +71,8 @@ def _choice_label(ctx: Context, kinds: Kind) -> str:
 
 
 def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
-    text = ctx.t(
-        "pledge.thanks", kinds=kinds_text(ctx.t, pledge.kinds), total=number(ctx.t, added.total)
-    )
+    tally = ctx.t("pledge.tally", total=number(ctx.t, added.total))
+    text = ctx.t("pledge.thanks", kinds=kinds_text(ctx.t, pledge.kinds), tally=Raw(tally))
     for value in added.crossed:
         text += "\n" + ctx.t("pledge.milestone", count=number(ctx.t, value))
     guide = Button(ctx.t("pledge.button_guide"), "/resilier")
@@ -92,7 +91,7 @@ def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
         rows.append((Button(ctx.t("pledge.button_done"), "/accompli"),))
     rows.append((_share(ctx),))
     rows.append((Button(ctx.t("pledge.button_withdraw"), "/retirer"),))
-    text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(pledge.pledged_at))
+    text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(ctx, pledge.pledged_at))
     return Reply(text, tuple(rows), private=True, edit=ctx.msg.from_button)
 
 

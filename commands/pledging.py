@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.i18n import Raw, Translate
+from bot.i18n import Raw, Translate, moment
 from bot.parsing import fold
 from commands.base import Context, UserError
 from storage.fact_questions import Asker
@@ -70,9 +70,9 @@ def asker_of(ctx: Context) -> Asker:
     return Asker(ctx.services.asker_key(ctx.msg.platform, ctx.msg.sender.id))
 
 
-def when(moment: datetime) -> str:
+def when(ctx: Context, stored: datetime) -> str:
     """A stored time, kept to the hour, as shown to the member."""
-    return moment.strftime("%Y-%m-%d %H:00 UTC")
+    return moment(ctx.t, ctx.language, stored, ctx.services.config.timezone)
 
 
 def platform_name(platform: str) -> Raw:

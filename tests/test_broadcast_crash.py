@@ -72,4 +72,4 @@ async def test_killed_broadcast_resumes_without_loss(tmp_path: Path) -> None:
             received[line.removeprefix(HEADER).split(" ")[0]] += 1
     assert len(received) == CHATS  # every destination has the announcement
     assert sum(received.values()) - CHATS <= 1  # at most the one in flight, twice
-    assert "Bilan de l'annonce n°1 : 1000 discussion(s) atteinte(s)" in remaining
+    assert "Bilan de l'annonce n°1 : 1\u202f000 discussions atteintes" in remaining

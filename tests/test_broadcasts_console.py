@@ -44,7 +44,7 @@ async def test_preview_confirm_deliver_and_report(
 ) -> None:
     await subscribe_members(app, tmp_path, ["ana", "ben", "chloé"])
     [preview] = await mod.say("/annonce Altman a modifié l'accord avec le DoW *gras* @everyone")
-    assert preview.startswith("Aperçu de l'annonce n°1 — elle partira vers 3 discussion(s)")
+    assert preview.startswith("Aperçu de l'annonce n°1 — elle partira vers 3 discussions abonnées")
     assert "Altman a modifié l'accord avec le DoW *gras* @everyone" in preview
     assert "[/annonce confirmer 1] Envoyer" in preview
     assert await worker.drain() == 0  # nothing leaves before confirmation
@@ -58,11 +58,11 @@ async def test_preview_confirm_deliver_and_report(
         "— message du bot pour chloé —",
     ]
     assert (
-        "Bilan de l'annonce n°1 : 3 discussion(s) atteinte(s), 0 échec(s), 0 désabonnée(s)"
+        "Bilan de l'annonce n°1 : 3 discussions atteintes, 0 échec, 0 discussion désabonnée"
         in inbox[-1]
     )
     [listing] = await mod.say("/annonces")
-    assert "n°1" in listing and "terminée · 3 envoyée(s), 0 en attente" in listing
+    assert "n°1" in listing and "terminée · 3 discussions atteintes, 0 en attente" in listing
 
 
 async def test_non_moderator_is_refused_and_audited(app: App, console: ConsoleAdapter) -> None:
@@ -120,11 +120,11 @@ async def test_cancel_stops_remaining_deliveries(
     await mod.say("/annonce Annulez-moi")
     await mod.say("/annonce confirmer")
     [cancelled] = await mod.say("/annonce annuler 1")
-    assert cancelled == "Annonce n°1 arrêtée : 2 envoi(s) annulé(s)."
+    assert cancelled == "Annonce n°1 arrêtée : 2 envois annulés."
     assert await worker.drain() == 0
     assert inbox == []
     [listing] = await mod.say("/annonces")
-    assert "arrêtée · 0 envoyée(s), 0 en attente" in listing
+    assert "arrêtée · 0 discussion atteinte, 0 en attente" in listing
     [again] = await mod.say("/annonce annuler 1")
     assert again == "L'annonce n°1 n'existe pas ou n'est plus en cours."
     [usage] = await mod.say("/annonce annuler")
@@ -139,7 +139,7 @@ async def test_discarding_a_draft_and_confirming_anothers(
     [not_yours] = await other.say("/annonce confirmer 1")
     assert not_yours.startswith("L'annonce n°1 a été préparée par un autre modérateur")
     [discarded] = await mod.say("/annonce annuler 1")
-    assert discarded == "Annonce n°1 arrêtée : 0 envoi(s) annulé(s)."
+    assert discarded == "Annonce n°1 arrêtée : 0 envoi annulé."
     [nothing] = await mod.say("/annonce confirmer")
     assert nothing.startswith("Aucune annonce en attente")
     [usage] = await mod.say("/annonce")
@@ -149,7 +149,7 @@ async def test_discarding_a_draft_and_confirming_anothers(
 async def test_english_moderator(app: App, tmp_path: Path) -> None:
     mod_en = ConsoleAdapter(app, "mod", language="en", image_dir=tmp_path)
     [preview] = await mod_en.say("/broadcast Hello")
-    assert preview.startswith("Preview of announcement #1 — it will go to 0 subscribed chat(s)")
+    assert preview.startswith("Preview of announcement #1 — it will go to 0 subscribed chats")
     [queued] = await mod_en.say("/broadcast confirm")
     assert queued.startswith("Announcement #1 is being sent.")
     [mods] = await mod_en.say("/moderators")

@@ -240,7 +240,7 @@ async def test_a_member_may_share_their_pledge_publicly(app: App, dc: FakeDiscor
     assert not post.ephemeral
     assert post.content == (
         "✊ Je m'engage à quitter ChatGPT (supprimer l'appli ChatGPT).\n"
-        "Nous sommes 1 à nous engager avec QuitGPT. Et vous ? /engagement"
+        "Le compteur QuitGPT est à 1 engagement. Et vous ? /engagement"
     )
 
 

@@ -35,7 +35,7 @@ async def test_first_pledge_shows_the_notice_then_thanks(console: ConsoleAdapter
     [thanks] = await console.say("/pledge cancel ok2")
     assert thanks == (
         "Merci ! Votre engagement est enregistré : résilier l'abonnement ChatGPT.\n"
-        "Nous sommes maintenant 1 à nous engager.\n\n"
+        "Le compteur est maintenant à 1 engagement.\n\n"
         "Pour résilier pas à pas, suivez le guide. Quand c'est fait : /accompli.\n"
         "[/resilier] 📖 Guide de résiliation\n"
         "[/partager] 📣 Le dire dans la discussion"
@@ -141,7 +141,8 @@ async def test_english_member(console_en: ConsoleAdapter) -> None:
     [thanks] = await console_en.say("/pledge all ok2")
     assert thanks.startswith(
         "Thank you! Your pledge is recorded: cancel the ChatGPT subscription, "
-        "delete the ChatGPT app, switch to another assistant.\nThere are now 1 of us."
+        "delete the ChatGPT app, switch to another assistant.\n"
+        "The tally now stands at 1 pledge: yours."
     )
     [tally] = await console_en.say("/tally")
     assert tally.startswith("QuitGPT tally\nPledges: 1\nCarried out (subscription cancelled): 0")
@@ -194,4 +195,4 @@ async def test_sharing_a_pledge_says_it_only_when_asked(console: ConsoleAdapter)
     await console.say("/accompli")
     [done] = await console.say("/share")
     assert done.startswith("✊ C'est fait : j'ai quitté ChatGPT (")
-    assert done.endswith("Nous sommes 1 à nous engager avec QuitGPT. Et vous ? /engagement")
+    assert done.endswith("Le compteur QuitGPT est à 1 engagement. Et vous ? /engagement")

@@ -29,7 +29,7 @@ async def test_my_data_shows_everything_kept(console: ConsoleAdapter) -> None:
         r"• identifiant : [0-9a-f]{32} \(une empreinte chiffrée de votre compte Console, "
         r"ni votre nom ni votre pseudo\)\n"
         r"• engagement : résilier l'abonnement ChatGPT, passer à un autre assistant\n"
-        r"• date : \d{4}-\d\d-\d\d \d\d:00 UTC\n"
+        r"• date : \d{1,2} \w+ \d{4} à \d{1,2} h\n"
         r"• notice acceptée : version 2\n"
         r"• engagement tenu : non\n\n"
         r"Vos questions à /faits sont gardées sans ce qui pourrait identifier quelqu'un "
@@ -40,7 +40,7 @@ async def test_my_data_shows_everything_kept(console: ConsoleAdapter) -> None:
     )
     await console.say("/accompli")
     [data] = await console.say("/mesdonnees")
-    assert re.search(r"• engagement tenu : oui, depuis le \d{4}-\d\d-\d\d \d\d:00 UTC", data)
+    assert re.search(r"• engagement tenu : oui, depuis le \d{1,2} \w+ \d{4} à \d{1,2} h", data)
 
 
 async def test_forget_asks_then_erases_everything(app: App, console: ConsoleAdapter) -> None:

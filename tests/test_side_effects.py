@@ -60,7 +60,7 @@ async def test_a_finished_announcement_is_reported_once_after_a_crash(
         await asyncio.gather(worker.drain(), worker.drain())
         await worker.drain()
     reports = [text for text in inbox if "Bilan de l'annonce n°1" in text]
-    assert len(reports) == 1 and "2 discussion(s) atteinte(s)" in reports[0]
+    assert len(reports) == 1 and "2 discussions atteintes" in reports[0]
 
 
 async def test_an_announcement_and_its_cancellation_are_audited_with_the_change(

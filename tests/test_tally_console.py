@@ -127,14 +127,14 @@ async def test_the_chart_is_a_png_for_phones(
     await say_on(app, "telegram", "1", "/accompli")
     [reply] = await console.say("/compteur graphique")
     assert reply.startswith(
-        "Courbe des engagements du 2026-03-01 au 2026-03-04. Engagements : 2 ; tenus : 1.\n"
+        "Courbe des engagements du 1er mars 2026 au 4 mars 2026. Engagements : 2 ; tenus : 1.\n"
     )
     path = Path(reply.rsplit("enregistrée dans ", 1)[1].rstrip(")"))
     with Image.open(io.BytesIO(path.read_bytes())) as image:
         assert (image.format, image.size) == ("PNG", (1080, 720))
     [chart] = await say_on(app, "discord", "9", "/tally chart")
     assert chart.image is not None and chart.image.png.startswith(b"\x89PNG")
-    assert chart.image.alt.startswith("Courbe des engagements du 2026-03-01")
+    assert chart.image.alt.startswith("Courbe des engagements du 1er mars 2026")
 
 
 def test_tally_markup_in_each_language(app: App) -> None:

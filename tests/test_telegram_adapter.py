@@ -108,7 +108,7 @@ async def test_long_announcement_is_split_confirmed_by_button_and_reported(
     assert (delivered.plain_text or "").startswith("📢 Annonce de la campagne QuitGPT")
     assert (delivered.plain_text or "").count("Paragraphe") == 8
     assert "".join(a.plain_text or "" for a in preview).count("Paragraphe") == 8
-    assert "1 discussion(s) atteinte(s)" in (report[0].plain_text or "")
+    assert "1 discussion atteinte" in (report[0].plain_text or "")
     edits = tg.sent(chat_id=MODERATOR, kind="edit_text")
     assert edits and "Annonce n°1 en cours d'envoi" in (edits[0].plain_text or "")
 
@@ -185,7 +185,7 @@ async def test_delivery_faults_clean_up_subscriptions(app: App, tg: FakeTelegram
         [moved] = await tg.wait_for(1, chat_id=-100620)
         report = await tg.wait_for(lambda a: "Bilan" in (a.plain_text or ""), chat_id=MODERATOR)
     assert "Nouvelle importante" in (moved.plain_text or "")
-    assert "2 discussion(s) atteinte(s), 1 échec(s) (bad_request: 1), 1 désabonnée(s)" in (
+    assert "2 discussions atteintes, 1 échec (bad_request: 1), 1 discussion désabonnée" in (
         report[0].plain_text or ""
     )
     assert {s.chat_id for s in await list_subscriptions(app.db)} == {"-100620", "63", "64"}

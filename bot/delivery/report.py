@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from bot.i18n import Raw
+from functools import partial
+
+from bot.i18n import Raw, Translate, number
 from bot.seam import ChatKind
 from bot.services import Services
 from storage.outbox import Broadcast, Cause, NewDelivery, count_deliveries, start_broadcast
+from storage.outbox import Counts as DeliveryCounts
 
 
 async def report_markup(services: Services, broadcast: Broadcast, language: str) -> str:
@@ -16,11 +19,18 @@ async def report_markup(services: Services, broadcast: Broadcast, language: str)
         language,
         "broadcast.report",
         id=broadcast.id,
-        sent=counts.sent,
-        failed=counts.failed,
+        **delivery_counts(partial(t, language), counts),
         reasons=Raw(t(language, "broadcast.report_reasons", reasons=reasons) if reasons else ""),
-        unsubscribed=counts.unsubscribed,
     )
+
+
+def delivery_counts(t: Translate, counts: DeliveryCounts) -> dict[str, Raw]:
+    """Each count as its own phrase, so each noun agrees with its own number."""
+    return {
+        "sent": Raw(t("broadcast.reached", count=number(t, counts.sent))),
+        "failed": Raw(t("broadcast.failures", count=number(t, counts.failed))),
+        "unsubscribed": Raw(t("broadcast.unsubscribed", count=number(t, counts.unsubscribed))),
+    }
 
 
 async def queue_report(services: Services, broadcast: Broadcast) -> None:
