@@ -85,7 +85,12 @@ def restore(config: Config, source: Path, *, force: bool = False) -> str:
         with contextlib.suppress(FileNotFoundError):
             staged_secret.unlink()
         _write_private(staged_secret, secret)
-    install_copy(source, target)
+    try:
+        install_copy(source, target)
+    except BaseException:
+        if staged_secret is not None:
+            staged_secret.unlink()
+        raise
     if staged_secret is not None and target_secret is not None:
         os.replace(staged_secret, target_secret)
     return (
@@ -96,7 +101,10 @@ def restore(config: Config, source: Path, *, force: bool = False) -> str:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except OSError as exc:
+        raise BackupError(f"{path} cannot be created: {exc.strerror}") from exc
     with os.fdopen(fd, "wb") as file:
         file.write(data)
         file.flush()

@@ -47,6 +47,8 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     except FileExistsError as exc:
         raise BackupError(f"{path} already exists: choose another file name") from exc
+    except OSError as exc:
+        raise BackupError(f"{path} cannot be created: {exc.strerror}") from exc
 
 
 def copy_database(source: Path, dest: Path, pages: int = PAGES_PER_STEP) -> int:
