@@ -14,8 +14,10 @@ from pathlib import Path
 
 from bot.app import open_app
 from bot.config import Config
-from bot.privacy import member_key_function, read_secret
+from bot.privacy import FINGERPRINT_SETTING, fingerprint, member_key_function, read_secret
+from storage.db import Database, known_migrations
 from storage.pledges import Kind, NewPledge, load_pledges
+from storage.settings import put_setting
 from tests.support import ENV, run_bot
 
 PREFILL = 60_000  # a few MB, so that the copy takes many steps while pledges are written
@@ -173,3 +175,23 @@ def test_a_backup_needs_the_databases_own_secret(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "not the one" in result.stderr
     assert not (tmp_path / "b.db").exists()
+
+
+async def test_a_backup_of_an_older_schema_is_restored_and_migrated_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    old = tmp_path / "old.db"
+    secret = secrets.token_bytes(32)
+    db = await Database.open(old, known_migrations()[:3])
+    await put_setting(db, FINGERPRINT_SETTING, fingerprint(secret))
+    await db.close()
+    old.with_name("old.db.secret").write_bytes(secret)
+    target = tmp_path / "target.db"
+    result = run_bot("restore", "--db", str(target), str(old))
+    assert result.returncode == 0, result.stderr
+    assert "schema version 3" in result.stdout
+    async with open_app(Config(database=target)):
+        pass
+    with sqlite3.connect(target) as conn:
+        version = conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
+    assert version == len(known_migrations())
