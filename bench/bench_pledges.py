@@ -2,6 +2,7 @@
 a million pledges.
 
     .venv/bin/python bench/bench_pledges.py [--prefill 1000000] [--db PATH]
+        [--synchronous normal|full]
 
 Prefills through `load_pledges` (the triggers keep the tally exact), checks the
 counters against COUNT(*) and reopens. Then new members send `/pledge cancel
@@ -135,7 +136,8 @@ async def prefill(config: Config, count: int) -> None:
 
 async def main(args: argparse.Namespace) -> int:
     path = args.db or Path(tempfile.mkdtemp(prefix="quitgpt-bench-")) / "bench.db"
-    config = Config(database=path)
+    config = Config(database=path, synchronous=args.synchronous)
+    print(f"synchronous = {args.synchronous}")
     await prefill(config, args.prefill)
     async with open_app(config) as app:
         members = (pledge_message(app, i) for i in range(10**9))
@@ -163,4 +165,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--prefill", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=None, help="default: a new temporary file")
+    parser.add_argument("--synchronous", choices=("normal", "full"), default="normal")
     sys.exit(asyncio.run(main(parser.parse_args())))

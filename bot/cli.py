@@ -8,12 +8,14 @@ import getpass
 import sys
 from pathlib import Path
 
+from bot.backup import backup, restore
 from bot.config import Config, ConfigError, resolve_config
 from bot.config_check import report
 from bot.facts.loader import FactBaseError, load_factbase
 from bot.i18n import LocaleError
 from bot.logs import setup_logging
 from bot.seam import PlatformUnavailable
+from storage.backup import BackupError
 from storage.db import SchemaError
 
 
@@ -47,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     settings_sub.add_parser(
         "check", parents=[common], help="print every setting, its value and where it came from"
     )
+    copy = sub.add_parser(
+        "backup", parents=[common], help="copy the database and its secret while the bot runs"
+    )
+    copy.add_argument("dest", type=Path, help="the new file, e.g. backups/quitgpt-2026-01-01.db")
+    put_back = sub.add_parser(
+        "restore", parents=[common], help="put a backup in place of the database (bot stopped)"
+    )
+    put_back.add_argument("source", type=Path, help="a file made by `quitgpt-bot backup`")
+    put_back.add_argument("--force", action="store_true", help="replace an existing database")
     facts = sub.add_parser("facts", help="work on the fact base file")
     facts_sub = facts.add_subparsers(dest="facts_action", required=True)
     check = facts_sub.add_parser("check", help="validate a fact base file without starting")
@@ -70,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "config":
             print("\n".join(report(config, origins)))
             return 0
+        if args.action == "backup":
+            print(backup(config, args.dest))
+            return 0
+        if args.action == "restore":
+            print(restore(config, args.source, force=args.force))
+            return 0
         secrets = [
             config.telegram_token,
             config.discord_token,
@@ -81,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         level = "WARNING" if quiet else config.log_level
         setup_logging(level, config.log_format, [secret.value for secret in secrets])
         asyncio.run(_dispatch(args, config))
-    except (ConfigError, SchemaError, LocaleError, FactBaseError) as exc:
+    except (ConfigError, SchemaError, LocaleError, FactBaseError, BackupError) as exc:
         print(f"quitgpt-bot: {exc}", file=sys.stderr)
         return 2
     except PlatformUnavailable as exc:

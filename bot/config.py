@@ -43,6 +43,7 @@ class Secret:
 @dataclass(frozen=True, slots=True)
 class Config:
     database: Path = Path("quitgpt.db")
+    synchronous: str = "normal"
     facts: Path = DEFAULT_FACTS
     intents: Path = DEFAULT_INTENTS
     default_language: str = "fr"

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery.quiet_hours import QuietHours
 from bot.i18n import LOCALES_DIR
+from storage.db import SYNCHRONOUS_MODES
 
 PLATFORMS = ("telegram", "discord", "console")
 NUMERIC_IDS = ("telegram", "discord")
@@ -96,6 +97,13 @@ def log_level(value: Any) -> str:
 def log_format(value: Any) -> str:
     result = _string(value).lower()
     if result not in LOG_FORMATS:
+        raise ValueError(result)
+    return result
+
+
+def synchronous(value: Any) -> str:
+    result = _string(value).lower()
+    if result not in SYNCHRONOUS_MODES:
         raise ValueError(result)
     return result
 

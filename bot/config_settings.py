@@ -32,6 +32,8 @@ _TOKEN = "a bot token, e.g. 123456:AAH… from @BotFather"
 SETTINGS: tuple[Setting, ...] = (
     Setting("database", "QUITGPT_DB", ("database",), parse.file_in_existing_directory,
             "a file path in an existing directory, e.g. quitgpt.db"),
+    Setting("synchronous", "QUITGPT_SYNCHRONOUS", ("synchronous",), parse.synchronous,
+            "normal or full"),
     Setting("facts", "QUITGPT_FACTS", ("facts",), parse.existing_file,
             "the path of an existing fact base file, e.g. data/facts.toml"),
     Setting("intents", "QUITGPT_INTENTS", ("intents",), parse.existing_file,

@@ -44,7 +44,7 @@ def load_secret(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return _read_secret(path)
+        return read_secret(path)
     secret = secrets.token_bytes(SECRET_BYTES)
     with os.fdopen(fd, "wb") as file:
         file.write(secret)
@@ -54,7 +54,7 @@ def load_secret(path: Path) -> bytes:
     return secret
 
 
-def _read_secret(path: Path) -> bytes:
+def read_secret(path: Path) -> bytes:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         os.chmod(path, 0o600)
@@ -101,6 +101,23 @@ def _decode(value: str, setting: str) -> bytes:
             f"'import secrets; print(secrets.token_hex({SECRET_BYTES}))'`"
         )
     return secret
+
+
+def configured_secret_file(config: Config) -> Path | None:
+    """Where the member key secret is kept, unless the configuration gives it itself."""
+    if config.member_secret:
+        return None
+    return config.member_secret_file or secret_path(config.database)
+
+
+def read_configured_secret(config: Config) -> bytes:
+    """The member key secret as the bot would use it, never creating one."""
+    path = configured_secret_file(config)
+    if path is None:
+        return _decode(config.member_secret.value, "QUITGPT_MEMBER_SECRET")
+    if not path.exists():
+        raise ConfigError(f"the member key secret {path} is missing")
+    return read_secret(path)
 
 
 async def member_secret(config: Config, db: Database) -> bytes:

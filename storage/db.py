@@ -37,6 +37,7 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 # The database and its WAL hold pseudonymous but personal data: owner only. SQLite
 # gives the -wal and -shm files the database file's mode.
 FILE_MODE = 0o600
+SYNCHRONOUS_MODES = ("normal", "full")
 log = logging.getLogger(__name__)
 
 
@@ -110,8 +111,15 @@ class Database:
         *,
         checkpoint_every: float = CHECKPOINT_INTERVAL_S,
         wal_restart_frames: int = WAL_RESTART_FRAMES,
+        synchronous: str = "normal",
     ) -> Database:
-        """Open (creating if needed) and bring the schema up to date."""
+        """Open (creating if needed) and bring the schema up to date.
+
+        `synchronous`: `normal` does not fsync each commit, so a power loss (not a
+        process crash) can lose the last ones; `full` fsyncs every commit.
+        """
+        if synchronous not in SYNCHRONOUS_MODES:
+            raise SchemaError(f"synchronous must be one of {', '.join(SYNCHRONOUS_MODES)}")
         path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(path)
         writer = await _connect(path)
@@ -120,7 +128,7 @@ class Database:
             mode = row[0] if row else None
             if mode != "wal":
                 raise SchemaError(f"{path}: cannot switch to WAL journal mode (got {mode})")
-            await writer.execute("PRAGMA synchronous = NORMAL")
+            await writer.execute(f"PRAGMA synchronous = {synchronous.upper()}")
             # Left on, SQLite checkpoints (and fsyncs) inside whichever COMMIT makes
             # the WAL pass 1,000 pages, stalling that write and all queued behind it.
             await writer.execute("PRAGMA wal_autocheckpoint = 0")

@@ -51,7 +51,8 @@ def test_every_setting_with_its_value_and_origin(tmp_path: Path) -> None:
         str(tmp_path / "x.db.secret"),
         "default: beside the database",
     )
-    assert len(rows) == 24
+    assert rows["QUITGPT_SYNCHRONOUS"] == ("normal", "default")
+    assert len(rows) == 25
     assert TOKEN not in result.stdout and WEBHOOK_SECRET not in result.stdout
     assert result.stderr == ""
 

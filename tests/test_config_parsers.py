@@ -97,8 +97,10 @@ def test_words_from_short_lists() -> None:
     assert parse.log_level("debug") == "DEBUG" and parse.log_format("JSON") == "json"
     assert parse.language("EN") == "en" and "fr" in parse.languages()
     assert parse.boolean("yes") is True and parse.boolean("off") is False
+    assert parse.synchronous("FULL") == "full"
     for parser, raw in [(parse.log_level, "LOUD"), (parse.log_format, "xml"),
-                        (parse.language, "de"), (parse.boolean, "ture")]:  # fmt: skip
+                        (parse.language, "de"), (parse.boolean, "ture"),
+                        (parse.synchronous, "extra")]:  # fmt: skip
         with pytest.raises(ValueError):
             parser(raw)
 

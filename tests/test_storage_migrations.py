@@ -140,3 +140,11 @@ async def test_questions_kept_before_askers_were_stay_queued_and_nobodys(tmp_pat
     await db.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT asker FROM fact_questions").fetchall() == [(None,)] * 3
+
+
+async def test_the_writer_syncs_as_configured(tmp_path: Path) -> None:
+    for mode, level in [("normal", 1), ("full", 2)]:
+        db = await Database.open(tmp_path / f"{mode}.db", synchronous=mode)
+        async with db.write() as conn:
+            assert next(iter(await conn.execute_fetchall("PRAGMA synchronous")))[0] == level
+        await db.close()
