@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.delivery.worker import DeliveryWorker
@@ -33,3 +34,15 @@ def test_systemd_verifies_the_unit_without_a_warning(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == ""
+
+
+def test_the_guide_s_discord_permissions_integer_is_the_permissions_it_names() -> None:
+    needed = discord.Permissions(
+        view_channel=True,
+        send_messages=True,
+        manage_messages=True,
+        attach_files=True,
+        read_message_history=True,
+    )
+    guide = (UNIT.parent.parent / "docs" / "deploy.md").read_text()
+    assert f"permissions={needed.value}" in guide and f"`{needed.value}`" in guide
