@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import stat
+import tempfile
+from pathlib import Path
+
 from bot.adapters.console import ConsoleAdapter
+from bot.app import App
 
 
 async def test_start_welcomes_and_lists_commands(console: ConsoleAdapter) -> None:
@@ -93,3 +99,18 @@ async def test_monid_tells_the_member_the_setting_that_makes_them_a_moderator(
     assert "« console:alice » à QUITGPT_MODERATORS" in fr
     [en] = await console_en.say("/myid")
     assert en.startswith("Your console id: bob")
+
+
+async def test_a_console_chart_is_private_and_unguessable(app: App) -> None:
+    member = ConsoleAdapter(app, "alice", language="fr")
+    paths = []
+    for _ in range(2):
+        [answer] = await member.say("/compteur graphique")
+        [path] = re.findall(r"(/\S+\.png)", answer)
+        paths.append(Path(path))
+    first, second = paths
+    assert first.read_bytes().startswith(b"\x89PNG") and first != second
+    assert "alice" not in first.name  # nothing to guess a member's chart by
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    assert stat.S_IMODE(first.parent.stat().st_mode) == 0o700
+    assert first.parent != Path(tempfile.gettempdir())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 import threading
@@ -42,8 +43,7 @@ class ConsoleAdapter:
         self.app = app
         self.chat = ChatRef(PLATFORM, user, ChatKind.PRIVATE)
         self.sender = Sender(user, language)
-        self.image_dir = image_dir or Path(tempfile.gettempdir())
-        self._images = 0
+        self._image_dir = image_dir  # None: a private directory made for the first image
         self._posts = 0
         self.out = out or _print
 
@@ -102,10 +102,14 @@ class ConsoleAdapter:
         return "\n".join(parts)
 
     def _save_image(self, png: bytes) -> Path:
-        self._images += 1
-        path = self.image_dir / f"quitgpt-{self.sender.id}-{self._images}.png"
-        path.write_bytes(png)
-        return path
+        """A chart written where only this user can read it (a directory of mode 0700, a
+        file of mode 0600), under a name nobody can guess or plant beforehand."""
+        if self._image_dir is None:
+            self._image_dir = Path(tempfile.mkdtemp(prefix="quitgpt-charts-"))
+        handle, name = tempfile.mkstemp(prefix="chart-", suffix=".png", dir=self._image_dir)
+        with os.fdopen(handle, "wb") as file:
+            file.write(png)
+        return Path(name)
 
     async def run(self, stream: TextIO = sys.stdin) -> None:
         """Answer every line of `stream` until end of input; a line that is not UTF-8 gets a
