@@ -120,14 +120,26 @@ async def test_withdraw_and_pledge_again(console: ConsoleAdapter) -> None:
     assert await total(console) == "Engagements : 1"
 
 
+async def test_done_is_worded_after_what_was_pledged(console_en: ConsoleAdapter) -> None:
+    await console_en.say("/pledge app ok2")
+    [done] = await console_en.say("/done")
+    assert done.startswith("Well done! Noted: pledge carried out (delete the ChatGPT app).")
+    assert "cancel" not in done
+
+
 async def test_marking_the_pledge_done(console: ConsoleAdapter) -> None:
     [none] = await console.say("/accompli")
     assert none.startswith("Vous n'avez pas d'engagement enregistré.")
     await console.say("/pledge cancel ok2")
     [done] = await console.say("/done")
-    assert done == "Bravo ! C'est noté : vous avez résilié.\nEngagements tenus : 1 sur 1."
+    assert done == (
+        "Bravo ! C'est noté : engagement tenu (résilier l'abonnement ChatGPT).\n"
+        "Engagements tenus : 1 sur 1."
+    )
     [already] = await console.say("/accompli")
-    assert already.startswith("C'est déjà noté : vous avez résilié (le ")
+    assert already.startswith(
+        "C'est déjà noté : engagement tenu (résilier l'abonnement ChatGPT) le "
+    )
     [current] = await console.say("/engagement")
     assert "/accompli" not in current
     [tally] = await console.say("/compteur")
