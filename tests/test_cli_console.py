@@ -18,7 +18,7 @@ def test_piped_lines_are_answered_and_the_process_exits_cleanly(tmp_path: Path) 
     result = run_bot("console", "--db", str(tmp_path / "demo.db"), stdin="/start\n/aide\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Bienvenue dans QuitGPT !")
-    assert result.stdout.count("• /aide — afficher cette aide") == 2
+    assert result.stdout.count("• /aide — afficher cette aide") == 1
     assert "Traceback" not in result.stderr
 
 

@@ -11,14 +11,21 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 
 
-async def test_start_welcomes_and_lists_commands(console: ConsoleAdapter) -> None:
+async def test_start_is_short_with_a_button_for_each_first_step(
+    console: ConsoleAdapter, console_en: ConsoleAdapter
+) -> None:
     [reply] = await console.say("/start")
     assert reply.startswith("Bienvenue dans QuitGPT !")
     assert "MAGA Inc." in reply
     # What the articles only report stays reported.
     assert "dons que son président aurait faits" in reply
     assert "que l'ICE utiliserait" in reply
-    assert "• /aide — afficher cette aide" in reply
+    assert "• /aide" not in reply  # the commands are one button away, not listed
+    for action in ("/engagement", "/faits", "/compteur", "/resilier", "/aide"):
+        assert f"[{action}]" in reply
+    [english] = await console_en.say("/start")
+    for action in ("/pledge", "/facts", "/tally", "/guide", "/help"):
+        assert f"[{action}]" in english
 
 
 async def test_help_in_french_and_english(
