@@ -113,24 +113,30 @@ class DeliveryWorker:
     async def run(self) -> None:
         """Deliver until stopped, sleeping until rung, a slot frees or a row is due."""
         log.info("delivery worker started", extra={"platform": self.platform})
+        bell: asyncio.Event | None = None
         try:
             while not self._stopping:
+                # Side effects wait to be posted only at start or after a ring (a pledge,
+                # a finished broadcast): not at every slot that frees.
+                rung = bell is None or bell.is_set()
                 bell = self.services.doorbell.listen()
                 self._slot_freed.clear()
                 try:
-                    if await self._look():
+                    if await self._look(relaying=rung):
                         continue  # more may be due
                 except Exception:  # the database was busy or full: the rows stay queued
                     log.exception("delivery worker could not read the outbox")
+                    bell = None  # look at everything again
                     await asyncio.sleep(ERROR_PAUSE_S)
                 await self._idle(bell)
         finally:
             await self._let_running_finish()
 
-    async def _look(self) -> bool:
-        """Post what side effects wait for, start what is due in the free slots; True
-        when every slot was filled (so more may be due)."""
-        await relay(self.services)
+    async def _look(self, *, relaying: bool) -> bool:
+        """Post what side effects wait for (when `relaying`), start what is due in the
+        free slots; True when every slot was filled (so more may be due)."""
+        if relaying:
+            await relay(self.services)
         free = self.in_flight - len(self._running)
         claimed = await self._claim(free) if free > 0 else []
         for delivery in claimed:
