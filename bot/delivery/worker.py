@@ -126,8 +126,9 @@ class DeliveryWorker:
                         continue  # more may be due
                 except Exception:  # the database was busy or full: the rows stay queued
                     log.exception("delivery worker could not read the outbox")
-                    bell = None  # look at everything again
+                    bell = None  # look at everything again, after a pause
                     await asyncio.sleep(ERROR_PAUSE_S)
+                    continue
                 await self._idle(bell)
         finally:
             await self._let_running_finish()
