@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
+from tests.support import table_rows
 
 
 async def test_start_is_short_with_a_button_for_each_first_step(
@@ -121,3 +122,10 @@ async def test_a_console_chart_is_private_and_unguessable(app: App) -> None:
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
     assert stat.S_IMODE(first.parent.stat().st_mode) == 0o700
     assert first.parent != Path(tempfile.gettempdir())
+
+
+async def test_monid_stores_nothing(app: App, tmp_path: Path) -> None:
+    member = ConsoleAdapter(app, "zed-4242", language="fr", image_dir=tmp_path)
+    [answer] = await member.say("/monid")
+    assert "zed-4242" in answer
+    assert "zed-4242" not in repr(table_rows(app.config.database))
