@@ -54,7 +54,9 @@ async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> A
     database, build the dispatcher. An invalid fact base stops the start (FactBaseError)."""
     catalogues = Catalogues.load()
     facts = load_knowledge(config.facts, config.intents, frozenset(c.name for c in COMMANDS))
-    db = await Database.open(config.database, synchronous=config.synchronous)
+    db = await Database.open(
+        config.database, synchronous=config.synchronous, checkpoints=config.wal_checkpoints
+    )
     try:
         secret = await member_secret(config, db)
         services = Services(

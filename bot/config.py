@@ -44,6 +44,7 @@ class Secret:
 class Config:
     database: Path = Path("quitgpt.db")
     synchronous: str = "normal"
+    wal_checkpoints: str = "auto"
     facts: Path = DEFAULT_FACTS
     intents: Path = DEFAULT_INTENTS
     default_language: str = "fr"
@@ -55,6 +56,10 @@ class Config:
     milestones: tuple[int, ...] = DEFAULT_MILESTONES
     quiet_hours: str = "22:00-08:00"
     timezone: str = "Europe/Paris"
+    http_listen: str = "127.0.0.1"
+    http_port: int = 0  # off
+    ready_max_backlog: int = 50_000
+    ready_max_delay_seconds: int = 900
     telegram_token: Secret = Secret("")
     telegram_api_url: str = ""
     telegram_webhook_url: str = ""

@@ -40,6 +40,8 @@ def report(config: Config, origins: Mapping[str, str]) -> list[str]:
             config.member_secret or config.member_secret_file
         ):
             value, origin = str(secret_path(config.database)), "default: beside the database"
+        if setting.field == "http_port" and not config.http_port:
+            value = "off"
         rows.append((setting.env, value, origin))
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     return [f"{env:<{widths[0]}}  {value:<{widths[1]}}  {origin}" for env, value, origin in rows]

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery.quiet_hours import QuietHours
 from bot.i18n import LOCALES_DIR
-from storage.db import SYNCHRONOUS_MODES
+from storage.db import SYNCHRONOUS_MODES, WAL_CHECKPOINT_MODES
 
 PLATFORMS = ("telegram", "discord", "console")
 NUMERIC_IDS = ("telegram", "discord")
@@ -27,6 +27,8 @@ LOG_FORMATS = ("text", "json")
 QUIET_OFF = ("off", "none", "")
 # A week: longer than that, a tally post is no longer news.
 MAX_TALLY_MINUTES = 7 * 24 * 60
+MAX_READY_BACKLOG = 10_000_000
+MAX_READY_DELAY_SECONDS = 7 * 24 * 3600
 
 _HH_MM = re.compile(r"\d{2}:\d{2}")
 _URL_PATH = re.compile(r"/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
@@ -94,18 +96,21 @@ def log_level(value: Any) -> str:
     return result
 
 
-def log_format(value: Any) -> str:
-    result = _string(value).lower()
-    if result not in LOG_FORMATS:
-        raise ValueError(result)
-    return result
+def one_of(words: tuple[str, ...]) -> Callable[[Any], str]:
+    """One of `words`, in any case."""
+
+    def parse(value: Any) -> str:
+        result = _string(value).lower()
+        if result not in words:
+            raise ValueError(result)
+        return result
+
+    return parse
 
 
-def synchronous(value: Any) -> str:
-    result = _string(value).lower()
-    if result not in SYNCHRONOUS_MODES:
-        raise ValueError(result)
-    return result
+log_format = one_of(LOG_FORMATS)
+synchronous = one_of(SYNCHRONOUS_MODES)
+wal_checkpoints = one_of(WAL_CHECKPOINT_MODES)
 
 
 def whole_number(low: int, high: int) -> Callable[[Any], int]:
@@ -122,6 +127,15 @@ def whole_number(low: int, high: int) -> Callable[[Any], int]:
 
 tally_interval = whole_number(1, MAX_TALLY_MINUTES)
 port = whole_number(1, 65535)
+ready_backlog = whole_number(1, MAX_READY_BACKLOG)
+ready_delay = whole_number(1, MAX_READY_DELAY_SECONDS)
+
+
+def port_or_off(value: Any) -> int:
+    """A port number, or `off` (0): a server that is not started."""
+    if isinstance(value, str) and value.strip().lower() == "off":
+        return 0
+    return port(value)
 
 
 def milestones(value: Any) -> tuple[int, ...]:

@@ -77,15 +77,16 @@ class Dispatcher:
         """Run the member's command and return what to answer; never raises."""
         ctx = Context(msg, self.services, self.language_of(msg.sender))
         started = time.perf_counter()
-        name = "-"
+        name, outcome = "-", "ok"
         try:
             spec = self._route(ctx)
             if spec is None:
+                outcome = "ignored"  # chatter in a group, not for the bot
                 return []
             name = spec.name
             return await spec.handle(ctx)
         except ModeratorOnly as refused:
-            name = refused.spec.name
+            name, outcome = refused.spec.name, "refused"
             await self._refuse(ctx, refused.spec)
             return [
                 Reply(
@@ -94,19 +95,24 @@ class Dispatcher:
                 )
             ]
         except UserError as exc:
+            outcome = "user_error"
             log.debug("user error", extra={"command": name, "key": exc.key})
             return [Reply(ctx.t(exc.key, **exc.params), private=True)]
         except Exception:
+            outcome = "error"
             log.exception("command failed", extra={"command": name, "platform": msg.platform})
             return [Reply(ctx.t("error.internal"), private=True)]
         finally:
+            seconds = time.perf_counter() - started
+            # A spec's name or "-": never what the member typed.
+            self.services.metrics.command(name, msg.platform, outcome, seconds)
             log.info(
                 "handled",
                 extra={
                     "command": name,
                     "platform": msg.platform,
                     "chat_kind": msg.chat.kind.value,
-                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                    "ms": round(seconds * 1000, 2),
                 },
             )
 

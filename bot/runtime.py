@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.worker import DeliveryWorker
 from bot.scheduler import scheduled
+from bot.status_server import status_server
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ class PlatformAdapter(Deliverer, Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+    @property
+    def connected(self) -> bool: ...
 
 
 Adapter = TypeVar("Adapter", bound=PlatformAdapter)
@@ -76,7 +80,7 @@ async def run_console(
     async with open_app(config) as app:
         console = ConsoleAdapter(app, user, language=language)
         worker = DeliveryWorker(app.services, console)
-        async with worker.active(), scheduled(app.services):
+        async with status_server(app.services, [console]), worker.active(), scheduled(app.services):
             await until_stopped(stop, console.run(stream))
         await worker.drain()  # what this session queued for the console itself
     log.info("console session ended")
@@ -127,8 +131,10 @@ async def serving(app: App, adapter: Adapter) -> AsyncIterator[Adapter]:
 
 
 async def serve(app: App, adapters: list[PlatformAdapter], stop: asyncio.Event) -> None:
-    """Serve every adapter with its delivery worker until `stop`, then close in reverse."""
+    """Serve every adapter with its delivery worker until `stop`, then close in reverse.
+    The status server starts first: not ready until every adapter is connected."""
     async with contextlib.AsyncExitStack() as running:
+        await running.enter_async_context(status_server(app.services, adapters))
         for adapter in adapters:
             await running.enter_async_context(serving(app, adapter))
         async with scheduled(app.services):

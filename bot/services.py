@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.delivery.doorbell import Doorbell
 from bot.facts.knowledge import Knowledge
 from bot.i18n import Catalogues
+from bot.metrics import Metrics
 from bot.privacy import MemberKey
 from bot.seam import Sender
 from storage.db import Database
@@ -42,6 +43,7 @@ class Services:
     add_pledge: Callable[[NewPledge], Awaitable[Added]]
     clock: Callable[[], datetime] = utc_now
     doorbell: Doorbell = field(default_factory=Doorbell)
+    metrics: Metrics = field(default_factory=Metrics)
 
     def wake_delivery(self) -> None:
         """Tell the delivery workers that new posts are in the outbox."""

@@ -64,9 +64,11 @@ async def _answer(ctx: Context, known: Knowledge, question: str, found: Finding)
     folded = " ".join(words(kept))
     db, asker, now = services.db, asker_of(ctx), services.clock()
     if isinstance(found, (Answer, Correction)):
+        services.metrics.fact_question("corrected" if isinstance(found, Correction) else "answered")
         question_id = await add_answered_question(db, kept, folded, found.fact.id, asker, now)
         figures = found.figures if isinstance(found, Correction) else ()
         return fact_reply(ctx, base, found.fact, found.see_also, question_id, figures)
+    services.metrics.fact_question("refused")
     await add_unanswered_question(db, kept, folded, asker, now)
     if isinstance(found, Unsourced):
         return unsourced_reply(ctx, base, found.names, found.fact)

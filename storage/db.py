@@ -4,7 +4,8 @@ Writes go through a single connection inside `BEGIN IMMEDIATE`, serialised by a
 lock, because coroutines sharing an aiosqlite connection must not interleave
 transactions. Reads use a second connection, so they only ever see committed
 state (WAL lets them run while a write is open). A third one checkpoints the
-WAL in the background, so that no write waits for it.
+WAL in the background, so that no write waits for it; or nothing does, when a
+replicator such as Litestream must be the only one to checkpoint.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 # gives the -wal and -shm files the database file's mode.
 FILE_MODE = 0o600
 SYNCHRONOUS_MODES = ("normal", "full")
+# auto: the bot checkpoints the WAL; external: never, a replicator does (Litestream
+# copies the WAL before it is checkpointed, so it must be the one to checkpoint).
+WAL_CHECKPOINT_MODES = ("auto", "external")
 log = logging.getLogger(__name__)
 
 
@@ -92,6 +96,7 @@ class Database:
         *,
         checkpoint_every: float = CHECKPOINT_INTERVAL_S,
         wal_restart_frames: int = WAL_RESTART_FRAMES,
+        checkpoints: str = "auto",
     ) -> None:
         self.path = path
         self._writer = writer
@@ -99,9 +104,12 @@ class Database:
         self._checkpointer = checkpointer
         self._lock = asyncio.Lock()
         self._interrupted = False
-        self._checkpoints = asyncio.create_task(
-            self._checkpoint_regularly(checkpoint_every, wal_restart_frames)
-        )
+        self.checkpoints_external = checkpoints == "external"
+        self._checkpoints: asyncio.Task[None] | None = None
+        if not self.checkpoints_external:
+            self._checkpoints = asyncio.create_task(
+                self._checkpoint_regularly(checkpoint_every, wal_restart_frames)
+            )
 
     @classmethod
     async def open(
@@ -112,14 +120,18 @@ class Database:
         checkpoint_every: float = CHECKPOINT_INTERVAL_S,
         wal_restart_frames: int = WAL_RESTART_FRAMES,
         synchronous: str = "normal",
+        checkpoints: str = "auto",
     ) -> Database:
         """Open (creating if needed) and bring the schema up to date.
 
         `synchronous`: `normal` does not fsync each commit, so a power loss (not a
         process crash) can lose the last ones; `full` fsyncs every commit.
+        `checkpoints`: `auto` checkpoints the WAL in the background, `external` never.
         """
         if synchronous not in SYNCHRONOUS_MODES:
             raise SchemaError(f"synchronous must be one of {', '.join(SYNCHRONOUS_MODES)}")
+        if checkpoints not in WAL_CHECKPOINT_MODES:
+            raise SchemaError(f"checkpoints must be one of {', '.join(WAL_CHECKPOINT_MODES)}")
         path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(path)
         writer = await _connect(path)
@@ -146,12 +158,14 @@ class Database:
             checkpointer,
             checkpoint_every=checkpoint_every,
             wal_restart_frames=wal_restart_frames,
+            checkpoints=checkpoints,
         )
 
     async def close(self) -> None:
-        self._checkpoints.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._checkpoints
+        if self._checkpoints is not None:
+            self._checkpoints.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpoints
         async with self._lock:
             await self._checkpointer.close()
             await self._reader.close()
@@ -185,7 +199,11 @@ class Database:
 
     async def truncate_wal(self) -> None:
         """Copy the whole WAL into the database and empty the file, so that erased data
-        does not linger in old frames. Waits for the write lock and for readers."""
+        does not linger in old frames. Waits for the write lock and for readers. Not
+        when checkpoints are external: the replicator empties the WAL in its own time."""
+        if self.checkpoints_external:
+            log.info("WAL truncation left to the external replicator")
+            return
         async with self._lock:
             rows = await self._checkpointer.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
         busy = int(next(iter(rows))[0])

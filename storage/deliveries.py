@@ -154,3 +154,28 @@ async def next_due_time(db: Database, platform: str) -> datetime | None:
 async def delivery_status(db: Database, delivery_id: int) -> str | None:
     row = await db.fetchone("SELECT status FROM deliveries WHERE id = ?", (delivery_id,))
     return None if row is None else str(row["status"])
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """A platform's rows not yet handled, and how long the oldest due one has waited."""
+
+    platform: str
+    pending: int
+    oldest_due_seconds: float  # 0 when none is due (held by quiet hours or a retry)
+
+
+async def outbox_backlog(db: Database, now: datetime) -> list[Backlog]:
+    rows = await db.fetchall(
+        "SELECT platform, COUNT(*) AS pending,"
+        " MIN(CASE WHEN not_before <= ? THEN not_before END) AS oldest_due"
+        " FROM deliveries WHERE status = 'pending' GROUP BY platform ORDER BY platform",
+        (stamp(now),),
+    )
+    return [
+        Backlog(row["platform"], row["pending"], _waited(now, row["oldest_due"])) for row in rows
+    ]
+
+
+def _waited(now: datetime, since: str | None) -> float:
+    return 0.0 if since is None else max((now - parse_stamp(since)).total_seconds(), 0.0)

@@ -52,7 +52,9 @@ def test_every_setting_with_its_value_and_origin(tmp_path: Path) -> None:
         "default: beside the database",
     )
     assert rows["QUITGPT_SYNCHRONOUS"] == ("normal", "default")
-    assert len(rows) == 25
+    assert rows["QUITGPT_HTTP_PORT"] == ("off", "default")
+    assert rows["QUITGPT_WAL_CHECKPOINTS"] == ("auto", "default")
+    assert len(rows) == 30
     assert TOKEN not in result.stdout and WEBHOOK_SECRET not in result.stdout
     assert result.stderr == ""
 

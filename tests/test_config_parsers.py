@@ -49,6 +49,12 @@ def test_whole_numbers_in_range() -> None:
     for raw in [0, 65536, "http"]:
         with pytest.raises((ValueError, TypeError)):
             parse.port(raw)
+    assert parse.port_or_off("OFF") == 0 and parse.port_or_off("9464") == 9464
+    assert parse.ready_backlog("50000") == 50_000 and parse.ready_delay(900) == 900
+    for parser, raw in [(parse.port_or_off, "0"), (parse.port_or_off, ""),
+                        (parse.ready_backlog, "0"), (parse.ready_delay, 604801)]:  # fmt: skip
+        with pytest.raises((ValueError, TypeError)):
+            parser(raw)
 
 
 def test_milestones() -> None:
@@ -98,9 +104,10 @@ def test_words_from_short_lists() -> None:
     assert parse.language("EN") == "en" and "fr" in parse.languages()
     assert parse.boolean("yes") is True and parse.boolean("off") is False
     assert parse.synchronous("FULL") == "full"
+    assert parse.wal_checkpoints(" External ") == "external"
     for parser, raw in [(parse.log_level, "LOUD"), (parse.log_format, "xml"),
                         (parse.language, "de"), (parse.boolean, "ture"),
-                        (parse.synchronous, "extra")]:  # fmt: skip
+                        (parse.synchronous, "extra"), (parse.wal_checkpoints, "litestream")]:  # fmt: skip
         with pytest.raises(ValueError):
             parser(raw)
 

@@ -30,6 +30,7 @@ class ConsoleAdapter:
     platform = PLATFORM
     pacing = UNLIMITED
     idempotent = False
+    connected = True  # the terminal is always there
 
     def __init__(
         self,

@@ -119,6 +119,9 @@ class DiscordAdapter:
                 self.tree.add_command(build_command(app, spec, self._on_command))
         self.client.setup_hook = self._setup  # type: ignore[method-assign]
         self.client.event(self.on_interaction)
+        for handler in (self.on_connect, self.on_resumed, self.on_disconnect):
+            self.client.event(handler)
+        self._gateway_up = False
         self._task: asyncio.Task[None] | None = None
         self._publishing: asyncio.Task[bool] | None = None
 
@@ -136,6 +139,20 @@ class DiscordAdapter:
         self._publishing = asyncio.create_task(
             publish_commands(self.app, self.tree), name="discord-commands"
         )
+
+    @property
+    def connected(self) -> bool:
+        """The gateway is connected now (discord.py reconnects by itself after a drop)."""
+        return self._gateway_up and not self.client.is_closed()
+
+    async def on_connect(self) -> None:
+        self._gateway_up = True
+
+    async def on_resumed(self) -> None:
+        self._gateway_up = True
+
+    async def on_disconnect(self) -> None:
+        self._gateway_up = False
 
     async def commands_published(self) -> bool:
         """Wait for the command sync started with the bot: whether the commands are in place."""

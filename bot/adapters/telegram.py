@@ -114,6 +114,13 @@ class TelegramAdapter:
             "telegram started", extra={"bot": self.username, "webhook": self.webhook is not None}
         )
 
+    @property
+    def connected(self) -> bool:
+        """Polling, or the webhook server listening. python-telegram-bot tries a failed
+        poll again by itself and says when it fails, not when it works again."""
+        updater = self.application.updater
+        return self.application.running and updater is not None and updater.running
+
     async def _initialize(self) -> None:
         """Reach the Bot API (getMe), trying again a few times: a network that is not up yet
         should not stop the bot; one that stays down, or a refused token, does, in one line."""

@@ -211,19 +211,21 @@ class DeliveryWorker:
             delivery = await self._send(delivery, chat)
             status = "sent"
         except RetryLater as later:
+            services.metrics.rate_limited(self.platform)
             attempts += later.calls - 1
             if attempts < policy.max_attempts:
                 wait = timedelta(seconds=later.retry_after)
-                return await self._later(delivery, wait, attempts, failures)
+                return await self._later(delivery, wait, attempts, failures, later.reason)
             error = later.reason
         except TemporaryFailure as failure:
             attempts, failures = attempts + failure.calls - 1, failures + failure.calls
             if failures < policy.max_failures and attempts < policy.max_attempts:
-                return await self._later(delivery, policy.wait(failures), attempts, failures)
+                wait = policy.wait(failures)
+                return await self._later(delivery, wait, attempts, failures, "temporary")
             error = failure.reason
         except ChatMoved as moved:  # the row follows the chat: send it there
             await chat_moved(services, chat, moved.new_chat_id)
-            return await self._later(delivery, timedelta(0), attempts, failures)
+            return await self._later(delivery, timedelta(0), attempts, failures, moved.reason)
         except ChatGone as gone:
             await chat_gone(services, chat, gone.reason)
             status, error = "unsubscribed", gone.reason
@@ -238,12 +240,14 @@ class DeliveryWorker:
         finished = await finish_delivery(
             services.db, delivery, status, services.clock(), attempts=attempts, error=error
         )
+        services.metrics.delivery(self.platform, status)
         if finished:  # its report waits to be posted
             services.wake_delivery()
 
     async def _later(
-        self, delivery: Delivery, wait: timedelta, attempts: int, failures: int
+        self, delivery: Delivery, wait: timedelta, attempts: int, failures: int, reason: str
     ) -> None:
+        self.services.metrics.retry(self.platform, reason)
         not_before: datetime = self.services.clock() + wait
         await reschedule(
             self.services.db, delivery, not_before, attempts=attempts, failures=failures

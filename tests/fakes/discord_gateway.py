@@ -139,6 +139,7 @@ class Gateway:
         self.events: list[GatewayEvent] = []  # every dispatch, per session
         self.presences: list[JSON] = []  # PRESENCE_UPDATE (op 3) payloads from the bot
         self.identifies = self.resumes = self.heartbeats = 0
+        self.gateway_down = False
 
     # --- test API ---------------------------------------------------------------------------
 
@@ -173,6 +174,15 @@ class Gateway:
                 conn.close(close_code)
         return len(conns)
 
+    def set_gateway_down(self, down: bool = True) -> None:
+        """An outage: the sessions are closed with 4000 (resumable) and every new websocket
+        is refused until it ends. To the client a refused upgrade is an
+        ``aiohttp.ClientError``: discord.py's ``Client.connect`` (client.py) dispatches
+        ``disconnect`` and tries again after an ``ExponentialBackoff`` delay, then RESUMEs."""
+        self.gateway_down = down
+        if down:
+            self.force_reconnect(4000)
+
     def invalidate_sessions(self, resumable: bool = False) -> None:
         """Opcode 9: discord.py then re-IDENTIFYs (after its 5 s ``before_identify_hook``)."""
         for session in self.live_sessions():
@@ -205,7 +215,9 @@ class Gateway:
 
     # --- websocket --------------------------------------------------------------------------
 
-    async def _gateway_handler(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway_handler(self, request: web.Request) -> web.StreamResponse:
+        if self.gateway_down:
+            return web.Response(status=503)
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         conn = Connection(ws, request.path, dict(request.query))
