@@ -15,6 +15,7 @@ from bot.config import Config
 from storage.db import Database
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
+from tests.guide import Install, install_as_the_guide_says
 
 
 @pytest.fixture
@@ -82,3 +83,11 @@ async def dc() -> AsyncIterator[FakeDiscord]:
     current = asyncio.current_task()
     pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
     assert not pending, f"tasks left running: {pending}"
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Install:
+    """The package built and installed by the deployment guide's install block, once per
+    session: the wheel test and the guide's test share it (a build and an install take
+    about 30 s)."""
+    return install_as_the_guide_says(tmp_path_factory.mktemp("guide"))

@@ -107,7 +107,8 @@ def test_words_from_short_lists() -> None:
     assert parse.wal_checkpoints(" External ") == "external"
     for parser, raw in [(parse.log_level, "LOUD"), (parse.log_format, "xml"),
                         (parse.language, "de"), (parse.boolean, "ture"),
-                        (parse.synchronous, "extra"), (parse.wal_checkpoints, "litestream")]:  # fmt: skip
+                        (parse.synchronous, "extra"),
+                        (parse.wal_checkpoints, "litestream")]:  # fmt: skip
         with pytest.raises(ValueError):
             parser(raw)
 
