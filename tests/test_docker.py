@@ -25,6 +25,7 @@ from bot.config import load_config
 from bot.delivery.worker import DeliveryWorker
 from bot.services import Services
 from bot.status_server import status_app
+from tests.guide import checked_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -122,10 +123,11 @@ def test_the_chart_s_font_is_installed() -> None:
 
 
 def test_the_wheel_is_built_as_the_wheel_test_builds_it() -> None:
-    wheel_test = (ROOT / "tests" / "test_wheel.py").read_text()
-    assert '"pip", "wheel", "-q", "--no-deps"' in wheel_test
+    """The wheel test installs what the guide's install block builds."""
+    [guide_build] = [line for line in checked_blocks()[0].splitlines() if "pip wheel" in line]
     [build] = [rest for word, rest in instructions() if word == "RUN" and "pip wheel" in rest]
-    assert "--no-deps" in build
+    assert "--no-deps" in guide_build and "--no-deps" in build
+    assert guide_build.endswith(" .") and build.endswith(" .")  # from the sources
     assert "pip install --no-cache-dir /wheels/quitgpt_bot-" in runs()
     # Everything the build reads is copied in, and let through by .dockerignore.
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
