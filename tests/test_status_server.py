@@ -56,9 +56,9 @@ async def get(config: Config, path: str) -> tuple[int, Any]:
 
 
 async def until(config: Config, path: str, wanted: Callable[[int, Any], bool]) -> Any:
-    """Ask again until the answer is the one wanted (15 s at most, the server may not be
+    """Ask again until the answer is the one wanted (30 s at most, the server may not be
     listening yet); that answer's body."""
-    async with asyncio.timeout(15):
+    async with asyncio.timeout(30):
         while True:
             with contextlib.suppress(aiohttp.ClientConnectorError):
                 status, body = await get(config, path)
@@ -183,6 +183,31 @@ async def test_ready_until_the_outbox_is_stuck_then_again(tg: FakeTelegram, tmp_
     assert value(found, "quitgpt_outbox_deliveries_total", platform="telegram", status="sent") == 2
     assert value(found, "quitgpt_outbox_pending", platform="telegram") == 0
     assert str(chat) not in text
+
+
+async def test_not_ready_while_telegram_polling_fails(tg: FakeTelegram, tmp_path: Path) -> None:
+    """The Bot API answers getUpdates with 500 twice: python-telegram-bot tries again
+    by itself, and readiness follows until a poll is answered again."""
+    config = Config(
+        database=tmp_path / "bot.db",
+        http_port=free_port(),
+        telegram_token=Secret(tg.token),
+        telegram_api_url=tg.base_url,
+    )
+    stop = asyncio.Event()
+    async with open_app(config) as app:
+        running = asyncio.create_task(serve(app, platform_adapters(app), stop))
+        await until(config, "/readyz", lambda status, _: status == 200)
+        tg.fail_next("getUpdates", "500", times=2)
+        tg.user_sends("bonjour", chat_id=-100777, chat_type="supergroup")  # ends the long poll
+        down = await until(config, "/readyz", lambda status, _: status == 503)
+        assert down["checks"]["telegram"] == "disconnected"
+        # A poll tells it worked when it is answered: with an update waiting, at once.
+        tg.user_sends("encore", chat_id=-100777, chat_type="supergroup")
+        back = await until(config, "/readyz", lambda status, _: status == 200)
+        assert back["checks"]["telegram"] == "ok"
+        stop.set()
+        await running
 
 
 async def test_not_ready_while_discord_is_disconnected(dc: FakeDiscord, config: Config) -> None:

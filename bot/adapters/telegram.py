@@ -22,6 +22,7 @@ from bot.adapters.telegram_events import (
     text_event,
 )
 from bot.adapters.telegram_menus import sync_menus
+from bot.adapters.telegram_polling import PollingRequest
 from bot.adapters.telegram_posts import TelegramPost
 from bot.app import App
 from bot.delivery.deliverer import PartSent, not_recorded
@@ -70,7 +71,8 @@ class TelegramAdapter:
         """`flood_limits=False` drops Telegram's 30 messages/s pacing of replies (benchmarks)."""
         self.app = app
         self.webhook = webhook
-        builder = ApplicationBuilder().token(token)
+        self.polling = PollingRequest()
+        builder = ApplicationBuilder().token(token).get_updates_request(self.polling)
         if flood_limits:
             builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
         builder = (
@@ -116,10 +118,10 @@ class TelegramAdapter:
 
     @property
     def connected(self) -> bool:
-        """Polling, or the webhook server listening. python-telegram-bot tries a failed
-        poll again by itself and says when it fails, not when it works again."""
+        """Polling, its last call answered, or the webhook server listening."""
         updater = self.application.updater
-        return self.application.running and updater is not None and updater.running
+        running = self.application.running and updater is not None and updater.running
+        return running and (self.webhook is not None or self.polling.working)
 
     async def _initialize(self) -> None:
         """Reach the Bot API (getMe), trying again a few times: a network that is not up yet
