@@ -51,7 +51,7 @@ def start_bot(db: Path, tg: FakeTelegram, log: Path) -> subprocess.Popen[bytes]:
         "TELEGRAM_API_URL": tg.base_url,
         "QUITGPT_MODERATORS": f"telegram:{MODERATOR}",
         "QUITGPT_MILESTONES": str(MILESTONE),
-        "QUITGPT_QUIET_HOURS": "",
+        "QUITGPT_QUIET_HOURS": "off",  # an empty variable counts as unset
     }
     with log.open("ab") as out:
         return subprocess.Popen(
