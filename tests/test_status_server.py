@@ -21,7 +21,7 @@ from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import App, open_app
 from bot.config import Config, ConfigError, Secret
 from bot.delivery.publish import publish
-from bot.runtime import platform_adapters, run_console, serve
+from bot.runtime import PlatformAdapter, platform_adapters, run_console, serve
 from bot.status_server import status_server
 from storage.subscriptions import subscribe
 from tests.fakes.discord_api import FakeDiscord
@@ -101,6 +101,31 @@ async def console_bot(config: Config) -> AsyncIterator[Callable[[str], None]]:
         stream.close()
 
 
+@contextlib.asynccontextmanager
+async def served(app: App, adapters: list[PlatformAdapter]) -> AsyncIterator[None]:
+    """`quitgpt-bot run` as `serve` runs it, with the status server, until the block ends;
+    ready by then."""
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(app, adapters, stop))
+    try:
+        await until(app.config, "/readyz", lambda status, _: status == 200)
+        yield
+    finally:
+        stop.set()
+        await running
+
+
+def telegram_config(tg: FakeTelegram, tmp_path: Path, **settings: Any) -> Config:
+    return Config(
+        database=tmp_path / "bot.db",
+        quiet_hours="",
+        http_port=free_port(),
+        telegram_token=Secret(tg.token),
+        telegram_api_url=tg.base_url,
+        **settings,
+    )
+
+
 async def test_a_console_bot_is_up_ready_and_counted_without_personal_data(
     config: Config,
 ) -> None:
@@ -147,20 +172,10 @@ async def test_a_console_bot_is_up_ready_and_counted_without_personal_data(
 async def test_ready_until_the_outbox_is_stuck_then_again(tg: FakeTelegram, tmp_path: Path) -> None:
     """A chat that answers 429 for three seconds holds its second post, which is due: past
     the one second allowed, the bot is not ready, and it is again once both are sent."""
-    config = Config(
-        database=tmp_path / "bot.db",
-        quiet_hours="",
-        http_port=free_port(),
-        ready_max_delay_seconds=1,
-        telegram_token=Secret(tg.token),
-        telegram_api_url=tg.base_url,
-    )
+    config = telegram_config(tg, tmp_path, ready_max_delay_seconds=1)
     chat = 5001
-    stop = asyncio.Event()
-    async with open_app(config) as app:
+    async with open_app(config) as app, served(app, platform_adapters(app)):
         await subscribe(app.db, "telegram", str(chat), "private", "fr", app.services.clock())
-        running = asyncio.create_task(serve(app, platform_adapters(app), stop))
-        await until(config, "/readyz", lambda status, _: status == 200)
         tg.fail_chat(chat, "429", seconds=3)
         for text in ("Premier", "Second"):
             await publish(app.services, "tally", lambda _, text=text: text)
@@ -172,8 +187,6 @@ async def test_ready_until_the_outbox_is_stuck_then_again(tg: FakeTelegram, tmp_
         assert ready["checks"]["outbox.telegram"] == "ok"
         assert [m.text for m in tg.sent(chat)] == ["Premier", "Second"]
         text = (await get(config, "/metrics"))[1]
-        stop.set()
-        await running
     found = samples(text)
     assert value(found, "quitgpt_rate_limited_total", platform="telegram") >= 1
     assert (
@@ -188,16 +201,8 @@ async def test_ready_until_the_outbox_is_stuck_then_again(tg: FakeTelegram, tmp_
 async def test_not_ready_while_telegram_polling_fails(tg: FakeTelegram, tmp_path: Path) -> None:
     """The Bot API answers getUpdates with 500 twice: python-telegram-bot tries again
     by itself, and readiness follows until a poll is answered again."""
-    config = Config(
-        database=tmp_path / "bot.db",
-        http_port=free_port(),
-        telegram_token=Secret(tg.token),
-        telegram_api_url=tg.base_url,
-    )
-    stop = asyncio.Event()
-    async with open_app(config) as app:
-        running = asyncio.create_task(serve(app, platform_adapters(app), stop))
-        await until(config, "/readyz", lambda status, _: status == 200)
+    config = telegram_config(tg, tmp_path)
+    async with open_app(config) as app, served(app, platform_adapters(app)):
         tg.fail_next("getUpdates", "500", times=2)
         tg.user_sends("bonjour", chat_id=-100777, chat_type="supergroup")  # ends the long poll
         down = await until(config, "/readyz", lambda status, _: status == 503)
@@ -206,26 +211,20 @@ async def test_not_ready_while_telegram_polling_fails(tg: FakeTelegram, tmp_path
         tg.user_sends("encore", chat_id=-100777, chat_type="supergroup")
         back = await until(config, "/readyz", lambda status, _: status == 200)
         assert back["checks"]["telegram"] == "ok"
-        stop.set()
-        await running
 
 
 async def test_not_ready_while_discord_is_disconnected(dc: FakeDiscord, config: Config) -> None:
-    stop = asyncio.Event()
     async with open_app(config) as app:
         adapter = DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)
-        running = asyncio.create_task(serve(app, [adapter], stop))
-        ready = await until(config, "/readyz", lambda status, _: status == 200)
-        assert ready["checks"]["discord"] == "ok"
-        dc.set_gateway_down()
-        down = await until(config, "/readyz", lambda status, _: status == 503)
-        assert down["checks"]["discord"] == "disconnected"
-        assert (await get(config, "/healthz"))[0] == 200  # up all the same
-        dc.set_gateway_down(False)
-        back = await until(config, "/readyz", lambda status, _: status == 200)
-        assert back["checks"]["discord"] == "ok"
-        stop.set()
-        await running
+        async with served(app, [adapter]):
+            assert adapter.connected
+            dc.set_gateway_down()
+            down = await until(config, "/readyz", lambda status, _: status == 503)
+            assert down["checks"]["discord"] == "disconnected"
+            assert (await get(config, "/healthz"))[0] == 200  # up all the same
+            dc.set_gateway_down(False)
+            back = await until(config, "/readyz", lambda status, _: status == 200)
+            assert back["checks"]["discord"] == "ok"
 
 
 async def test_not_ready_when_the_database_does_not_answer(app: App, config: Config) -> None:
