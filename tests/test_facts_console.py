@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import DEFAULT_FACTS, Config
@@ -184,6 +186,9 @@ async def test_sources_lists_every_article(console: ConsoleAdapter) -> None:
     )
 
 
+# A copy of the fact base has no vectors beside it: they are all computed at start, 31 s
+# on a quiet machine and several times that on a busy one.
+@pytest.mark.timeout(300)
 async def test_reload_keeps_the_running_base_when_the_file_is_invalid(tmp_path: Path) -> None:
     facts = write_base(tmp_path / "facts.toml", read_toml(DEFAULT_FACTS))
     config = Config(
