@@ -7,6 +7,11 @@ of classes that exclude each other ("sociologue, sociologist" / « économiste,
 economist »): a question that uses a class of a group that the fact does not use,
 where the fact uses another class of that group, states what the sources contradict.
 Phrases are compared as stemmed folded words ("économistes" is "économiste").
+
+The [[unheld]] section lists what members ask of the people the facts cover that no fact
+may hold (a salary, an age, a birthplace): « Quel est le salaire de Sam Altman ? » is
+nearest to the fact on who Sam Altman is, which does not answer it. Such a question is
+answered only by a fact that uses one of the entry's phrases (or of its `held_as`).
 """
 
 from __future__ import annotations
@@ -58,12 +63,39 @@ def _holds(text: Sequence[str], phrase: Phrase) -> int:
 class Contrasts:
     """The contrast groups of one fact base, and what each fact says of them."""
 
-    def __init__(self, groups: Sequence[Sequence[Sequence[str]]], facts: Sequence[Fact]) -> None:
+    def __init__(
+        self,
+        groups: Sequence[Sequence[Sequence[str]]],
+        unheld: Sequence[tuple[Sequence[str], Sequence[str]]],
+        facts: Sequence[Fact],
+    ) -> None:
         self._groups = [
             [tuple(tuple(_stems(phrase)) for phrase in classes) for classes in group]
             for group in groups
         ]
         self._used = {fact.id: self._classes(_fact_text(fact)) for fact in facts}
+        self._unheld = [tuple(tuple(_stems(phrase)) for phrase in asks) for asks, _ in unheld]
+        held_as = [
+            (*asks, *(tuple(_stems(phrase)) for phrase in more))
+            for asks, (_, more) in zip(self._unheld, unheld, strict=True)
+        ]
+        self._held = {
+            fact.id: frozenset(
+                n
+                for n, phrases in enumerate(held_as)
+                if any(_holds(_stems(_fact_text(fact)), phrase) >= 0 for phrase in phrases)
+            )
+            for fact in facts
+        }
+
+    def unheld(self, question: str, fact: Fact) -> bool:
+        """Whether `question` asks something of [[unheld]] that `fact` does not hold."""
+        stems = _stems(question)
+        held = self._held.get(fact.id, frozenset())
+        return any(
+            n not in held and any(_holds(stems, phrase) >= 0 for phrase in asks)
+            for n, asks in enumerate(self._unheld)
+        )
 
     def _classes(self, text: str) -> frozenset[tuple[int, int]]:
         """The (group, class) pairs a text uses."""

@@ -204,7 +204,7 @@ class Knowledge:
         doubts = self._guard.doubts(premises, fact)
         if doubts.unsourced:
             return Unsourced(doubts.unsourced, fact)
-        if confidence < THRESHOLD:
+        if confidence < THRESHOLD or self._guard.unheld(premises, fact):
             return None
         see_also = related(self.base, ranked, chosen)
         if doubts.wrong_figures:

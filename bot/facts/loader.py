@@ -68,6 +68,7 @@ _ENTITY: _Spec = {
     "part_of": (str, False),
 }
 _CONTRAST: _Spec = {"classes": (list, True)}
+_UNHELD: _Spec = {"asks": (list, True), "held_as": (list, False)}
 _SECTIONS = {
     "article": _ARTICLE,
     "topic": _TOPIC,
@@ -75,6 +76,7 @@ _SECTIONS = {
     "synonyms": _SYNONYMS,
     "entity": _ENTITY,
     "contrast": _CONTRAST,
+    "unheld": _UNHELD,
 }
 
 
@@ -108,7 +110,7 @@ def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactB
     for key in document.keys() - _SECTIONS.keys():
         problems.append(
             f"unknown section '{key}' (expected [[article]], [[topic]], [[fact]], [[synonyms]],"
-            " [[entity]], [[contrast]])"
+            " [[entity]], [[contrast]], [[unheld]])"
         )
     tables = {
         kind: _entries(kind, document.get(kind, []), spec, problems)
@@ -146,7 +148,10 @@ def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactB
             problems.append(f"topic '{topic.id}': no fact has this topic")
     if problems:
         return None
-    return FactBase(tuple(articles), tuple(topics), tuple(facts), synonyms, entities, contrasts)
+    unheld = tuple((e["asks"], e["held_as"]) for e in tables["unheld"])
+    return FactBase(
+        tuple(articles), tuple(topics), tuple(facts), synonyms, entities, contrasts, unheld
+    )
 
 
 def _synonyms(entries: list[dict[str, Any]], problems: list[str]) -> tuple[tuple[str, ...], ...]:
