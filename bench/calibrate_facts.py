@@ -134,11 +134,10 @@ def _intents(readings: list[tuple[dict[str, object], Reading]]) -> None:
     for floor in np.arange(0.80, 0.97, 0.005):
         wins, wrong = 0, 0
         for question, reading in readings:
-            score, intent = max(reading.intents, key=lambda pair: pair[0])
-            fires = score >= floor and score >= float(reading.ranked.closeness.max())
+            intent = reading.intent(float(floor))
             wanted = question.get("kind") == "intent"
-            wins += fires and wanted and intent.id in question.get("expect", [])  # type: ignore[operator]
-            wrong += fires and not wanted
+            wins += intent is not None and wanted and intent.id in question.get("expect", [])  # type: ignore[operator]
+            wrong += intent is not None and not wanted
         if wrong == 0:
             rules.append((wins, round(float(floor), 3)))
     most = max(wins for wins, _ in rules)
