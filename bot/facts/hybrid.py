@@ -36,7 +36,7 @@ LEXICAL_CAP = 20.0  # a lexical score above this says no more
 # The answer model (bench/calibrate_facts.py prints these).
 WEIGHTS = (6.2585, 2.0119, 3.2839, 39.3674)
 BIAS = -6.9251
-THRESHOLD = 0.8055
+THRESHOLD = 0.6809
 # Below THRESHOLD, a fact may still be shown as what the sources say near a question about
 # someone they do not cover, introduced as such (bench/calibrate_facts.py counts how many
 # off-topic questions get one).

@@ -184,8 +184,9 @@ class Knowledge:
             self._keep(text, vector[0])
         return self.understand(text, intents)
 
-    def understand(self, text: str, intents: bool = False) -> Finding:
-        """What `text` asks for; `intents` lets it be a command (free text in a private chat)."""
+    def understand(self, text: str, intents: bool = False, threshold: float = THRESHOLD) -> Finding:
+        """What `text` asks for; `intents` lets it be a command (free text in a private chat).
+        `threshold` is the answer model's (bench/calibrate_facts.py tries others)."""
         reading = self.read(text)
         ranked = reading.ranked
         if intents and (intent := reading.intent()) is not None:
@@ -208,7 +209,7 @@ class Knowledge:
         doubts = self._guard.doubts(premises, fact)
         if doubts.unsourced:
             return Unsourced(doubts.unsourced, fact)
-        if confidence < THRESHOLD or self._guard.unheld(premises, fact):
+        if confidence < threshold or self._guard.unheld(premises, fact):
             return None
         see_also = related(self.base, ranked, chosen)
         if doubts.wrong_figures:

@@ -3,7 +3,7 @@
 The fact file writes figures in digits and its number rule ignores words (« un » and
 "one" are also articles); a question, though, may claim « deux millions » or "ten times
 higher". A number word counts only when a unit makes it a quantity: a scale (« millions »,
-"billion"), « fois » / "times", or a percent.
+"billion"), « fois » / "times", or a percent; or « multiplié par » / "multiplied by".
 """
 
 from __future__ import annotations
@@ -32,9 +32,15 @@ _CLAIM = re.compile(
 )
 
 
+# « multipliées par dix », "multiplied by ten": a number of times without « fois ».
+_TIMES = re.compile(rf"\bmultipli\w*\s+(?:par|by)\s+(?P<word>{_NUMBER})\b")
+
+
 def spelled_numbers(text: str) -> list[Number]:
     """The quantities `text` writes in words, with what they mean."""
     found = []
+    for match in _TIMES.finditer(fold(text)):
+        found.append(Number(match[0], Decimal(_UNITS[match["word"]]), False))
     for match in _CLAIM.finditer(fold(text)):
         value = Decimal(_UNITS[match["word"]])
         unit = match["unit"]
