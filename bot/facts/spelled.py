@@ -39,13 +39,17 @@ _TIMES = re.compile(rf"\bmultipli\w*\s+(?:par|by)\s+(?P<word>{_NUMBER})\b")
 def spelled_numbers(text: str) -> list[Number]:
     """The quantities `text` writes in words, with what they mean."""
     found = []
-    for match in _TIMES.finditer(fold(text)):
-        found.append(Number(match[0], Decimal(_UNITS[match["word"]]), False))
-    for match in _CLAIM.finditer(fold(text)):
+    folded = fold(text)
+    # As the member wrote it (« multipliées »), where folding kept every character in place.
+    original = text if len(folded) == len(text) else folded
+    for match in _TIMES.finditer(folded):
+        written = original[match.start() : match.end()]
+        found.append(Number(written, Decimal(_UNITS[match["word"]]), False))
+    for match in _CLAIM.finditer(folded):
         value = Decimal(_UNITS[match["word"]])
         unit = match["unit"]
         if unit in _SCALES:
             value *= 10 ** _SCALES[unit]
         percent = unit in ("pour cent", "percent", "%")
-        found.append(Number(match[0], value, percent))
+        found.append(Number(original[match.start() : match.end()], value, percent))
     return found
