@@ -42,9 +42,28 @@ def read_contrasts(entries: Sequence[Sequence[str]], problems: list[str]) -> tup
             stems = tuple(_stems(phrase))
             if not stems:
                 problems.append(f"{name}: '{phrase}' has no word to compare")
-            elif owner.setdefault(stems, phrase) != phrase:
+            elif stems in owner:
                 problems.append(f"{name}: '{phrase}' reads as '{owner[stems]}' already listed")
+            else:
+                owner[stems] = phrase
     return groups
+
+
+def read_unheld(
+    entries: Sequence[tuple[Sequence[str], Sequence[str]]], problems: list[str]
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The [[unheld]] entries as (asks, held_as); each asks something, in words."""
+    unheld = tuple((tuple(asks), tuple(held_as)) for asks, held_as in entries)
+    for number, (asks, held_as) in enumerate(unheld, start=1):
+        name = f"unheld #{number}"
+        if not asks:
+            problems.append(f"{name}: asks is missing or empty")
+        problems.extend(
+            f"{name}: '{phrase}' has no word to compare"
+            for phrase in (*asks, *held_as)
+            if not _stems(phrase)
+        )
+    return unheld
 
 
 def _stems(text: str) -> list[str]:

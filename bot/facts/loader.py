@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.facts.contrasts import read_contrasts
+from bot.facts.contrasts import read_contrasts, read_unheld
 from bot.facts.figures import numbers
 from bot.facts.model import ENTITY_KINDS, Article, Entity, Fact, FactBase, Localized, Topic
 from bot.facts.words import is_question_form, words
@@ -148,7 +148,7 @@ def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactB
             problems.append(f"topic '{topic.id}': no fact has this topic")
     if problems:
         return None
-    unheld = tuple((e["asks"], e["held_as"]) for e in tables["unheld"])
+    unheld = read_unheld([(e["asks"], e["held_as"]) for e in tables["unheld"]], problems)
     return FactBase(
         tuple(articles), tuple(topics), tuple(facts), synonyms, entities, contrasts, unheld
     )
