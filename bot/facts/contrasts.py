@@ -22,6 +22,8 @@ from bot.facts.model import Fact
 from bot.facts.words import stem, word_spans, words
 
 Phrase = tuple[str, ...]
+# The most words a phrase may have: a fact is looked up by its runs of words up to this long.
+LONGEST = 6
 Group = tuple[tuple[str, ...], ...]
 
 
@@ -40,8 +42,8 @@ def read_contrasts(entries: Sequence[Sequence[str]], problems: list[str]) -> tup
             problems.append(f"{name}: classes needs at least two texts, each with a phrase")
         for phrase in (phrase for phrases in group for phrase in phrases):
             stems = tuple(_stems(phrase))
-            if not stems:
-                problems.append(f"{name}: '{phrase}' has no word to compare")
+            if not stems or len(stems) > LONGEST:
+                problems.append(f"{name}: '{phrase}' needs 1 to {LONGEST} words to compare")
             elif stems in owner:
                 problems.append(f"{name}: '{phrase}' reads as '{owner[stems]}' already listed")
             else:
@@ -59,9 +61,9 @@ def read_unheld(
         if not asks:
             problems.append(f"{name}: asks is missing or empty")
         problems.extend(
-            f"{name}: '{phrase}' has no word to compare"
+            f"{name}: '{phrase}' needs 1 to {LONGEST} words to compare"
             for phrase in (*asks, *held_as)
-            if not _stems(phrase)
+            if not 0 < len(_stems(phrase)) <= LONGEST
         )
     return unheld
 
@@ -92,7 +94,8 @@ class Contrasts:
             [tuple(tuple(_stems(phrase)) for phrase in classes) for classes in group]
             for group in groups
         ]
-        self._used = {fact.id: self._classes(_fact_text(fact)) for fact in facts}
+        stems = {fact.id: _grams(_stems(_fact_text(fact))) for fact in facts}
+        self._used = {fact.id: self._classes(stems[fact.id]) for fact in facts}
         self._unheld = [tuple(tuple(_stems(phrase)) for phrase in asks) for asks, _ in unheld]
         held_as = [
             (*asks, *(tuple(_stems(phrase)) for phrase in more))
@@ -100,9 +103,7 @@ class Contrasts:
         ]
         self._held = {
             fact.id: frozenset(
-                n
-                for n, phrases in enumerate(held_as)
-                if any(_holds(_stems(_fact_text(fact)), phrase) >= 0 for phrase in phrases)
+                n for n, phrases in enumerate(held_as) if not stems[fact.id].isdisjoint(phrases)
             )
             for fact in facts
         }
@@ -116,14 +117,13 @@ class Contrasts:
             for n, asks in enumerate(self._unheld)
         )
 
-    def _classes(self, text: str) -> frozenset[tuple[int, int]]:
-        """The (group, class) pairs a text uses."""
-        stems = _stems(text)
+    def _classes(self, grams: set[Phrase]) -> frozenset[tuple[int, int]]:
+        """The (group, class) pairs a text (the runs of its stemmed words) uses."""
         return frozenset(
             (g, c)
             for g, group in enumerate(self._groups)
             for c, phrases in enumerate(group)
-            if any(_holds(stems, phrase) >= 0 for phrase in phrases)
+            if not grams.isdisjoint(phrases)
         )
 
     def contradicted(self, question: str, fact: Fact) -> tuple[str, ...]:
@@ -148,6 +148,15 @@ class Contrasts:
                         wrong.append(question[spans[at][1] : spans[at + len(phrase) - 1][2]])
                         break
         return tuple(wrong)
+
+
+def _grams(stems: Sequence[str]) -> set[Phrase]:
+    """Every run of up to LONGEST words of a text, to look phrases up at once."""
+    return {
+        tuple(stems[at : at + size])
+        for size in range(1, LONGEST + 1)
+        for at in range(len(stems) - size + 1)
+    }
 
 
 def _fact_text(fact: Fact) -> str:
