@@ -127,8 +127,8 @@ async def bench_command(texts: list[str]) -> None:
                 await console.say(f"/faits {text}")
                 samples.append(time.perf_counter() - started)
     print(f"/faits through the console, with its SQLite writes: {latency_summary(samples)}")
-    policy = os.environ.get("OMP_WAIT_POLICY")
-    print(f"OMP_WAIT_POLICY={policy}; load average {os.getloadavg()[0]:.1f}")
+    spins, policy = os.environ.get("GOMP_SPINCOUNT"), os.environ.get("OMP_WAIT_POLICY")
+    print(f"GOMP_SPINCOUNT={spins}, OMP_WAIT_POLICY={policy}; load {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
