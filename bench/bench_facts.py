@@ -2,7 +2,7 @@
 
 Run with `make bench` or `.venv/bin/python bench/bench_facts.py`. On the shipped
 bot/data/facts.toml and bot/data/intents.toml, with the questions of tests/data/questions*.toml
-and blind_set1.toml, it measures:
+and blind_set*.toml, it measures:
 
 - the memory the embedding model adds to the process (resident set, before and after),
   against a process holding the fact base and its lexical index alone;
@@ -18,6 +18,7 @@ and blind_set1.toml, it measures:
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -126,11 +127,13 @@ async def bench_command(texts: list[str]) -> None:
                 await console.say(f"/faits {text}")
                 samples.append(time.perf_counter() - started)
     print(f"/faits through the console, with its SQLite writes: {latency_summary(samples)}")
+    spins, policy = os.environ.get("GOMP_SPINCOUNT"), os.environ.get("OMP_WAIT_POLICY")
+    print(f"GOMP_SPINCOUNT={spins}, OMP_WAIT_POLICY={policy}; load {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
     texts = questions()
-    print(f"{len(texts)} questions, {ROUNDS} rounds")
+    print(f"{len(texts)} questions, {ROUNDS} rounds; load average {os.getloadavg()[0]:.1f}")
     known = bench_build()
     model = shared_embedder()
     reference = timed(texts, 1, lambda text: model.queries([text]))

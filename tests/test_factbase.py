@@ -174,6 +174,20 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
             "entity 'apple': '?!' has no word to search",
         ),
         (
+            lambda d: d.update(contrast=[{"classes": ["sociologue, sociologist"]}]),
+            "contrast 'sociologue': classes needs at least two texts",
+        ),
+        (
+            lambda d: d.update(
+                contrast=[{"classes": ["par mois, monthly", "par semaine, par mois"]}]
+            ),
+            "contrast 'par mois': 'par mois' reads as 'par mois' already listed",
+        ),
+        (
+            lambda d: d.update(unheld=[{"held_as": ["ans"]}]),
+            "unheld #1: asks is missing or empty",
+        ),
+        (
             lambda d: d["article"][0].update(seed="absent.txt"),
             "article 'courrier': cannot read",
         ),
@@ -299,6 +313,15 @@ def test_entities_load_in_order_with_their_parents(tmp_path: Path) -> None:
     assert chatgpt is not None and chatgpt.kind == "product" and chatgpt.part_of == "openai"
     assert base.entity("apple") is None
     assert load_factbase(write_base(tmp_path / "none.toml", minimal())).entities == ()
+
+
+def test_contrasts_and_what_the_facts_do_not_hold_load_in_order(tmp_path: Path) -> None:
+    document = minimal()
+    document["contrast"] = [{"classes": ["sociologue, sociologist", "économiste, economist"]}]
+    document["unheld"] = [{"asks": ["salaire", "salary"]}, {"asks": ["âge"], "held_as": ["ans"]}]
+    base = load_factbase(write_base(tmp_path / "facts.toml", document))
+    assert base.contrasts == ((("sociologue", "sociologist"), ("économiste", "economist")),)
+    assert base.unheld == ((("salaire", "salary"), ()), (("âge",), ("ans",)))
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:

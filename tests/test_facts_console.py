@@ -268,6 +268,9 @@ async def test_free_text_that_wants_a_command_gets_it(console: ConsoleAdapter) -
     # Asked through /faits, the same words are a question for the fact base.
     [asked] = await console.say("/faits je veux m'engager moi aussi")
     assert not asked.startswith("Vous voulez vous engager")
+    # Asking why people cancel is a question, however close to the guide it sounds.
+    [why] = await console.say("pourquoi les gens résilient leur abonnement chatgpt ?")
+    assert why != guide
 
 
 async def test_a_question_about_someone_no_fact_covers_says_so(console: ConsoleAdapter) -> None:

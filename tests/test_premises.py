@@ -72,3 +72,40 @@ def test_a_misspelt_word_of_the_facts_is_not_a_strangers_name() -> None:
     assert not isinstance(found, Unsourced), found
     found = KNOWN.understand("l'ICE utilise GPT-3 pour trier les candidats ?")
     assert isinstance(found, Unsourced) and found.names == ("GPT-3",)  # a digit is no typo
+
+
+def test_a_role_a_rate_or_a_rank_the_fact_contradicts_is_corrected() -> None:
+    assert _correction("Dana Fisher, l'économiste, elle dit quoi du boycott ?") == ("économiste",)
+    assert _correction("ChatGPT a 900 millions d'utilisateurs par mois ?") == ("par mois",)
+    assert _correction("Greg Brockman c'est bien le PDG d'OpenAI ?") == ("PDG",)
+    # Said right, or right as well as wrong, the detail is no claim against the fact.
+    found = KNOWN.understand("la sociologue Dana Fisher dit quoi du boycott ?")
+    assert isinstance(found, Answer) and found.fact.id == "dana-fisher-pression-economique"
+    found = KNOWN.understand("Dana Fisher c'est une sociologue ou une économiste ?")
+    assert isinstance(found, Answer)
+
+
+def test_what_no_fact_holds_about_someone_is_refused() -> None:
+    assert KNOWN.understand("Quel est le salaire de Sam Altman ?") is None
+    assert KNOWN.understand("Dana Fisher elle a quel âge ?") is None
+    assert KNOWN.understand("Brockman est marié depuis quand ?") is None
+    # A fact that holds it answers: Florian's age is in his.
+    found = KNOWN.understand("Florian il a quel âge ?")
+    assert isinstance(found, Answer) and "26" in found.fact.statement.fr
+
+
+def test_a_name_inside_another_entitys_name_is_not_a_premise() -> None:
+    found = KNOWN.understand("Apple a retiré ChatGPT de l'App Store c'est vrai ?")
+    assert isinstance(found, Unsourced) and found.names == ("Apple",)
+    found = KNOWN.understand("Claude est arrivé premier sur l'App Store d'Apple ?")
+    assert isinstance(found, Answer) and found.fact.id == "claude-top-app-store"
+
+
+def test_the_articles_year_and_a_single_letter_are_not_claims() -> None:
+    found = KNOWN.understand("Musk reprochait quoi au partenariat avec Microsoft en 2023 ?")
+    assert isinstance(found, Answer), found
+    found = KNOWN.understand("Grok d'Elon Musk, c'est un bon plan B ?")
+    assert not isinstance(found, Unsourced), found
+    assert _correction("les désinstallations ont été multipliées par dix ?") == (
+        "multipliées par dix",
+    )

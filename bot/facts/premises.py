@@ -17,7 +17,9 @@ confirm a false claim. So before a fact answers:
 - every figure the question states, in digits or in words with a unit (« dix fois »,
   "two million"), must be one of the fact's figures; lone digits ("top 1", "numéro 3") are
   not claims. A day or month the question names must be one the fact names, when the
-  fact names one ("January" is not « 3 mars »).
+  fact names one ("January" is not « 3 mars »; the year of the fact's article is
+  when it was said, not a claim), and so must a role, a rate or a time
+  of the fact file's [[contrast]] groups (« l'économiste » is not « la sociologue »).
 
 The reply then says what the sources do not say, and shows the fact only as what they
 do say, never as a confirmation.
@@ -33,6 +35,7 @@ from functools import cache
 
 from babel import Locale
 
+from bot.facts.contrasts import Contrasts
 from bot.facts.entities import EntityFinder
 from bot.facts.figures import Number, numbers, numbers_at
 from bot.facts.model import Fact
@@ -62,6 +65,7 @@ class Premises:
     figures: tuple[Number, ...]
     about: frozenset[str]  # the figures said to be approximate, as written
     dates: tuple[str, ...]  # day and month names, as written
+    text: str  # the question, for the details of bot/facts/contrasts.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,7 @@ class PremiseGuard:
     def __init__(self, finder: EntityFinder, vocabulary: frozenset[str]) -> None:
         self._finder = finder
         facts = finder.base.facts
+        self._contrasts = Contrasts(finder.base.contrasts, finder.base.unheld, facts)
         counts = Counter(ident for fact in facts for ident in finder.answers_for(fact))
         # What the campaign is about (OpenAI, ChatGPT) is the setting of most facts, not a
         # premise: "alternatives to ChatGPT" is answered by a fact about Gemini and Claude.
@@ -106,7 +111,7 @@ class PremiseGuard:
             for n in figures
             if (at := folded.find(fold(n.written))) > 0 and _ABOUT.search(folded[:at])
         )
-        return Premises(listed + unlisted, figures, about, dates)
+        return Premises(listed + unlisted, figures, about, dates, question)
 
     def doubts(self, premises: Premises, fact: Fact) -> Doubts:
         answers = self._finder.answers_for(fact) | self._setting
@@ -121,6 +126,9 @@ class PremiseGuard:
         """The figures, days and months a question states that the fact does not. A day or
         month is compared only with a fact that gives one ("January" for « 3 mars »)."""
         stated = {n.value for figure in fact.figures for n in _read(figure)}
+        # The year the article was written is when the fact was said (« Musk en 2023 »).
+        if year := self._finder.base.article(fact.article).date[:4]:
+            stated.add(Decimal(year))
         wrong = [
             n.written
             for n in premises.figures
@@ -135,7 +143,12 @@ class PremiseGuard:
         }
         if said:
             wrong += [date for date in premises.dates if fold(date) not in said]
+        wrong += self._contrasts.contradicted(premises.text, fact)
         return tuple(dict.fromkeys(wrong))
+
+    def unheld(self, premises: Premises, fact: Fact) -> bool:
+        """Whether the question asks what the fact does not hold (a salary, an age)."""
+        return self._contrasts.unheld(premises.text, fact)
 
     def _is_place(self, ident: str | None) -> bool:
         """A covered place is where things happened, not who did them ("aux États-Unis")."""
@@ -163,6 +176,7 @@ class PremiseGuard:
             )
             if (
                 written[0].isupper()
+                and len(word) > 1  # "plan B" names nobody
                 and not starts_sentence
                 and self._stranger(word, written, listed)
             ):

@@ -3,7 +3,7 @@
 The fact file writes figures in digits and its number rule ignores words (« un » and
 "one" are also articles); a question, though, may claim « deux millions » or "ten times
 higher". A number word counts only when a unit makes it a quantity: a scale (« millions »,
-"billion"), « fois » / "times", or a percent.
+"billion"), « fois » / "times", or a percent; or « multiplié par » / "multiplied by".
 """
 
 from __future__ import annotations
@@ -32,14 +32,24 @@ _CLAIM = re.compile(
 )
 
 
+# « multipliées par dix », "multiplied by ten": a number of times without « fois ».
+_TIMES = re.compile(rf"\bmultipli\w*\s+(?:par|by)\s+(?P<word>{_NUMBER})\b")
+
+
 def spelled_numbers(text: str) -> list[Number]:
     """The quantities `text` writes in words, with what they mean."""
     found = []
-    for match in _CLAIM.finditer(fold(text)):
+    folded = fold(text)
+    # As the member wrote it (« multipliées »), where folding kept every character in place.
+    original = text if len(folded) == len(text) else folded
+    for match in _TIMES.finditer(folded):
+        written = original[match.start() : match.end()]
+        found.append(Number(written, Decimal(_UNITS[match["word"]]), False))
+    for match in _CLAIM.finditer(folded):
         value = Decimal(_UNITS[match["word"]])
         unit = match["unit"]
         if unit in _SCALES:
             value *= 10 ** _SCALES[unit]
         percent = unit in ("pour cent", "percent", "%")
-        found.append(Number(match[0], value, percent))
+        found.append(Number(original[match.start() : match.end()], value, percent))
     return found
