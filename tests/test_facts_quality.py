@@ -1,9 +1,9 @@
 """Search quality: members' questions get the fact a well-informed person would answer with.
 
-Sets of questions typed the way members type them. blind_set1.toml to blind_set6.toml
+Sets of questions typed the way members type them. blind_set1.toml to blind_set7.toml
 were each written by someone who had read only the articles; questions.toml and
-questions_heldout.toml before them, by the project. All but questions_heldout.toml were
-tuned on (bench/calibrate_facts.py fits the answer model on blind_set1, blind_set3 and
+questions_heldout.toml before them, by the project. All but questions_heldout.toml and
+blind_set7.toml (scored once, after the settings were chosen) were tuned on (bench/calibrate_facts.py fits the answer model on blind_set1, blind_set3 and
 questions, and chooses its threshold on the six blind sets and questions). The floors
 below are what the sets reached when the settings were chosen; a change that lowers them
 must say why. The lexical rules the search relies on are checked at the end on a small
@@ -55,11 +55,15 @@ FLOORS = {
     ("blind_set6.toml", "correct"): 0.87,
     ("blind_set6.toml", "refuse"): 1.0,
     ("blind_set6.toml", "intent"): 0.86,
+    ("blind_set7.toml", "answer"): 0.88,
+    ("blind_set7.toml", "correct"): 0.85,
+    ("blind_set7.toml", "refuse"): 1.0,
+    ("blind_set7.toml", "intent"): 0.93,
 }
-BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 7)]
-# Over the six blind sets: false premises answered as if true, off-topic questions given a
+BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 8)]
+# Over the seven blind sets: false premises answered as if true, off-topic questions given a
 # fact (bench/score_questions.py counts them alike).
-MOST_CONFIRMED = 11
+MOST_CONFIRMED = 13
 MOST_OFF_TOPIC_ANSWERED = 2
 
 
