@@ -39,9 +39,10 @@ class Context:
         image: Image | None = None,
         private: bool = False,
         edit: bool = False,
+        link_previews: bool = True,
         **params: object,
     ) -> Reply:
-        return Reply(self.t(key, **params), buttons, image, private, edit)
+        return Reply(self.t(key, **params), buttons, image, private, edit, link_previews)
 
     def command_name(self, spec: CommandSpec) -> str:
         return spec.display_name(self.language)

@@ -216,7 +216,8 @@ async def test_menus_are_published_once_and_restart_does_not_replay(
         tg.user_sends("/aide", user_id=42, language_code="fr")
         await tg.wait_for(1, chat_id=42)
     first_calls = len(tg.calls_to("setMyCommands"))
-    assert first_calls == 6  # default, fr, en; and the same three for the moderator's chat
+    # default, fr, en for members, for groups' members, for their admins, for the moderator
+    assert first_calls == 12
     member_menu = [c["command"] for c in tg.commands_for(None, "fr")]
     assert "aide" in member_menu and "annonce" not in member_menu
     english = [c["command"] for c in tg.commands_for(None, "en")]
