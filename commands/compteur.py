@@ -14,7 +14,7 @@ from commands.fact_replies import date_text
 from commands.pledging import KIND_LABELS, kinds_text, platform_name
 from storage.tally import Tally, daily_counts, get_tally
 
-CHART_WORDS = {"graphique", "chart", "courbe", "graph"}
+CHART_SYNONYMS = {"courbe", "graph"}  # besides `action.chart` in every language
 
 
 def tally_markup(t: Translate, tally: Tally) -> str:
@@ -40,10 +40,10 @@ def tally_markup(t: Translate, tally: Tally) -> str:
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    if fold(ctx.msg.args) in CHART_WORDS:
+    if ctx.means(ctx.msg.args, "chart") or fold(ctx.msg.args) in CHART_SYNONYMS:
         return [await _chart(ctx)]
     tally = await get_tally(ctx.services.db, ctx.services.clock())
-    chart = Button(ctx.t("tally.button_chart"), action="/compteur graphique")
+    chart = Button(ctx.t("tally.button_chart"), ctx.action("compteur", ctx.word("chart")))
     return [Reply(tally_markup(ctx.t, tally), ((chart,),))]
 
 

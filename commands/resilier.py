@@ -7,7 +7,7 @@ from commands.base import CommandSpec, Context
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    done = Button(ctx.t("guide.button_done"), "/accompli")
+    done = Button(ctx.t("guide.button_done"), ctx.action("accompli"))
     return [ctx.reply("guide.text", buttons=((done,),), link_previews=False)]
 
 

@@ -276,9 +276,9 @@ async def count_deliveries(db: Database, broadcast_id: int) -> Counts:
 
 
 async def recent_announcements(db: Database, limit: int = 10) -> list[Broadcast]:
+    """The last published announcements (a discarded draft never was)."""
     rows = await db.fetchall(
-        "SELECT * FROM broadcasts WHERE kind = 'announcement' AND status != 'draft'"
-        " ORDER BY id DESC LIMIT ?",
+        "SELECT * FROM broadcasts WHERE number IS NOT NULL ORDER BY number DESC LIMIT ?",
         (limit,),
     )
     return [_broadcast(row) for row in rows]
