@@ -51,7 +51,7 @@ def start_bot(db: Path, tg: FakeTelegram, log: Path) -> subprocess.Popen[bytes]:
         "TELEGRAM_API_URL": tg.base_url,
         "QUITGPT_MODERATORS": f"telegram:{MODERATOR}",
         "QUITGPT_MILESTONES": str(MILESTONE),
-        "QUITGPT_QUIET_HOURS": "",
+        "QUITGPT_QUIET_HOURS": "off",
     }
     with log.open("ab") as out:
         return subprocess.Popen(
@@ -122,9 +122,9 @@ async def test_kills_during_broadcasts_lose_nothing_and_repeat_one_part_at_most(
     async with FakeTelegram() as tg:
         bot = start_bot(db, tg, log)
         try:
-            await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce n°1")
+            await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce —")
             await moderator_says(tg, "/annonce confirmer 1", "Annonce n°1 en cours d'envoi")
-            await moderator_says(tg, f"/annonce {LONG}", "Aperçu de l'annonce n°2")
+            await moderator_says(tg, f"/annonce {LONG}", "Aperçu de l'annonce —")
             await moderator_says(tg, "/annonce confirmer 2", "Annonce n°2 en cours d'envoi")
             tg.user_sends(f"/engagement tout ok{NOTICE_VERSION}", user_id=MEMBER)
             for n in range(KILLS):

@@ -116,3 +116,19 @@ async def test_a_subscription_made_in_a_topic_posts_to_that_topic(
     assert "reply_parameters" not in post.params
     sub = await get_subscription(app.db, "telegram", str(FORUM))
     assert sub is not None and sub.topic == str(TOPIC)
+
+
+async def test_posts_for_a_deleted_topic_go_to_the_main_thread(app: App, tg: FakeTelegram) -> None:
+    tg.set_admins(FORUM, [50])
+    async with telegram_bot(app, tg):
+        tg.user_sends("/abonner", chat_id=FORUM, user_id=50, topic=TOPIC, language_code="fr")
+        await tg.wait_for(1, chat_id=FORUM)
+        tg.topic_deleted(FORUM, TOPIC)
+        tg.user_sends("/annonce Le sujet a disparu", user_id=MODERATOR, language_code="fr")
+        [preview] = await tg.wait_for(1, chat_id=MODERATOR)
+        tg.press_button(preview, preview.buttons[0]["callback_data"], user_id=MODERATOR)
+        [_, post] = await tg.wait_for(2, chat_id=FORUM)
+    assert "Le sujet a disparu" in (post.plain_text or "")
+    assert "message_thread_id" not in post.params
+    tries = [c for c in tg.calls_to("sendMessage") if c.params["chat_id"] == FORUM][1:]
+    assert [c.params.get("message_thread_id") for c in tries] == [TOPIC, None]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace as replaced
 from functools import partial
 from typing import Any, TypeVar
 
@@ -16,7 +17,7 @@ from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.adapters.telegram_errors import neutral
+from bot.adapters.telegram_errors import TOPIC_GONE, neutral
 from bot.adapters.telegram_events import PLATFORM
 from bot.adapters.telegram_render import render
 from bot.delivery.deliverer import PartSent, not_recorded
@@ -52,9 +53,49 @@ class TelegramSender:
         sent: PartSent = not_recorded,
         key: str = "",
     ) -> str | None:
+        """Post to the chat's topic; if that topic was deleted, to the chat's main thread,
+        from the part the topic refused."""
         thread = int(chat.topic) if chat.topic else None
         post = TelegramPost(self.bot, int(chat.id), thread=thread, reply_to=self.reply_to)
-        return await post.send(reply, pace=pace, replace=replace, pin=pin, start=start, sent=sent)
+        done = start
+
+        async def counted(index: int, message_id: str) -> None:
+            nonlocal done
+            done = index + 1
+            await sent(index, message_id)
+
+        try:
+            return await post.send(
+                reply, pace=pace, replace=replace, pin=pin, start=start, sent=counted
+            )
+        except PermanentFailure as refused:
+            if refused.reason != TOPIC_GONE or thread is None:
+                raise
+        log.info("telegram topic gone: posting to the main thread")
+        main = TelegramSender(self.bot, reply_to=self.reply_to)
+        return await main.deliver(
+            replaced(chat, topic=""),
+            reply,
+            pace=_turn_taken(pace),
+            replace=replace,
+            pin=pin,
+            start=done,
+            sent=sent,
+        )
+
+
+def _turn_taken(pace: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+    """`pace` for parts sent again: the first already had its turn (the delivery worker
+    gives one turn per part, and waits for the part to be recorded before the next)."""
+    taken = True
+
+    async def next_turn() -> None:
+        nonlocal taken
+        if not taken:
+            await pace()
+        taken = False
+
+    return next_turn
 
 
 class TelegramPost:

@@ -59,6 +59,14 @@ class TelegramUsers(TelegramFaults):
         """A user deletes their message; bots get no update for it (the Bot API has none)."""
         del self._messages[(chat_id, message_id)]
 
+    def topic_deleted(self, chat_id: int, topic: int) -> None:
+        """An administrator deletes a forum topic "along with all its messages" (Bot API,
+        deleteForumTopic); sending to it then gets "message thread not found"."""
+        self._topics.get(chat_id, set()).discard(topic)
+        for key, message in list(self._messages.items()):
+            if key[0] == chat_id and message.get("message_thread_id") == topic:
+                del self._messages[key]
+
     def press_button(
         self,
         message: BotAction | JSON,
