@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
+from bot.adapters.discord_render import markdown_chunks
 from bot.app import App
 from bot.config import DEFAULT_FACTS
 from bot.facts.loader import load_factbase
+from bot.i18n import Raw
 from bot.seam import ChatKind, ChatRef, Message, Sender
 from commands.base import Context
 from commands.fact_replies import unsourced_reply
@@ -133,3 +135,14 @@ async def test_a_button_sent_in_french_still_works_for_a_member_now_in_english(
     oui = next(a for a in actions(answer) if a.endswith(" oui"))
     after = ConsoleAdapter(app, "alice", language="en", image_dir=tmp_path)
     assert (await after.say(oui))[0].startswith("Thank you")
+
+
+@pytest.mark.parametrize("key", ["guide.text", "sources.list"])
+def test_discord_shows_no_preview_of_a_link_list(app: App, key: str) -> None:
+    """Discord unfolds a link into a preview unless it is written `<url>` (Discord's help,
+    "Turning off embeds for a link"); every link the guide and the sources list give is."""
+    text = app.services.catalogues.get("fr", key, articles=Raw("[lien](https://example.org)"))
+    links = [chunk for chunk in markdown_chunks(text) if "http" in chunk]
+    assert links
+    for chunk in links:
+        assert len(re.findall(r"https?://", chunk)) == len(re.findall(r"<https?://", chunk))
