@@ -118,6 +118,18 @@ async def test_a_subscription_made_in_a_topic_posts_to_that_topic(
     assert sub is not None and sub.topic == str(TOPIC)
 
 
+async def test_subscribing_again_from_another_topic_moves_the_posts_there(
+    app: App, tg: FakeTelegram
+) -> None:
+    tg.set_admins(FORUM, [50])
+    async with telegram_bot(app, tg):
+        for where in (TOPIC, TOPIC + 1, None):
+            tg.user_sends("/abonner", chat_id=FORUM, user_id=50, topic=where)
+            await tg.wait_for(lambda a, w=where: a.params.get("message_thread_id") == w)
+            sub = await get_subscription(app.db, "telegram", str(FORUM))
+            assert sub is not None and sub.topic == ("" if where is None else str(where))
+
+
 async def test_posts_for_a_deleted_topic_go_to_the_main_thread(app: App, tg: FakeTelegram) -> None:
     tg.set_admins(FORUM, [50])
     async with telegram_bot(app, tg):
