@@ -72,8 +72,7 @@ class TelegramSender:
             if refused.reason != TOPIC_GONE or thread is None:
                 raise
         log.info("telegram topic gone: posting to the main thread")
-        main = TelegramSender(self.bot, reply_to=self.reply_to)
-        return await main.deliver(
+        return await self.deliver(
             replaced(chat, topic=""),
             reply,
             pace=_turn_taken(pace),
