@@ -35,14 +35,17 @@ def content_hash(text: str) -> str:
 
 async def handle(ctx: Context) -> list[Reply]:
     word, _, rest = ctx.msg.args.partition(" ")
+    rest = rest.strip()
     if not ctx.msg.args:
         raise UserError("broadcast.usage")
+    if rest and parse_id(rest) is None:  # « Annuler la réunion… » is an announcement
+        return await _preview(ctx, ctx.msg.args)
     if ctx.means(word, "confirm") or ctx.means(word, "force"):
-        return await _confirm(ctx, rest.strip(), force=ctx.means(word, "force"))
+        return await _confirm(ctx, rest, force=ctx.means(word, "force"))
     if ctx.means(word, "cancel"):
-        return await _cancel(ctx, rest.strip())
+        return await _cancel(ctx, rest)
     if ctx.means(word, "discard"):
-        return await _discard(ctx, rest.strip())
+        return await _discard(ctx, rest)
     return await _preview(ctx, ctx.msg.args)
 
 

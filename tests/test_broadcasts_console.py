@@ -173,6 +173,12 @@ async def test_announcements_are_numbered_as_published_without_gaps(
     ]
 
 
+async def test_an_announcement_may_start_with_a_keyword(mod: ConsoleAdapter) -> None:
+    for text in ("Annuler la réunion de samedi", "Jeter son téléphone ? Non", "Confirmer 3 h"):
+        [preview] = await mod.say(f"/annonce {text}")
+        assert preview.startswith("Aperçu de l'annonce —") and text in preview
+
+
 async def test_english_moderator(app: App, tmp_path: Path) -> None:
     mod_en = ConsoleAdapter(app, "mod", language="en", image_dir=tmp_path)
     [preview] = await mod_en.say("/broadcast Hello")
