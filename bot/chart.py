@@ -1,7 +1,8 @@
-"""The tally chart: cumulative pledges and pledges carried out, by day, as a PNG.
+"""The tally chart: cumulative pledges and pledges carried out over real time, as a PNG.
 
-Sized and lettered for a phone screen. Pure and synchronous: callers run it in
-a thread, off the event loop.
+The time axis runs from the first pledge's hour to now, whatever the span: pledges all made
+in the last hour are drawn over that hour, not over a day. Sized and lettered for a phone
+screen. Pure and synchronous: callers run it in a thread, off the event loop.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ import io
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from storage.tally import DayCount
+from storage.tally import HourCount
 
 SIZE = (1080, 720)
 LEFT, RIGHT, TOP, BOTTOM = 190, 60, 150, 90
@@ -24,6 +25,8 @@ TOTAL_COLOUR, DONE_COLOUR = "#cf222e", "#1a7f37"
 # Looked up in the system font folders (Debian: fonts-dejavu-core).
 SYSTEM_FONTS = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "NotoSans-Regular.ttf")
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+HOUR = timedelta(hours=1)
+MIN_SPAN = HOUR  # the shortest time axis drawn: a first pledge a minute ago is not a wall
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,29 +35,49 @@ class ChartText:
     total: str
     done: str
     number: Callable[[int], str]
+    when: Callable[[datetime], str]  # a time on the axis, in the member's language
 
 
 @dataclass(frozen=True, slots=True)
 class Series:
-    days: list[date]
+    """Running totals at real times, oldest first (at least two points)."""
+
+    times: list[datetime]
     total: list[int]
     done: list[int]
 
+    @property
+    def span(self) -> timedelta:
+        return self.times[-1] - self.times[0]
 
-def cumulate(counts: Sequence[DayCount], today: date) -> Series:
-    """Running totals for every day from the first count to today (at least two days)."""
-    by_day = {count.day: (count.pledged, count.done) for count in counts}
-    start = min(min(by_day, default=today), today - timedelta(days=1))
-    series = Series([], [], [])
+
+def cumulate(counts: Sequence[HourCount], now: datetime) -> Series:
+    """The running totals from the first pledge's hour (at least `MIN_SPAN` before now)
+    to now: flat between hours with pledges, rising across each such hour, since a
+    pledge's time is kept to the hour only."""
+    start = min([*(count.hour for count in counts), now - MIN_SPAN])
+    series = Series([start], [0], [0])
     total = done = 0
-    for offset in range((today - start).days + 1):
-        day = start + timedelta(days=offset)
-        pledged, carried_out = by_day.get(day, (0, 0))
-        total, done = total + pledged, done + carried_out
-        series.days.append(day)
+    for count in counts:
+        if count.hour > series.times[-1]:  # nothing happened since the last point
+            series.times.append(count.hour)
+            series.total.append(total)
+            series.done.append(done)
+        total, done = total + count.pledged, done + count.done
+        series.times.append(min(count.hour + HOUR, now))
+        series.total.append(total)
+        series.done.append(done)
+    if series.times[-1] < now:
+        series.times.append(now)
         series.total.append(total)
         series.done.append(done)
     return series
+
+
+def ticks(series: Series) -> list[datetime]:
+    """The times labelled under the axis: its start, middle and end."""
+    start, span = series.times[0], series.span
+    return [start, start + span / 2, start + span]
 
 
 def nice_step(top: int, ticks: int = 5) -> int:
@@ -88,35 +111,36 @@ def render_chart(series: Series, text: ChartText) -> bytes:
     title_font, full = load_font(44)
     font, _ = load_font(28)
     if not full:
-        number = text.number
+        number, when = text.number, text.when
         text = ChartText(
             ascii_text(text.title),
             ascii_text(text.total),
             ascii_text(text.done),
             lambda n: ascii_text(number(n)),
+            lambda moment: ascii_text(when(moment)),
         )
     width, height = SIZE[0] - LEFT - RIGHT, SIZE[1] - TOP - BOTTOM
     step = nice_step(max(series.total))
     top = max(step, -(-max(series.total) // step) * step)
 
-    def point(index: int, value: int) -> tuple[float, float]:
-        x = LEFT + width * index / (len(series.days) - 1)
+    start, span = series.times[0], series.span
+
+    def point(moment: datetime, value: int) -> tuple[float, float]:
+        x = LEFT + width * ((moment - start) / span)
         return x, TOP + height * (1 - value / top)
 
     draw.text((LEFT, 30), text.title, font=title_font, fill=INK)
     _legend(draw, font, [(text.total, TOTAL_COLOUR), (text.done, DONE_COLOUR)])
     for value in range(0, top + 1, step):
-        y = point(0, value)[1]
+        y = point(start, value)[1]
         draw.line([(LEFT, y), (LEFT + width, y)], fill=GRID, width=2)
         draw.text((LEFT - 16, y), text.number(value), font=font, fill=INK, anchor="rm")
-    last = len(series.days) - 1
-    for index in sorted({0, last // 2, last}):
-        x = point(index, 0)[0]
-        anchor = "la" if index == 0 else "ra" if index == last else "ma"
-        label = series.days[index].isoformat()
-        draw.text((x, TOP + height + 16), label, font=font, fill=INK, anchor=anchor)
+    for moment, anchor in zip(ticks(series), ("la", "ma", "ra"), strict=True):
+        x = point(moment, 0)[0]
+        draw.text((x, TOP + height + 16), text.when(moment), font=font, fill=INK, anchor=anchor)
     for values, colour in ((series.total, TOTAL_COLOUR), (series.done, DONE_COLOUR)):
-        draw.line([point(i, v) for i, v in enumerate(values)], fill=colour, width=7, joint="curve")
+        line = [point(moment, value) for moment, value in zip(series.times, values, strict=True)]
+        draw.line(line, fill=colour, width=7, joint="curve")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -169,4 +169,10 @@ def moment(t: Translate, language: str, when: datetime, zone: str, *, minutes: b
     """
     local = when.astimezone(ZoneInfo(zone))
     key = "date.moment_minutes" if minutes or local.minute else "date.moment"
-    return format_datetime(local, t(key), locale=language)
+    return timestamp(language, local, zone, t(key))
+
+
+def timestamp(language: str, when: datetime, zone: str, pattern: str) -> str:
+    """`when` in the campaign's time zone, written after a CLDR `pattern` from the
+    catalogue, with the month and day names of `language` (Babel)."""
+    return format_datetime(when.astimezone(ZoneInfo(zone)), pattern, locale=language)

@@ -23,13 +23,16 @@ class ChatRef:
     A private chat's `id` is the member's user id on every platform, so that
     what is kept about a member's private chat is found from who they are.
     `title` is a group's or channel's name as the platform gives it (never a
-    member's name: empty for private chats); it is not part of the identity.
+    member's name: empty for private chats); `topic` is the thread inside the chat
+    where a message was written and where answers and posts go (a Telegram forum
+    topic), empty for the chat's main thread. Neither is part of the identity.
     """
 
     platform: str
     id: str
     kind: ChatKind
     title: str = field(default="", compare=False)
+    topic: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,8 @@ class Reply:
 
     `text` is in the small markup of `bot.markup`; `private` asks the platform to
     show it to the member only (Discord ephemeral); `edit` asks to replace the
-    message whose button was pressed instead of sending a new one.
+    message whose button was pressed instead of sending a new one; `link_previews=False`
+    asks the platform not to unfold the links of a list into previews.
     """
 
     text: str
@@ -108,6 +112,7 @@ class Reply:
     image: Image | None = None
     private: bool = False
     edit: bool = False
+    link_previews: bool = True
 
 
 class PlatformUnavailable(Exception):

@@ -32,6 +32,7 @@ async def handle(ctx: Context) -> list[Reply]:
         ctx.language,
         ctx.services.clock(),
         title=chat.title,
+        topic=chat.topic,
     )
     if pinned:
         await set_pinned(db, chat.platform, chat.id, True)

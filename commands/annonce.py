@@ -17,11 +17,16 @@ from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context, UserError
 from commands.pledging import member_of
 from storage.audit import Action
-from storage.outbox import Broadcast, find_recent_duplicate, get_broadcast, latest_draft
+from storage.outbox import (
+    Broadcast,
+    find_recent_duplicate,
+    get_broadcast,
+    latest_draft,
+    numbered_announcement,
+)
 from storage.subscriptions import list_subscriptions
 
 DUPLICATE_WINDOW = timedelta(days=7)
-CONFIRM, FORCE, CANCEL = {"confirmer", "confirm"}, {"forcer", "force"}, {"annuler", "cancel"}
 
 
 def content_hash(text: str) -> str:
@@ -30,13 +35,17 @@ def content_hash(text: str) -> str:
 
 async def handle(ctx: Context) -> list[Reply]:
     word, _, rest = ctx.msg.args.partition(" ")
-    action = fold(word)
+    rest = rest.strip()
     if not ctx.msg.args:
         raise UserError("broadcast.usage")
-    if action in CONFIRM | FORCE:
-        return await _confirm(ctx, rest.strip(), force=action in FORCE)
-    if action in CANCEL:
-        return await _cancel(ctx, rest.strip())
+    if rest and parse_id(rest) is None:  # « Annuler la réunion… » is an announcement
+        return await _preview(ctx, ctx.msg.args)
+    if ctx.means(word, "confirm") or ctx.means(word, "force"):
+        return await _confirm(ctx, rest, force=ctx.means(word, "force"))
+    if ctx.means(word, "cancel"):
+        return await _cancel(ctx, rest)
+    if ctx.means(word, "discard"):
+        return await _discard(ctx, rest)
     return await _preview(ctx, ctx.msg.args)
 
 
@@ -54,20 +63,21 @@ async def _preview(ctx: Context, text: str) -> list[Reply]:
     duplicate = await _duplicate_of(ctx, digest)
     count = len(await list_subscriptions(services.db))
     send_key, verb = (
-        ("broadcast.button_force", "forcer")
-        if duplicate
-        else ("broadcast.button_send", "confirmer")
+        ("broadcast.button_force", "force") if duplicate else ("broadcast.button_send", "confirm")
     )
     buttons = (
         (
-            Button(ctx.t(send_key), action=f"/annonce {verb} {draft_id}"),
-            Button(ctx.t("broadcast.button_cancel"), action=f"/annonce annuler {draft_id}"),
+            Button(ctx.t(send_key), ctx.action("annonce", ctx.word(verb), draft_id)),
+            Button(
+                ctx.t("broadcast.button_cancel"),
+                ctx.action("annonce", ctx.word("discard"), draft_id),
+            ),
         ),
     )
     chats = ctx.t("broadcast.chats", count=number(ctx.t, count))
     header = ctx.t("broadcast.preview", id=draft_id, chats=Raw(chats))
     if duplicate:
-        header += "\n" + ctx.t("broadcast.duplicate_warning", id=duplicate.id)
+        header += "\n" + ctx.t("broadcast.duplicate_warning", id=duplicate.number)
     body = announcement_markup(services.catalogues, ctx.language, text)
     return [Reply(f"{header}\n\n{body}", buttons, private=True)]
 
@@ -86,7 +96,7 @@ async def _draft(ctx: Context, ref: str) -> Broadcast:
     if draft is None or draft.status != "draft":
         raise UserError("broadcast.no_draft")
     if (draft.author_platform, draft.author) != (msg.platform, member_of(ctx)):
-        raise UserError("broadcast.not_yours", id=draft.id)
+        raise UserError("broadcast.not_yours")
     return draft
 
 
@@ -95,20 +105,28 @@ async def _confirm(ctx: Context, ref: str, *, force: bool) -> list[Reply]:
     draft = await _draft(ctx, ref)
     duplicate = await _duplicate_of(ctx, draft.content_hash or "")
     if duplicate and not force:
-        raise UserError("broadcast.duplicate_refused", id=duplicate.id, draft=draft.id)
+        raise UserError("broadcast.duplicate_refused", id=duplicate.number, draft=draft.id)
     action = Action(ctx.msg.platform, member_of(ctx), "broadcast", f"forced={force}")
     broadcast_id = await confirm_announcement(services, draft, action)
-    if broadcast_id is None:
+    published = await get_broadcast(services.db, broadcast_id) if broadcast_id else None
+    if published is None:
         raise UserError("broadcast.no_draft")
-    return [ctx.reply("broadcast.queued", id=broadcast_id, edit=ctx.msg.from_button, private=True)]
+    queued = ctx.reply(
+        "broadcast.queued", id=published.number, edit=ctx.msg.from_button, private=True
+    )
+    return [queued]
 
 
 async def _cancel(ctx: Context, ref: str) -> list[Reply]:
+    """Stop a published announcement, named by its number."""
     ident = parse_id(ref)
     if ident is None:
         raise UserError("broadcast.cancel_usage")
+    published = await numbered_announcement(ctx.services.db, ident)
     action = Action(ctx.msg.platform, member_of(ctx), "cancel")
-    stopped = await cancel_announcement(ctx.services, ident, action)
+    stopped = None
+    if published is not None:
+        stopped = await cancel_announcement(ctx.services, published.id, action)
     if stopped is None:
         raise UserError("broadcast.not_cancellable", id=ident)
     return [
@@ -120,6 +138,15 @@ async def _cancel(ctx: Context, ref: str) -> list[Reply]:
             private=True,
         )
     ]
+
+
+async def _discard(ctx: Context, ref: str) -> list[Reply]:
+    """Drop one's draft: it never gets a number."""
+    draft = await _draft(ctx, ref)
+    action = Action(ctx.msg.platform, member_of(ctx), "discard")
+    if await cancel_announcement(ctx.services, draft.id, action) is None:
+        raise UserError("broadcast.no_draft")
+    return [ctx.reply("broadcast.discarded", edit=ctx.msg.from_button, private=True)]
 
 
 SPEC = CommandSpec(

@@ -28,7 +28,7 @@ async def handle(ctx: Context) -> list[Reply]:
         lines.append(
             ctx.t(
                 "broadcasts.line",
-                id=broadcast.id,
+                id=broadcast.number,
                 date=moment(ctx.t, ctx.language, broadcast.created_at, zone, minutes=True),
                 status=Raw(ctx.t(f"broadcasts.status_{broadcast.status}")),
                 **delivery_counts(ctx.t, counts),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from bot.parsing import fold
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
 from commands.pledging import asker_of
 from storage.fact_questions import record_feedback
 
-ANSWERS = {"oui": True, "yes": True, "non": False, "no": False}
 # Question ids are SQLite row ids; anything longer is not one of ours.
 MAX_ID_DIGITS = 12
 
@@ -19,8 +17,8 @@ async def handle(ctx: Context) -> list[Reply]:
     parts = ctx.msg.args.split()
     if len(parts) != 2 or not (parts[0].isdecimal() and len(parts[0]) <= MAX_ID_DIGITS):
         raise UserError("feedback.expired")
-    helpful = ANSWERS.get(fold(parts[1]))
-    if helpful is None:
+    helpful = ctx.means(parts[1], "yes")
+    if not helpful and not ctx.means(parts[1], "no"):
         raise UserError("feedback.expired")
     services = ctx.services
     if not await record_feedback(

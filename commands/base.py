@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.parsing import fold
 from bot.seam import Button, Image, Message, Reply
 
 if TYPE_CHECKING:
@@ -39,12 +40,32 @@ class Context:
         image: Image | None = None,
         private: bool = False,
         edit: bool = False,
+        link_previews: bool = True,
         **params: object,
     ) -> Reply:
-        return Reply(self.t(key, **params), buttons, image, private, edit)
+        return Reply(self.t(key, **params), buttons, image, private, edit, link_previews)
 
     def command_name(self, spec: CommandSpec) -> str:
         return spec.display_name(self.language)
+
+    def action(self, command: str, *args: object) -> str:
+        """The line a button sends, as the member could type it: the command `command`
+        (its canonical name) under its name in the member's language, then `args`, whose
+        words come from the catalogue (`word`)."""
+        spec = next(spec for spec in self.services.commands if spec.name == command)
+        return " ".join([f"/{self.command_name(spec)}", *map(str, args)])
+
+    def word(self, name: str) -> str:
+        """A word a button's line carries (`action.<name>`), in the member's language."""
+        return self.t(f"action.{name}")
+
+    def means(self, typed: str, name: str) -> bool:
+        """Whether `typed` is the word `action.<name>` in any language: a button keeps
+        working for a member whose language changed since it was sent."""
+        catalogues = self.services.catalogues
+        return fold(typed) in {
+            fold(catalogues.get(code, f"action.{name}")) for code in catalogues.languages
+        }
 
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from bot.chart import ChartText, cumulate, render_chart
-from bot.i18n import Raw, Translate, number
+from bot.chart import ChartText, Series, cumulate, render_chart
+from bot.i18n import Raw, Translate, number, timestamp
 from bot.markup import to_plain
 from bot.parsing import fold
 from bot.seam import Button, Image, Reply
 from commands.base import Argument, CommandSpec, Context
 from commands.fact_replies import date_text
 from commands.pledging import KIND_LABELS, kinds_text, platform_name
-from storage.tally import Tally, daily_counts, get_tally
+from storage.tally import Tally, get_tally, hourly_counts
 
-CHART_WORDS = {"graphique", "chart", "courbe", "graph"}
+CHART_SYNONYMS = {"courbe", "graph"}  # besides `action.chart` in every language
+# The time axis labels, by the longest span each suits: hours, then days and hours, days,
+# months (CLDR patterns in the catalogue).
+AXIS_PATTERNS = (
+    (timedelta(hours=12), "chart.axis_time"),
+    (timedelta(days=3), "chart.axis_day_time"),
+    (timedelta(days=300), "chart.axis_day"),
+)
 
 
 def tally_markup(t: Translate, tally: Tally) -> str:
@@ -40,32 +50,50 @@ def tally_markup(t: Translate, tally: Tally) -> str:
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    if fold(ctx.msg.args) in CHART_WORDS:
+    if ctx.means(ctx.msg.args, "chart") or fold(ctx.msg.args) in CHART_SYNONYMS:
         return [await _chart(ctx)]
     tally = await get_tally(ctx.services.db, ctx.services.clock())
-    chart = Button(ctx.t("tally.button_chart"), action="/compteur graphique")
+    chart = Button(ctx.t("tally.button_chart"), ctx.action("compteur", ctx.word("chart")))
     return [Reply(tally_markup(ctx.t, tally), ((chart,),))]
 
 
 async def _chart(ctx: Context) -> Reply:
     services = ctx.services
-    now = services.clock()
-    series = cumulate(await daily_counts(services.db), now.date())
-    text = ChartText(
+    series = cumulate(await hourly_counts(services.db), services.clock())
+    png = await asyncio.to_thread(render_chart, series, chart_text(ctx, series))
+    alt = _alt(ctx, series)
+    return Reply(alt, image=Image(png, to_plain(alt)))
+
+
+def chart_text(ctx: Context, series: Series) -> ChartText:
+    """The chart's words in the member's language; its times as suits the span drawn."""
+    span = series.span
+    axis = next((key for longest, key in AXIS_PATTERNS if span <= longest), "chart.axis_month")
+    return ChartText(
         ctx.t("chart.title"),
         ctx.t("chart.total"),
         ctx.t("chart.done"),
         lambda n: to_plain(number(ctx.t, n).markup),
+        _written(ctx, axis),
     )
-    png = await asyncio.to_thread(render_chart, series, text)
-    alt = ctx.t(
-        "chart.alt",
-        total=number(ctx.t, series.total[-1]),
-        done=number(ctx.t, series.done[-1]),
-        start=Raw(date_text(ctx, series.days[0].isoformat())),
-        end=Raw(date_text(ctx, series.days[-1].isoformat())),
-    )
-    return Reply(alt, image=Image(png, to_plain(alt)))
+
+
+def _written(ctx: Context, key: str) -> Callable[[datetime], str]:
+    """Times as the catalogue's pattern `key` writes them, in the campaign's time zone."""
+    pattern, zone = ctx.t(key), ctx.services.config.timezone
+    return lambda moment: timestamp(ctx.language, moment, zone, pattern)
+
+
+def _alt(ctx: Context, series: Series) -> str:
+    """The chart in words: from which day to which, or within one day from which time."""
+    zone = ZoneInfo(ctx.services.config.timezone)
+    first, last = (moment.astimezone(zone) for moment in (series.times[0], series.times[-1]))
+    figures = {"total": number(ctx.t, series.total[-1]), "done": number(ctx.t, series.done[-1])}
+    start, end = (Raw(date_text(ctx, moment.date().isoformat())) for moment in (first, last))
+    if first.date() != last.date():
+        return ctx.t("chart.alt", start=start, end=end, **figures)
+    hour = _written(ctx, "chart.axis_time")
+    return ctx.t("chart.alt_hours", day=start, start=hour(first), end=hour(last), **figures)
 
 
 SPEC = CommandSpec(

@@ -12,16 +12,16 @@ from commands.base import Context
 TOPIC_MARK, FACT_MARK = "#", "="
 
 
-def topic_action(topic: Topic) -> str:
-    return f"/faits {TOPIC_MARK}{topic.id}"
+def topic_action(ctx: Context, topic: Topic) -> str:
+    return ctx.action("faits", f"{TOPIC_MARK}{topic.id}")
 
 
-def fact_action(fact: Fact) -> str:
-    return f"/faits {FACT_MARK}{fact.id}"
+def fact_action(ctx: Context, fact: Fact) -> str:
+    return ctx.action("faits", f"{FACT_MARK}{fact.id}")
 
 
-def feedback_action(question_id: int, helpful: bool) -> str:
-    return f"/avis {question_id} {'oui' if helpful else 'non'}"
+def feedback_action(ctx: Context, question_id: int, helpful: bool) -> str:
+    return ctx.action("avis", question_id, ctx.word("yes" if helpful else "no"))
 
 
 def date_text(ctx: Context, date: str) -> str:
@@ -53,27 +53,26 @@ def origin(ctx: Context, base: FactBase, fact: Fact) -> Raw:
     return Raw(ctx.t("facts.via", source=fact.source(ctx.language), publisher=article))
 
 
-def topic_lines(ctx: Context, base: FactBase) -> tuple[Raw, tuple[tuple[Button, ...], ...]]:
-    """Every topic as a list item and as a button."""
-    lines = [ctx.t("facts.item", title=topic.label(ctx.language)) for topic in base.topics]
-    buttons = tuple((Button(t.label(ctx.language), topic_action(t)),) for t in base.topics)
-    return Raw("\n".join(lines)), buttons
+def topic_buttons(ctx: Context, base: FactBase) -> tuple[tuple[Button, ...], ...]:
+    """Every topic as a button, and only so: a platform without buttons shows them as a
+    list (the console prints each with the line it sends)."""
+    return tuple((Button(t.label(ctx.language), topic_action(ctx, t)),) for t in base.topics)
 
 
 def topics_reply(ctx: Context, base: FactBase, key: str, **params: object) -> Reply:
-    topics, buttons = topic_lines(ctx, base)
-    return Reply(ctx.t(key, topics=topics, **params), buttons)
+    return Reply(ctx.t(key, **params), topic_buttons(ctx, base))
 
 
 def fact_list(ctx: Context, facts: tuple[Fact, ...]) -> tuple[Raw, tuple[tuple[Button, ...], ...]]:
     lines = [ctx.t("facts.item", title=fact.title(ctx.language)) for fact in facts]
-    buttons = tuple((Button(f.title(ctx.language), fact_action(f)),) for f in facts)
+    buttons = tuple((Button(f.title(ctx.language), fact_action(ctx, f)),) for f in facts)
     return Raw("\n".join(lines)), buttons
 
 
 def topic_reply(ctx: Context, base: FactBase, topic: Topic) -> Reply:
-    facts, buttons = fact_list(ctx, base.facts_of(topic.id))
-    return ctx.reply("facts.topic", buttons=buttons, label=topic.label(ctx.language), facts=facts)
+    """A topic's facts, as buttons only (like the topics)."""
+    _, buttons = fact_list(ctx, base.facts_of(topic.id))
+    return ctx.reply("facts.topic", buttons=buttons, label=topic.label(ctx.language))
 
 
 def fact_reply(
@@ -96,8 +95,8 @@ def fact_reply(
         parts.append(ctx.t("facts.see_also", facts=items))
     if feedback_id is not None:
         parts.append(ctx.t("facts.ask_feedback"))
-        yes = Button(ctx.t("facts.yes"), feedback_action(feedback_id, helpful=True))
-        no = Button(ctx.t("facts.no"), feedback_action(feedback_id, helpful=False))
+        yes = Button(ctx.t("facts.yes"), feedback_action(ctx, feedback_id, helpful=True))
+        no = Button(ctx.t("facts.no"), feedback_action(ctx, feedback_id, helpful=False))
         buttons = (*buttons, (yes, no))
     return Reply("\n\n".join(parts), buttons)
 
@@ -109,8 +108,7 @@ def unsourced_reply(
     topics."""
     said = ctx.t("facts.unsourced", names=Raw(listing(ctx, [escape(n) for n in names])))
     if nearby is None:
-        topics, buttons = topic_lines(ctx, base)
-        return Reply(ctx.t("facts.unsourced_topics", unsourced=Raw(said), topics=topics), buttons)
+        return Reply(ctx.t("facts.unsourced_topics", unsourced=Raw(said)), topic_buttons(ctx, base))
     card = ctx.t("facts.nearby", fact=Raw(fact_card(ctx, base, nearby)))
     return Reply(f"{said}\n\n{card}", (_topics_button(ctx),))
 
@@ -133,4 +131,4 @@ def listing(ctx: Context, items: list[str]) -> str:
 
 
 def _topics_button(ctx: Context) -> tuple[Button, ...]:
-    return (Button(ctx.t("facts.topics_button"), "/faits"),)
+    return (Button(ctx.t("facts.topics_button"), ctx.action("faits")),)

@@ -43,7 +43,7 @@ async def handle(ctx: Context) -> list[Reply]:
         ("mydata.questions_today", questions.queued_today),
     )
     lines += [ctx.t(key, count=n, key=member_of(ctx)) for key, n in counted if n]
-    forget = Button(ctx.t("mydata.button_forget"), "/oubli")
+    forget = Button(ctx.t("mydata.button_forget"), ctx.action("oubli"))
     return [
         ctx.reply(
             "mydata.text",

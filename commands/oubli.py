@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from bot.parsing import fold
 from bot.seam import Button, Reply
 from commands.base import CommandSpec, Context
 from commands.personal_data import erase_my_data, my_data
 
-CONFIRM = {"confirmer", "confirm"}
-
 
 async def handle(ctx: Context) -> list[Reply]:
-    if fold(ctx.msg.args) in CONFIRM:
+    if ctx.means(ctx.msg.args, "confirm"):
         key = "forget.done" if await erase_my_data(ctx) else "forget.nothing"
         return [ctx.reply(key, private=True, edit=ctx.msg.from_button)]
     if (await my_data(ctx)).empty:
         return [ctx.reply("forget.nothing", private=True)]
-    confirm = Button(ctx.t("forget.button_confirm"), "/oubli confirmer")
+    confirm = Button(ctx.t("forget.button_confirm"), ctx.action("oubli", ctx.word("confirm")))
     return [ctx.reply("forget.confirm", buttons=((confirm,),), private=True)]
 
 

@@ -52,7 +52,12 @@ def _notice(ctx: Context, chosen: Kind) -> Reply:
     if chosen and chosen not in offers:
         offers.insert(0, chosen)
     buttons = tuple(
-        (Button(_choice_label(ctx, kinds), f"/pledge {kinds_action(kinds)} ok{NOTICE_VERSION}"),)
+        (
+            Button(
+                _choice_label(ctx, kinds),
+                ctx.action("pledge", kinds_action(ctx, kinds), f"ok{NOTICE_VERSION}"),
+            ),
+        )
         for kinds in offers
     )
     text = ctx.t(
@@ -75,7 +80,7 @@ def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
     text = ctx.t("pledge.thanks", kinds=kinds_text(ctx.t, pledge.kinds), tally=Raw(tally))
     for value in added.crossed:
         text += "\n" + ctx.t("pledge.milestone", count=number(ctx.t, value))
-    guide = Button(ctx.t("pledge.button_guide"), "/resilier")
+    guide = Button(ctx.t("pledge.button_guide"), ctx.action("resilier"))
     return Reply(text, ((guide,), (_share(ctx),)), private=True, edit=ctx.msg.from_button)
 
 
@@ -88,19 +93,21 @@ def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
         elif pledge.kinds != kind:
             rows.append((_toggle(ctx, "pledge.button_remove", label, pledge.kinds & ~kind),))
     if pledge.done_at is None:
-        rows.append((Button(ctx.t("pledge.button_done"), "/accompli"),))
+        rows.append((Button(ctx.t("pledge.button_done"), ctx.action("accompli")),))
     rows.append((_share(ctx),))
-    rows.append((Button(ctx.t("pledge.button_withdraw"), "/retirer"),))
+    rows.append((Button(ctx.t("pledge.button_withdraw"), ctx.action("retirer")),))
     text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(ctx, pledge.pledged_at))
     return Reply(text, tuple(rows), private=True, edit=ctx.msg.from_button)
 
 
 def _share(ctx: Context) -> Button:
-    return Button(ctx.t("pledge.button_share"), "/partager")
+    return Button(ctx.t("pledge.button_share"), ctx.action("partager"))
 
 
 def _toggle(ctx: Context, key: str, label: str, kinds: Kind) -> Button:
-    return Button(ctx.t(key, kind=Raw(ctx.t(label))), f"/pledge {kinds_action(kinds)}")
+    return Button(
+        ctx.t(key, kind=Raw(ctx.t(label))), ctx.action("pledge", kinds_action(ctx, kinds))
+    )
 
 
 SPEC = CommandSpec(

@@ -14,8 +14,9 @@ from storage.pledges import ALL_KINDS, Kind
 
 # Bump when the text of `pledge.notice` changes: each pledge keeps the version accepted.
 NOTICE_VERSION = 2
-# The words button actions use, so that a button press is a readable command line.
-KIND_WORDS = {Kind.CANCEL: "cancel", Kind.APP: "app", Kind.SWITCH: "switch"}
+# The words button actions use (`action.kind_*`), so that a button press is a readable
+# command line in the member's language.
+KIND_WORDS = {Kind.CANCEL: "kind_cancel", Kind.APP: "kind_app", Kind.SWITCH: "kind_switch"}
 KIND_LABELS = {Kind.CANCEL: "kind.cancel", Kind.APP: "kind.app", Kind.SWITCH: "kind.switch"}
 _TYPED = {
     Kind.CANCEL: ("cancel", "resilier", "abonnement", "subscription"),
@@ -50,9 +51,9 @@ def parse_choice(args: str) -> Choice:
     return Choice(kinds, accepted)
 
 
-def kinds_action(kinds: Kind) -> str:
-    """`cancel+app`: the kinds as a button action writes them."""
-    return "+".join(word for kind, word in KIND_WORDS.items() if kind in kinds)
+def kinds_action(ctx: Context, kinds: Kind) -> str:
+    """`cancel+app` or `resilier+appli`: the kinds as a button action writes them."""
+    return "+".join(ctx.word(word) for kind, word in KIND_WORDS.items() if kind in kinds)
 
 
 def kinds_text(t: Translate, kinds: Kind) -> Raw:

@@ -7,8 +7,8 @@ from commands.base import CommandSpec, Context
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    done = Button(ctx.t("guide.button_done"), "/accompli")
-    return [ctx.reply("guide.text", buttons=((done,),))]
+    done = Button(ctx.t("guide.button_done"), ctx.action("accompli"))
+    return [ctx.reply("guide.text", buttons=((done,),), link_previews=False)]
 
 
 SPEC = CommandSpec(

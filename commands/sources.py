@@ -27,7 +27,7 @@ def article_line(ctx: Context, base: FactBase, article: Article) -> str:
 async def handle(ctx: Context) -> list[Reply]:
     base = ctx.services.facts.base
     lines = [article_line(ctx, base, article) for article in base.articles]
-    return [ctx.reply("sources.list", articles=Raw("\n".join(lines)))]
+    return [ctx.reply("sources.list", link_previews=False, articles=Raw("\n".join(lines)))]
 
 
 SPEC = CommandSpec("sources", handle, "help.sources")

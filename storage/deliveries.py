@@ -20,7 +20,7 @@ _OLDEST_OF_ITS_CHAT = (
 )
 _COLUMNS = (
     "id, broadcast_id, platform, chat_id, chat_kind, text, edit_pinned, attempts, failures,"
-    " parts_sent, message_id"
+    " parts_sent, message_id, topic"
 )
 
 
@@ -37,6 +37,7 @@ class Delivery:
     failures: int = 0  # of them, those that failed (a rate limit is not a failure)
     parts_sent: int = 0
     message_id: str | None = None  # the last part sent
+    topic: str = ""  # the thread of the chat it goes to (a forum topic)
 
 
 def _delivery(row: sqlite3.Row) -> Delivery:
@@ -52,6 +53,7 @@ def _delivery(row: sqlite3.Row) -> Delivery:
         failures=row["failures"],
         parts_sent=row["parts_sent"],
         message_id=row["message_id"],
+        topic=row["topic"],
     )
 
 

@@ -26,6 +26,7 @@ class Broadcast:
     author: str | None  # the moderator's member key, never their platform id
     origin_language: str | None
     created_at: datetime
+    number: int | None = None  # a published announcement's: 1, 2, 3, without gaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class NewDelivery:
     text: str
     not_before: datetime
     edit_pinned: bool = False
+    topic: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
         author=row["author_id"],
         origin_language=row["origin_language"],
         created_at=parse_stamp(row["created_at"]),
+        number=row["number"],
     )
 
 
@@ -86,6 +89,12 @@ async def create_draft(
 
 async def get_broadcast(db: Database, broadcast_id: int) -> Broadcast | None:
     row = await db.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+    return None if row is None else _broadcast(row)
+
+
+async def numbered_announcement(db: Database, number: int) -> Broadcast | None:
+    """The announcement published under `number`, if any."""
+    row = await db.fetchone("SELECT * FROM broadcasts WHERE number = ?", (number,))
     return None if row is None else _broadcast(row)
 
 
@@ -141,8 +150,10 @@ async def start_broadcast(
         if cause is not None and not await _claim_cause(conn, cause, now):
             return None
         if draft_id is not None:
+            # Numbered as it is published: a discarded draft leaves no gap.
             cursor = await conn.execute(
-                "UPDATE broadcasts SET status = 'sending', created_at = ?"
+                "UPDATE broadcasts SET status = 'sending', created_at = ?, number ="
+                " (SELECT COALESCE(MAX(number), 0) + 1 FROM broadcasts)"
                 " WHERE id = ? AND status = 'draft'",
                 (stamp(now), draft_id),
             )
@@ -159,7 +170,7 @@ async def start_broadcast(
             broadcast_id = cursor.lastrowid
         await conn.executemany(
             "INSERT INTO deliveries (broadcast_id, platform, chat_id, chat_kind, text, edit_pinned,"
-            " not_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " not_before, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     broadcast_id,
@@ -169,6 +180,7 @@ async def start_broadcast(
                     d.text,
                     int(d.edit_pinned),
                     stamp(d.not_before),
+                    d.topic,
                 )
                 for d in deliveries
             ],
@@ -264,9 +276,9 @@ async def count_deliveries(db: Database, broadcast_id: int) -> Counts:
 
 
 async def recent_announcements(db: Database, limit: int = 10) -> list[Broadcast]:
+    """The last published announcements (a discarded draft never was)."""
     rows = await db.fetchall(
-        "SELECT * FROM broadcasts WHERE kind = 'announcement' AND status != 'draft'"
-        " ORDER BY id DESC LIMIT ?",
+        "SELECT * FROM broadcasts WHERE number IS NOT NULL ORDER BY number DESC LIMIT ?",
         (limit,),
     )
     return [_broadcast(row) for row in rows]

@@ -26,6 +26,7 @@ class Subscription:
     tally_message_id: str | None
     title: str = ""
     pause_reason: str | None = None  # set while paused for a missing permission
+    topic: str = ""  # the thread its posts go to (a forum topic), "" for the main one
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:
@@ -38,6 +39,7 @@ def _subscription(row: sqlite3.Row) -> Subscription:
         row["tally_message_id"],
         row["title"],
         row["pause_reason"],
+        row["topic"],
     )
 
 
@@ -50,23 +52,27 @@ async def subscribe(
     now: datetime,
     *,
     title: str = "",
+    topic: str = "",
 ) -> bool:
-    """Subscribe a chat; False when it already was (it stays subscribed once, its title
-    kept up to date). A private chat's title is never stored."""
+    """Subscribe a chat, its posts going to `topic` (a forum topic; "" for the main
+    thread); False when it already was (it stays subscribed once, its title kept up to
+    date, its posts moved to the topic it was subscribed from again). A private chat's
+    title is never stored."""
     title = "" if chat_kind == PRIVATE else title
     async with db.write() as conn:
         cursor = await conn.execute(
-            "INSERT INTO subscriptions (platform, chat_id, chat_kind, language, created_at, title)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id) DO NOTHING",
-            (platform, chat_id, chat_kind, language, stamp(now), title),
+            "INSERT INTO subscriptions"
+            " (platform, chat_id, chat_kind, language, created_at, title, topic)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id) DO NOTHING",
+            (platform, chat_id, chat_kind, language, stamp(now), title, topic),
         )
         if cursor.rowcount == 1:
             return True
         # Subscribing again is how a moderator says a lost permission was given back.
         await conn.execute(
-            "UPDATE subscriptions SET title = ?, paused_at = NULL, pause_reason = NULL"
+            "UPDATE subscriptions SET title = ?, topic = ?, paused_at = NULL, pause_reason = NULL"
             " WHERE platform = ? AND chat_id = ?",
-            (title, platform, chat_id),
+            (title, topic, platform, chat_id),
         )
         return False
 

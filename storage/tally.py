@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from storage.db import Database
-from storage.pledges import Kind, hour_of
+from storage.pledges import Kind, hour_of, parse_hour
 
 LAST_DAY = timedelta(hours=24)
 _KINDS = {"kind:cancel": Kind.CANCEL, "kind:app": Kind.APP, "kind:switch": Kind.SWITCH}
@@ -23,10 +23,10 @@ class Tally:
 
 
 @dataclass(frozen=True, slots=True)
-class DayCount:
-    day: date
-    pledged: int  # standing pledges made that day
-    done: int  # pledges marked carried out that day
+class HourCount:
+    hour: datetime  # its start, in UTC: pledge times are kept to the hour
+    pledged: int  # standing pledges made that hour
+    done: int  # pledges marked carried out that hour
 
 
 async def get_tally(db: Database, now: datetime) -> Tally:
@@ -50,10 +50,9 @@ async def get_tally(db: Database, now: datetime) -> Tally:
     )
 
 
-async def daily_counts(db: Database) -> list[DayCount]:
-    """Pledges and pledges carried out per day, oldest first, for the chart."""
+async def hourly_counts(db: Database) -> list[HourCount]:
+    """Pledges and pledges carried out per hour that has any, oldest first, for the chart."""
     rows = await db.fetchall(
-        "SELECT substr(hour, 1, 10) AS day, SUM(pledged) AS pledged, SUM(done) AS done"
-        " FROM tally_hours GROUP BY day ORDER BY day"
+        "SELECT hour, pledged, done FROM tally_hours WHERE pledged OR done ORDER BY hour"
     )
-    return [DayCount(date.fromisoformat(row["day"]), row["pledged"], row["done"]) for row in rows]
+    return [HourCount(parse_hour(row["hour"]), row["pledged"], row["done"]) for row in rows]

@@ -33,6 +33,7 @@ ATTEMPTS = (
     ("annonce", "confirmer 1"),
     ("annonce", "forcer 1"),
     ("annonce", "annuler 1"),
+    ("annonce", "jeter 1"),
     ("annonces", ""),
     ("moderateurs", ""),
     ("questions", ""),

@@ -44,7 +44,7 @@ async def test_preview_confirm_deliver_and_report(
 ) -> None:
     await subscribe_members(app, tmp_path, ["ana", "ben", "chloé"])
     [preview] = await mod.say("/annonce Altman a modifié l'accord avec le DoW *gras* @everyone")
-    assert preview.startswith("Aperçu de l'annonce n°1 — elle partira vers 3 discussions abonnées")
+    assert preview.startswith("Aperçu de l'annonce — elle partira vers 3 discussions abonnées")
     assert "Altman a modifié l'accord avec le DoW *gras* @everyone" in preview
     assert "[/annonce confirmer 1] Envoyer" in preview
     assert await worker.drain() == 0  # nothing leaves before confirmation
@@ -137,19 +137,53 @@ async def test_discarding_a_draft_and_confirming_anothers(
     other = ConsoleAdapter(app, "other-mod", language="fr", image_dir=tmp_path)
     await mod.say("/annonce Brouillon")
     [not_yours] = await other.say("/annonce confirmer 1")
-    assert not_yours.startswith("L'annonce n°1 a été préparée par un autre modérateur")
-    [discarded] = await mod.say("/annonce annuler 1")
-    assert discarded == "Annonce n°1 arrêtée : 0 envoi annulé."
+    assert not_yours.startswith("Ce brouillon a été préparé par un autre modérateur")
+    [not_sent] = await mod.say("/annonce annuler 1")  # a draft is discarded, not stopped
+    assert not_sent == "L'annonce n°1 n'existe pas ou n'est plus en cours."
+    [not_theirs] = await other.say("/annonce jeter 1")
+    assert not_theirs.startswith("Ce brouillon a été préparé par un autre modérateur")
+    [discarded] = await mod.say("/annonce jeter 1")
+    assert discarded == "Brouillon abandonné : rien n'a été envoyé."
     [nothing] = await mod.say("/annonce confirmer")
     assert nothing.startswith("Aucune annonce en attente")
     [usage] = await mod.say("/annonce")
     assert usage.startswith("Écrivez le texte de l'annonce")
 
 
+async def test_announcements_are_numbered_as_published_without_gaps(
+    app: App, mod: ConsoleAdapter, worker: DeliveryWorker, inbox: list[str], tmp_path: Path
+) -> None:
+    """Discarded drafts and the bot's own posts (tallies, reports) take no number."""
+    await subscribe_members(app, tmp_path, ["ana"])
+    numbers = []
+    for text in ("Un", "Brouillon jeté", "Deux", "Trois"):
+        await mod.say(f"/annonce {text}")
+        if text == "Brouillon jeté":
+            await mod.say("/annonce jeter")
+            continue
+        [queued] = await mod.say("/annonce confirmer")
+        numbers.append(queued.split(" en cours")[0])
+        await worker.drain()  # the post, then its report to the moderator
+    assert numbers == ["Annonce n°1", "Annonce n°2", "Annonce n°3"]
+    [listing] = await mod.say("/annonces")
+    assert [line.split(" · ")[0] for line in listing.splitlines()[1:4]] == [
+        "• n°3",
+        "• n°2",
+        "• n°1",
+    ]
+
+
+async def test_an_announcement_may_start_with_a_keyword(mod: ConsoleAdapter) -> None:
+    for text in ("Annuler la réunion de samedi", "Jeter son téléphone ? Non", "Confirmer 3 h"):
+        [preview] = await mod.say(f"/annonce {text}")
+        assert preview.startswith("Aperçu de l'annonce —") and text in preview
+
+
 async def test_english_moderator(app: App, tmp_path: Path) -> None:
     mod_en = ConsoleAdapter(app, "mod", language="en", image_dir=tmp_path)
     [preview] = await mod_en.say("/broadcast Hello")
-    assert preview.startswith("Preview of announcement #1 — it will go to 0 subscribed chats")
+    assert preview.startswith("Announcement preview — it will go to 0 subscribed chats")
+    assert preview.endswith("[/broadcast confirm 1] Send\n[/broadcast discard 1] Discard")
     [queued] = await mod_en.say("/broadcast confirm")
     assert queued.startswith("Announcement #1 is being sent.")
     [mods] = await mod_en.say("/moderators")

@@ -78,14 +78,14 @@ async def test_pledge_with_buttons_is_ephemeral_and_buttons_survive_a_restart(
         iid = await dc.slash("pledge", user_id=5, guild_id=guild, channel_id=general)
         notice = await dc.wait_for(lambda: next((r for r in dc.responses(iid) if r.message), None))
         assert notice.ephemeral
-        assert "/pledge cancel ok2" in notice.message.custom_ids()
+        assert "/engagement resilier ok2" in notice.message.custom_ids()
     async with open_app(config) as app, discord_bot(app, dc):  # the bot restarted
-        click = await dc.click(notice.message, "/pledge cancel ok2", user_id=5)
+        click = await dc.click(notice.message, "/engagement resilier ok2", user_id=5)
         [thanks] = await answer(dc, click)
         assert thanks.startswith("**Merci !** Votre engagement est enregistré")
         again = await dc.slash("pledge", user_id=6, guild_id=guild, channel_id=general)
         other = await dc.wait_for(lambda: next((r for r in dc.responses(again) if r.message), None))
-        second = await dc.click(other.message, "/pledge app ok2", user_id=6)
+        second = await dc.click(other.message, "/engagement appli ok2", user_id=6)
         assert (await answer(dc, second))[0].startswith("**Merci !**")
         tally = await dc.slash("compteur", user_id=7, guild_id=guild, channel_id=general)
         response = await dc.wait_for(
@@ -230,7 +230,7 @@ async def test_a_member_may_share_their_pledge_publicly(app: App, dc: FakeDiscor
     async with discord_bot(app, dc):
         iid = await dc.slash("pledge", user_id=5, guild_id=guild, channel_id=general)
         notice = await dc.wait_for(lambda: next((r for r in dc.responses(iid) if r.message), None))
-        click = await dc.click(notice.message, "/pledge app ok2", user_id=5)
+        click = await dc.click(notice.message, "/engagement appli ok2", user_id=5)
         thanks = await dc.wait_for(
             lambda: next((r for r in dc.responses(click) if r.message), None)
         )

@@ -139,7 +139,7 @@ async def test_a_private_reply_to_a_button_on_a_public_message_leaves_it_alone(
         shown = await dc.wait_for(
             lambda: next((r for r in dc.responses(notice) if r.message), None)
         )
-        pledged = await dc.click(shown.message, "/pledge app ok2", user_id=5)
+        pledged = await dc.click(shown.message, "/engagement appli ok2", user_id=5)
         await dc.wait_for(lambda: dc.responses(pledged))
         asked = await dc.slash("resilier", user_id=5, **where(dc))
         guide = await dc.wait_for(lambda: next((r for r in dc.responses(asked) if r.message), None))

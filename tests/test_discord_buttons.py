@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import App
+from bot.facts.model import Fact
 from bot.seam import Button, ChatKind, ChatRef, Reply
-from commands.fact_replies import fact_action
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_records import walk_components
@@ -53,6 +53,11 @@ async def test_a_list_longer_than_discord_shows_becomes_select_menus(
     assert values == [fact_action(f) for f in facts]
     assert post.custom_ids()[-2:] == ["/avis 1 oui", "/avis 1 non"]
     assert (answer.content or "").startswith(f"**{facts[30].title('fr')}**")
+
+
+def fact_action(fact: Fact) -> str:
+    """The line a French member's fact button sends."""
+    return f"/faits ={fact.id}"
 
 
 async def nothing() -> None:

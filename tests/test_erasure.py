@@ -146,7 +146,7 @@ async def test_discord_dm_subscription_is_erased_from_a_server_channel(
         shown = await dc.wait_for(
             lambda: next((r.message for r in dc.responses(notice) if r.message), None)
         )
-        pledged = await dc.click(shown, "/pledge app ok2", user_id=MEMBER)
+        pledged = await dc.click(shown, "/engagement appli ok2", user_id=MEMBER)
         await dc.wait_for(lambda: dc.responses(pledged) or None)
         assert len(traces(app, logs, str(MEMBER), key)) >= 2
         asked = await dc.slash("oubli", **in_server)

@@ -122,9 +122,9 @@ async def test_kills_during_broadcasts_lose_nothing_and_repeat_one_part_at_most(
     async with FakeTelegram() as tg:
         bot = start_bot(db, tg, log)
         try:
-            await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce n°1")
+            await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce —")
             await moderator_says(tg, "/annonce confirmer 1", "Annonce n°1 en cours d'envoi")
-            await moderator_says(tg, f"/annonce {LONG}", "Aperçu de l'annonce n°2")
+            await moderator_says(tg, f"/annonce {LONG}", "Aperçu de l'annonce —")
             await moderator_says(tg, "/annonce confirmer 2", "Annonce n°2 en cours d'envoi")
             tg.user_sends(f"/engagement tout ok{NOTICE_VERSION}", user_id=MEMBER)
             for n in range(KILLS):

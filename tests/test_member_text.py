@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.adapters.discord_render import markdown_chunks
 from bot.adapters.telegram_render import MESSAGE_LIMIT, WORD_JOINER, html_chunks
-from bot.i18n import Catalogues, Raw
+from bot.i18n import Catalogues
 from tests.fakes.discord_markdown import live_constructs, unescape
 from tests.fakes.telegram_checks import format_text
 from tests.fakes.telegram_state import JSON
@@ -20,8 +20,9 @@ from tests.fakes.telegram_state import JSON
 CATALOGUES = Catalogues.load()
 # Replies that echo a member: mid-line (a question not found) and at a line start (a post).
 ECHOES = [("fr", "facts.not_found"), ("en", "facts.not_found"), ("fr", "broadcast.message")]
-# Our own markup beside it, whose command, hashtag, list and link stay live.
-TOPICS = Raw("- /faits #sources\n- [chatgpt.com](https://chatgpt.com)")
+# Our own markup in the same message, whose command, hashtag, list and link stay live: a
+# reply is made of paragraphs (a fact card, "see also", a question) joined by blank lines.
+OURS = "- /faits #sources\n- [chatgpt.com](https://chatgpt.com)"
 PIECES = [
     *("[a](https://evil.example/a)", "https://evil.example/x", "http://x.y", "evil.example"),
     *("@everyone", "@here", "<@123>", "<@!123>", "<@&123>", "<#123>", "</faits:123>"),
@@ -41,9 +42,10 @@ examples = settings(max_examples=300, derandomize=True, deadline=None, database=
 
 
 def reply(echo: tuple[str, str], text: str) -> str:
-    """The reply echoing `text` (as the question of one template, the text of the other)."""
+    """The reply echoing `text` (as the question of one template, the text of the other),
+    followed by a paragraph of our own markup."""
     language, key = echo
-    return CATALOGUES.get(language, key, question=text, text=text, topics=TOPICS)
+    return "\n\n".join([CATALOGUES.get(language, key, question=text, text=text), OURS])
 
 
 def discord(markup: str) -> tuple[list[tuple[str, str]], str]:

@@ -11,10 +11,10 @@ from bot.seam import ChatKind, ChatRef, Sender
 ADD, REMOVE = "\N{HEAVY PLUS SIGN}", "\N{HEAVY MINUS SIGN}"
 
 NOTICE_BUTTONS = (
-    "[/pledge cancel ok2] ✊ résilier l'abonnement ChatGPT\n"
-    "[/pledge app ok2] ✊ supprimer l'appli ChatGPT\n"
-    "[/pledge switch ok2] ✊ passer à un autre assistant\n"
-    "[/pledge cancel+app+switch ok2] ✊ les trois à la fois"
+    "[/engagement resilier ok2] ✊ résilier l'abonnement ChatGPT\n"
+    "[/engagement appli ok2] ✊ supprimer l'appli ChatGPT\n"
+    "[/engagement changer ok2] ✊ passer à un autre assistant\n"
+    "[/engagement resilier+appli+changer ok2] ✊ les trois à la fois"
 )
 
 
@@ -54,8 +54,8 @@ async def test_pledging_again_shows_the_pledge_and_offers_to_change_it(
     )
     assert current.endswith(
         "Pour le modifier, ajoutez ou enlevez un choix :\n"
-        f"[/pledge cancel+app] {ADD} supprimer l'appli ChatGPT\n"
-        f"[/pledge cancel+switch] {ADD} passer à un autre assistant\n"
+        f"[/engagement resilier+appli] {ADD} supprimer l'appli ChatGPT\n"
+        f"[/engagement resilier+changer] {ADD} passer à un autre assistant\n"
         "[/accompli] ✅ J'ai résilié\n"
         "[/partager] 📣 Le dire dans la discussion\n"
         "[/retirer] ↩️ Retirer mon engagement"
@@ -65,8 +65,8 @@ async def test_pledging_again_shows_the_pledge_and_offers_to_change_it(
         "C'est noté, votre engagement est modifié : "
         "résilier l'abonnement ChatGPT, supprimer l'appli ChatGPT"
     )
-    assert f"[/pledge app] {REMOVE} résilier l'abonnement ChatGPT" in changed
-    assert f"[/pledge cancel+app+switch] {ADD} passer à un autre assistant" in changed
+    assert f"[/engagement appli] {REMOVE} résilier l'abonnement ChatGPT" in changed
+    assert f"[/engagement resilier+appli+changer] {ADD} passer à un autre assistant" in changed
     [again] = await console.say("/pledge switch ok2")  # an old notice's button
     assert again.startswith("Votre engagement est déjà enregistré")
     [tally] = await console.say("/compteur")
@@ -79,8 +79,8 @@ async def test_a_typed_choice_gets_the_notice_for_that_choice(console: ConsoleAd
     assert notice.startswith("Avant d'enregistrer votre engagement")
     assert notice.endswith(
         "(version 2).\n"
-        "[/pledge cancel+app ok2] ✊ résilier l'abonnement ChatGPT, supprimer l'appli ChatGPT\n"
-        + NOTICE_BUTTONS
+        "[/engagement resilier+appli ok2] ✊ résilier l'abonnement ChatGPT, "
+        "supprimer l'appli ChatGPT\n" + NOTICE_BUTTONS
     )
     [stale] = await console.say("/pledge cancel ok0")
     assert stale.startswith("Avant d'enregistrer votre engagement")

@@ -18,11 +18,12 @@ from storage.pledges import (
     change_pledge,
     delete_pledge,
     get_pledge,
+    hour_of,
     load_pledges,
     mark_pledge_done,
     pledge_intake,
 )
-from storage.tally import daily_counts, get_tally
+from storage.tally import get_tally, hourly_counts
 
 START = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -46,11 +47,11 @@ def counted_by_sql(path: Path, since: str) -> dict[str, object]:
                 kind: one(f"SELECT COUNT(*) FROM pledges WHERE kinds & {int(kind)}")
                 for kind in (Kind.CANCEL, Kind.APP, Kind.SWITCH)
             },
-            "days": conn.execute(
-                "SELECT day, SUM(p), SUM(d) FROM ("
-                " SELECT substr(pledged_hour, 1, 10) AS day, 1 AS p, 0 AS d FROM pledges"
-                " UNION ALL SELECT substr(done_hour, 1, 10), 0, 1 FROM pledges"
-                " WHERE done_hour IS NOT NULL) GROUP BY day ORDER BY day"
+            "hours": conn.execute(
+                "SELECT hour, SUM(p), SUM(d) FROM ("
+                " SELECT pledged_hour AS hour, 1 AS p, 0 AS d FROM pledges"
+                " UNION ALL SELECT done_hour, 0, 1 FROM pledges"
+                " WHERE done_hour IS NOT NULL) GROUP BY hour ORDER BY hour"
             ).fetchall(),
         }
 
@@ -75,15 +76,15 @@ async def test_counters_equal_counts_after_random_operations(db: Database, seed:
                 await delete_pledge(db, member)
         tally = await get_tally(db, now)
         expected = counted_by_sql(db.path, (now - timedelta(hours=24)).strftime("%Y-%m-%dT%H"))
-        days = [(d.day.isoformat(), d.pledged, d.done) for d in await daily_counts(db)]
-        assert [d for d in days if d[1] or d[2]] == expected["days"]
+        hours = [(hour_of(h.hour), h.pledged, h.done) for h in await hourly_counts(db)]
+        assert hours == expected["hours"]
         assert {
             "total": tally.total,
             "done": tally.done,
             "last_day": tally.last_day,
             "platforms": dict(tally.platforms),
             "kinds": dict(tally.kinds),
-        } == {k: v for k, v in expected.items() if k != "days"}
+        } == {k: v for k, v in expected.items() if k != "hours"}
 
 
 async def test_a_member_counts_once_even_twice_in_one_batch(db: Database) -> None:

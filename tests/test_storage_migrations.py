@@ -142,6 +142,41 @@ async def test_questions_kept_before_askers_were_stay_queued_and_nobodys(tmp_pat
         assert conn.execute("SELECT asker FROM fact_questions").fetchall() == [(None,)] * 3
 
 
+async def test_announcements_published_before_numbers_are_numbered_in_order(
+    tmp_path: Path,
+) -> None:
+    """Discarded drafts, drafts and the bot's own posts get no number; stopped ones keep it."""
+    path = tmp_path / "numbers.db"
+    db = await Database.open(path, known_migrations()[:7])
+    await db.close()
+    rows = [  # (id, kind, status, has deliveries)
+        (1, "announcement", "done", True),
+        (2, "announcement", "cancelled", False),  # a discarded draft
+        (3, "tally", "done", True),
+        (4, "announcement", "cancelled", True),  # stopped while sending
+        (5, "announcement", "draft", False),
+        (6, "announcement", "sending", True),
+    ]
+    with sqlite3.connect(path) as conn:
+        for ident, kind, status, delivered in rows:
+            conn.execute(
+                "INSERT INTO broadcasts (id, kind, status, created_at)"
+                " VALUES (?, ?, ?, '2026-03-06T12:00:00.000000Z')",
+                (ident, kind, status),
+            )
+            if delivered:
+                conn.execute(
+                    "INSERT INTO deliveries (broadcast_id, platform, chat_id, chat_kind, text,"
+                    " not_before) VALUES (?, 'console', 'a', 'private', '', '')",
+                    (ident,),
+                )
+    db = await Database.open(path)
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        numbers = conn.execute("SELECT id, number FROM broadcasts ORDER BY id").fetchall()
+    assert numbers == [(1, 1), (2, None), (3, None), (4, 2), (5, None), (6, 3)]
+
+
 async def test_the_writer_syncs_as_configured(tmp_path: Path) -> None:
     for mode, level in [("normal", 1), ("full", 2)]:
         db = await Database.open(tmp_path / f"{mode}.db", synchronous=mode)

@@ -99,8 +99,8 @@ async def test_a_milestone_is_celebrated_once_in_each_chats_language(
     await console.say("/pledge cancel ok2")
     [thanks] = await console_en.say("/pledge app ok2")
     assert thanks.endswith(
-        "🎉 With you, the campaign passes 2 pledges!\n[/resilier] 📖 Cancellation guide\n"
-        "[/partager] 📣 Say it in the chat"
+        "🎉 With you, the campaign passes 2 pledges!\n[/guide] 📖 Cancellation guide\n"
+        "[/share] 📣 Say it in the chat"
     )
     assert await worker.drain() == 2
     assert [post.split("\n")[:2] for post in inbox] == [

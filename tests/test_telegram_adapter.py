@@ -216,7 +216,8 @@ async def test_menus_are_published_once_and_restart_does_not_replay(
         tg.user_sends("/aide", user_id=42, language_code="fr")
         await tg.wait_for(1, chat_id=42)
     first_calls = len(tg.calls_to("setMyCommands"))
-    assert first_calls == 6  # default, fr, en; and the same three for the moderator's chat
+    # default, fr, en for members, for groups' members, for their admins, for the moderator
+    assert first_calls == 12
     member_menu = [c["command"] for c in tg.commands_for(None, "fr")]
     assert "aide" in member_menu and "annonce" not in member_menu
     english = [c["command"] for c in tg.commands_for(None, "en")]
@@ -258,8 +259,9 @@ async def test_pledge_journey_with_buttons_in_a_private_chat(app: App, tg: FakeT
         tg.user_sends("/start", user_id=42, language_code="fr")
         tg.user_sends("/engagement", user_id=42, language_code="fr")
         [_, notice] = await tg.wait_for(2, chat_id=42)
-        assert notice.buttons[0]["callback_data"] == "/pledge cancel ok2"
-        tg.press_button(notice, "/pledge cancel+app+switch ok2", user_id=42, language_code="fr")
+        assert notice.buttons[0]["callback_data"] == "/engagement resilier ok2"
+        everything = "/engagement resilier+appli+changer ok2"
+        tg.press_button(notice, everything, user_id=42, language_code="fr")
         [edited] = await tg.wait_for(1, chat_id=42, kind="edit_text")
         assert (edited.plain_text or "").startswith("Merci ! Votre engagement est enregistré")
         tg.user_sends("/compteur", user_id=42, language_code="fr")
@@ -303,14 +305,14 @@ async def test_faits_browses_by_buttons_and_answers_free_text(app: App, tg: Fake
         tg.user_sends("/facts", user_id=42, language_code="en")
         [topics] = await tg.wait_for(1, chat_id=42)
         actions = [row["callback_data"] for row in topics.buttons]
-        assert actions == [f"/faits #{topic.id}" for topic in base.topics]
-        tg.press_button(topics, "/faits #brockman", user_id=42, language_code="en")
+        assert actions == [f"/facts #{topic.id}" for topic in base.topics]
+        tg.press_button(topics, "/facts #brockman", user_id=42, language_code="en")
         [_, listing] = await tg.wait_for(2, chat_id=42, kind="message")
         facts = base.facts_of("brockman")
         assert [row["callback_data"] for row in listing.buttons] == [
-            f"/faits ={f.id}" for f in facts
+            f"/facts ={f.id}" for f in facts
         ]
-        tg.press_button(listing, f"/faits ={facts[0].id}", user_id=42, language_code="en")
+        tg.press_button(listing, f"/facts ={facts[0].id}", user_id=42, language_code="en")
         [*_, fact] = await tg.wait_for(3, chat_id=42, kind="message")
         assert (fact.text or "").startswith(f"<b>{facts[0].title.en}</b>\n")
         assert "<i>Source: " in (fact.text or "")
@@ -318,10 +320,10 @@ async def test_faits_browses_by_buttons_and_answers_free_text(app: App, tg: Fake
         [*_, answer] = await tg.wait_for(4, chat_id=42, kind="message")
         assert "<i>Source: " in (answer.text or "")
         feedback = [
-            row["callback_data"] for row in answer.buttons if "/avis" in row["callback_data"]
+            row["callback_data"] for row in answer.buttons if "/feedback" in row["callback_data"]
         ]
-        assert feedback == ["/avis 1 oui", "/avis 1 non"]
-        tg.press_button(answer, "/avis 1 non", user_id=42, language_code="en")
+        assert feedback == ["/feedback 1 yes", "/feedback 1 no"]
+        tg.press_button(answer, "/feedback 1 no", user_id=42, language_code="en")
         [*_, thanks] = await tg.wait_for(5, chat_id=42, kind="message")
         assert (thanks.text or "").startswith("Thanks for telling us")
         tg.user_sends("/questions", user_id=MODERATOR, language_code="en")

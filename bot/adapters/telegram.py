@@ -23,7 +23,7 @@ from bot.adapters.telegram_events import (
 )
 from bot.adapters.telegram_menus import sync_menus
 from bot.adapters.telegram_polling import PollingRequest
-from bot.adapters.telegram_posts import TelegramPost
+from bot.adapters.telegram_posts import TelegramSender
 from bot.app import App
 from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError
@@ -199,14 +199,15 @@ class TelegramAdapter:
                 await self._send_privately(event, reply)
                 continue
             editing = event.message_id if reply.edit and event.callback_id else None
-            await self._send(event.chat, reply, edit=editing)
+            answering = event.message_id if event.typed_in_group else None
+            await self._send(event.chat, reply, edit=editing, reply_to=answering)
 
     async def _send_privately(self, event: TextEvent, reply: Reply) -> None:
         """Telegram has no replies only one member sees: a personal answer asked for in a
         group goes to the member's private chat, or the group is told how to open one."""
         member = ChatRef(PLATFORM, event.sender.id, ChatKind.PRIVATE)
         try:
-            await send_now(self, member, Reply(reply.text, reply.buttons, reply.image))
+            await send_now(self, member, replace(reply, private=False, edit=False))
             return
         except DeliveryError as error:  # the member never opened a chat with the bot
             log.info("telegram private answer refused", extra={"reason": error.reason})
@@ -223,10 +224,14 @@ class TelegramAdapter:
             return False
         return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
-    async def _send(self, chat: ChatRef, reply: Reply, *, edit: int | None = None) -> None:
-        """Answer a member; platform trouble is logged, never raised into PTB."""
+    async def _send(
+        self, chat: ChatRef, reply: Reply, *, edit: int | None = None, reply_to: int | None = None
+    ) -> None:
+        """Answer a member (replying to `reply_to`, their message); platform trouble is
+        logged, never raised into PTB."""
+        sender = TelegramSender(self.application.bot, reply_to=reply_to)
         try:
-            await send_now(self, chat, reply, replace=str(edit) if edit else None)
+            await send_now(sender, chat, reply, replace=str(edit) if edit else None)
         except ChatMoved as moved:
             await self.app.chat_moved(chat, moved.new_chat_id)
             await self._send(ChatRef(PLATFORM, moved.new_chat_id, chat.kind, chat.title), reply)
@@ -248,5 +253,6 @@ class TelegramAdapter:
         key: str = "",
     ) -> str | None:
         """Send the post's parts from `start` on (see `telegram_posts`)."""
-        post = TelegramPost(self.application.bot, int(chat.id))
-        return await post.send(reply, pace=pace, replace=replace, pin=pin, start=start, sent=sent)
+        return await TelegramSender(self.application.bot).deliver(
+            chat, reply, pace=pace, replace=replace, pin=pin, start=start, sent=sent, key=key
+        )

@@ -29,6 +29,7 @@ from bot.delivery.errors import (
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 _GONE = ("chat not found", "bot was kicked", "bot is not a member")
 # The bot is in the chat but may not post there: an admin can give the right back.
+TOPIC_GONE = "topic_gone"  # a forum topic deleted since: the chat itself is still there
 _NO_RIGHTS = ("have no rights to send", "not enough rights", "need administrator rights")
 
 
@@ -45,6 +46,8 @@ def neutral(error: TelegramError) -> DeliveryError:
         message = error.message.lower()
         if "message is not modified" in message:
             return PermanentFailure("not_modified")
+        if "message thread not found" in message:
+            return PermanentFailure(TOPIC_GONE)
         if any(sign in message for sign in _NO_RIGHTS):
             return NoPermission("no_permission")
         if any(sign in message for sign in _GONE):

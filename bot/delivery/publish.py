@@ -33,7 +33,9 @@ def destination(
     # Quiet hours spare phones at night; the console is a terminal someone is watching.
     held = sub.chat_kind == ChatKind.PRIVATE.value and sub.platform != CONSOLE
     not_before = quiet.release(now) if quiet and held else now
-    return NewDelivery(sub.platform, sub.chat_id, sub.chat_kind, text, not_before, edit_pinned)
+    return NewDelivery(
+        sub.platform, sub.chat_id, sub.chat_kind, text, not_before, edit_pinned, sub.topic
+    )
 
 
 async def publish(

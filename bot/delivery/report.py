@@ -18,7 +18,7 @@ async def report_markup(services: Services, broadcast: Broadcast, language: str)
     return t(
         language,
         "broadcast.report",
-        id=broadcast.id,
+        id=broadcast.number,
         **delivery_counts(partial(t, language), counts),
         reasons=Raw(t(language, "broadcast.report_reasons", reasons=reasons) if reasons else ""),
     )

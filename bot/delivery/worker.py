@@ -204,7 +204,8 @@ class DeliveryWorker:
     async def _handle(self, delivery: Delivery) -> None:
         """Send one row, then finish it or put it back, as the outcome means."""
         services, policy = self.services, self.policy
-        chat = ChatRef(self.platform, delivery.chat_id, ChatKind(delivery.chat_kind))
+        kind = ChatKind(delivery.chat_kind)
+        chat = ChatRef(self.platform, delivery.chat_id, kind, topic=delivery.topic)
         attempts, failures = delivery.attempts + 1, delivery.failures
         status, error = "failed", ""
         try:

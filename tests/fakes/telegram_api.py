@@ -392,13 +392,28 @@ class FakeTelegram(TelegramUsers):
         return chat_id
 
     def _bot_message(self, chat_id: int, p: JSON, **content: Any) -> JSON:
-        """Store a message from the bot (with reply_to_message if it replies to a known one)."""
+        """Store a message from the bot (with reply_to_message if it replies to a known one).
+
+        Bot API, sendMessage / sendPhoto: ``message_thread_id`` sends to a forum topic ("for
+        forum supergroups only"; an unknown one is "message thread not found"), and the
+        message then has ``is_topic_message``; ``reply_parameters`` names the message to
+        reply to, refused if it does not exist unless ``allow_sending_without_reply``
+        (ReplyParameters); ``link_preview_options`` is kept on the Message.
+        """
+        thread = p.get("message_thread_id")
+        if thread is not None:
+            if thread not in self._topics.get(chat_id, set()):
+                raise bad_request("message thread not found")
+            content.update(message_thread_id=thread, is_topic_message=True)
         reply = p.get("reply_parameters") or {"message_id": p.get("reply_to_message_id")}
         key = (int(reply.get("chat_id", chat_id)), int(reply.get("message_id") or 0))
         target = self._messages.get(key)
         if target is not None:  # replies are not nested further
             content["reply_to_message"] = quoted = dict(target)
             quoted.pop("reply_to_message", None)
+        elif key[1] and not reply.get("allow_sending_without_reply"):
+            raise bad_request("message to be replied not found")
+        content["link_preview_options"] = p.get("link_preview_options")
         content = {name: value or None for name, value in content.items()}
         message = self._new_message(chat_id, self.bot_user, **content)
         self._own.add((chat_id, message["message_id"]))

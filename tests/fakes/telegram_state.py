@@ -198,6 +198,7 @@ class TelegramWorld:
         self._users: dict[int, JSON] = {}
         self._members: dict[int, set[int]] = {}
         self._admins: dict[int, tuple[int | None, list[int]]] = {}
+        self._topics: dict[int, set[int]] = {}  # forum chat id -> its topics' thread ids
         self._bot_status: dict[int, str] = {}  # chat id -> member/administrator/left/kicked
         self._rights: dict[int, JSON] = {}  # chat id -> the rights the bot lacks there
         self._messages: dict[tuple[int, int], JSON] = {}
@@ -249,6 +250,30 @@ class TelegramWorld:
     def commands_for(self, scope: JSON | str | None = None, language_code: str = "") -> list[JSON]:
         """What setMyCommands stored for a scope (a dict or a type such as "all_group_chats")."""
         return self.commands.get((scope_key(scope), language_code), [])
+
+    def menu_shown(self, chat_id: int, user_id: int, language_code: str = "") -> list[str]:
+        """The command names Telegram shows ``user_id`` in ``chat_id``'s menu: the first list
+        set along the Bot API's order ("Determining list of commands", BotCommandScope),
+        each scope with the user's language, then without; administrators' scopes only for
+        administrators."""
+        chat = self._ensure_chat(chat_id, None, None, None)
+        if chat["type"] == "private":
+            scopes: list[JSON] = [{"type": "chat", "chat_id": chat_id}]
+            scopes += [{"type": "all_private_chats"}]
+        else:
+            creator, admins = self._admins.get(chat_id, (None, []))
+            admin = user_id == creator or user_id in admins
+            scopes = [{"type": "chat_member", "chat_id": chat_id, "user_id": user_id}]
+            scopes += [{"type": "chat_administrators", "chat_id": chat_id}] if admin else []
+            scopes += [{"type": "chat", "chat_id": chat_id}]
+            scopes += [{"type": "all_chat_administrators"}] if admin else []
+            scopes += [{"type": "all_group_chats"}]
+        for scope in [*scopes, {"type": "default"}]:
+            for language in dict.fromkeys((language_code, "")):
+                commands = self.commands.get((scope_key(scope), language))
+                if commands:
+                    return [command["command"] for command in commands]
+        return []
 
     @property
     def pending_updates(self) -> int:

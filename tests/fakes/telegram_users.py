@@ -24,12 +24,16 @@ class TelegramUsers(TelegramFaults):
         first_name: str | None = None,
         username: str | None = None,
         title: str | None = None,
+        topic: int | None = None,
     ) -> JSON:
         """Queue a user's message (a channel_post in channels); return the Message.
 
         ``chat_id`` defaults to the user's private chat and ``user_id`` to that chat's id (or
         1001); ``chat_type`` is inferred from the id (``-100...`` supergroup, other negative
-        ids group) unless given. Text starting with "/" gets a bot_command entity.
+        ids group) unless given. Text starting with "/" gets a bot_command entity. ``topic``
+        writes in that forum topic (its thread id): the supergroup becomes a forum
+        (Chat.is_forum) and the message carries ``message_thread_id`` and
+        ``is_topic_message`` (Bot API, Message).
         """
         user_id = user_id or (chat_id if chat_id and chat_id > 0 else DEFAULT_USER_ID)
         chat_id = chat_id or user_id
@@ -41,11 +45,27 @@ class TelegramUsers(TelegramFaults):
             self._chat_member_update(chat_id, user, "member")  # writing to a bot unblocks it
         command = text.split()[0] if text.startswith("/") else ""
         entities = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
-        content = {"text": text, "entities": entities if command else None}
+        content: JSON = {"text": text, "entities": entities if command else None}
+        if topic is not None:
+            chat["is_forum"] = True
+            self._topics.setdefault(chat_id, set()).add(topic)
+            content.update(message_thread_id=topic, is_topic_message=True)
         if chat["type"] == "channel":
             return self._queue("channel_post", self._new_message(chat_id, None, **content))
         self._members.setdefault(chat_id, set()).add(user_id)
         return self._queue("message", self._new_message(chat_id, user, **content))
+
+    def user_deletes(self, chat_id: int, message_id: int) -> None:
+        """A user deletes their message; bots get no update for it (the Bot API has none)."""
+        del self._messages[(chat_id, message_id)]
+
+    def topic_deleted(self, chat_id: int, topic: int) -> None:
+        """An administrator deletes a forum topic "along with all its messages" (Bot API,
+        deleteForumTopic); sending to it then gets "message thread not found"."""
+        self._topics.get(chat_id, set()).discard(topic)
+        for key, message in list(self._messages.items()):
+            if key[0] == chat_id and message.get("message_thread_id") == topic:
+                del self._messages[key]
 
     def press_button(
         self,
