@@ -39,14 +39,15 @@ def neutral(error: TelegramError) -> DeliveryError:
         return RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
     if isinstance(error, ChatMigrated):
         return ChatMoved(str(error.new_chat_id))
+    message = error.message.lower()
+    # "need administrator rights in the channel chat" comes as a 400 or a 403.
+    if isinstance(error, BadRequest | Forbidden) and any(sign in message for sign in _NO_RIGHTS):
+        return NoPermission("no_permission")
     if isinstance(error, Forbidden):
         return ChatGone("forbidden")
     if isinstance(error, BadRequest):
-        message = error.message.lower()
         if "message is not modified" in message:
             return PermanentFailure("not_modified")
-        if any(sign in message for sign in _NO_RIGHTS):
-            return NoPermission("no_permission")
         if any(sign in message for sign in _GONE):
             return ChatGone("chat_not_found")
         return PermanentFailure("bad_request")

@@ -6,9 +6,11 @@ pacing still spaces every message. Each part the platform accepted is recorded a
 once and the row is finished in its own commit, so a crash repeats at most the part
 that was in flight. Where the platform cannot refuse a repeat (Telegram has no
 idempotency key), one part at a time is between "sent" and "recorded": the rows in
-flight wait for their pacing together, but send one by one, so that a crash repeats
-one part at most. A failure puts the row back with a next-attempt time of its own:
-this is the one retry layer, and the platform library's own retries count in it.
+flight wait for their chats' pacing together, but send one by one, so that a crash
+repeats one part at most; a part whose answer is late (`LATE_ANSWER_S`) lets the next
+one go rather than stall every chat. A failure puts the row back with a next-attempt
+time of its own: this is the one retry layer, and the platform library's own retries
+count in it.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ ERROR_PAUSE_S = 5.0
 # Longer than any one send can take (discord.py waits out rate limits of up to a
 # minute inside a call): a claim that outlives it belongs to a process that died.
 LEASE = timedelta(minutes=5)
+# Where the platform cannot refuse a repeat, a part whose answer is this late stops
+# holding the others back (a chat that hangs would otherwise stall every chat until the
+# time-out): a crash then may repeat it and the part sent after it.
+LATE_ANSWER_S = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,22 +259,37 @@ class DeliveryWorker:
     async def _send(self, delivery: Delivery, chat: ChatRef) -> Delivery:
         """Send what is left of the post; the row as it ends, with its last message."""
         db, done, window = self.services.db, delivery.parts_sent, self._window
-        holding = False
+        holding, counted, late = False, True, None
+        loop = asyncio.get_running_loop()
 
-        async def pace() -> None:  # paced first, then into the window
-            nonlocal holding
-            await self.pacer.wait(chat)
+        async def pace() -> None:  # the chat's turn, into the window, the platform's turn
+            nonlocal holding, counted, late
+            await self.pacer.chat_turn(chat)
             await window.acquire()
             holding = True
+            await self.pacer.turn()
+            counted = False
+            if not self.deliverer.idempotent:
+                late = loop.call_later(LATE_ANSWER_S, leave)
 
-        def leave() -> None:  # the part's outcome is known: the window is free
+        def answered() -> None:  # the pacing counts from the answer, not the commit after it
+            nonlocal counted
+            if not counted:
+                counted = True
+                self.pacer.done()
+
+        def leave() -> None:  # the part's outcome is known, or late: the window is free
             nonlocal holding
+            if late is not None:
+                late.cancel()
+            answered()
             if holding:
                 holding = False
                 window.release()
 
         async def sent(index: int, message_id: str) -> None:
             nonlocal delivery
+            answered()
             await record_part(db, delivery.id, index + 1, message_id)
             delivery = replace(delivery, parts_sent=index + 1, message_id=message_id)
             leave()
