@@ -36,6 +36,7 @@ from bot.delivery.errors import (
 )
 from bot.delivery.outbox import relay
 from bot.delivery.pacing import Pacer
+from bot.delivery.turns import PartTurns
 from bot.lifecycle import chat_gone, chat_moved, chat_paused
 from bot.seam import ChatKind, ChatRef, Reply
 from bot.services import Services
@@ -258,47 +259,22 @@ class DeliveryWorker:
 
     async def _send(self, delivery: Delivery, chat: ChatRef) -> Delivery:
         """Send what is left of the post; the row as it ends, with its last message."""
-        db, done, window = self.services.db, delivery.parts_sent, self._window
-        holding, counted, late = False, True, None
-        loop = asyncio.get_running_loop()
-
-        async def pace() -> None:  # the chat's turn, into the window, the platform's turn
-            nonlocal holding, counted, late
-            await self.pacer.chat_turn(chat)
-            await window.acquire()
-            holding = True
-            await self.pacer.turn()
-            counted = False
-            if not self.deliverer.idempotent:
-                late = loop.call_later(LATE_ANSWER_S, leave)
-
-        def answered() -> None:  # the pacing counts from the answer, not the commit after it
-            nonlocal counted
-            if not counted:
-                counted = True
-                self.pacer.done()
-
-        def leave() -> None:  # the part's outcome is known, or late: the window is free
-            nonlocal holding
-            if late is not None:
-                late.cancel()
-            answered()
-            if holding:
-                holding = False
-                window.release()
+        db, done = self.services.db, delivery.parts_sent
+        late_after = None if self.deliverer.idempotent else LATE_ANSWER_S
+        turns = PartTurns(self.pacer, self._window, chat, late_after)
 
         async def sent(index: int, message_id: str) -> None:
             nonlocal delivery
-            answered()
+            turns.answered()
             await record_part(db, delivery.id, index + 1, message_id)
             delivery = replace(delivery, parts_sent=index + 1, message_id=message_id)
-            leave()
+            turns.leave()
 
         send = partial(
             self.deliverer.deliver,
             chat,
             Reply(delivery.text),
-            pace=pace,
+            pace=turns.enter,
             sent=sent,
             key=f"d{delivery.id}",
         )
@@ -312,11 +288,11 @@ class DeliveryWorker:
             except PermanentFailure:
                 if done:
                     raise
-                leave()
+                turns.leave()
                 await send(pin=True)  # the pinned message was deleted: start a new one
             return delivery
         finally:
-            leave()
+            turns.leave()
 
     async def _pinned_message(self, delivery: Delivery) -> str | None:
         if not delivery.edit_pinned:
