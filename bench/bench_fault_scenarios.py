@@ -19,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from tests.fault_replay import check, load
+from tests.fault_replay import check
+from tests.fault_script import load
 
 
 async def main(prefixes: list[str]) -> None:

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
@@ -29,72 +27,20 @@ from storage.outbox import count_deliveries
 from storage.subscriptions import get_subscription, subscribe
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fault_script import (
+    LATE_ANSWER_S,
+    ChatFault,
+    Scenario,
+    discord_fault,
+    telegram_fault,
+)
 
-SCENARIOS = Path(__file__).parent / "data" / "fault_scenarios.toml"
 FIRST_CHAT = 10_000
 POLL_S = 0.02
 JITTER_S = 0.25
 SLOWER_BY = 1.10
 LONGEST_S = 300.0
-# An answer held longer than this is one the client gave up on (PTB's read time-out here
-# is 10 s, discord.py's none): the call may then be repeated once.
-LATE_ANSWER_S = 5.0
 PARAGRAPH = {"telegram": 3000, "discord": 1500}  # two never fit in one message
-
-
-@dataclass(frozen=True, slots=True)
-class ChatFault:
-    chat: int
-    responses: tuple[dict[str, Any], ...]
-    expect: str
-
-    @property
-    def repeats_allowed(self) -> int:
-        """Calls that may take effect without the client knowing: lost or late answers."""
-        return sum(
-            r.get("kind") == "lost"
-            or (r.get("kind") == "slow" and r.get("seconds", 0) > LATE_ANSWER_S)
-            for r in self.responses
-        )
-
-    @property
-    def moved_to(self) -> int | None:
-        return next(
-            (r["migrate_to_chat_id"] for r in self.responses if "migrate_to_chat_id" in r), None
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    name: str
-    platform: str
-    chats: int
-    parts: int
-    faults: tuple[ChatFault, ...]
-
-    @property
-    def global_limit(self) -> bool:
-        return any(r.get("global") for f in self.faults for r in f.responses)
-
-    def fault_of(self, chat: int) -> ChatFault | None:
-        return next((f for f in self.faults if f.chat == chat), None)
-
-
-def load(path: Path = SCENARIOS) -> list[Scenario]:
-    with path.open("rb") as file:
-        data = tomllib.load(file)
-    return [
-        Scenario(
-            s["name"],
-            s["platform"],
-            s["chats"],
-            s["parts"],
-            tuple(
-                ChatFault(f["chat"], tuple(f["responses"]), f["expect"]) for f in s.get("fault", ())
-            ),
-        )
-        for s in data["scenario"]
-    ]
 
 
 @dataclass
@@ -160,25 +106,6 @@ async def _telegram(app: App, scenario: Scenario, faults: bool) -> Run:
         return await _run(app, adapter, scenario, ids, received)
 
 
-def telegram_fault(response: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The fake's fault for one scripted answer. An answer slower than the client waits
-    is, to the client, a lost answer to a call the server applied (as the scenarios say
-    of it): the fake applies the call at once and holds its answer that long."""
-    kind = response.get("kind")
-    if kind == "slow" and response["seconds"] > LATE_ANSWER_S:
-        return "lost", {"hold": response["seconds"]}
-    if kind == "slow":
-        return "slow", {"delay": response["seconds"]}
-    if kind in ("lost", "timeout"):
-        return kind, {}
-    options = {
-        k: response[k]
-        for k in ("description", "retry_after", "migrate_to_chat_id")
-        if k in response
-    }
-    return "error", {"status": response["status"], **options}
-
-
 async def _discord(app: App, scenario: Scenario, faults: bool) -> Run:
     async with FakeDiscord() as dc:
         guild = dc.add_guild(name="QuitGPT", channels=[f"salon-{n}" for n in range(scenario.chats)])
@@ -199,30 +126,6 @@ async def _discord(app: App, scenario: Scenario, faults: bool) -> Run:
 
         adapter = DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)
         return await _run(app, adapter, scenario, ids, received)
-
-
-def discord_fault(response: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    kind = response.get("kind")
-    if kind in ("slow", "timeout"):
-        return kind, {"seconds": response.get("seconds", 12.0)}
-    if kind == "lost":
-        return kind, {}
-    status = response["status"]
-    if status == 429:
-        if not response.get("via", True):
-            return "429_cloudflare", {"retry_after": response.get("retry_after")}
-        options = {k: response[k] for k in ("retry_after", "code") if k in response}
-        return ("429_global" if response.get("global") else "429"), options
-    if status in (403, 404):
-        code = response.get("code")
-        named = {
-            50013: "403_permissions",
-            50001: "403_access",
-            50007: "403_dm",
-            10003: "404_channel",
-        }
-        return named[code], {}
-    return str(status), {}
 
 
 async def _subscribe(app: App, platform: str, ids: dict[int, int]) -> None:

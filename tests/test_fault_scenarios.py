@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fault_replay import check, load
+from tests.fault_replay import check
+from tests.fault_script import load
 
 # A lost answer, a late one, a chat gone, a chat paused, 429s in series, on each platform,
 # among the scenarios that take seconds.
