@@ -326,7 +326,8 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         itself retries an idempotent GET, PUT or DELETE once, its client.py);
         ``"slow"`` (``seconds=``): answered normally after that long; ``"timeout"``
         (``seconds=``, 12 by default): held that long, then the connection closes and the
-        request never takes effect (a gateway that gave up on it).
+        request never takes effect (a proxy that gave up on it first: discord.py sets no
+        time-out of its own, so aiohttp's default of five minutes in all applies).
         A 429's ``retry_after=`` (seconds; None: a Cloudflare 429 without Retry-After) and
         ``code=`` (e.g. 20028, "Rate Limits": some limits carry an error code) shape its answer.
         ``path_regex`` is searched in the path after ``/api/v10``. Standing faults of a
