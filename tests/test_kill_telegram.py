@@ -43,7 +43,7 @@ FIRST_CHAT = 10_000
 MODERATOR, MEMBER = 4242, 5151
 SHORT = "Rendez-vous samedi devant le siège d'OpenAI."
 # Within what a member may type (4,000 characters), but more than Telegram's 4,096
-# UTF-16 units once the announcement's heading is added: two messages.
+# UTF-16 units (each emoji counts two): the heading, then the text in two messages.
 LONG = ("Altman a modifié l'accord avec le DoW 📢📢📢 " * 100)[:3990].strip()
 MILESTONE = 10
 
