@@ -34,15 +34,16 @@ class PartTurns:
             self._late = asyncio.get_running_loop().call_later(self.late_after, self.leave)
 
     def answered(self) -> None:
-        """The platform answered the part (its recording may take a while yet)."""
+        """The platform answered the part. Its place stays taken until it is recorded,
+        however long that takes: only a late answer lets the next part go."""
+        if self._late is not None:
+            self._late.cancel()
         if not self._counted:
             self._counted = True
             self.pacer.done()
 
     def leave(self) -> None:
-        """The part's outcome is known, or it is late: its place is free."""
-        if self._late is not None:
-            self._late.cancel()
+        """The part's outcome is known, or its answer is late: its place is free."""
         self.answered()
         if self._holding:
             self._holding = False
