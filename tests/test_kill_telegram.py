@@ -59,7 +59,8 @@ class Bot:
     def start(self) -> None:
         env = {
             **ENV,
-            "TELEGRAM_TOKEN": self.tg.token,
+            # Each life its own token (one bot id): the server tells whose each call is.
+            "TELEGRAM_TOKEN": f"{self.tg.token}L{len(self.kills)}",
             "TELEGRAM_API_URL": self.tg.base_url,
             "QUITGPT_MODERATORS": f"telegram:{MODERATOR}",
             "QUITGPT_MILESTONES": str(MILESTONE),
@@ -256,7 +257,7 @@ async def its_end(bot: Bot, gate: CommitGate, broadcast: int) -> None:
     await bot.kill_after(gate, "report queued", report_queued)
 
 
-def repeats_by_life(tg: FakeTelegram, kills: list[float]) -> dict[int, list[str]]:
+def repeats_by_life(tg: FakeTelegram) -> dict[int, list[str]]:
     """The posts applied more than once, each counted against the life of the bot that
     sent an earlier copy and died before recording it (the one that sent it last did):
     life -> the chat and beginning of each."""
@@ -264,7 +265,8 @@ def repeats_by_life(tg: FakeTelegram, kills: list[float]) -> dict[int, list[str]
     for call in tg.calls_to("sendMessage"):
         chat, text = int(call.params["chat_id"]), str(call.params["text"])
         if is_post(chat, text):
-            lives.setdefault((chat, text), []).append(sum(k < call.at for k in kills))
+            life = int(call.token.rsplit("L", 1)[1])
+            lives.setdefault((chat, text), []).append(life)
     applied = Counter((a.chat_id, a.text) for a in tg.sent(kind="message"))
     repeats: dict[int, list[str]] = {}
     for (chat, text), senders in lives.items():
@@ -334,7 +336,7 @@ async def test_kills_at_each_commit_boundary_and_at_random_lose_nothing(tmp_path
     assert len(parts) == 5
     assert len(received) == CHATS and all(set(c) == parts for c in received.values())
     assert any(f"{MILESTONE} engagements" in text for text in parts)
-    repeats = repeats_by_life(tg, [at for _, at in bot.kills])
+    repeats = repeats_by_life(tg)
     total = sum(map(len, repeats.values()))
     print(f"{len(bot.kills)} kills, {len(at_boundaries)} at commit boundaries;", end=" ")
     print(f"{total} parts repeated, by {len(repeats)} lives of the bot")
