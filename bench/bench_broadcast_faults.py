@@ -46,7 +46,10 @@ async def time_the_others(
 
 async def telegram(folder: Path, chats: int, faults: bool) -> float:
     ids = [10_000 + n for n in range(chats)]
-    async with FakeTelegram() as tg, open_app(Config(database=folder / "tg.db")) as app:
+    async with (
+        FakeTelegram() as tg,
+        open_app(Config(database=folder / "tg.db", quiet_hours="")) as app,
+    ):
         await subscribe_all(app, "telegram", [str(i) for i in ids])
         if faults:
             tg.fail_chat(ids[0], "429", seconds=LIMITED_FOR)
@@ -59,7 +62,10 @@ async def telegram(folder: Path, chats: int, faults: bool) -> float:
 
 
 async def discord(folder: Path, chats: int, faults: bool) -> float:
-    async with FakeDiscord() as dc, open_app(Config(database=folder / "dc.db")) as app:
+    async with (
+        FakeDiscord() as dc,
+        open_app(Config(database=folder / "dc.db", quiet_hours="")) as app,
+    ):
         guild = dc.add_guild(name="QuitGPT", channels=[f"salon-{n}" for n in range(chats)])
         ids = [guild.channel(f"salon-{n}") for n in range(chats)]
         await subscribe_all(app, "discord", [str(i) for i in ids])

@@ -167,6 +167,18 @@ async def test_faults_on_replies_are_retried(app: App, tg: FakeTelegram) -> None
     assert tg.faults_served == {"429": 1, "500": 1, "slow": 1}
 
 
+async def test_an_answer_applied_but_whose_reply_was_lost_is_sent_again(
+    app: App, tg: FakeTelegram
+) -> None:
+    """The Bot API has no idempotency key: an answer to a member can be repeated too."""
+    async with telegram_bot(app, tg):
+        tg.fail_next("sendMessage", "lost", chat_id=42)
+        tg.user_sends("/aide", user_id=42, language_code="fr")
+        answers = await tg.wait_for(2, chat_id=42, timeout=15)
+    assert answers[0].plain_text == answers[1].plain_text
+    assert tg.faults_served == {"lost": 1}
+
+
 async def test_delivery_faults_clean_up_subscriptions(app: App, tg: FakeTelegram) -> None:
     for user in (61, 62, 63, 64):
         chat = ChatRef("telegram", str(user), ChatKind.PRIVATE)

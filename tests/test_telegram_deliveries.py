@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from bot.app import App
 from bot.config import Config
 from bot.delivery.publish import publish
 from storage.subscriptions import get_subscription, subscribe
+from tests.commit_gate import CommitGate
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support import handled
 from tests.telegram_support import eventually, telegram_bot
@@ -74,3 +76,23 @@ async def test_a_chat_rate_limited_or_failing_does_not_hold_the_others(
         # 38 messages at 30 a second: a second and a half, not the 30 s of the 429.
         await eventually(lambda: others <= {a.chat_id for a in tg.sent()}, timeout=6)
         assert not tg.sent(chats[0]) and not tg.sent(chats[1])
+
+
+async def test_a_part_answered_in_time_holds_the_others_until_it_is_recorded(
+    app: App, tg: FakeTelegram
+) -> None:
+    """Only a late answer lets the next part go (Telegram has no idempotency key): an
+    answer on time whose commit is slow keeps the others waiting, so that a crash then
+    repeats that one part only."""
+    for chat in (MEMBER, MEMBER + 1):
+        await subscribe(app.db, "telegram", str(chat), "private", "fr", app.services.clock())
+    tg.fail_next("sendMessage", "slow", delay=0.05)  # answered in time, but...
+    gate = CommitGate(app.config.database)
+    async with telegram_bot(app, tg):
+        broadcast = await publish(app.services, "tally", lambda _: "Compteur")
+        await eventually(lambda: tg.faults_served["slow"] == 1)
+        await gate.hold()  # ... its commit waits
+        await asyncio.sleep(1.0)
+        assert len(tg.calls_to("sendMessage")) == 1
+        gate.close()
+        assert (await handled(app, broadcast)).sent == 2

@@ -28,8 +28,8 @@ from bot.delivery.errors import (
 # Ask PTB for time spans as timedelta (its announced default) rather than ints.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 _GONE = ("chat not found", "bot was kicked", "bot is not a member")
-# The bot is in the chat but may not post there: an admin can give the right back.
 TOPIC_GONE = "topic_gone"  # a forum topic deleted since: the chat itself is still there
+# The bot is in the chat but may not post there: an admin can give the right back.
 _NO_RIGHTS = ("have no rights to send", "not enough rights", "need administrator rights")
 
 
@@ -40,16 +40,17 @@ def neutral(error: TelegramError) -> DeliveryError:
         return RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
     if isinstance(error, ChatMigrated):
         return ChatMoved(str(error.new_chat_id))
+    message = error.message.lower()
+    # "need administrator rights in the channel chat" comes as a 400 or a 403.
+    if isinstance(error, BadRequest | Forbidden) and any(sign in message for sign in _NO_RIGHTS):
+        return NoPermission("no_permission")
     if isinstance(error, Forbidden):
         return ChatGone("forbidden")
     if isinstance(error, BadRequest):
-        message = error.message.lower()
         if "message is not modified" in message:
             return PermanentFailure("not_modified")
         if "message thread not found" in message:
             return PermanentFailure(TOPIC_GONE)
-        if any(sign in message for sign in _NO_RIGHTS):
-            return NoPermission("no_permission")
         if any(sign in message for sign in _GONE):
             return ChatGone("chat_not_found")
         return PermanentFailure("bad_request")

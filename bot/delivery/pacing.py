@@ -1,18 +1,20 @@
-"""Each platform's sending limits, enforced with leaky-bucket limiters.
+"""Each platform's sending limits.
 
-A bucket of capacity one spaces messages evenly instead of letting a burst
-through, and a 2 % margin keeps timing jitter from putting one message too many
-in any window, so a fan-out never trips the platform's own limits. Discord's
-overall pace needs no margin: 40 messages/s is already well under its global
-limit of 50 requests/s, which leaves room for answering interactions.
+Messages are spaced on a fixed timeline (`Cadence`): each takes the next free slot, so a
+caller woken a little late does not push every later slot back (a leaky bucket of one,
+aiolimiter's, starts each wait from when the last caller actually went: on a busy event
+loop that lateness added up to 3 % of a fan-out). A late caller may then go close to
+the next one, so the overall limit is also kept from the answers: a message goes no
+sooner than a second after the answer to the one `per_second` places before it, and the
+platform, which counts each message between the two, never sees one too many in any
+second, whatever the jitter. A chat's own limit keeps a 2 % margin for timing jitter.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import asyncio
+from collections import OrderedDict, deque
 from dataclasses import dataclass
-
-from aiolimiter import AsyncLimiter
 
 from bot.seam import ChatKind, ChatRef
 
@@ -24,39 +26,68 @@ class Pacing:
     per_second: float | None = None
     per_chat_per_minute: float | None = None
     per_chat_kinds: frozenset[ChatKind] = frozenset({ChatKind.GROUP, ChatKind.CHANNEL})
-    overall_margin: float = MARGIN
 
 
 TELEGRAM = Pacing(per_second=30, per_chat_per_minute=20)
-DISCORD = Pacing(
-    per_second=40, per_chat_per_minute=60, per_chat_kinds=frozenset(ChatKind), overall_margin=1.0
-)
+# Well under Discord's global limit of 50 requests/s: room for answering interactions.
+DISCORD = Pacing(per_second=40, per_chat_per_minute=60, per_chat_kinds=frozenset(ChatKind))
 UNLIMITED = Pacing()
 
 
+class Cadence:
+    """One caller every `span / count` seconds, each in the next free slot; and when
+    callers say when they are `done`, none sooner than `span` after the `count`-th
+    caller before it was done."""
+
+    def __init__(self, count: int, span: float) -> None:
+        self.count, self.span, self.interval = count, span, span / count
+        self._next = 0.0
+        self._done: deque[float] = deque(maxlen=count)
+
+    async def acquire(self) -> None:
+        now = asyncio.get_running_loop().time()
+        slot = max(now, self._next)
+        if len(self._done) == self.count:
+            slot = max(slot, self._done[0] + self.span)
+        self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def done(self) -> None:
+        self._done.append(asyncio.get_running_loop().time())
+
+
 class Pacer:
-    """Waits until one more message may go to `chat` without exceeding the pacing."""
+    """Waits until one more message may go to `chat` without exceeding the pacing: the
+    chat's own limit first (`chat_turn`), then the platform's overall one (`turn`)."""
 
     def __init__(self, pacing: Pacing, remembered_chats: int = 10_000) -> None:
         self.pacing = pacing
-        self._overall = (
-            AsyncLimiter(1, pacing.overall_margin / pacing.per_second)
-            if pacing.per_second
-            else None
-        )
-        self._chats: OrderedDict[str, AsyncLimiter] = OrderedDict()
+        self._overall = Cadence(int(pacing.per_second), 1.0) if pacing.per_second else None
+        self._chats: OrderedDict[str, Cadence] = OrderedDict()
         self._remembered = remembered_chats
 
     async def wait(self, chat: ChatRef) -> None:
+        await self.chat_turn(chat)
+        await self.turn()
+
+    async def chat_turn(self, chat: ChatRef) -> None:
         per_chat = self.pacing.per_chat_per_minute
         if per_chat and chat.kind in self.pacing.per_chat_kinds:
-            await self._chat_limiter(chat.id, per_chat).acquire()
+            await self._chat_cadence(chat.id, per_chat).acquire()
+
+    async def turn(self) -> None:
         if self._overall is not None:
             await self._overall.acquire()
 
-    def _chat_limiter(self, chat_id: str, per_minute: float) -> AsyncLimiter:
-        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, MARGIN * 60 / per_minute)
-        self._chats[chat_id] = limiter
+    def done(self) -> None:
+        """The platform answered the message last let through (or took too long to)."""
+        if self._overall is not None:
+            self._overall.done()
+
+    def _chat_cadence(self, chat_id: str, per_minute: float) -> Cadence:
+        cadence = self._chats.pop(chat_id, None) or Cadence(1, MARGIN * 60 / per_minute)
+        self._chats[chat_id] = cadence
         if len(self._chats) > self._remembered:
             self._chats.popitem(last=False)
-        return limiter
+        return cadence

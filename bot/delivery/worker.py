@@ -6,9 +6,11 @@ pacing still spaces every message. Each part the platform accepted is recorded a
 once and the row is finished in its own commit, so a crash repeats at most the part
 that was in flight. Where the platform cannot refuse a repeat (Telegram has no
 idempotency key), one part at a time is between "sent" and "recorded": the rows in
-flight wait for their pacing together, but send one by one, so that a crash repeats
-one part at most. A failure puts the row back with a next-attempt time of its own:
-this is the one retry layer, and the platform library's own retries count in it.
+flight wait for their chats' pacing together, but send one by one, so that a crash
+repeats one part at most; a part whose answer is late (`LATE_ANSWER_S`) lets the next
+one go rather than stall every chat. A failure puts the row back with a next-attempt
+time of its own: this is the one retry layer, and the platform library's own retries
+count in it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bot.delivery.errors import (
 )
 from bot.delivery.outbox import relay
 from bot.delivery.pacing import Pacer
+from bot.delivery.turns import PartTurns
 from bot.lifecycle import chat_gone, chat_moved, chat_paused
 from bot.seam import ChatKind, ChatRef, Reply
 from bot.services import Services
@@ -54,6 +57,10 @@ ERROR_PAUSE_S = 5.0
 # Longer than any one send can take (discord.py waits out rate limits of up to a
 # minute inside a call): a claim that outlives it belongs to a process that died.
 LEASE = timedelta(minutes=5)
+# Where the platform cannot refuse a repeat, a part whose answer is this late stops
+# holding the others back (a chat that hangs would otherwise stall every chat until the
+# time-out): a crash then may repeat it and the part sent after it.
+LATE_ANSWER_S = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,32 +264,22 @@ class DeliveryWorker:
 
     async def _send(self, delivery: Delivery, chat: ChatRef) -> Delivery:
         """Send what is left of the post; the row as it ends, with its last message."""
-        db, done, window = self.services.db, delivery.parts_sent, self._window
-        holding = False
-
-        async def pace() -> None:  # paced first, then into the window
-            nonlocal holding
-            await self.pacer.wait(chat)
-            await window.acquire()
-            holding = True
-
-        def leave() -> None:  # the part's outcome is known: the window is free
-            nonlocal holding
-            if holding:
-                holding = False
-                window.release()
+        db, done = self.services.db, delivery.parts_sent
+        late_after = None if self.deliverer.idempotent else LATE_ANSWER_S
+        turns = PartTurns(self.pacer, self._window, chat, late_after)
 
         async def sent(index: int, message_id: str) -> None:
             nonlocal delivery
+            turns.answered()
             await record_part(db, delivery.id, index + 1, message_id)
             delivery = replace(delivery, parts_sent=index + 1, message_id=message_id)
-            leave()
+            turns.leave()
 
         send = partial(
             self.deliverer.deliver,
             chat,
             Reply(delivery.text),
-            pace=pace,
+            pace=turns.enter,
             sent=sent,
             key=f"d{delivery.id}",
         )
@@ -296,11 +293,11 @@ class DeliveryWorker:
             except PermanentFailure:
                 if done:
                     raise
-                leave()
+                turns.leave()
                 await send(pin=True)  # the pinned message was deleted: start a new one
             return delivery
         finally:
-            leave()
+            turns.leave()
 
     async def _pinned_message(self, delivery: Delivery) -> str | None:
         if not delivery.edit_pinned:

@@ -148,6 +148,7 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         self._port = sock.getsockname()[1]
 
     async def stop(self) -> None:
+        self._stopping.set()
         for conn in self.connections:
             if conn.close_code is None:
                 conn.close(1001)
@@ -312,19 +313,30 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         """DMs to this user then fail with 403 / 50007."""
         self.blocked_dms.add(user_id)
 
-    def fail_next(self, method: str, path_regex: str, kind: str, times: int = 1) -> None:
+    def fail_next(
+        self, method: str, path_regex: str, kind: str, times: int = 1, **options: Any
+    ) -> None:
         """The next ``times`` requests matching fail: ``"429"``, ``"429_global"``,
         ``"429_cloudflare"`` (no ``Via``, an HTML body), ``"500"``,
-        ``"502"``, ``"503"``, ``"400"``, ``"401"``, ``"403_permissions"``, ``"403_access"``,
-        ``"403_dm"``, ``"404_channel"``, ``"404_message"``, ``"404_interaction"``, or
+        ``"502"``, ``"503"``, ``"504"``, ``"524"``, ``"400"``, ``"401"``,
+        ``"403_permissions"``, ``"403_access"``, ``"403_dm"``, ``"404_channel"``,
+        ``"404_message"``, ``"404_interaction"``, or
         ``"lost"``: the request takes effect, then the connection closes without an answer
         (discord.py raises aiohttp's ServerDisconnectedError and does not retry; aiohttp
-        itself retries an idempotent GET, PUT or DELETE once, its client.py).
+        itself retries an idempotent GET, PUT or DELETE once, its client.py);
+        ``"slow"`` (``seconds=``): answered normally after that long; ``"timeout"``
+        (``seconds=``, 12 by default): held that long, then the connection closes and the
+        request never takes effect (a proxy that gave up on it first: discord.py sets no
+        time-out of its own, so aiohttp's default of five minutes in all applies).
+        A 429's ``retry_after=`` (seconds; None: a Cloudflare 429 without Retry-After) and
+        ``code=`` (e.g. 20028, "Rate Limits": some limits carry an error code) shape its answer.
         ``path_regex`` is searched in the path after ``/api/v10``. Standing faults of a
         channel: ``fail_channel``."""
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}")
-        self._faults.append(Fault(method.upper(), re.compile(path_regex), kind, times))
+        self._faults.append(
+            Fault(method.upper(), re.compile(path_regex), kind, times, options=options)
+        )
 
     # --- reading what the bot did -------------------------------------------------------------
 

@@ -12,6 +12,8 @@ Retry-After and no ``Via``, which discord.py raises as an HTTPException instead 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import math
 import re
@@ -27,6 +29,9 @@ FAULTS: dict[str, tuple[int, JSON | str]] = {
     "500": (500, {"message": "500: Internal Server Error", "code": 0}),
     "502": (502, "<html><head><title>502 Bad Gateway</title></head></html>"),
     "503": (503, {"message": "upstream connect error", "code": 0}),
+    # Cloudflare's gateway time-outs, which discord.py retries like 500 and 502 (its http.py).
+    "504": (504, "<html><head><title>504 Gateway Time-out</title></head></html>"),
+    "524": (524, "<html><head><title>524: A timeout occurred</title></head></html>"),
     "400": (400, {"message": "Invalid Form Body", "code": 50035, "errors": {}}),
     "401": (401, {"message": "401: Unauthorized", "code": 0}),
     "403_permissions": (403, {"message": "Missing Permissions", "code": 50013}),
@@ -37,7 +42,9 @@ FAULTS: dict[str, tuple[int, JSON | str]] = {
     "404_interaction": (404, {"message": "Unknown interaction", "code": 10062}),
 }  # fmt: skip
 RATE_LIMITS = ("429", "429_global", "429_cloudflare")
-KINDS = (*RATE_LIMITS, *FAULTS, "lost")
+# Not answers but ways of answering: see ``FakeDiscord.fail_next``.
+DELAYS = ("lost", "slow", "timeout")
+KINDS = (*RATE_LIMITS, *FAULTS, *DELAYS)
 BUCKET_HASH = "7e1b3c5a9d2f4e6b8a0c2e4f6a8b0d1c"  # POST /channels/{id}/messages
 _CHANNEL = re.compile(r"^/channels/(\d+)")
 
@@ -54,7 +61,13 @@ class RateLimited(ApiError):
     """A 429 from Discord itself: ``retry_after`` seconds, in the headers and the body."""
 
     def __init__(
-        self, retry_after: float, *, is_global: bool = False, limit: int = 5, bucket: str = ""
+        self,
+        retry_after: float,
+        *,
+        is_global: bool = False,
+        limit: int = 5,
+        bucket: str = "",
+        code: int | None = None,
     ) -> None:
         super().__init__(429, 0, "You are being rate limited.")
         self.headers = {
@@ -73,21 +86,31 @@ class RateLimited(ApiError):
             "retry_after": round(retry_after, 3),
             "global": is_global,
         }
+        if code is not None:  # "some rate limits carry an error code" (e.g. 20028)
+            self.payload["code"] = code
 
     def response(self) -> web.Response:
         return json_response(429, self.payload, self.headers)
 
 
-def fault_response(kind: str, retry_after: float = 0.3) -> web.Response:
-    if kind == "429_cloudflare":
+def fault_response(
+    kind: str, retry_after: float = 0.3, options: dict[str, Any] | None = None
+) -> web.Response:
+    options = options or {}
+    if kind == "429_cloudflare":  # Retry-After when the ban says how long, else nothing
+        after = options.get("retry_after", 1)
         return web.Response(
             status=429,
             text="<html><body>error code: 1015</body></html>",
             content_type="text/html",
-            headers={"Retry-After": "1"},
+            headers={} if after is None else {"Retry-After": str(math.ceil(after))},
         )
     if kind in RATE_LIMITS:
-        return RateLimited(retry_after, is_global=kind == "429_global").response()
+        return RateLimited(
+            float(options.get("retry_after", retry_after)),
+            is_global=kind == "429_global",
+            code=options.get("code"),
+        ).response()
     status, body = FAULTS[kind]
     if isinstance(body, str):
         return web.Response(status=status, text=body, content_type="text/html")
@@ -106,6 +129,12 @@ class Faults:
         self._faults: list[Fault] = []
         self._channel_faults: dict[int, Fault] = {}
         self._windows: dict[int, list[float]] = {}  # channel -> [window start, count]
+        self._stopping = asyncio.Event()
+
+    async def _hold(self, seconds: float) -> None:
+        """Keep a request waiting ``seconds``, or less if the server stops meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     def fail_channel(self, channel_id: int, kind: str, *, seconds: float | None = None) -> None:
         """Make every request under ``/channels/{channel_id}`` fail for ``seconds`` (None:
@@ -113,7 +142,7 @@ class Faults:
         ``seconds``; each answer's ``retry_after`` (and Retry-After, rounded up) is what is
         left of them, so discord.py waits and retries until they are over. ``"500"`` and the
         other kinds of ``fail_next`` (but ``"lost"``) answer the same way each time."""
-        if kind not in KINDS or kind == "lost":
+        if kind not in KINDS or kind in DELAYS:
             raise ValueError(f"a channel can't keep failing with {kind!r}")
         if kind.startswith("429") and seconds is None:
             raise ValueError("a 429 lasts a number of seconds: give seconds=")
@@ -150,7 +179,7 @@ class Faults:
             self.rate_limited += 1
         if fault.until is not None:
             return fault_response(fault.kind, max(0.0, fault.until - time.monotonic()))
-        return fault_response(fault.kind)
+        return fault_response(fault.kind, options=fault.options)
 
     def _take_token(self, channel_id: int) -> dict[str, str]:
         """The per-channel message bucket: a fixed window of ``limit`` sends.

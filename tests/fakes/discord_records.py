@@ -206,3 +206,4 @@ class Fault:
     kind: str
     times: int | None
     until: float | None = None  # time.monotonic() deadline
+    options: dict[str, Any] = field(default_factory=dict)  # see ``fail_next``

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .discord_checks import check_message, read_body
-from .discord_faults import Faults, RateLimited, json_response
+from .discord_faults import DELAYS, Faults, RateLimited, json_response
 from .discord_records import (
     ApiCall,
     BotMessage,
@@ -141,8 +141,13 @@ class Rest(Faults):
         call = ApiCall(request.method, path, body, dict(request.query), files)
         self.calls.append(call)
         fault = self._take_fault(call.method, call.path)
+        if fault is not None and fault.kind in ("slow", "timeout"):
+            await self._hold(float(fault.options.get("seconds", 12)))
+            if fault.kind == "timeout" and request.transport is not None:
+                request.transport.close()  # given up on: never applied, never answered
+                return web.Response(status=504)
         try:
-            if fault is not None and fault.kind != "lost":
+            if fault is not None and fault.kind not in DELAYS:
                 response = self._fault_response(fault)
             else:
                 response = await self._answer(request, call)

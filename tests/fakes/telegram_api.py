@@ -132,7 +132,8 @@ class FakeTelegram(TelegramUsers):
         lost = None
         try:
             params = await read_params(request)
-            self.calls.append(ApiCall(method or request.match_info["method"], params))
+            name, token = method or request.match_info["method"], request.match_info["token"]
+            self.calls.append(ApiCall(name, params, token=token))
             if method is None:
                 raise ApiError(404, "Not Found")
             lost = await self._before_call(method, params)

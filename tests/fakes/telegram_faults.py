@@ -26,7 +26,7 @@ from .telegram_state import (
     infer_chat_type,
 )
 
-FAULT_KINDS = ("429", "403", "400_migrate", "500", "slow", "400", "lost")
+FAULT_KINDS = ("429", "403", "400_migrate", "500", "slow", "400", "lost", "error", "timeout")
 # What a restricted bot may not send, by method: the right and the words of the 400.
 _RIGHTS = {
     "sendMessage": ("can_send_messages", "text messages"),
@@ -68,6 +68,9 @@ class Fault:
             )
         if self.kind == "500":
             return ApiError(500, opts.get("description", "Internal Server Error"))
+        if self.kind == "error":  # any answer "Making requests" allows: code, words, parameters
+            parameters = {k: opts[k] for k in ("retry_after", "migrate_to_chat_id") if k in opts}
+            return ApiError(int(opts["status"]), opts.get("description", ""), **parameters)
         return ApiError(400, opts.get("description", "Bad Request: failure injected by a test"))
 
 
@@ -95,9 +98,15 @@ class TelegramFaults(TelegramWorld):
         kind: "429" (retry_after=1), "403" (description=...), "400_migrate"
         (migrate_to_chat_id=...), "500", "400" (description=...), "slow" (delay=1.0:
         answer normally after that many seconds; the call takes effect even if the client
-        gave up meanwhile) or "lost" (hold=0.0: the call takes effect, then the connection is
+        gave up meanwhile), "lost" (hold=0.0: the call takes effect, then the connection is
         closed after that many seconds without an answer; PTB raises NetworkError, or TimedOut
-        if its read timeout is shorter than ``hold``). Served faults count in ``faults_served``.
+        if its read timeout is shorter than ``hold``), "timeout" (hold=12.0: no answer for that
+        long, longer than the client waits, and the call never takes effect: PTB's httpx read
+        timeout raises TimedOut, its request/_httpxrequest.py) or "error" (status=, and
+        description=, retry_after=, migrate_to_chat_id= as the Bot API's "Making requests" and
+        ResponseParameters describe an error answer: any code, e.g. a 502 or 504 from the
+        proxy in front of the Bot API, which PTB raises as NetworkError, its
+        request/_baserequest.py). Served faults count in ``faults_served``.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}, expected one of {FAULT_KINDS}")
@@ -110,7 +119,7 @@ class TelegramFaults(TelegramWorld):
         until ``clear_faults``). A "429" needs ``seconds``: each answer's retry_after is what
         is left of them, rounded up, as flood control counts it. Other kinds as ``fail_next``
         ("500", "403", "400"...); a chat holds one such fault, the last set."""
-        if kind not in FAULT_KINDS or kind in ("slow", "lost"):
+        if kind not in FAULT_KINDS or kind in ("slow", "lost", "timeout", "error"):
             raise ValueError(f"a chat can't keep failing with {kind!r}")
         if kind == "429" and seconds is None:
             raise ValueError("a 429 lasts a number of seconds: give seconds=")
@@ -164,6 +173,9 @@ class TelegramFaults(TelegramWorld):
             return fault
         if fault is not None and fault.kind == "slow":
             await self._pause(float(fault.options.get("delay", 1)))
+        elif fault is not None and fault.kind == "timeout":
+            await self._pause(float(fault.options.get("hold", 12)))
+            raise ApiError(504, "Gateway Timeout")  # nobody is left to read it
         elif fault is not None:
             raise fault.error(chat_id)
         if isinstance(chat_id, int):

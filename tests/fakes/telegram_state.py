@@ -79,6 +79,7 @@ class ApiCall:
     method: str
     params: JSON
     at: float = field(default_factory=time.monotonic)
+    token: str = ""  # the one in the URL: tells apart clients that share the bot's id
 
 
 @dataclass

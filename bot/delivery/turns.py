@@ -1,0 +1,50 @@
+"""The way of one post's parts through the pacing and the window of parts in flight.
+
+Each part waits for its chat's turn, then for a place in the worker's window, then for
+the platform's turn, and gives its place back once its outcome is known. The pacing
+counts from the platform's answer, not from the commit that records the part after it.
+Where the platform cannot refuse a repeat, the window holds one part, and a part whose
+answer is `late_after` seconds late gives its place back rather than stall every chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.delivery.pacing import Pacer
+from bot.seam import ChatRef
+
+
+class PartTurns:
+    def __init__(
+        self, pacer: Pacer, window: asyncio.Semaphore, chat: ChatRef, late_after: float | None
+    ) -> None:
+        self.pacer, self.window, self.chat, self.late_after = pacer, window, chat, late_after
+        self._holding, self._counted = False, True
+        self._late: asyncio.TimerHandle | None = None
+
+    async def enter(self) -> None:
+        """Wait until the next part may be sent."""
+        await self.pacer.chat_turn(self.chat)
+        await self.window.acquire()
+        self._holding = True
+        await self.pacer.turn()
+        self._counted = False
+        if self.late_after is not None:
+            self._late = asyncio.get_running_loop().call_later(self.late_after, self.leave)
+
+    def answered(self) -> None:
+        """The platform answered the part. Its place stays taken until it is recorded,
+        however long that takes: only a late answer lets the next part go."""
+        if self._late is not None:
+            self._late.cancel()
+        if not self._counted:
+            self._counted = True
+            self.pacer.done()
+
+    def leave(self) -> None:
+        """The part's outcome is known, or its answer is late: its place is free."""
+        self.answered()
+        if self._holding:
+            self._holding = False
+            self.window.release()
