@@ -135,12 +135,19 @@ async def test_a_console_bot_is_up_ready_and_counted_without_personal_data(
             type_line(line)
         for question in QUESTIONS:
             type_line(f"/faits {question}")
+        # /faits counts its outcome before the dispatcher counts the command: wait for the
+        # latter, the last thing done for the last line.
         text = await until(
             config,
             "/metrics",
             lambda _, body: (
-                "quitgpt_fact_questions_total" in body
-                and value(samples(body), "quitgpt_fact_questions_total", outcome="refused") == 1
+                "quitgpt_commands_total" in body
+                and sum(
+                    count
+                    for (name, labels), count in samples(body).items()
+                    if name == "quitgpt_commands_total" and ("command", "faits") in labels
+                )
+                == len(QUESTIONS)
             ),
         )
         status, ready = await get(config, "/readyz")
