@@ -20,14 +20,14 @@ from bot.privacy import (
     read_secret,
     secret_path,
 )
-from storage.backup import (
+from storage.sqlite.backup import (
     BackupError,
     check_copy,
     copy_database,
     install_copy,
     refuse_if_in_use,
 )
-from storage.db import FILE_MODE
+from storage.sqlite.db import FILE_MODE
 
 
 def backup(config: Config, dest: Path) -> str:

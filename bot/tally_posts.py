@@ -15,8 +15,7 @@ from functools import partial
 from bot.delivery.publish import publish
 from bot.services import Services
 from commands.compteur import tally_markup
-from storage.settings import get_setting, put_setting
-from storage.tally import Tally, get_tally
+from storage.api.records import Tally
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -35,15 +34,15 @@ def fingerprint(tally: Tally) -> str:
 
 async def post_tally(services: Services, interval: timedelta) -> bool:
     """Queue this tick's tally post to every subscribed chat; False when skipped."""
-    db, now = services.db, services.clock()
+    storage, now = services.storage, services.clock()
     tick = tick_of(now, interval)
-    last = await get_setting(db, LAST_TICK)
+    last = await storage.settings.get_setting(LAST_TICK)
     if last is not None and int(last) >= tick:
         return False
-    tally = await get_tally(db, now)
+    tally = await storage.pledges.get_tally(now)
     shown = fingerprint(tally)
-    if not tally.total or shown == await get_setting(db, LAST_TALLY):
-        await put_setting(db, LAST_TICK, str(tick))
+    if not tally.total or shown == await storage.settings.get_setting(LAST_TALLY):
+        await storage.settings.put_setting(LAST_TICK, str(tick))
         log.info("tally post skipped", extra={"tick": tick})
         return False
     compose = partial(_compose, services, tally)

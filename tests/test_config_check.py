@@ -54,7 +54,8 @@ def test_every_setting_with_its_value_and_origin(tmp_path: Path) -> None:
     assert rows["QUITGPT_SYNCHRONOUS"] == ("normal", "default")
     assert rows["QUITGPT_HTTP_PORT"] == ("off", "default")
     assert rows["QUITGPT_WAL_CHECKPOINTS"] == ("auto", "default")
-    assert len(rows) == 30
+    assert rows["QUITGPT_DATABASE_URL"] == ("(not set)", "default")
+    assert len(rows) == 31
     assert TOKEN not in result.stdout and WEBHOOK_SECRET not in result.stdout
     assert result.stderr == ""
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from storage.api.records import (
+    QUEUE_LENGTH,
     Action,
     Added,
     Asker,
@@ -254,7 +255,7 @@ class FactQuestionStore(Protocol):
         """Once, only from its asker; then who asked is forgotten."""
         ...
 
-    async def list_question_queue(self, limit: int = 20) -> list[QueuedQuestion]: ...
+    async def list_question_queue(self, limit: int = QUEUE_LENGTH) -> list[QueuedQuestion]: ...
 
     async def member_question_data(self, asker: Asker, now: datetime) -> MemberQuestions: ...
 

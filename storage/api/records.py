@@ -5,9 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntFlag
 from typing import NewType
+
+# What is kept how long, on every backend.
+KEEP_AUDIT = timedelta(days=365)
+# Long enough for a member to press "did this help?", short enough to keep little.
+KEEP_ANSWERED = timedelta(days=1)
+# The moderators' queue forgets what nobody acted on in three months.
+KEEP_QUEUED = timedelta(days=90)
+QUEUE_LENGTH = 20
+# Past this many a day, a member's questions that find nothing or did not help are not queued.
+QUEUED_PER_DAY = 10
 
 PRIVATE = "private"  # the chat kind of a member's private chat with the bot
 BOT = "bot"  # the actor of what the bot does on its own
