@@ -18,6 +18,9 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.guide import Install, install_as_the_guide_says
 from tests.storage_backends import BACKENDS, Backend
 
+# The PostgreSQL server the tests start themselves: `postgres_server`, `postgres_url`.
+pytest_plugins = ["tests.postgres_server"]
+
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
