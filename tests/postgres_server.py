@@ -24,13 +24,18 @@ import subprocess
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
 
+from storage.api.protocols import Storage
 from storage.postgres.connection import migrate
+from storage.postgres.store import PostgresStorage
 
 TEMPLATE = "quitgpt_template"
 SUPERUSER = "postgres"
@@ -150,23 +155,61 @@ def postgres_server() -> Iterator[PostgresServer]:
     try:
         server.start()
         asyncio.run(_make_template(server))
+        _running.append(server)
         yield server
+        _running.clear()
     finally:
         server.stop()
         shutil.rmtree(directory, ignore_errors=True)
 
 
 _numbers = itertools.count(1)
+_running: list[PostgresServer] = []  # the session's server, once started
+_urls: dict[int, str] = {}  # id(storage) -> its database's URL, for `postgres_rows`
+
+
+@asynccontextmanager
+async def fresh_database(server: PostgresServer) -> AsyncIterator[str]:
+    """A fresh, migrated database of its own, dropped afterwards; its URL."""
+    name = f"test_{os.getpid()}_{next(_numbers)}"
+    admin = await asyncpg.connect(server.url("postgres"))
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        yield server.url(name)
+        await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    finally:
+        await admin.close()
 
 
 @pytest.fixture
 async def postgres_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    """A fresh, migrated database of its own, dropped after the test."""
-    name = f"test_{os.getpid()}_{next(_numbers)}"
-    admin = await asyncpg.connect(postgres_server.url("postgres"))
-    try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-        yield postgres_server.url(name)
-        await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-    finally:
-        await admin.close()
+    async with fresh_database(postgres_server) as url:
+        yield url
+
+
+@asynccontextmanager
+async def postgres_database(tmp_path: Path) -> AsyncIterator[Storage]:
+    """The storage tests' backend: a fresh database on the session's server."""
+    async with fresh_database(_running[0]) as url:
+        storage = await PostgresStorage.open(url, "test database")
+        _urls[id(storage)] = url
+        try:
+            yield storage
+        finally:
+            del _urls[id(storage)]
+            await storage.close()
+
+
+def postgres_rows(storage: Storage, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a read-only query, on a connection of its own (from a thread, since the
+    caller's event loop is busy running the test)."""
+
+    async def fetch() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(_urls[id(storage)])
+        try:
+            return [tuple(row) for row in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, fetch()).result()

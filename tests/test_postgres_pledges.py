@@ -15,7 +15,9 @@ NOW = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-async def two_instances(postgres_url: str) -> AsyncIterator[tuple[PostgresStorage, PostgresStorage]]:
+async def two_instances(
+    postgres_url: str,
+) -> AsyncIterator[tuple[PostgresStorage, PostgresStorage]]:
     """Two instances of the bot on one database, each with its own pool."""
     first = await PostgresStorage.open(postgres_url, "first")
     second = await PostgresStorage.open(postgres_url, "second")

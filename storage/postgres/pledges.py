@@ -93,7 +93,9 @@ class PostgresPledges:
         self._pool = pool
 
     def pledge_intake(self, milestones: Sequence[int]) -> Callable[[NewPledge], Awaitable[Added]]:
-        return PoolGroupCommit(self._pool, partial(add_pledges, milestones=tuple(milestones))).submit
+        return PoolGroupCommit(
+            self._pool, partial(add_pledges, milestones=tuple(milestones))
+        ).submit
 
     async def load_pledges(self, pledges: Iterable[NewPledge], chunk: int = 50_000) -> int:
         added = 0
@@ -118,8 +120,7 @@ class PostgresPledges:
 
     async def mark_pledge_done(self, member: str, now: datetime) -> Pledge | None:
         row = await self._pool.fetchrow(
-            "UPDATE pledges SET done_hour = $1 WHERE member = $2 AND done_hour IS NULL"
-            " RETURNING *",
+            "UPDATE pledges SET done_hour = $1 WHERE member = $2 AND done_hour IS NULL RETURNING *",
             hour_of(now),
             member,
         )

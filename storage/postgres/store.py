@@ -40,7 +40,9 @@ class PostgresStorage:
         self.members: MemberStore = PostgresMembers(pool, pledges)
 
     @classmethod
-    async def open(cls, url: str, description: str, *, pool_size: int = POOL_SIZE) -> PostgresStorage:
+    async def open(
+        cls, url: str, description: str, *, pool_size: int = POOL_SIZE
+    ) -> PostgresStorage:
         """Connect and migrate; BackendError naming `description` when the server cannot
         be reached."""
         return cls(await open_pool(url, description, size=pool_size), description)
