@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import asyncpg
@@ -10,16 +11,41 @@ from storage.api.records import PRIVATE, Asker, MemberData
 from storage.postgres.pledges import PostgresPledges
 from storage.postgres.questions import delete_member_questions
 
-# The tables an erasure deletes from or updates: a deleted or updated row stays in
-# its page as a dead tuple until a vacuum of its table prunes it.
-ERASED_TABLES = (
-    "pledges",
-    "subscriptions",
-    "deliveries",
-    "audit_log",
-    "broadcasts",
-    "fact_questions",
-    "queued_counts",
+# Instances rewrite tables one at a time: any constant they agree on.
+REWRITE_LOCK = 0x717569_7467_7277
+# One erasure's statements, each with the table it changes. A deleted or updated row
+# stays in its page as a dead tuple; a plain VACUUM prunes it but leaves its bytes in
+# the page's free space and in the indexes' pages, so the tables an erasure changed are
+# rewritten (VACUUM FULL) into new files.
+_ERASE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("pledges", "DELETE FROM pledges WHERE member = $1", ("member",)),
+    (
+        "subscriptions",
+        "DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND chat_kind = $3",
+        ("platform", "user_id", "private"),
+    ),
+    (
+        "deliveries",
+        "UPDATE deliveries SET chat_id = '', status = CASE status WHEN 'pending'"
+        " THEN 'cancelled' ELSE status END, handled_at = COALESCE(handled_at, $4)"
+        " WHERE platform = $1 AND chat_id = $2 AND chat_kind = $3",
+        ("platform", "user_id", "private", "now"),
+    ),
+    (
+        "audit_log",
+        "DELETE FROM audit_log WHERE platform = $1 AND actor = $2",
+        ("platform", "member"),
+    ),
+    (
+        "broadcasts",
+        "DELETE FROM broadcasts WHERE status = 'draft' AND author_platform = $1 AND author_id = $2",
+        ("platform", "member"),
+    ),
+    (
+        "broadcasts",
+        "UPDATE broadcasts SET author_id = NULL WHERE author_platform = $1 AND author_id = $2",
+        ("platform", "member"),
+    ),
 )
 
 
@@ -27,6 +53,10 @@ class PostgresMembers:
     def __init__(self, pool: asyncpg.Pool, pledges: PostgresPledges) -> None:
         self._pool = pool
         self._pledges = pledges
+        self._changed: set[str] = set()  # tables erasures changed, not yet rewritten
+        self._rewriting = asyncio.Lock()
+        self._asked = 0  # calls to destroy_erased so far
+        self._covered = 0  # of them, those a finished rewrite started after
 
     async def member_data(self, platform: str, member: str, user_id: str) -> MemberData:
         row = await self._pool.fetchrow(
@@ -56,39 +86,45 @@ class PostgresMembers:
         """The pledge (and the tally with it), the private chat's subscription and the
         posts waiting for it, audit entries under the member's key, the key on the
         announcements they wrote, what is kept under their question key."""
-        statements: tuple[tuple[str, tuple[object, ...]], ...] = (
-            ("DELETE FROM pledges WHERE member = $1", (member,)),
-            (
-                "DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND chat_kind = $3",
-                (platform, user_id, PRIVATE),
-            ),
-            (
-                "UPDATE deliveries SET chat_id = '', status = CASE status WHEN 'pending'"
-                " THEN 'cancelled' ELSE status END, handled_at = COALESCE(handled_at, $1)"
-                " WHERE platform = $2 AND chat_id = $3 AND chat_kind = $4",
-                (now, platform, user_id, PRIVATE),
-            ),
-            ("DELETE FROM audit_log WHERE platform = $1 AND actor = $2", (platform, member)),
-            (
-                "DELETE FROM broadcasts"
-                " WHERE status = 'draft' AND author_platform = $1 AND author_id = $2",
-                (platform, member),
-            ),
-            (
-                "UPDATE broadcasts SET author_id = NULL"
-                " WHERE author_platform = $1 AND author_id = $2",
-                (platform, member),
-            ),
-        )
+        values = {
+            "platform": platform,
+            "member": member,
+            "user_id": user_id,
+            "private": PRIVATE,
+            "now": now,
+        }
         erased = 0
         async with self._pool.acquire() as conn, conn.transaction():
-            for sql, params in statements:
-                status = await conn.execute(sql, *params)
-                erased += int(status.rsplit(" ", 1)[-1])
-            erased += await delete_member_questions(conn, asker, now)
+            for table, sql, params in _ERASE:
+                status = await conn.execute(sql, *(values[name] for name in params))
+                if changed := int(status.rsplit(" ", 1)[-1]):
+                    erased += changed
+                    self._changed.add(table)
+            if questions := await delete_member_questions(conn, asker, now):
+                erased += questions
+                self._changed.update(("fact_questions", "queued_counts"))
         return erased
 
     async def destroy_erased(self) -> None:
-        """Vacuum the tables an erasure touches, so that the erased rows' dead tuples are
-        pruned from their pages and from the indexes."""
-        await self._pool.execute(f"VACUUM {', '.join(ERASED_TABLES)}")
+        """Rewrite the tables erasures changed into new files, with their indexes, so that
+        no file of the database keeps an erased row's bytes.
+
+        VACUUM FULL holds each table's exclusive lock while it copies it: pledges wait
+        meanwhile. Callers arriving during a rewrite share the next one, which covers
+        every erasure made before it starts; instances take turns (an advisory lock).
+        """
+        self._asked += 1
+        ticket = self._asked
+        async with self._rewriting:
+            if self._covered >= ticket:
+                return
+            covered, tables = self._asked, sorted(self._changed)
+            self._changed.clear()
+            if tables:
+                async with self._pool.acquire() as conn:
+                    await conn.execute("SELECT pg_advisory_lock($1)", REWRITE_LOCK)
+                    try:
+                        await conn.execute(f"VACUUM FULL {', '.join(tables)}")
+                    finally:
+                        await conn.execute("SELECT pg_advisory_unlock($1)", REWRITE_LOCK)
+            self._covered = covered
