@@ -45,9 +45,11 @@ async def test_concurrent_pledges_make_an_exact_tally_and_each_milestone_once(
         )
     )
     assert sum(r.created for r in results) == 1_500
+    assert {type(r.total) for r in results} == {int}
     for storage in instances:
         tally = await storage.pledges.get_tally(NOW)
         assert (tally.total, tally.last_day) == (1_500, 1_500)
+        assert {type(n) for n in (tally.total, tally.done, tally.last_day)} == {int}
         assert tally.platforms == {"discord": 750, "telegram": 750}
         assert tally.kinds == {Kind.CANCEL: 1_500, Kind.APP: 0, Kind.SWITCH: 1_500}
     assert sorted(m for r in results for m in r.crossed) == list(milestones)

@@ -20,7 +20,7 @@ _INSERT = (
     " SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::int[], $5::timestamptz[])"
     " ON CONFLICT (member) DO NOTHING"
 )
-_TOTAL = "SELECT COALESCE(sum(value), 0) FROM tally_shards WHERE name = 'total'"
+_TOTAL = "SELECT COALESCE(sum(value), 0)::bigint FROM tally_shards WHERE name = 'total'"
 
 
 def hour_of(moment: datetime) -> datetime:
