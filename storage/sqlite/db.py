@@ -246,6 +246,13 @@ class Database:
             return list(await cursor.fetchall())
 
 
+class SqliteArea:
+    """One storage area on the database: it writes through the database's one write path."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+
 async def schema_version(conn: aiosqlite.Connection) -> int:
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
