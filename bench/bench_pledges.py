@@ -27,14 +27,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-from storage.api.records import Kind, NewPledge
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stats import latency_summary, percentile
 from bot.app import App, open_app
 from bot.config import Config
 from bot.seam import ChatKind, ChatRef, Message, Sender
+from storage.api.records import Kind, NewPledge
 
 GOAL_RATE, GOAL_P99_MS = 5_000, 5.0
 IN_FLIGHT = 16

@@ -17,7 +17,8 @@ from bot.privacy import member_key_function, member_secret
 from bot.seam import ChatRef
 from bot.services import Services, utc_now
 from commands import COMMANDS
-from storage.api.backends import BackendError, StorageOptions, open_storage
+from storage.api.backends import StorageOptions, open_storage
+from storage.api.errors import BackendError
 from storage.api.protocols import Storage
 
 log = logging.getLogger(__name__)

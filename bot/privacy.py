@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Config, ConfigError
+from storage.api.backends import SQLITE
 from storage.api.protocols import Storage
 
 SECRET_BYTES = 32
@@ -118,6 +119,17 @@ def read_configured_secret(config: Config) -> bytes:
     return read_secret(path)
 
 
+def _given_to_every_instance(config: Config) -> None:
+    """On a database server, instances may run on several machines: none may create a
+    secret of its own, so the configuration must give it."""
+    if config.storage_url.scheme == SQLITE or config.member_secret or config.member_secret_file:
+        return
+    raise ConfigError(
+        "QUITGPT_MEMBER_SECRET (or QUITGPT_MEMBER_SECRET_FILE) must be set when "
+        "QUITGPT_DATABASE_URL names a database server: every instance needs the same secret"
+    )
+
+
 async def member_secret(config: Config, storage: Storage) -> bytes:
     """The member key secret, checked against the database it serves.
 
@@ -125,6 +137,7 @@ async def member_secret(config: Config, storage: Storage) -> bytes:
     else `<database>.secret`, created on first start only: if the database already
     holds pledges or a fingerprint, a missing secret stops the start.
     """
+    _given_to_every_instance(config)
     known = await storage.settings.get_setting(FINGERPRINT_SETTING)
     if config.member_secret:
         secret = _decode(config.member_secret.value, "QUITGPT_MEMBER_SECRET")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.sqlite.db import Database, Migration, SchemaError, known_migrations
+from storage.api.errors import SchemaError
+from storage.sqlite.db import Database, Migration, known_migrations
 from storage.sqlite.fact_questions import SqliteFactQuestions
 from storage.sqlite.settings import SqliteSettings
 

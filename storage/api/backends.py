@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from storage.api.errors import BackendError
 from storage.api.protocols import Storage
 
 SQLITE = "sqlite"
@@ -20,10 +21,6 @@ POSTGRESQL = "postgresql"
 # scheme -> module holding its `open_storage`
 BACKENDS: dict[str, str] = {SQLITE: "storage.sqlite", POSTGRESQL: "storage.postgres"}
 _ALIASES = {"postgres": POSTGRESQL}
-
-
-class BackendError(Exception):
-    """A database URL that no available backend serves."""
 
 
 @dataclass(frozen=True, slots=True)

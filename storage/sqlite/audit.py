@@ -7,13 +7,10 @@ from datetime import datetime
 import aiosqlite
 
 from storage.api.records import KEEP_AUDIT, Action, AuditEntry
-from storage.sqlite.db import Database, parse_stamp, stamp
+from storage.sqlite.db import SqliteArea, parse_stamp, stamp
 
 
-class SqliteAudit:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SqliteAudit(SqliteArea):
     async def record_audit(
         self, platform: str, actor: str, action: str, detail: str, now: datetime
     ) -> None:

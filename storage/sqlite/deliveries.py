@@ -12,7 +12,7 @@ import sqlite3
 from datetime import datetime
 
 from storage.api.records import Backlog, Delivery
-from storage.sqlite.db import Database, parse_stamp, stamp
+from storage.sqlite.db import SqliteArea, parse_stamp, stamp
 
 _OLDEST_OF_ITS_CHAT = (
     "NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.platform = d.platform"
@@ -41,10 +41,7 @@ def _delivery(row: sqlite3.Row) -> Delivery:
     )
 
 
-class SqliteDeliveries:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SqliteDeliveries(SqliteArea):
     async def claim_deliveries(
         self, platform: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Delivery]:

@@ -21,7 +21,7 @@ from storage.api.records import (
     MemberQuestions,
     QueuedQuestion,
 )
-from storage.sqlite.db import Database, stamp
+from storage.sqlite.db import SqliteArea, stamp
 
 _FEEDBACK = "feedback"
 
@@ -31,10 +31,7 @@ def _hashed(asker: Asker, use: str) -> str:
     return hashlib.sha256(f"{asker}:{use}".encode()).hexdigest()[:32]
 
 
-class SqliteFactQuestions:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SqliteFactQuestions(SqliteArea):
     async def add_answered_question(
         self, question: str, folded: str, fact: str, asker: Asker, now: datetime
     ) -> int:

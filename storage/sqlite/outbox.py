@@ -11,7 +11,7 @@ import aiosqlite
 
 from storage.api.records import Action, Broadcast, Cause, Counts, NewDelivery
 from storage.sqlite.audit import write_action
-from storage.sqlite.db import Database, parse_stamp, stamp
+from storage.sqlite.db import SqliteArea, parse_stamp, stamp
 from storage.sqlite.settings import advance_setting, write_settings
 
 
@@ -30,10 +30,7 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
     )
 
 
-class SqliteOutbox:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SqliteOutbox(SqliteArea):
     async def create_draft(
         self,
         *,

@@ -13,7 +13,7 @@ from itertools import islice
 import aiosqlite
 
 from storage.api.records import Added, HourCount, Kind, NewPledge, Pledge, Tally
-from storage.sqlite.db import Database, stamp
+from storage.sqlite.db import SqliteArea, stamp
 from storage.sqlite.group_commit import GroupCommit
 
 HOUR_FORMAT = "%Y-%m-%dT%H"
@@ -90,10 +90,7 @@ async def _record_milestones(
     return tuple(sorted(row[0] for row in rows))
 
 
-class SqlitePledges:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SqlitePledges(SqliteArea):
     def pledge_intake(self, milestones: Sequence[int]) -> Callable[[NewPledge], Awaitable[Added]]:
         """Add one pledge, sharing the transaction with those that arrive meanwhile."""
         return GroupCommit(self._db, partial(add_pledges, milestones=tuple(milestones))).submit

@@ -6,13 +6,10 @@ from collections.abc import Mapping
 
 import aiosqlite
 
-from storage.sqlite.db import Database
+from storage.sqlite.db import SqliteArea
 
 
-class SqliteSettings:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SqliteSettings(SqliteArea):
     async def get_setting(self, key: str) -> str | None:
         row = await self._db.fetchone("SELECT value FROM settings WHERE key = ?", (key,))
         return None if row is None else str(row["value"])

@@ -9,7 +9,7 @@ import aiosqlite
 
 from storage.api.records import BOT, PRIVATE, Subscription, chat_audit_detail
 from storage.sqlite.audit import write_audit
-from storage.sqlite.db import Database, stamp
+from storage.sqlite.db import SqliteArea, stamp
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:
@@ -26,10 +26,7 @@ def _subscription(row: sqlite3.Row) -> Subscription:
     )
 
 
-class SqliteSubscriptions:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SqliteSubscriptions(SqliteArea):
     async def subscribe(
         self,
         platform: str,
