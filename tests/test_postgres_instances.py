@@ -69,17 +69,23 @@ async def test_a_delivery_is_claimed_by_one_of_two_workers_only(instances: Insta
     await _queue_broadcast(instances[0], 300)
     lease = NOW + timedelta(minutes=5)
 
+    claimed_by_all: list[int] = []
+
     async def worker(storage: PostgresStorage) -> list[int]:
         claimed: list[int] = []
-        while batch := await storage.deliveries.claim_deliveries("telegram", NOW, lease, 7):
+        # A claim finding every due row locked by the others returns nothing: try again.
+        while len(claimed_by_all) < 300:
+            batch = await storage.deliveries.claim_deliveries("telegram", NOW, lease, 7)
             claimed += [d.id for d in batch]
+            claimed_by_all.extend(d.id for d in batch)
+            await asyncio.sleep(0)
         return claimed
 
     # Four workers per instance, all claiming at once.
     claims = await asyncio.gather(*(worker(s) for s in instances for _ in range(4)))
     every = [delivery for claim in claims for delivery in claim]
     assert len(every) == len(set(every)) == 300
-    assert all(claims[:4]) and all(claims[4:])  # both instances did claim some
+    assert any(claims[:4]) and any(claims[4:])  # both instances did claim some
 
 
 async def test_a_lease_nobody_finishes_expires_and_the_row_is_claimed_again(

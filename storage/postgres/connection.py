@@ -14,7 +14,7 @@ from pathlib import Path
 
 import asyncpg
 
-from storage.api.backends import BackendError
+from storage.api.errors import BackendError, SchemaError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant: instances agree on it to take turns migrating.
@@ -22,10 +22,6 @@ MIGRATION_LOCK = 0x717569_7467_7074  # "quitgpt"
 POOL_SIZE = 8
 CONNECT_TIMEOUT_S = 10.0
 log = logging.getLogger(__name__)
-
-
-class SchemaError(BackendError):
-    """The database cannot be used with this version of the bot."""
 
 
 @dataclass(frozen=True, slots=True)
