@@ -103,6 +103,24 @@ async def test_a_lease_nobody_finishes_expires_and_the_row_is_claimed_again(
     assert (await instances[0].outbox.count_deliveries(broadcast)).sent == 1
 
 
+async def test_a_starting_instance_takes_back_only_the_claims_of_instances_that_are_gone(
+    postgres_url: str,
+) -> None:
+    sender, dying, starting = [await PostgresStorage.open(postgres_url, n) for n in "abc"]
+    try:
+        await _queue_broadcast(sender, 2)
+        lease = NOW + timedelta(minutes=5)
+        [kept] = await sender.deliveries.claim_deliveries("telegram", NOW, lease, 1)
+        [lost] = await dying.deliveries.claim_deliveries("telegram", NOW, lease, 1)
+        await dying.close()  # its session ends, and its presence lock with it
+        assert await starting.deliveries.release_claims("telegram") == 1
+        [again] = await starting.deliveries.claim_deliveries("telegram", NOW, lease, 10)
+        assert again.id == lost.id != kept.id  # the live sender's claim still holds
+    finally:
+        await sender.close()
+        await starting.close()
+
+
 async def test_the_last_deliveries_finished_at_once_end_their_broadcast(
     instances: Instances,
 ) -> None:

@@ -2,7 +2,8 @@
 
 Workers of several instances claim at once: each locks the due rows no other claim
 holds, skipping those another one is locking, and leases them until `lease_until`;
-a lease nobody finishes (its process died) expires and the row is claimed again.
+a lease nobody finishes expires and the row is claimed again, or sooner, when an
+instance starts, if the instance that claimed it is gone (see `presence.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 import asyncpg
 
 from storage.api.records import Backlog, Delivery
+from storage.postgres.presence import LIVE_CLAIMERS
 
 _OLDEST_OF_ITS_CHAT = (
     "NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.platform = d.platform"
@@ -28,8 +30,9 @@ def _delivery(row: asyncpg.Record) -> Delivery:
 
 
 class PostgresDeliveries:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, claimer: int) -> None:
         self._pool = pool
+        self._claimer = claimer  # this instance's presence number
 
     async def claim_deliveries(
         self, platform: str, now: datetime, lease_until: datetime, limit: int
@@ -40,19 +43,23 @@ class PostgresDeliveries:
             " WHERE d.platform = $1 AND d.status = 'pending' AND d.not_before <= $2"
             " AND (d.lease_until IS NULL OR d.lease_until <= $2)"
             f" AND {_OLDEST_OF_ITS_CHAT} ORDER BY d.id LIMIT $4 FOR UPDATE SKIP LOCKED)"
-            " UPDATE deliveries SET lease_until = $3 FROM due WHERE deliveries.id = due.id"
+            " UPDATE deliveries SET lease_until = $3, claimed_by = $5"
+            " FROM due WHERE deliveries.id = due.id"
             f" RETURNING {', '.join(f'deliveries.{c.strip()}' for c in _COLUMNS.split(','))}",
             platform,
             now,
             lease_until,
             limit,
+            self._claimer,
         )
         return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
 
     async def release_claims(self, platform: str) -> int:
+        """Only the claims of instances that are gone: other instances may be sending."""
         status = await self._pool.execute(
-            "UPDATE deliveries SET lease_until = NULL"
-            " WHERE platform = $1 AND status = 'pending' AND lease_until IS NOT NULL",
+            "UPDATE deliveries SET lease_until = NULL, claimed_by = NULL"
+            " WHERE platform = $1 AND status = 'pending' AND lease_until IS NOT NULL"
+            f" AND (claimed_by IS NULL OR claimed_by NOT IN ({LIVE_CLAIMERS}))",
             platform,
         )
         return int(status.rsplit(" ", 1)[-1])

@@ -20,20 +20,22 @@ from storage.postgres.deliveries import PostgresDeliveries
 from storage.postgres.members import PostgresMembers
 from storage.postgres.outbox import PostgresOutbox
 from storage.postgres.pledges import PostgresPledges
+from storage.postgres.presence import Presence
 from storage.postgres.questions import PostgresFactQuestions
 from storage.postgres.settings import PostgresSettings
 from storage.postgres.subscriptions import PostgresSubscriptions
 
 
 class PostgresStorage:
-    def __init__(self, pool: asyncpg.Pool, description: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, presence: Presence, description: str) -> None:
         pledges = PostgresPledges(pool)
         self.pool = pool
+        self._presence = presence
         self._description = description
         self.pledges: PledgeStore = pledges
         self.subscriptions: SubscriptionStore = PostgresSubscriptions(pool)
         self.outbox: OutboxStore = PostgresOutbox(pool)
-        self.deliveries: DeliveryStore = PostgresDeliveries(pool)
+        self.deliveries: DeliveryStore = PostgresDeliveries(pool, presence.number)
         self.audit: AuditStore = PostgresAudit(pool)
         self.settings: SettingsStore = PostgresSettings(pool)
         self.questions: FactQuestionStore = PostgresFactQuestions(pool)
@@ -45,7 +47,13 @@ class PostgresStorage:
     ) -> PostgresStorage:
         """Connect and migrate; BackendError naming `description` when the server cannot
         be reached."""
-        return cls(await open_pool(url, description, size=pool_size), description)
+        pool = await open_pool(url, description, size=pool_size)
+        try:
+            presence = await Presence.take(url)
+        except BaseException:
+            await pool.close()
+            raise
+        return cls(pool, presence, description)
 
     @property
     def description(self) -> str:
@@ -53,3 +61,4 @@ class PostgresStorage:
 
     async def close(self) -> None:
         await self.pool.close()
+        await self._presence.release()

@@ -45,7 +45,8 @@ CREATE TABLE broadcasts (
 CREATE INDEX broadcasts_recent ON broadcasts (kind, created_at);
 
 -- One row per destination, claimed with a lease (`lease_until`) by one worker of
--- one instance at a time, sent part by part (`parts_sent`).
+-- one instance at a time (`claimed_by`, the instance's presence lock), sent part by
+-- part (`parts_sent`).
 CREATE TABLE deliveries (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     broadcast_id bigint NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
@@ -62,6 +63,7 @@ CREATE TABLE deliveries (
     error text,
     handled_at timestamptz,
     lease_until timestamptz,
+    claimed_by integer,
     parts_sent integer NOT NULL DEFAULT 0,
     message_id text,
     topic text NOT NULL DEFAULT ''
