@@ -52,21 +52,24 @@ def _pledge(row: asyncpg.Record) -> Pledge:
 async def add_pledges(
     conn: asyncpg.Connection, pledges: Sequence[NewPledge], milestones: Sequence[int]
 ) -> list[Added]:
-    """Insert the pledges of members who have none, in one statement; a member counts
-    once, even twice in a batch. Then record the milestones the total crossed.
+    """Insert the pledges of members who have none, in one statement that commits on
+    its own; a member counts once, even twice in a batch. Then record the milestones
+    the total crossed.
 
-    Milestones are recorded once the pledges are committed, against the total then
-    committed: each concurrent writer covers from the total it saw before its own
-    pledges to the total after its commit, so that together they miss none, and the
-    primary key gives each to one pledge only.
+    The statement reads the total as committed when it started (its own pledges are
+    counted by the triggers once it ends): `before`. Milestones are recorded after the
+    commit, against the total committed then: each concurrent writer covers from the
+    total before its pledges to the total after its commit, so that together they miss
+    none, and the primary key gives each to one pledge only.
     """
-    async with conn.transaction():
-        created = {
-            row["member"]
-            for row in await conn.fetch(_INSERT + " RETURNING member", *_columns(pledges))
-        }
-        total = await conn.fetchval(_TOTAL)
-    before = total - len(created)
+    row = await conn.fetchrow(
+        f"WITH added AS ({_INSERT} RETURNING member)"
+        " SELECT ARRAY(SELECT member FROM added) AS created,"
+        f" ({_TOTAL}) AS before",
+        *_columns(pledges),
+    )
+    created, before = set(row["created"]), row["before"]
+    total = before + len(created)
     candidates = [m for m in milestones if m > before]
     crossed: tuple[int, ...] = ()
     if created and candidates:
