@@ -29,7 +29,7 @@ class PoolGroupCommit(Generic[T, R]):
         write: BatchWriter[T, R],
         *,
         max_batch: int = 512,
-        max_inflight: int = 4,
+        max_inflight: int = 8,
     ) -> None:
         self._pool = pool
         self._write = write

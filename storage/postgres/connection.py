@@ -19,7 +19,7 @@ from storage.api.errors import BackendError, SchemaError
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant: instances agree on it to take turns migrating.
 MIGRATION_LOCK = 0x717569_7467_7074  # "quitgpt"
-POOL_SIZE = 8
+POOL_SIZE = 12
 CONNECT_TIMEOUT_S = 10.0
 log = logging.getLogger(__name__)
 
