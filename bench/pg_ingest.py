@@ -22,7 +22,13 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from bench.bench_pledges import IN_FLIGHT, capacity, pledge_message, prefill_rows
+from bench.bench_pledges import (
+    IN_FLIGHT,
+    capacity,
+    pledge_message,
+    prefill_rows,
+    tally_latencies,
+)
 from bench.stats import latency_summary
 from bot.app import open_app
 from bot.config import Config, Secret
@@ -97,6 +103,7 @@ class Run:
     started: float  # time.time(), comparable across processes
     ended: float
     summary: str
+    tally: str  # /compteur afterwards
 
 
 async def _instance(url: str, first: int, count: int, go: multiprocessing.synchronize.Event) -> Run:
@@ -107,7 +114,9 @@ async def _instance(url: str, first: int, count: int, go: multiprocessing.synchr
         await asyncio.get_running_loop().run_in_executor(None, go.wait)
         started = time.time()
         _, latencies = await capacity(app, messages, IN_FLIGHT)
-        return Run(count, started, time.time(), latency_summary(latencies))
+        ended = time.time()
+        tally = latency_summary(await tally_latencies(app, 200))
+        return Run(count, started, ended, latency_summary(latencies), tally)
 
 
 def _instance_process(
@@ -154,6 +163,7 @@ async def bench_postgres(url: str, prefill_count: int, count: int) -> int:
     print(f"raw asyncpg ceiling ({IN_FLIGHT} in flight, one transaction each): {ceiling:,.0f}/s")
     one, [run] = instances(url, 1, count, base + _RANGE)
     print(f"one instance: {one:,.0f} pledges/s ({one / ceiling:.0%} of the ceiling), {run.summary}")
+    print(f"  then /compteur: {run.tally}")
     two, runs = instances(url, 2, count, base + 2 * _RANGE)
     print(f"two instances: {two:,.0f} pledges/s ({two / one:.2f} x one)")
     for number, run in enumerate(runs, 1):
