@@ -85,10 +85,7 @@ def fact_reply(
 ) -> Reply:
     """The fact with its source, the related facts, and the "did this help?" buttons; when the
     question stated figures the fact does not, the fact comes as a correction of them."""
-    parts = [fact_card(ctx, base, fact)]
-    if wrong_figures:
-        figures = Raw(listing(ctx, [ctx.t("facts.quoted", text=f) for f in wrong_figures]))
-        parts.insert(0, ctx.t("facts.correction", figures=figures))
+    parts = [corrected_card(ctx, base, fact, wrong_figures)]
     buttons: tuple[tuple[Button, ...], ...] = ()
     if see_also:
         items, buttons = fact_list(ctx, see_also)
@@ -106,11 +103,29 @@ def unsourced_reply(
 ) -> Reply:
     """No sourced fact about `names`; what the sources say nearby, introduced as such, or the
     topics."""
-    said = ctx.t("facts.unsourced", names=Raw(listing(ctx, [escape(n) for n in names])))
     if nearby is None:
+        said = unsourced_text(ctx, names)
         return Reply(ctx.t("facts.unsourced_topics", unsourced=Raw(said)), topic_buttons(ctx, base))
+    return Reply(nearby_text(ctx, base, names, nearby), (_topics_button(ctx),))
+
+
+def unsourced_text(ctx: Context, names: tuple[str, ...]) -> str:
+    return ctx.t("facts.unsourced", names=Raw(listing(ctx, [escape(n) for n in names])))
+
+
+def nearby_text(ctx: Context, base: FactBase, names: tuple[str, ...], nearby: Fact) -> str:
+    """No source says this of `names`; then what the sources do say nearby, as such."""
     card = ctx.t("facts.nearby", fact=Raw(fact_card(ctx, base, nearby)))
-    return Reply(f"{said}\n\n{card}", (_topics_button(ctx),))
+    return f"{unsourced_text(ctx, names)}\n\n{card}"
+
+
+def corrected_card(ctx: Context, base: FactBase, fact: Fact, wrong_figures: tuple[str, ...]) -> str:
+    """The fact's card, introduced as a correction of the figures the question stated."""
+    card = fact_card(ctx, base, fact)
+    if not wrong_figures:
+        return card
+    figures = Raw(listing(ctx, [ctx.t("facts.quoted", text=f) for f in wrong_figures]))
+    return f"{ctx.t('facts.correction', figures=figures)}\n\n{card}"
 
 
 def fact_card(ctx: Context, base: FactBase, fact: Fact) -> str:

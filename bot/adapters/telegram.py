@@ -21,6 +21,7 @@ from bot.adapters.telegram_events import (
     migration,
     text_event,
 )
+from bot.adapters.telegram_inline import InlineRequest, answer_inline, inline_request
 from bot.adapters.telegram_menus import sync_menus
 from bot.adapters.telegram_polling import PollingRequest
 from bot.adapters.telegram_posts import TelegramSender
@@ -158,6 +159,15 @@ class TelegramAdapter:
             await self.app.chat_moved(*moved)
         elif (event := text_event(update)) is not None:
             await self._on_text(event)
+        elif (request := inline_request(update)) is not None:
+            await self._on_inline(request)
+
+    async def _on_inline(self, request: InlineRequest) -> None:
+        cards = await self.app.dispatcher.cards(PLATFORM, request.sender, request.text)
+        try:
+            await answer_inline(self.application.bot, request, cards)
+        except TelegramError as error:  # the member typed on: the query expired
+            log.info("telegram inline answer refused", extra={"error": type(error).__name__})
 
     async def _on_membership(self, chat: ChatRef, state: Membership, language: str | None) -> None:
         if state is Membership.LEFT:
