@@ -25,6 +25,7 @@ from bot.adapters.telegram_inline import InlineRequest, answer_inline, inline_re
 from bot.adapters.telegram_menus import sync_menus
 from bot.adapters.telegram_polling import PollingRequest
 from bot.adapters.telegram_posts import TelegramSender
+from bot.adapters.telegram_profile import sync_profile
 from bot.app import App
 from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError
@@ -97,6 +98,7 @@ class TelegramAdapter:
         await self._initialize()
         self.username = application.bot.username
         await sync_menus(self.app, application.bot)
+        await sync_profile(self.app, application.bot)
         await application.start()
         updater = application.updater
         assert updater is not None

@@ -15,7 +15,8 @@ setMyDescription / setMyShortDescription: "0-512" / "0-120 characters. Pass an e
 to remove the dedicated description for the given language"; ``language_code`` "A two-letter
 ISO 639-1 language code. If empty, the description will be applied to all users for whose
 language there is no dedicated description"; getMyDescription / getMyShortDescription return
-BotDescription / BotShortDescription for a language_code.
+BotDescription / BotShortDescription "for the given user language": here what a user of that
+language sees, the dedicated text or else the one without a language.
 """
 
 from __future__ import annotations
@@ -110,10 +111,14 @@ class TelegramInline(TelegramWorld):
         return self._set_description("short_description", p)
 
     async def api_getMyDescription(self, p: JSON) -> JSON:
-        return {"description": self._description("description", p)}
+        return {"description": self.description_shown("description", _language(p))}
 
     async def api_getMyShortDescription(self, p: JSON) -> JSON:
-        return {"short_description": self._description("short_description", p)}
+        return {"short_description": self.description_shown("short_description", _language(p))}
+
+    def description_shown(self, name: str, language: str) -> str:
+        """The ``name`` ("description" or "short_description") a user of ``language`` sees."""
+        return self.descriptions.get((name, language), self.descriptions.get((name, ""), ""))
 
     def _set_description(self, name: str, p: JSON) -> bool:
         language = _language(p)
@@ -125,10 +130,6 @@ class TelegramInline(TelegramWorld):
         else:
             self.descriptions.pop((name, language), None)
         return True
-
-    def _description(self, name: str, p: JSON) -> str:
-        language = _language(p)
-        return self.descriptions.get((name, language), self.descriptions.get((name, ""), ""))
 
 
 def _language(p: JSON) -> str:
