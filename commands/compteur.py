@@ -108,4 +108,5 @@ SPEC = CommandSpec(
         localized={"en": "view"},
         choices=(("graphique", "arg.compteur_chart"),),
     ),
+    anywhere=True,
 )

@@ -93,4 +93,5 @@ SPEC = CommandSpec(
     aliases=("facts",),
     localized={"en": "facts"},
     argument=Argument("question", "arg.faits", suggest=suggest),
+    anywhere=True,
 )

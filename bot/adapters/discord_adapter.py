@@ -37,6 +37,8 @@ def chat_ref(interaction: discord.Interaction) -> ChatRef:
     """Where an interaction happened. A DM is named by the member's user id, as private
     chats are on every platform; a guild channel by its id, titled with its names."""
     channel = interaction.channel
+    if interaction.context.private_channel:  # a group DM, or a DM between other people
+        return ChatRef(PLATFORM, str(interaction.channel_id), ChatKind.GROUP)
     if interaction.guild_id is None:
         return ChatRef(PLATFORM, str(interaction.user.id), ChatKind.PRIVATE)
     if isinstance(channel, discord.TextChannel) and channel.is_news():
@@ -69,7 +71,11 @@ def sender_of(interaction: discord.Interaction) -> Sender:
 
 def bot_lacks(interaction: discord.Interaction) -> frozenset[Capability]:
     """What the bot may not do where the interaction happened, from the `app_permissions`
-    Discord sends with it (a DM with the bot has no such limits)."""
+    Discord sends with it (a DM with the bot has no such limits). Where only the member's own
+    install of the app reaches (a group DM, a server that did not install it), the bot is not
+    there at all: it may only answer the member."""
+    if bot_absent(interaction):
+        return frozenset(Capability)
     if interaction.guild_id is None:
         return frozenset()
     allowed = interaction.app_permissions
@@ -79,6 +85,15 @@ def bot_lacks(interaction: discord.Interaction) -> frozenset[Capability]:
         Capability.PIN: allowed.pin_messages or allowed.manage_messages,
     }
     return frozenset(capability for capability, yes in can.items() if not yes)
+
+
+def bot_absent(interaction: discord.Interaction) -> bool:
+    """Whether the interaction comes from where the bot user is not: Discord says which
+    installations authorise it (`authorizing_integration_owners`), the server's own (key 0,
+    the guild id) only where the server installed the app."""
+    if interaction.context.private_channel:
+        return True
+    return interaction.guild_id is not None and not interaction.is_guild_integration()
 
 
 def component_line(interaction: discord.Interaction) -> str | None:

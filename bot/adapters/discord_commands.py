@@ -77,6 +77,11 @@ def build_command(app: App, spec: CommandSpec, run: Run) -> app_commands.Command
     )
     if spec.moderator_only:
         command.default_permissions = discord.Permissions(manage_guild=True)
+    # Said for every command: left out, Discord applies defaults of its own.
+    command.allowed_installs = app_commands.AppInstallationType(guild=True, user=spec.anywhere)
+    command.allowed_contexts = app_commands.AppCommandContext(
+        guild=True, dm_channel=True, private_channel=spec.anywhere
+    )
     return command
 
 

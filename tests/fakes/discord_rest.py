@@ -236,8 +236,9 @@ class Rest(Faults):
             )
 
     def _echo(self, event: str, message: BotMessage) -> None:
-        """MESSAGE_CREATE/UPDATE as each session sees it (ephemeral messages are never sent)."""
-        if message.ephemeral:
+        """MESSAGE_CREATE/UPDATE as each session sees it (ephemeral messages are never sent,
+        nor any from a conversation the bot is not in)."""
+        if message.ephemeral or self.channels[message.channel_id].bot_absent:
             return
 
         def payload(session: Session) -> JSON:
