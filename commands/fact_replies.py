@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from bot.fact_image import FactImageText, render_fact_image
 from bot.facts.model import Article, Fact, FactBase, Topic
 from bot.i18n import Raw
-from bot.markup import escape
-from bot.seam import Button, Reply
+from bot.markup import escape, to_plain
+from bot.seam import Button, Image, Reply
 from commands.base import Context
 
 # Button actions: short enough for Telegram's 64-byte callback data (ids are checked).
@@ -18,6 +21,10 @@ def topic_action(ctx: Context, topic: Topic) -> str:
 
 def fact_action(ctx: Context, fact: Fact) -> str:
     return ctx.action("faits", f"{FACT_MARK}{fact.id}")
+
+
+def image_action(ctx: Context, fact: Fact) -> str:
+    return ctx.action("faits", f"{FACT_MARK}{fact.id}", ctx.word("image"))
 
 
 def feedback_action(ctx: Context, question_id: int, helpful: bool) -> str:
@@ -90,12 +97,31 @@ def fact_reply(
     if see_also:
         items, buttons = fact_list(ctx, see_also)
         parts.append(ctx.t("facts.see_also", facts=items))
+    buttons = (*buttons, (Button(ctx.t("facts.share_image"), image_action(ctx, fact)),))
     if feedback_id is not None:
         parts.append(ctx.t("facts.ask_feedback"))
         yes = Button(ctx.t("facts.yes"), feedback_action(ctx, feedback_id, helpful=True))
         no = Button(ctx.t("facts.no"), feedback_action(ctx, feedback_id, helpful=False))
         buttons = (*buttons, (yes, no))
     return Reply("\n\n".join(parts), buttons)
+
+
+async def fact_image_reply(ctx: Context, base: FactBase, fact: Fact) -> Reply:
+    """The fact as an image to share, with its card as the caption (and the image's alt)."""
+    card = fact_card(ctx, base, fact)
+    source = to_plain(ctx.t("facts.source", origin=origin(ctx, base, fact)))
+    if date := base.article(fact.article).date:  # "6 mars 2026" kept on one line
+        written = to_plain(date_text(ctx, date))
+        source = source.replace(written, written.replace(" ", "\u00a0"))
+    text = FactImageText(
+        to_plain(ctx.t("card.campaign")),
+        fact.title(ctx.language),
+        fact.statement(ctx.language),
+        source,
+        to_plain(ctx.t("card.footer")),
+    )
+    png = await asyncio.to_thread(render_fact_image, text)
+    return Reply(card, image=Image(png, to_plain(card)))
 
 
 def unsourced_reply(
