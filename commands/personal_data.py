@@ -33,6 +33,7 @@ async def erase_my_data(ctx: Context) -> bool:
     """Erase it all, then empty the WAL so that no old copy of it stays in the file;
     True if there was anything."""
     msg, services = ctx.msg, ctx.services
+    services.arrivals.forget(member_of(ctx))
     erased = await erase_member(
         services.db, msg.platform, member_of(ctx), msg.sender.id, asker_of(ctx), services.clock()
     )

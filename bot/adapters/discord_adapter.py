@@ -150,6 +150,9 @@ class DiscordAdapter:
             self._task.result()  # raises the login or connection error
             raise ConnectionError("discord client stopped before it was ready")
         log.info("discord started", extra={"guilds": len(self.client.guilds)})
+        self.app.services.entry_links[PLATFORM] = (
+            f"https://discord.com/oauth2/authorize?client_id={self.client.application_id}"
+        )
         # Connected first: a slow or refused sync leaves the bot serving.
         self._publishing = asyncio.create_task(
             publish_commands(self.app, self.tree), name="discord-commands"

@@ -97,6 +97,7 @@ class TelegramAdapter:
         application = self.application
         await self._initialize()
         self.username = application.bot.username
+        self.app.services.entry_links[PLATFORM] = f"https://t.me/{self.username}"
         await sync_menus(self.app, application.bot)
         await sync_profile(self.app, application.bot)
         await application.start()
