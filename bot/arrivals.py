@@ -23,8 +23,14 @@ class Arrivals:
 
     def take(self, member: str, now: datetime) -> str | None:
         """The source that brought the member, once; None when none did (or too long ago)."""
+        code = self.held(member, now)
+        self.forget(member)
+        return code
+
+    def held(self, member: str, now: datetime) -> str | None:
+        """The source held for the member, left in place (to show them)."""
         self._drop_old(now)
-        code, _ = self._held.pop(member, (None, now))
+        code, _ = self._held.get(member, (None, now))
         return code
 
     def forget(self, member: str) -> None:

@@ -72,6 +72,8 @@ async def test_the_source_is_forgotten_by_oubli_and_after_a_day(config: Config) 
     async with open_app(config, clock=lambda: now[0]) as app:
         alice, bob = ConsoleAdapter(app, "alice"), ConsoleAdapter(app, "bob")
         await alice.say(f"/start src_{SOURCE}")
+        [shown] = await alice.say("/mesdonnees")
+        assert f"lien de la source de campagne « {SOURCE} »" in shown
         await alice.say("/oubli")
         await alice.say("/oubli confirmer")
         await bob.say(f"/start src_{SOURCE}")
