@@ -100,10 +100,14 @@ async def test_telegram_links_and_qr_codes_for_moderators(app: App, tg: FakeTele
         await tg.wait_for(1, chat_id=42)
         tg.user_sends("/engagement resilier ok2", user_id=42, language_code="fr")
         await tg.wait_for(2, chat_id=42)
+        # ?startgroup= adds the bot to a group, which then gets /start@bot <payload>
+        tg.user_sends(f"/start@{BOT_USERNAME} src_tract_paris", chat_id=-100900, user_id=50)
+        await tg.wait_for(1, chat_id=-100900)
         tg.user_sends("/liens", user_id=MODERATOR, language_code="fr")
         sent = await tg.wait_for(2, chat_id=MODERATOR, kind="photo")
     counts = tg.sent(chat_id=MODERATOR, kind="message")[0].plain_text or ""
     assert f"{SOURCE} : arrivées 1, engagements 1" in counts
+    assert "tract_paris : arrivées 1, engagements 0" in counts
     first = sent[0]
     assert f'<a href="{link}">' in (first.text or "")
     assert first.photo == qr_png(link)

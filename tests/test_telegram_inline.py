@@ -46,6 +46,7 @@ async def test_a_topic_name_offers_its_facts_with_sources_and_the_live_counter(
         assert base.article(fact.article).date[:4] in cards[ident]
     assert f"Engagements à quitter ChatGPT : {total}" in cards["tally"]
     assert answer["is_personal"] is True  # in the member's language
+    assert await app.db.fetchall("SELECT * FROM fact_questions") == []  # typing is not asking
     assert answer["cache_time"] <= 60  # the counter is live
 
 
