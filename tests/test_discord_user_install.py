@@ -24,6 +24,7 @@ ANYWHERE = ("faits", "compteur")
 @pytest.fixture
 async def dc() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord() as server:
+        server.user_installable = True  # Developer Portal > Installation > User Install
         server.add_guild(name="QuitGPT", channels=("général",))
         yield server
 
@@ -44,6 +45,14 @@ async def test_facts_and_tally_are_user_installable_and_nothing_else(
         )
         assert (PRIVATE_CHANNEL in command["contexts"]) is anywhere
     assert "abonner" in commands and "pledge" in commands
+
+
+async def test_an_app_without_user_install_asks_for_none(app: App, dc: FakeDiscord) -> None:
+    dc.user_installable = False
+    async with discord_bot(app, dc):
+        commands = dc.commands
+    assert all(c["integration_types"] == [GUILD_INSTALL] for c in commands)
+    assert all(PRIVATE_CHANNEL not in c["contexts"] for c in commands)
 
 
 async def test_facts_answer_publicly_in_a_group_dm_the_bot_is_not_in(

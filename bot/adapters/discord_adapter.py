@@ -19,7 +19,12 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord_answer import Answer
-from bot.adapters.discord_commands import LocaleTranslator, build_command, catalogue_language
+from bot.adapters.discord_commands import (
+    LocaleTranslator,
+    build_command,
+    catalogue_language,
+    guild_install_only,
+)
 from bot.adapters.discord_errors import neutral, request_counter, requests_made
 from bot.adapters.discord_publish import publish_commands
 from bot.adapters.discord_render import MENU_PREFIX, image_file, markdown_chunks, view
@@ -189,6 +194,8 @@ class DiscordAdapter:
 
     async def _setup(self) -> None:
         await self.tree.set_translator(LocaleTranslator(self.app))
+        if (await self.client.application_info()).user_integration_config is None:
+            guild_install_only(self.tree)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:

@@ -72,6 +72,7 @@ class Rest(Faults):
         owner: FakeUser
         application_id: int
         application_flags: int
+        user_installable: bool
         shard_count: int
         interaction_deadline: float
         guilds: dict[int, FakeGuild]
@@ -305,7 +306,7 @@ class Rest(Faults):
             "verify_key": "0" * 64, "flags": self.application_flags, "owner": self.owner.json(),
             "team": None, "bot": self.bot.json(), "interactions_endpoint_url": None,
             "redirect_uris": [], "tags": [], "approximate_guild_count": len(self.guilds),
-            "integration_types_config": {"0": {}},
+            "integration_types_config": {"0": {}, **({"1": {}} if self.user_installable else {})},
         }  # fmt: skip
 
     # --- handlers: channels, messages, guilds --------------------------------------------------
