@@ -71,14 +71,14 @@ class Words:
         return lambda when: timestamp(self.language, when, self.timezone, pattern)
 
 
-def badge_svg(label: str, value: str) -> str:
+def badge_svg(label: str, value: str, language: str) -> str:
     """A flat badge in the usual two-part shape, sized to its text."""
     left, right = _text_width(label) + 12, _text_width(value) + 12
     width = left + right
     title = escape(f"{label}: {value}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img"'
-        f' aria-label="{title}"><title>{title}</title>'
+        f' lang="{language}" aria-label="{title}"><title>{title}</title>'
         f'<rect width="{left}" height="20" rx="3" fill="#555"/>'
         f'<rect x="{left}" width="{right}" height="20" rx="3" fill="{TOTAL_COLOUR}"/>'
         f'<rect x="{left}" width="4" height="20" fill="{TOTAL_COLOUR}"/>'

@@ -56,6 +56,7 @@ def public_app(counter: PublicCounter) -> web.Application:
     services = counter.services
     catalogues, config = services.catalogues, services.config
     cache = f"public, max-age={config.public_refresh_seconds}"
+    fallback = catalogues.resolve(config.default_language)
 
     def snapshot() -> Snapshot:
         assert counter.snapshot is not None  # read before the server starts
@@ -64,8 +65,8 @@ def public_app(counter: PublicCounter) -> web.Application:
     def language(request: web.Request) -> str:
         wanted = [request.query.get("lang", "")]
         wanted += accepted_languages(request.headers.get("Accept-Language", ""))
-        found = (catalogues.resolve(tag, "") for tag in wanted if tag)
-        return next((code for code in found if code), config.default_language)
+        codes = (tag.split("-")[0].lower() for tag in wanted)
+        return next((code for code in codes if code in catalogues.languages), fallback)
 
     def answer(
         request: web.Request, body: Body, headers: Mapping[str, str] | None = None

@@ -71,7 +71,7 @@ class PublicCounter:
             words = Words(catalogues, language, config.timezone)
             value = words("public.total", count=words.number(tally.total))
             badges[language] = Body.of(
-                badge_svg(words("public.badge_label"), value), "image/svg+xml"
+                badge_svg(words("public.badge_label"), value, language), "image/svg+xml"
             )
             others = [
                 (code, catalogues.get(code, "public.language_name"))
