@@ -27,7 +27,10 @@ from storage.pledges import Kind
 from storage.tally import Tally
 
 CURVE_SIZE = (640, 300)
-CURVE_LEFT, CURVE_RIGHT, CURVE_TOP, CURVE_BOTTOM = 64, 16, 16, 36
+CURVE_RIGHT, CURVE_TOP, CURVE_BOTTOM = 16, 16, 40
+# The curve's labels in SVG units: on a phone the drawing shrinks to about half its size,
+# so the page's style makes them larger there (PHONE_FONT) to stay readable.
+CURVE_FONT, PHONE_FONT = 13, 22
 
 
 def tally_document(tally: Tally, updated: datetime) -> dict[str, Any]:
@@ -98,33 +101,35 @@ def _text_width(text: str) -> int:
 def curve_svg(series: Series, words: Words) -> str:
     """The running totals as an inline SVG line chart, labelled in the page's language."""
     width, height = CURVE_SIZE
-    plot_w = width - CURVE_LEFT - CURVE_RIGHT
-    plot_h = height - CURVE_TOP - CURVE_BOTTOM
     step = nice_step(max(series.total))
     top = max(step, -(-max(series.total) // step) * step)
+    levels = {value: words.number(value).markup for value in range(0, top + 1, step)}
+    # room for the widest level label at the phone's size (about 0.6 em a character)
+    left = 12 + round(0.6 * PHONE_FONT * max(len(label) for label in levels.values()))
+    plot_w = width - left - CURVE_RIGHT
+    plot_h = height - CURVE_TOP - CURVE_BOTTOM
     start, span = series.times[0], series.span
 
     def point(when: datetime, value: int) -> tuple[float, float]:
-        x = CURVE_LEFT + plot_w * ((when - start) / span)
+        x = left + plot_w * ((when - start) / span)
         return round(x, 1), round(CURVE_TOP + plot_h * (1 - value / top), 1)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img"'
-        f' aria-label="{escape(words("chart.title"))}" font-family="sans-serif" font-size="13"'
-        f' fill="{INK}">'
+        f' aria-label="{escape(words("chart.title"))}" font-family="sans-serif"'
+        f' font-size="{CURVE_FONT}" fill="{INK}">'
     ]
-    for value in range(0, top + 1, step):
+    for value, label in levels.items():
         y = point(start, value)[1]
         parts.append(
-            f'<line x1="{CURVE_LEFT}" x2="{width - CURVE_RIGHT}" y1="{y}" y2="{y}"'
-            ' stroke="#d0d7de"/>'
-            f'<text x="{CURVE_LEFT - 8}" y="{y + 4}" text-anchor="end">'
-            f"{escape(words.number(value).markup)}</text>"
+            f'<line x1="{left}" x2="{width - CURVE_RIGHT}" y1="{y}" y2="{y}" stroke="#d0d7de"/>'
+            f'<text x="{left - 8}" y="{y}" dominant-baseline="middle" text-anchor="end">'
+            f"{escape(label)}</text>"
         )
     when = words.axis_time(axis_pattern(series.span))
     for tick, anchor in zip(ticks(series), ("start", "middle", "end"), strict=True):
         parts.append(
-            f'<text x="{point(tick, 0)[0]}" y="{height - 12}" text-anchor="{anchor}">'
+            f'<text x="{point(tick, 0)[0]}" y="{height - 8}" text-anchor="{anchor}">'
             f"{escape(when(tick))}</text>"
         )
     # Dashed, the pledges carried out stay visible where they equal the total.
@@ -162,6 +167,9 @@ _STYLE = (
     "figcaption{font-size:.9rem}.key{display:inline-block;width:1rem;height:.6rem;"
     "margin:0 .3rem 0 .8rem}section{display:inline-block;vertical-align:top;"
     "min-width:18rem;margin-right:1rem}h2{font-size:1.1rem}.small{font-size:.85rem;color:#57606a}"
+    ".entry{white-space:nowrap}"
+    "@media (max-width:32rem){.total{font-size:2rem}"
+    f"figure svg text{{font-size:{PHONE_FONT}px}}}}"
 )
 
 
@@ -180,7 +188,8 @@ def page_html(page: Page, words: Words) -> str:
         for code, name in page.languages
     )
     legend = "".join(
-        f'<span class="key" style="background:{colour}"></span>{escape(words(key))}'
+        f'<span class="entry"><span class="key" style="background:{colour}"></span>'
+        f"{escape(words(key))}</span>"
         for key, colour in (("chart.total", TOTAL_COLOUR), ("chart.done", DONE_COLOUR))
     )
     updated = words("public.updated", when=words.moment(page.updated), seconds=page.refresh_seconds)
