@@ -135,15 +135,26 @@ def curve_svg(series: Series, words: Words) -> str:
     # Dashed, the pledges carried out stay visible where they equal the total.
     lines = ((series.total, TOTAL_COLOUR, ""), (series.done, DONE_COLOUR, "8 5"))
     for values, colour, dashes in lines:
-        points = " ".join(
-            "{},{}".format(*point(t, v)) for t, v in zip(series.times, values, strict=True)
-        )
+        drawn = thinned([point(t, v) for t, v in zip(series.times, values, strict=True)])
+        points = " ".join(f"{x},{y}" for x, y in drawn)
         parts.append(
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="3"'
             f' stroke-linejoin="round" stroke-dasharray="{dashes or "none"}"/>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def thinned(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """One point per unit of width, the last of each: months of hourly points weigh on
+    the page and draw nothing more."""
+    kept = list(points[:1])
+    for x, y in points[1:]:
+        if kept and int(kept[-1][0]) == int(x) and len(kept) > 1:
+            kept[-1] = (x, y)
+        else:
+            kept.append((x, y))
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
