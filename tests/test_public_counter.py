@@ -22,6 +22,7 @@ import pytest
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import Config, ConfigError, load_config
+from bot.public.render import thinned
 from bot.public.server import accepted_languages, public_server
 from bot.public.snapshot import PublicCounter
 from bot.services import Services
@@ -285,3 +286,11 @@ async def test_a_port_in_use_stops_the_start_naming_the_setting(app: App) -> Non
         with pytest.raises(ConfigError, match=f"QUITGPT_PUBLIC_PORT={port}"):
             async with public_server(services):
                 pass
+
+
+def test_the_curve_keeps_one_point_per_unit_of_width() -> None:
+    hourly = [(x / 7, float(x)) for x in range(7_000)]  # seven points per unit
+    drawn = thinned(hourly)
+    assert len(drawn) == 1_001
+    assert drawn[0] == hourly[0] and drawn[-1] == hourly[-1]
+    assert [int(x) for x, _ in drawn[1:]] == list(range(1_000))

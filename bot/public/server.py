@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Mapping
-from datetime import UTC, datetime
-from email.utils import format_datetime
+from datetime import datetime
 
 from aiohttp import web
 
@@ -75,7 +74,7 @@ def public_app(counter: PublicCounter) -> web.Application:
         common = {
             "Cache-Control": cache,
             "ETag": body.etag,
-            "Last-Modified": format_datetime(current.updated.astimezone(UTC), usegmt=True),
+            "Last-Modified": current.last_modified,
             "X-Content-Type-Options": "nosniff",
             **(headers or {}),
         }

@@ -10,7 +10,8 @@ import json
 import logging
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime
 
 from bot.chart import Series, cumulate
 from bot.public.render import Page, Words, badge_svg, page_html, tally_document
@@ -39,6 +40,11 @@ class Snapshot:
     json: Body
     badges: Mapping[str, Body]  # by language
     pages: Mapping[str, Body]
+
+    @property
+    def last_modified(self) -> str:
+        """`updated` as an HTTP date (RFC 9110 5.6.7)."""
+        return format_datetime(self.updated.astimezone(UTC), usegmt=True)
 
 
 class PublicCounter:
