@@ -11,7 +11,7 @@ import socket
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from bot.services import Services
 from storage.db import Database
 from storage.pledges import Kind, NewPledge, load_pledges
 from tests.public_support import absent, compteur_figures, digits, fetch, free_port
-from tests.test_tally_console import say_on
+from tests.test_tally_console import Clock, say_on
 
 MEMBERS = {"telegram": "4242424242", "discord": "987654321987654321"}
 
@@ -148,6 +148,9 @@ async def test_the_language_comes_from_the_query_then_the_browser(
     assert negotiated.headers["Vary"] == "Accept-Language"
     assert '<html lang="fr">' in (await fetch(port, "/?lang=fr", english)).text
     assert "Vary" not in (await fetch(port, "/en")).headers
+    assert (await fetch(port, "/badge.svg")).headers["Vary"] == "Accept-Language"
+    policy = (await fetch(port, "/fr")).headers["Content-Security-Policy"]
+    assert policy.startswith("default-src 'none';") and "script-src" not in policy
     assert (await fetch(port, "/de")).status == 404
     assert accepted_languages("fr;q=0, en;q=0.1, de") == ["de", "en"]
 
@@ -272,7 +275,8 @@ def test_bad_settings_stop_the_start_naming_them(environ: dict[str, str], named:
 
 
 def test_the_counter_is_off_unless_a_port_is_given() -> None:
-    assert load_config(environ={}).public_port == 0
+    default = load_config(environ={})
+    assert (default.public_port, default.public_listen) == (0, "127.0.0.1")
     on = load_config(environ={"QUITGPT_PUBLIC_PORT": "8080", "QUITGPT_PUBLIC_LISTEN": "::"})
     assert (on.public_port, on.public_listen, on.public_refresh_seconds) == (8080, "::", 5)
 
@@ -294,3 +298,19 @@ def test_the_curve_keeps_one_point_per_unit_of_width() -> None:
     assert len(drawn) == 1_001
     assert drawn[0] == hourly[0] and drawn[-1] == hourly[-1]
     assert [int(x) for x, _ in drawn[1:]] == list(range(1_000))
+
+
+async def test_the_bodies_change_with_the_figures_or_the_hour_only(tmp_path: Path) -> None:
+    clock = Clock()
+    config = Config(database=tmp_path / "bot.db", public_port=free_port())
+    async with open_app(config, clock=clock) as app, public_server(app.services) as counter:
+        assert counter is not None
+        first = await counter.refresh()
+        clock.now += timedelta(minutes=40)  # 10:55, the same hour, nothing new
+        assert await counter.refresh() is first
+        clock.now += timedelta(minutes=10)  # 11:05: the last 24 hours and the curve moved
+        later = await counter.refresh()
+        assert later.json.etag != first.json.etag
+        answer = await fetch(config.public_port, "/api/tally.json")
+        assert json.loads(answer.text)["updated"] == "2026-03-01T11:05:00Z"
+        assert answer.headers["Last-Modified"] == "Sun, 01 Mar 2026 11:05:00 GMT"
