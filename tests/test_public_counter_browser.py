@@ -91,6 +91,12 @@ async def test_the_page_shows_the_number_the_database_holds(
         assert digits(element_text(dom, "total")) == held
         done = element_text(dom, "done")
         assert digits(done.rsplit(":", 1)[1]) == compteur_figures(app, tally)["done"]
+    for language in ("fr", "en"):  # the badge opened as a document: its SVG text
+        dom = await chromium(
+            tmp_path / "profile", "--dump-dom", f"{base}/badge.svg?lang={language}"
+        )
+        *_, value = re.findall(r"<text[^>]*>([^<]*)</text>", dom)
+        assert digits(value) == held
     for name, width in (("desktop", 900), ("phone", 400)):
         shot = tmp_path / f"counter-{name}.png"
         await chromium(
@@ -120,9 +126,16 @@ async def test_the_readme_snippet_embeds_the_count_in_another_site(
 ) -> None:
     snippet = embed_snippet(app.config.public_port)
 
+    # once loaded, the page notes the width the badge image has (0 had it not loaded)
+    measure = (
+        '<script>addEventListener("load", () => { document.body.dataset.badge ='
+        ' document.querySelector("img").naturalWidth; });</script>'
+    )
+
     async def site(request: web.Request) -> web.Response:
         return web.Response(
-            text=f"<!doctype html><html><body>{snippet}</body></html>", content_type="text/html"
+            text=f"<!doctype html><html><body>{snippet}{measure}</body></html>",
+            content_type="text/html",
         )
 
     other = web.Application()
@@ -136,3 +149,6 @@ async def test_the_readme_snippet_embeds_the_count_in_another_site(
             f"http://127.0.0.1:{port}/",
         )
     assert digits(element_text(dom, "quitgpt-total")) == pledge_count(app.config.database)
+    [width] = re.findall(r'<body data-badge="(\d+)"', dom)
+    badge = counter.snapshot.badges["fr"].data.decode() if counter.snapshot else ""
+    assert f'width="{width}"' in badge and int(width) > 0

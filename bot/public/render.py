@@ -82,7 +82,7 @@ def badge_svg(label: str, value: str, language: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img"'
         f' lang="{language}" aria-label="{title}"><title>{title}</title>'
-        f'<rect width="{left}" height="20" rx="3" fill="#555"/>'
+        f'<rect width="{width}" height="20" rx="3" fill="#555"/>'
         f'<rect x="{left}" width="{right}" height="20" rx="3" fill="{TOTAL_COLOUR}"/>'
         f'<rect x="{left}" width="4" height="20" fill="{TOTAL_COLOUR}"/>'
         '<g fill="#fff" font-family="DejaVu Sans,Verdana,Geneva,sans-serif" font-size="11"'
@@ -224,5 +224,8 @@ def page_html(page: Page, words: Words) -> str:
 
 
 def _section(title: str, lines: Sequence[str]) -> str:
+    """A heading and its list; nothing at all for an empty list."""
+    if not lines:
+        return ""
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
     return f"<section><h2>{escape(title)}</h2><ul>{items}</ul></section>"
