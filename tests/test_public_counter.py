@@ -5,6 +5,7 @@ request."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import socket
@@ -29,6 +30,7 @@ from bot.services import Services
 from storage.db import Database
 from storage.pledges import Kind, NewPledge, load_pledges
 from tests.public_support import absent, compteur_figures, digits, fetch, free_port
+from tests.test_status_server import console_bot, served
 from tests.test_tally_console import Clock, say_on
 
 MEMBERS = {"telegram": "4242424242", "discord": "987654321987654321"}
@@ -314,3 +316,29 @@ async def test_the_bodies_change_with_the_figures_or_the_hour_only(tmp_path: Pat
         answer = await fetch(config.public_port, "/api/tally.json")
         assert json.loads(answer.text)["updated"] == "2026-03-01T11:05:00Z"
         assert answer.headers["Last-Modified"] == "Sun, 01 Mar 2026 11:05:00 GMT"
+
+
+async def test_the_console_session_serves_the_counter(tmp_path: Path) -> None:
+    config = Config(
+        database=tmp_path / "bot.db",
+        quiet_hours="",
+        public_port=free_port(),
+        public_refresh_seconds=1,
+    )
+    async with console_bot(config) as type_line:
+        type_line("/pledge cancel ok2")
+        async with asyncio.timeout(30):
+            while True:
+                with contextlib.suppress(aiohttp.ClientConnectorError):
+                    answer = await fetch(config.public_port, "/api/tally.json")
+                    if json.loads(answer.text)["total"] == 1:
+                        break
+                await asyncio.sleep(0.1)
+
+
+async def test_the_platforms_run_serves_it_beside_the_status_server(tmp_path: Path) -> None:
+    config = Config(database=tmp_path / "bot.db", http_port=free_port(), public_port=free_port())
+    async with open_app(config) as app, served(app, []):
+        answer = await fetch(config.public_port, "/api/tally.json")
+        assert answer.status == 200 and json.loads(answer.text)["total"] == 0
+        assert (await fetch(config.public_port, "/metrics")).status == 404
