@@ -107,7 +107,7 @@ async def test_the_json_the_badge_and_the_page_say_what_compteur_says(
 
 
 async def test_a_new_pledge_shows_within_the_refresh_interval(
-    app: App, console: ConsoleAdapter, tmp_path: Path
+    app: App, console: ConsoleAdapter
 ) -> None:
     services = replace(app.services, config=replace(app.config, public_refresh_seconds=1))
     async with public_server(services):
