@@ -66,7 +66,10 @@ async def source_links_replies(ctx: Context) -> list[Reply]:
     for code in ctx.services.config.sources:
         link = source_link(ctx, "telegram", code)
         if link is None:
-            replies.append(ctx.reply("sources_admin.payload", private=True, code=code))
+            command = f"/start {SOURCE_PREFIX}{code}"
+            replies.append(
+                ctx.reply("sources_admin.payload", private=True, code=code, command=command)
+            )
             continue
         png = await asyncio.to_thread(qr_png, link)
         text = ctx.t("sources_admin.link", code=code, label=link, url=Raw(link))
