@@ -9,7 +9,7 @@ from bot.qr import qr_png
 from bot.seam import Image, Reply
 from commands.base import Context
 from commands.pledging import member_of
-from storage.sources import count_arrival, count_source_pledge, list_source_counts
+from storage.sources import SourceCount, count_arrival, count_source_pledge, list_source_counts
 
 SOURCE_PREFIX = "src_"
 
@@ -33,9 +33,10 @@ async def credit_source(ctx: Context) -> None:
         await count_source_pledge(ctx.services.db, code)
 
 
-def source_link(ctx: Context, platform: str, code: str) -> str | None:
-    base = ctx.services.entry_links.get(platform)
-    return f"{base}?start={SOURCE_PREFIX}{code}" if base and platform == "telegram" else None
+def telegram_link(ctx: Context, code: str) -> str | None:
+    """The source's deep link, once the Telegram adapter has said where the bot is."""
+    base = ctx.services.entry_links.get("telegram")
+    return f"{base}?start={SOURCE_PREFIX}{code}" if base else None
 
 
 async def source_counts_reply(ctx: Context) -> Reply:
@@ -46,16 +47,9 @@ async def source_counts_reply(ctx: Context) -> Reply:
     counts = await list_source_counts(ctx.services.db)
     lines = []
     for code in sources:
-        count = counts.get(code)
-        arrivals, pledges = (count.arrivals, count.pledges) if count else (0, 0)
-        lines.append(
-            ctx.t(
-                "sources_admin.line",
-                code=code,
-                arrivals=number(ctx.t, arrivals),
-                pledges=number(ctx.t, pledges),
-            )
-        )
+        count = counts.get(code, SourceCount(code, 0, 0))
+        arrivals, pledges = number(ctx.t, count.arrivals), number(ctx.t, count.pledges)
+        lines.append(ctx.t("sources_admin.line", code=code, arrivals=arrivals, pledges=pledges))
     return ctx.reply("sources_admin.counts", private=True, lines=Raw("\n".join(lines)))
 
 
@@ -64,7 +58,7 @@ async def source_links_replies(ctx: Context) -> list[Reply]:
     has no payload in its install link, which comes once)."""
     replies = [await source_counts_reply(ctx)]
     for code in ctx.services.config.sources:
-        link = source_link(ctx, "telegram", code)
+        link = telegram_link(ctx, code)
         if link is None:
             command = f"/start {SOURCE_PREFIX}{code}"
             replies.append(
