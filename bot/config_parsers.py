@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery.quiet_hours import QuietHours
 from bot.i18n import LOCALES_DIR
-from storage.db import SYNCHRONOUS_MODES, WAL_CHECKPOINT_MODES
+from storage.api.backends import SQLITE, parse_database_url
+from storage.api.errors import BackendError
+from storage.sqlite.db import SYNCHRONOUS_MODES, WAL_CHECKPOINT_MODES
 
 PLATFORMS = ("telegram", "discord", "console")
 NUMERIC_IDS = ("telegram", "discord")
@@ -75,6 +77,19 @@ def file_in_existing_directory(value: Any) -> Path:
     result = path(value)
     if result.is_dir() or not result.absolute().parent.is_dir():
         raise ValueError(f"{result} is a directory or its directory does not exist")
+    return result
+
+
+def database_url(value: Any) -> str:
+    """A database server's URL, or a SQLite file (`sqlite:///path` or a plain path) the bot
+    may create."""
+    result = _string(value)
+    try:
+        parsed = parse_database_url(result)
+    except BackendError as exc:
+        raise ValueError(str(exc)) from exc
+    if parsed.scheme == SQLITE:
+        file_in_existing_directory(parsed.target)
     return result
 
 

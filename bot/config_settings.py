@@ -32,6 +32,10 @@ _TOKEN = "a bot token, e.g. 123456:AAH… from @BotFather"
 SETTINGS: tuple[Setting, ...] = (
     Setting("database", "QUITGPT_DB", ("database",), parse.file_in_existing_directory,
             "a file path in an existing directory, e.g. quitgpt.db"),
+    Setting("database_url", "QUITGPT_DATABASE_URL", ("database_url",), parse.database_url,
+            "postgresql://user:password@host:5432/name, sqlite:///path/to/file.db or a file "
+            "path in an existing directory (SQLite, the default: see QUITGPT_DB)",
+            secret=True, file_variant=True),
     Setting("synchronous", "QUITGPT_SYNCHRONOUS", ("synchronous",), parse.synchronous,
             "normal or full"),
     Setting("wal_checkpoints", "QUITGPT_WAL_CHECKPOINTS", ("wal_checkpoints",),

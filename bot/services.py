@@ -15,8 +15,8 @@ from bot.i18n import Catalogues
 from bot.metrics import Metrics
 from bot.privacy import MemberKey
 from bot.seam import Sender
-from storage.db import Database
-from storage.pledges import Added, NewPledge
+from storage.api.protocols import Storage
+from storage.api.records import Added, NewPledge
 
 if TYPE_CHECKING:
     from commands.base import CommandSpec
@@ -29,7 +29,7 @@ def utc_now() -> datetime:
 @dataclass(slots=True)
 class Services:
     config: Config
-    db: Database
+    storage: Storage
     catalogues: Catalogues
     commands: tuple[CommandSpec, ...]
     # replaced as a whole by /recharger: read it once per question

@@ -15,7 +15,7 @@ from bot.seam import Button, Image, Reply
 from commands.base import Argument, CommandSpec, Context
 from commands.fact_replies import date_text
 from commands.pledging import KIND_LABELS, kinds_text, platform_name
-from storage.tally import Tally, get_tally, hourly_counts
+from storage.api.records import Tally
 
 CHART_SYNONYMS = {"courbe", "graph"}  # besides `action.chart` in every language
 
@@ -45,14 +45,14 @@ def tally_markup(t: Translate, tally: Tally) -> str:
 async def handle(ctx: Context) -> list[Reply]:
     if ctx.means(ctx.msg.args, "chart") or fold(ctx.msg.args) in CHART_SYNONYMS:
         return [await _chart(ctx)]
-    tally = await get_tally(ctx.services.db, ctx.services.clock())
+    tally = await ctx.services.storage.pledges.get_tally(ctx.services.clock())
     chart = Button(ctx.t("tally.button_chart"), ctx.action("compteur", ctx.word("chart")))
     return [Reply(tally_markup(ctx.t, tally), ((chart,),))]
 
 
 async def _chart(ctx: Context) -> Reply:
     services = ctx.services
-    series = cumulate(await hourly_counts(services.db), services.clock())
+    series = cumulate(await services.storage.pledges.hourly_counts(), services.clock())
     png = await asyncio.to_thread(render_chart, series, chart_text(ctx, series))
     alt = _alt(ctx, series)
     return Reply(alt, image=Image(png, to_plain(alt)))

@@ -11,7 +11,6 @@ from bot.i18n import Raw
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
 from commands.pledging import member_of
-from storage.audit import record_audit
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +39,8 @@ async def handle(ctx: Context) -> list[Reply]:
 
 async def _audit(ctx: Context, detail: str) -> None:
     services, msg = ctx.services, ctx.msg
-    await record_audit(
-        services.db, msg.platform, member_of(ctx), "reload_facts", detail, services.clock()
+    await services.storage.audit.record_audit(
+        msg.platform, member_of(ctx), "reload_facts", detail, services.clock()
     )
 
 
