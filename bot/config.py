@@ -56,6 +56,7 @@ class Config:
     moderators: Mapping[str, frozenset[str]] = field(default_factory=dict)
     tally_interval_minutes: int = 360
     milestones: tuple[int, ...] = DEFAULT_MILESTONES
+    sources: tuple[str, ...] = ()  # campaign source codes, for `src_<code>` deep links
     quiet_hours: str = "22:00-08:00"
     timezone: str = "Europe/Paris"
     http_listen: str = "127.0.0.1"

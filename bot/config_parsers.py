@@ -164,6 +164,22 @@ def milestones(value: Any) -> tuple[int, ...]:
     return numbers
 
 
+_SOURCE_CODE = re.compile(r"[a-z0-9_]{1,40}")
+
+
+def source_codes(value: Any) -> tuple[str, ...]:
+    """Campaign source codes, each fit for a Telegram deep link (`src_<code>`, "up to 64
+    characters, A-Z, a-z, 0-9, _ and -"): `affiche_lyon,tract_paris` or a TOML list."""
+    items = value if isinstance(value, list) else _string(value).split(",")
+    codes = tuple(_string(item) for item in items if not isinstance(item, str) or item.strip())
+    for code in codes:
+        if not _SOURCE_CODE.fullmatch(code):
+            raise ValueError(f"{code!r} is not a source code")
+    if len(set(codes)) != len(codes):
+        raise ValueError("a code is listed twice")
+    return codes
+
+
 def _moderator_id(platform: str, user_id: Any) -> str:
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform!r}")

@@ -65,6 +65,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("milestones", "QUITGPT_MILESTONES", ("milestones",), parse.milestones,
             "positive whole numbers in increasing order separated by commas, e.g. 100,500,1000",
             in_file="a list of positive whole numbers in increasing order, e.g. [100, 500]"),
+    Setting("sources", "QUITGPT_SOURCES", ("sources",), parse.source_codes,
+            "codes of 1 to 40 lower-case letters, digits and _, separated by commas, e.g. "
+            "affiche_lyon,tract_paris",
+            in_file='a list of such codes, e.g. ["affiche_lyon", "tract_paris"]'),
     Setting("quiet_hours", "QUITGPT_QUIET_HOURS", ("quiet_hours",), parse.quiet_hours,
             "HH:MM-HH:MM (24 h), e.g. 22:00-08:00, or off"),
     Setting("timezone", "QUITGPT_TIMEZONE", ("timezone",), parse.timezone,

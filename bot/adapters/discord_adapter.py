@@ -19,7 +19,12 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord_answer import Answer
-from bot.adapters.discord_commands import LocaleTranslator, build_command, catalogue_language
+from bot.adapters.discord_commands import (
+    LocaleTranslator,
+    build_command,
+    catalogue_language,
+    guild_install_only,
+)
 from bot.adapters.discord_errors import neutral, request_counter, requests_made
 from bot.adapters.discord_publish import publish_commands
 from bot.adapters.discord_render import MENU_PREFIX, image_file, markdown_chunks, view
@@ -37,6 +42,8 @@ def chat_ref(interaction: discord.Interaction) -> ChatRef:
     """Where an interaction happened. A DM is named by the member's user id, as private
     chats are on every platform; a guild channel by its id, titled with its names."""
     channel = interaction.channel
+    if interaction.context.private_channel:  # a group DM, or a DM between other people
+        return ChatRef(PLATFORM, str(interaction.channel_id), ChatKind.GROUP)
     if interaction.guild_id is None:
         return ChatRef(PLATFORM, str(interaction.user.id), ChatKind.PRIVATE)
     if isinstance(channel, discord.TextChannel) and channel.is_news():
@@ -69,7 +76,11 @@ def sender_of(interaction: discord.Interaction) -> Sender:
 
 def bot_lacks(interaction: discord.Interaction) -> frozenset[Capability]:
     """What the bot may not do where the interaction happened, from the `app_permissions`
-    Discord sends with it (a DM with the bot has no such limits)."""
+    Discord sends with it (a DM with the bot has no such limits). Where only the member's own
+    install of the app reaches (a group DM, a server that did not install it), the bot is not
+    there at all: it may only answer the member."""
+    if bot_absent(interaction):
+        return frozenset(Capability)
     if interaction.guild_id is None:
         return frozenset()
     allowed = interaction.app_permissions
@@ -79,6 +90,15 @@ def bot_lacks(interaction: discord.Interaction) -> frozenset[Capability]:
         Capability.PIN: allowed.pin_messages or allowed.manage_messages,
     }
     return frozenset(capability for capability, yes in can.items() if not yes)
+
+
+def bot_absent(interaction: discord.Interaction) -> bool:
+    """Whether the interaction comes from where the bot user is not: Discord says which
+    installations authorise it (`authorizing_integration_owners`), the server's own (key 0,
+    the guild id) only where the server installed the app."""
+    if interaction.context.private_channel:
+        return True
+    return interaction.guild_id is not None and not interaction.is_guild_integration()
 
 
 def component_line(interaction: discord.Interaction) -> str | None:
@@ -135,6 +155,9 @@ class DiscordAdapter:
             self._task.result()  # raises the login or connection error
             raise ConnectionError("discord client stopped before it was ready")
         log.info("discord started", extra={"guilds": len(self.client.guilds)})
+        self.app.services.entry_links[PLATFORM] = (
+            f"https://discord.com/oauth2/authorize?client_id={self.client.application_id}"
+        )
         # Connected first: a slow or refused sync leaves the bot serving.
         self._publishing = asyncio.create_task(
             publish_commands(self.app, self.tree), name="discord-commands"
@@ -171,6 +194,8 @@ class DiscordAdapter:
 
     async def _setup(self) -> None:
         await self.tree.set_translator(LocaleTranslator(self.app))
+        if (await self.client.application_info()).user_integration_config is None:
+            guild_install_only(self.tree)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:

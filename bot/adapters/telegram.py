@@ -21,9 +21,11 @@ from bot.adapters.telegram_events import (
     migration,
     text_event,
 )
+from bot.adapters.telegram_inline import InlineRequest, answer_inline, inline_request
 from bot.adapters.telegram_menus import sync_menus
 from bot.adapters.telegram_polling import PollingRequest
 from bot.adapters.telegram_posts import TelegramSender
+from bot.adapters.telegram_profile import sync_profile
 from bot.app import App
 from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError
@@ -95,7 +97,9 @@ class TelegramAdapter:
         application = self.application
         await self._initialize()
         self.username = application.bot.username
+        self.app.services.entry_links[PLATFORM] = f"https://t.me/{self.username}"
         await sync_menus(self.app, application.bot)
+        await sync_profile(self.app, application.bot)
         await application.start()
         updater = application.updater
         assert updater is not None
@@ -158,6 +162,15 @@ class TelegramAdapter:
             await self.app.chat_moved(*moved)
         elif (event := text_event(update)) is not None:
             await self._on_text(event)
+        elif (request := inline_request(update)) is not None:
+            await self._on_inline(request)
+
+    async def _on_inline(self, request: InlineRequest) -> None:
+        cards = await self.app.dispatcher.cards(PLATFORM, request.sender, request.text)
+        try:
+            await answer_inline(self.application.bot, request, cards)
+        except TelegramError as error:  # the member typed on: the query expired
+            log.info("telegram inline answer refused", extra={"error": type(error).__name__})
 
     async def _on_membership(self, chat: ChatRef, state: Membership, language: str | None) -> None:
         if state is Membership.LEFT:

@@ -31,6 +31,7 @@ from storage.api.records import (
     NewPledge,
     Pledge,
     QueuedQuestion,
+    SourceCount,
     Subscription,
     Tally,
 )
@@ -225,6 +226,16 @@ class AuditStore(Protocol):
         ...
 
 
+class SourceStore(Protocol):
+    """Counts per campaign source (a poster's deep link, say); no row says who."""
+
+    async def count_arrival(self, code: str) -> None: ...
+
+    async def count_source_pledge(self, code: str) -> None: ...
+
+    async def list_source_counts(self) -> dict[str, SourceCount]: ...
+
+
 class SettingsStore(Protocol):
     """Named values kept between runs."""
 
@@ -292,6 +303,8 @@ class Storage(Protocol):
     def audit(self) -> AuditStore: ...
     @property
     def settings(self) -> SettingsStore: ...
+    @property
+    def sources(self) -> SourceStore: ...
     @property
     def questions(self) -> FactQuestionStore: ...
     @property

@@ -94,6 +94,8 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         self.users = {u.id: u for u in (self.bot, self.owner, self.default_user)}
         self.application_id = self.bot.id
         self.application_flags = application_flags
+        # Developer Portal > Installation: guild install only, unless a test ticks User Install
+        self.user_installable = False
         bot_id = base64.b64encode(str(self.bot.id).encode()).decode().rstrip("=")
         self.token = token or f"{bot_id}.GfAkE0.{secrets.token_urlsafe(27)}"
         self.limit_per_channel, self.per_seconds = limit_per_channel, per_seconds

@@ -72,6 +72,7 @@ class Rest(Faults):
         owner: FakeUser
         application_id: int
         application_flags: int
+        user_installable: bool
         shard_count: int
         interaction_deadline: float
         guilds: dict[int, FakeGuild]
@@ -236,8 +237,9 @@ class Rest(Faults):
             )
 
     def _echo(self, event: str, message: BotMessage) -> None:
-        """MESSAGE_CREATE/UPDATE as each session sees it (ephemeral messages are never sent)."""
-        if message.ephemeral:
+        """MESSAGE_CREATE/UPDATE as each session sees it (ephemeral messages are never sent,
+        nor any from a conversation the bot is not in)."""
+        if message.ephemeral or self.channels[message.channel_id].bot_absent:
             return
 
         def payload(session: Session) -> JSON:
@@ -304,7 +306,7 @@ class Rest(Faults):
             "verify_key": "0" * 64, "flags": self.application_flags, "owner": self.owner.json(),
             "team": None, "bot": self.bot.json(), "interactions_endpoint_url": None,
             "redirect_uris": [], "tags": [], "approximate_guild_count": len(self.guilds),
-            "integration_types_config": {"0": {}},
+            "integration_types_config": {"0": {}, **({"1": {}} if self.user_installable else {})},
         }  # fmt: skip
 
     # --- handlers: channels, messages, guilds --------------------------------------------------

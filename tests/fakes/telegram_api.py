@@ -11,8 +11,9 @@ Serves ``/bot<token>/<method>`` (JSON, urlencoded or multipart bodies, or a quer
 ``/file/bot<token>/<file_path>`` on 127.0.0.1 with a free port. One bot identity
 (``bot_user``, its id taken from ``token``); any well-formed token is accepted. Chats the bot
 writes to unannounced are created on the fly (type inferred from the id). Not simulated:
-webhook delivery, inline mode, Markdown validation. The test-facing API is documented on
-:class:`TelegramUsers` (acting as users), :class:`TelegramFaults` (``fail_next``,
+webhook delivery, Markdown validation. The test-facing API is documented on
+:class:`TelegramUsers` (acting as users), :class:`TelegramInline` (inline queries, the
+bot's descriptions), :class:`TelegramFaults` (``fail_next``,
 ``fail_chat``, ``clear_faults``, ``restrict``) and :class:`TelegramWorld` (reading what the
 bot did).
 """
@@ -35,6 +36,7 @@ from .telegram_checks import (
     format_text,
     image_size,
 )
+from .telegram_inline import TelegramInline
 from .telegram_params import read_params
 from .telegram_state import (
     JSON,
@@ -61,7 +63,7 @@ _GIFT_TYPES = (
 )  # fmt: skip
 
 
-class FakeTelegram(TelegramUsers):
+class FakeTelegram(TelegramInline, TelegramUsers):
     """The Bot API over HTTP, plus the test API inherited from :class:`TelegramWorld`.
 
     ``enforce_limits=True`` answers 429 (with retry_after) once the bot exceeds 30
@@ -164,7 +166,7 @@ class FakeTelegram(TelegramUsers):
             **self.bot_user,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.inline_mode,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
