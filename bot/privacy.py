@@ -23,7 +23,7 @@ from pathlib import Path
 from bot.config import Config, ConfigError
 from storage.db import Database
 from storage.pledges import any_pledge
-from storage.settings import get_setting, put_setting
+from storage.settings import claim_setting, get_setting
 
 SECRET_BYTES = 32
 FINGERPRINT_SETTING = "member_secret.fingerprint"
@@ -142,11 +142,12 @@ async def member_secret(config: Config, db: Database) -> bytes:
                 "pledge twice), or set QUITGPT_MEMBER_SECRET_FILE to where it is kept"
             )
         secret = load_secret(path)
-    if known is None:
-        await put_setting(db, FINGERPRINT_SETTING, fingerprint(secret))
-    elif known != fingerprint(secret):
+    if known is None:  # first start: the first instance to record its secret sets it
+        known = await claim_setting(db, FINGERPRINT_SETTING, fingerprint(secret))
+    if known != fingerprint(secret):
         raise ConfigError(
             f"the member key secret ({where}) is not the one the database {config.database} "
-            "was used with: restore the secret backed up with this database"
+            "was used with: give every instance the same secret, the one backed up with this "
+            "database"
         )
     return secret

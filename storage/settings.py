@@ -19,6 +19,22 @@ async def put_setting(db: Database, key: str, value: str) -> None:
         await write_settings(conn, {key: value})
 
 
+async def claim_setting(db: Database, key: str, value: str) -> str:
+    """Store `value` unless `key` already holds one; the value kept either way.
+
+    Instances starting together on one database agree on the first value written.
+    """
+    async with db.write() as conn:
+        await conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, value),
+        )
+        cursor = await conn.execute("SELECT value FROM settings WHERE key = ?", (key,))
+        row = await cursor.fetchone()
+    assert row is not None
+    return str(row["value"])
+
+
 async def write_settings(conn: aiosqlite.Connection, values: Mapping[str, str]) -> None:
     """Store `values` inside a transaction the caller holds, with whatever else it writes."""
     await conn.executemany(
