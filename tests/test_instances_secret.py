@@ -29,7 +29,9 @@ def test_an_instance_with_another_secret_refuses_to_start_in_one_line(tmp_path: 
         env={"QUITGPT_MEMBER_SECRET": SHARED},
     )  # fmt: skip
     assert first.returncode == 0, first.stderr
-    other = run_bot("--db", db, "console", stdin="/compteur\n", env={"QUITGPT_MEMBER_SECRET": OTHER})
+    other = run_bot(
+        "--db", db, "console", stdin="/compteur\n", env={"QUITGPT_MEMBER_SECRET": OTHER}
+    )
     assert other.returncode == 2 and not other.stdout
     [line] = other.stderr.splitlines()
     assert "QUITGPT_MEMBER_SECRET" in line and OTHER not in line
