@@ -43,6 +43,8 @@ class Services:
     add_pledge: Callable[[NewPledge], Awaitable[Added]]
     clock: Callable[[], datetime] = utc_now
     doorbell: Doorbell = field(default_factory=Doorbell)
+    # the fact base version (bot/fact_reloads.py) that `facts` was loaded at
+    facts_version: str = ""
     metrics: Metrics = field(default_factory=Metrics)
 
     def wake_delivery(self) -> None:
