@@ -68,6 +68,7 @@ class Config:
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: Secret = Secret("")
     discord_token: Secret = Secret("")
+    discord_api_url: str = ""
     discord_sharded: bool = False
     discord_moderator_role: str = ""
     member_secret: Secret = Secret("")

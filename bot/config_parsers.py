@@ -226,6 +226,25 @@ def url(value: Any) -> str:
     return result
 
 
+def private_url(value: Any) -> str:
+    """An https URL, or http to a loopback address only: what crosses a network is
+    encrypted, the token included."""
+    result = url(value)
+    parts = urlsplit(result)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        raise ValueError(f"{result!r} is plain http to another host")
+    return result
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def listen_address(value: Any) -> str:
     return str(ipaddress.ip_address(_string(value)))
 

@@ -93,6 +93,9 @@ SETTINGS: tuple[Setting, ...] = (
             "1 to 256 characters among A-Z, a-z, 0-9, _ and -", secret=True, file_variant=True),
     Setting("discord_token", "DISCORD_TOKEN", ("discord", "token"), parse.discord_token,
             "a Discord bot token, without spaces", secret=True, file_variant=True),
+    Setting("discord_api_url", "DISCORD_API_URL", ("discord", "api_url"), parse.private_url,
+            "an https URL, or http on a loopback address, e.g. http://127.0.0.1:8080 (a REST "
+            "proxy shared by the instances)"),
     Setting("discord_sharded", "DISCORD_SHARDED", ("discord", "sharded"), parse.boolean,
             "true or false"),
     Setting("discord_moderator_role", "QUITGPT_DISCORD_MODERATOR_ROLE",

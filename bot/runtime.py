@@ -114,7 +114,12 @@ def platform_adapters(app: App) -> list[PlatformAdapter]:
         )
     if config.discord_token:
         adapters.append(
-            DiscordAdapter(app, config.discord_token.value, sharded=config.discord_sharded)
+            DiscordAdapter(
+                app,
+                config.discord_token.value,
+                sharded=config.discord_sharded,
+                api_url=config.discord_api_url,
+            )
         )
     return adapters
 

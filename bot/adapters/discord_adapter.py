@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import discord
+import discord.http
 from discord import app_commands
 
 from bot.adapters.discord_answer import Answer
@@ -31,6 +32,7 @@ from commands.base import CommandSpec
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
+API_PATH = "/api/v10"  # the version discord.py 2 speaks
 
 
 def chat_ref(interaction: discord.Interaction) -> ChatRef:
@@ -94,16 +96,31 @@ def component_line(interaction: discord.Interaction) -> str | None:
     return custom_id
 
 
+def api_base(api_url: str) -> str:
+    """Where discord.py's REST calls go: the root given, then the API version it speaks."""
+    root = api_url.rstrip("/").removesuffix(API_PATH)
+    return root + API_PATH
+
+
 class DiscordAdapter:
     platform = PLATFORM
     pacing = DISCORD
     idempotent = True  # every new message carries a nonce Discord enforces
 
     def __init__(
-        self, app: App, token: str, *, sharded: bool = False, guild_ready_timeout: float = 2.0
+        self,
+        app: App,
+        token: str,
+        *,
+        sharded: bool = False,
+        api_url: str = "",
+        guild_ready_timeout: float = 2.0,
     ) -> None:
+        """`api_url`: the root of Discord's REST API, or of a proxy in front of it."""
         self.app = app
         self.token = token
+        self.api_base = api_base(api_url) if api_url else ""
+        self._saved_base = ""
         client_class = discord.AutoShardedClient if sharded else discord.Client
         # The bot only answers interactions and posts to channels: of the gateway's events
         # it needs the guilds alone (no messages, typing or reactions).
@@ -126,6 +143,10 @@ class DiscordAdapter:
         self._publishing: asyncio.Task[bool] | None = None
 
     async def start(self) -> None:
+        if self.api_base:
+            # discord.py builds every REST URL, interaction answers included, from this
+            # class attribute: there is no per-client setting, and a process has one client.
+            self._saved_base, discord.http.Route.BASE = discord.http.Route.BASE, self.api_base
         await self.client.login(self.token)  # also runs setup_hook: the translator
         self._task = asyncio.create_task(self.client.connect(), name="discord")
         ready = asyncio.create_task(self.client.wait_until_ready())
@@ -167,6 +188,8 @@ class DiscordAdapter:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
                 await self._task
+        if self._saved_base:
+            discord.http.Route.BASE, self._saved_base = self._saved_base, ""
         log.info("discord stopped")
 
     async def _setup(self) -> None:
