@@ -67,6 +67,7 @@ class Config:
     telegram_webhook_path: str = "/telegram"
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: Secret = Secret("")
+    telegram_webhook_managed: bool = False
     discord_token: Secret = Secret("")
     discord_api_url: str = ""
     discord_sharded: bool = False
@@ -148,6 +149,7 @@ def resolve_config(
         values[name] = _checked(known, found) if known else value
         origins[name] = found.origin
     _both_member_secrets(origins)
+    _managed_webhook(values)
     if values.get("telegram_webhook_url") and "telegram_webhook_path" not in values:
         values["telegram_webhook_path"] = parse.webhook_path_of(values["telegram_webhook_url"])
         origins["telegram_webhook_path"] = "derived from the webhook URL"
@@ -247,6 +249,23 @@ def _both_member_secrets(origins: Mapping[str, str]) -> None:
             f"the member key secret is set twice ({origins['member_secret']} and "
             f"{origins['member_secret_file']}): keep one of them"
         )
+
+
+def _managed_webhook(values: Mapping[str, Any]) -> None:
+    """Instances behind a load balancer receive the webhook `set-webhook` registered: its
+    URL and its secret must be known to each, never a random secret of their own."""
+    if values.get("telegram_webhook_managed"):
+        missing = [
+            setting.env
+            for setting in SETTINGS
+            if setting.field in ("telegram_webhook_url", "telegram_webhook_secret")
+            and not values.get(setting.field)
+        ]
+        if missing:
+            raise ConfigError(
+                f"TELEGRAM_WEBHOOK_MANAGED=true needs {' and '.join(missing)}: every instance "
+                "accepts the webhook that quitgpt-bot telegram set-webhook registered with them"
+            )
 
 
 def _shown(value: Any) -> str:

@@ -91,6 +91,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("telegram_webhook_secret", "TELEGRAM_WEBHOOK_SECRET",
             ("telegram", "webhook_secret"), parse.webhook_secret,
             "1 to 256 characters among A-Z, a-z, 0-9, _ and -", secret=True, file_variant=True),
+    Setting("telegram_webhook_managed", "TELEGRAM_WEBHOOK_MANAGED",
+            ("telegram", "webhook_managed"), parse.boolean,
+            "true (set once by quitgpt-bot telegram set-webhook) or false (set by the bot at "
+            "start)"),
     Setting("discord_token", "DISCORD_TOKEN", ("discord", "token"), parse.discord_token,
             "a Discord bot token, without spaces", secret=True, file_variant=True),
     Setting("discord_api_url", "DISCORD_API_URL", ("discord", "api_url"), parse.private_url,

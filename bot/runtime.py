@@ -96,6 +96,7 @@ def telegram_webhook(config: Config) -> Webhook | None:
         config.telegram_webhook_port,
         config.telegram_webhook_secret.value,
         config.telegram_webhook_path,
+        managed=config.telegram_webhook_managed,
     )
 
 
