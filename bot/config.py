@@ -70,6 +70,10 @@ class Config:
     telegram_webhook_managed: bool = False
     discord_token: Secret = Secret("")
     discord_api_url: str = ""
+    discord_public_key: str = ""  # set: interactions over HTTP, no gateway
+    discord_interactions_listen: str = "127.0.0.1"
+    discord_interactions_port: int = 8444
+    discord_interactions_path: str = "/discord"
     discord_sharded: bool = False
     discord_moderator_role: str = ""
     member_secret: Secret = Secret("")

@@ -280,3 +280,4 @@ discord_token = secret_of_form(r"\S+")
 # What the Bot API accepts as a webhook's secret_token.
 webhook_secret = secret_of_form(r"[A-Za-z0-9_-]{1,256}")
 member_secret = secret_of_form(r"[0-9a-fA-F]{64}")
+public_key = secret_of_form(r"[0-9a-fA-F]{64}")  # an Ed25519 key: 32 bytes

@@ -4,6 +4,7 @@ by them. It forwards every request to its upstreams in turn and records which go
 from __future__ import annotations
 
 import itertools
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -60,3 +61,14 @@ async def proxy(*upstreams: str) -> AsyncIterator[Proxy]:
         yield running
     finally:
         await runner.cleanup()
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports nothing listens on now, for servers a test starts later."""
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports

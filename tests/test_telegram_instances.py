@@ -7,7 +7,6 @@ again until it is answered 2xx (https://core.telegram.org/bots/api#setwebhook)."
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -23,7 +22,7 @@ from bot.cli import telegram_webhook as cli_action
 from bot.config import Config, ConfigError, Secret, load_config
 from bot.runtime import serving, telegram_webhook
 from tests.fakes.telegram_api import FakeTelegram
-from tests.proxy import proxy
+from tests.proxy import free_ports, proxy
 from tests.support import ENV, run_bot
 from tests.telegram_support import AIDE_UPDATE, SECRET_HEADER, eventually
 
@@ -70,16 +69,6 @@ async def quitgpt_bot(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for sock in sockets:
-        sock.bind(("127.0.0.1", 0))
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
 
 
 async def test_instances_behind_a_balancer_share_the_webhook_set_once(

@@ -22,6 +22,7 @@ from discord import app_commands
 from bot.adapters.discord_answer import Answer
 from bot.adapters.discord_commands import LocaleTranslator, build_command, catalogue_language
 from bot.adapters.discord_errors import neutral, request_counter, requests_made
+from bot.adapters.discord_http import InteractionsEndpoint, InteractionsServer
 from bot.adapters.discord_publish import publish_commands
 from bot.adapters.discord_render import MENU_PREFIX, image_file, markdown_chunks, view
 from bot.app import App
@@ -114,9 +115,11 @@ class DiscordAdapter:
         *,
         sharded: bool = False,
         api_url: str = "",
+        interactions: InteractionsEndpoint | None = None,
         guild_ready_timeout: float = 2.0,
     ) -> None:
-        """`api_url`: the root of Discord's REST API, or of a proxy in front of it."""
+        """`api_url`: the root of Discord's REST API, or of a proxy in front of it;
+        `interactions`: received over HTTP there, instead of a gateway connection."""
         self.app = app
         self.token = token
         self.api_base = api_base(api_url) if api_url else ""
@@ -141,6 +144,7 @@ class DiscordAdapter:
         self._gateway_up = False
         self._task: asyncio.Task[None] | None = None
         self._publishing: asyncio.Task[bool] | None = None
+        self.server = InteractionsServer(self.client, interactions) if interactions else None
 
     async def start(self) -> None:
         if self.api_base:
@@ -148,6 +152,17 @@ class DiscordAdapter:
             # class attribute: there is no per-client setting, and a process has one client.
             self._saved_base, discord.http.Route.BASE = discord.http.Route.BASE, self.api_base
         await self.client.login(self.token)  # also runs setup_hook: the translator
+        if self.server is not None:
+            await self.server.start()
+        else:
+            await self._connect_gateway()
+        log.info("discord started", extra={"guilds": len(self.client.guilds)})
+        # Connected first: a slow or refused sync leaves the bot serving.
+        self._publishing = asyncio.create_task(
+            publish_commands(self.app, self.tree), name="discord-commands"
+        )
+
+    async def _connect_gateway(self) -> None:
         self._task = asyncio.create_task(self.client.connect(), name="discord")
         ready = asyncio.create_task(self.client.wait_until_ready())
         await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -155,15 +170,13 @@ class DiscordAdapter:
             ready.cancel()
             self._task.result()  # raises the login or connection error
             raise ConnectionError("discord client stopped before it was ready")
-        log.info("discord started", extra={"guilds": len(self.client.guilds)})
-        # Connected first: a slow or refused sync leaves the bot serving.
-        self._publishing = asyncio.create_task(
-            publish_commands(self.app, self.tree), name="discord-commands"
-        )
 
     @property
     def connected(self) -> bool:
-        """The gateway is connected now (discord.py reconnects by itself after a drop)."""
+        """The gateway is connected now (discord.py reconnects by itself after a drop), or
+        the interactions endpoint is served."""
+        if self.server is not None:
+            return self.server.running and not self.client.is_closed()
         return self._gateway_up and not self.client.is_closed()
 
     async def on_connect(self) -> None:
@@ -184,6 +197,8 @@ class DiscordAdapter:
             self._publishing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._publishing
+        if self.server is not None and self.server.running:
+            await self.server.stop()
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
