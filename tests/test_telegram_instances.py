@@ -102,6 +102,10 @@ async def test_instances_behind_a_balancer_share_the_webhook_set_once(
                         f"{upstreams[0]}/telegram", json=AIDE_UPDATE, headers=headers
                     )
                     assert forged.status == 403
+                unreadable = await http.post(
+                    f"{upstreams[0]}/telegram", data=b"{not json", headers={SECRET_HEADER: SECRET}
+                )
+                assert unreadable.status == 400
         code, out, _ = await quitgpt_bot("telegram", "webhook-info", env=env)
         assert code == 0
         assert f"url: {balancer.url}/telegram\npending updates: 0\n" in out
