@@ -133,7 +133,7 @@ async def member_secret(config: Config, db: Database) -> bytes:
         where = "QUITGPT_MEMBER_SECRET"
     else:
         path = config.member_secret_file or secret_path(config.database)
-        where = str(path)
+        where = f"QUITGPT_MEMBER_SECRET_FILE={path}" if config.member_secret_file else str(path)
         if not path.exists() and (known or await any_pledge(db)):
             raise ConfigError(
                 f"the member key secret {path} is missing but the database {config.database} "
