@@ -94,6 +94,8 @@ async def test_only_what_discord_signed_is_run(dc: FakeDiscord, tmp_path: Path) 
         guild = next(iter(dc.guilds.values()))
         iid = await dc.slash("aide", user_id=1, guild_id=guild.id)
         await text_of(dc, iid)
+        private = await dc.slash("mesdonnees", user_id=1, dm=True)  # no guild, no cache
+        assert (await text_of(dc, private)).startswith("Le bot ne garde rien sur vous")
         command = {**dc.interactions[iid].payload, "id": "42"}  # a copy, under another id
         body = json.dumps(command).encode()
         stamp = str(int(time.time()))

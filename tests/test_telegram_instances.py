@@ -155,3 +155,15 @@ def test_a_managed_webhook_needs_its_url_and_secret_on_every_instance() -> None:
     )
     assert invalid.returncode == 2
     assert invalid.stderr.startswith("quitgpt-bot: TELEGRAM_WEBHOOK_SECRET is not valid")
+
+
+async def test_a_refused_set_webhook_says_why_and_exits_1(tg: FakeTelegram, tmp_path: Path) -> None:
+    env = environ(tg, tmp_path, "https://bot.example.org/telegram")
+    tg.fail_next(
+        "setWebhook", "400", description="Bad Request: bad webhook: Failed to resolve host"
+    )
+    code, out, err = await quitgpt_bot("telegram", "set-webhook", env=env)
+    assert (code, out) == (1, "")
+    # python-telegram-bot drops the "Bad Request: " prefix and capitalises the rest
+    assert err.lower() == "quitgpt-bot: telegram refused: bad webhook: failed to resolve host\n"
+    assert tg.webhook["url"] == ""
