@@ -259,6 +259,25 @@ def url(value: Any) -> str:
     return result
 
 
+def private_url(value: Any) -> str:
+    """An https URL, or http to a loopback address only: what crosses a network is
+    encrypted, the token included."""
+    result = url(value)
+    parts = urlsplit(result)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        raise ValueError(f"{result!r} is plain http to another host")
+    return result
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def listen_address(value: Any) -> str:
     return str(ipaddress.ip_address(_string(value)))
 
@@ -294,3 +313,4 @@ discord_token = secret_of_form(r"\S+")
 # What the Bot API accepts as a webhook's secret_token.
 webhook_secret = secret_of_form(r"[A-Za-z0-9_-]{1,256}")
 member_secret = secret_of_form(r"[0-9a-fA-F]{64}")
+public_key = secret_of_form(r"[0-9a-fA-F]{64}")  # an Ed25519 key: 32 bytes

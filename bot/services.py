@@ -44,6 +44,8 @@ class Services:
     add_pledge: Callable[[NewPledge], Awaitable[Added]]
     clock: Callable[[], datetime] = utc_now
     doorbell: Doorbell = field(default_factory=Doorbell)
+    # the fact base version (bot/fact_reloads.py) that `facts` was loaded at
+    facts_version: str = ""
     metrics: Metrics = field(default_factory=Metrics)
     # the campaign source each newcomer came through, until they pledge (memory only)
     arrivals: Arrivals = field(default_factory=Arrivals)

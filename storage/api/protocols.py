@@ -243,6 +243,11 @@ class SettingsStore(Protocol):
 
     async def put_setting(self, key: str, value: str) -> None: ...
 
+    async def claim_setting(self, key: str, value: str) -> str:
+        """Store `value` unless `key` already holds one; the value kept either way.
+        Instances starting together on one database agree on the first value written."""
+        ...
+
     async def advance_setting(self, key: str, value: int) -> bool:
         """Store `value` only if the stored number is lower or absent, in one statement:
         of several instances advancing it at once, exactly one gets True."""
