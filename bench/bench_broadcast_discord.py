@@ -19,7 +19,6 @@ from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import open_app
 from bot.config import Config
 from bot.delivery.pacing import DISCORD
-from storage.subscriptions import subscribe
 from tests.fakes.discord_api import FakeDiscord
 
 
@@ -31,7 +30,7 @@ async def main(channels: int) -> None:
             now = app.services.clock()
             for n in range(channels):
                 channel_id = str(guild.channel(f"salon-{n}"))
-                await subscribe(app.db, "discord", channel_id, "group", "fr", now)
+                await app.storage.subscriptions.subscribe("discord", channel_id, "group", "fr", now)
             adapter = DiscordAdapter(app, dc.token, guild_ready_timeout=0.05)
             elapsed, counts = await timed_fanout(app, adapter, "Annonce")
             rejected = dc.rate_limited

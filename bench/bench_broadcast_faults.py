@@ -24,7 +24,6 @@ from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.publish import publish
 from bot.runtime import PlatformAdapter, serving
-from storage.subscriptions import subscribe
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -83,7 +82,7 @@ async def subscribe_all(app: App, platform: str, chat_ids: list[str]) -> None:
     now = app.services.clock()
     kind = "private" if platform == "telegram" else "group"
     for chat_id in chat_ids:
-        await subscribe(app.db, platform, chat_id, kind, "fr", now)
+        await app.storage.subscriptions.subscribe(platform, chat_id, kind, "fr", now)
 
 
 async def main(platform: str, chats: int) -> None:

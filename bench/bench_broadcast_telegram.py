@@ -19,7 +19,6 @@ from bench.fanout import report, timed_fanout
 from bot.adapters.telegram import TelegramAdapter
 from bot.app import open_app
 from bot.config import Config
-from storage.subscriptions import subscribe
 from tests.fakes.telegram_api import FakeTelegram
 
 RATE = 30.0
@@ -30,8 +29,8 @@ async def main(chats: int) -> None:
         config = Config(database=Path(folder) / "fanout.db", quiet_hours="")
         async with FakeTelegram(enforce_limits=True) as tg, open_app(config) as app:
             for n in range(chats):
-                await subscribe(
-                    app.db, "telegram", str(10_000 + n), "private", "fr", app.services.clock()
+                await app.storage.subscriptions.subscribe(
+                    "telegram", str(10_000 + n), "private", "fr", app.services.clock()
                 )
             adapter = TelegramAdapter(app, tg.token, api_url=tg.base_url)
             elapsed, counts = await timed_fanout(app, adapter, "Annonce de test")

@@ -33,7 +33,7 @@ from bench.stats import latency_summary, percentile
 from bot.app import App, open_app
 from bot.config import Config
 from bot.seam import ChatKind, ChatRef, Message, Sender
-from storage.pledges import Kind, NewPledge, load_pledges
+from storage.api.records import Kind, NewPledge
 
 GOAL_RATE, GOAL_P99_MS = 5_000, 5.0
 IN_FLIGHT = 16
@@ -128,7 +128,7 @@ async def prefill(config: Config, count: int) -> None:
     """Fill, then close: a bot restarted on a database that holds `count` pledges."""
     async with open_app(config) as app:
         started = time.perf_counter()
-        loaded = await load_pledges(app.db, prefill_rows(app, count))
+        loaded = await app.storage.pledges.load_pledges(prefill_rows(app, count))
         elapsed = time.perf_counter() - started
     stored = check_counters(config.database)
     print(f"prefill: {loaded:,} pledges in {elapsed:.1f} s; {stored:,} stored, tally exact")

@@ -22,12 +22,10 @@ import argparse
 import asyncio
 import json
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,23 +41,10 @@ from bot.http_site import listening
 from bot.public.server import public_app
 from bot.public.snapshot import PublicCounter
 from bot.seam import ChatKind, ChatRef, Sender
-from storage.db import Database
-from storage.pledges import load_pledges
+from tests.public_support import counted
 
 MAX_READS_PER_REQUEST = 0.001
 MIN_SHARE_OF_STATIC = 0.5
-
-
-class CountingDatabase:
-    """The database as the counter sees it, counting every read."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.reads = 0
-
-    async def fetchall(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-        self.reads += 1
-        return await self.db.fetchall(sql, params)
 
 
 async def client(
@@ -124,10 +109,9 @@ async def bench(args: argparse.Namespace) -> int:
     config = Config(database=folder / "bench.db", quiet_hours="", public_refresh_seconds=5)
     async with open_app(config) as app:
         started = time.perf_counter()
-        await load_pledges(app.db, prefill_rows(app, args.prefill))
+        await app.storage.pledges.load_pledges(prefill_rows(app, args.prefill))
         print(f"prefilled {args.prefill:,} pledges in {time.perf_counter() - started:.1f} s")
-        counting = CountingDatabase(app.db)
-        services = replace(app.services, db=counting)
+        services, counting = counted(app.services)
         counter = PublicCounter(services)
         async with counter.running():
             assert counter.snapshot is not None
@@ -186,13 +170,13 @@ async def bench(args: argparse.Namespace) -> int:
                     )
                 live.cancel()
                 reads = counting.reads - reads_before
-        rebuilt = await app.db.fetchone("SELECT value FROM tally_counters WHERE name = 'total'")
+        rebuilt = (await app.storage.pledges.get_tally(app.services.clock())).total
     per_request = reads / requests
     share = rates["/api/tally.json"] / rates["static file (ceiling)"]
     in_memory = rates["/api/tally.json"] / rates["bytes in memory (ceiling)"]
     print(
         f"database reads by the counter during the run: {reads} for {requests:,} requests"
-        f" ({per_request:.6f} per request); total pledges at the end: {rebuilt and rebuilt[0]:,}"
+        f" ({per_request:.6f} per request); total pledges at the end: {rebuilt:,}"
     )
     print(
         f"/api/tally.json at {share:.0%} of the static file's rate,"

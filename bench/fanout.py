@@ -8,7 +8,7 @@ import time
 from bot.app import App
 from bot.delivery.publish import publish
 from bot.runtime import PlatformAdapter, serving
-from storage.outbox import Counts, count_deliveries
+from storage.api.records import Counts
 
 POLL_S = 0.2
 
@@ -19,7 +19,7 @@ async def timed_fanout(app: App, adapter: PlatformAdapter, text: str) -> tuple[f
         started = time.perf_counter()
         broadcast = await publish(app.services, "announcement", lambda _: text)
         assert broadcast is not None
-        while (counts := await count_deliveries(app.db, broadcast)).pending:
+        while (counts := await app.storage.outbox.count_deliveries(broadcast)).pending:
             await asyncio.sleep(POLL_S)
         return time.perf_counter() - started, counts
 

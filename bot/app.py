@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import lifecycle
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.dispatcher import Dispatcher
+from bot.fact_reloads import current_version
 from bot.facts.knowledge import load_knowledge
 from bot.i18n import Catalogues
 from bot.privacy import member_key_function, member_secret
 from bot.seam import ChatRef
 from bot.services import Services, utc_now
 from commands import COMMANDS
-from storage.db import Database
-from storage.pledges import pledge_intake
-from storage.settings import get_setting, put_setting
+from storage.api.backends import StorageOptions, open_storage
+from storage.api.errors import BackendError
+from storage.api.protocols import Storage
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +32,15 @@ class App:
     dispatcher: Dispatcher
 
     @property
-    def db(self) -> Database:
-        return self.services.db
+    def storage(self) -> Storage:
+        return self.services.storage
 
     async def remembered(self, key: str) -> str | None:
         """A value an adapter keeps between runs (what it last published, say)."""
-        return await get_setting(self.db, key)
+        return await self.storage.settings.get_setting(key)
 
     async def remember(self, key: str, value: str) -> None:
-        await put_setting(self.db, key, value)
+        await self.storage.settings.put_setting(key, value)
 
     async def chat_gone(self, chat: ChatRef, reason: str) -> None:
         await lifecycle.chat_gone(self.services, chat, reason)
@@ -54,27 +55,35 @@ async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> A
     database, build the dispatcher. An invalid fact base stops the start (FactBaseError)."""
     catalogues = Catalogues.load()
     facts = load_knowledge(config.facts, config.intents, frozenset(c.name for c in COMMANDS))
-    db = await Database.open(
-        config.database, synchronous=config.synchronous, checkpoints=config.wal_checkpoints
-    )
+    storage = await _open_storage(config)
     try:
-        secret = await member_secret(config, db)
+        secret = await member_secret(config, storage)
         services = Services(
             config,
-            db,
+            storage,
             catalogues,
             COMMANDS,
             facts,
             member_key=member_key_function(secret),
             asker_key=member_key_function(secret, "questions"),
-            add_pledge=pledge_intake(db, config.milestones),
+            add_pledge=storage.pledges.pledge_intake(config.milestones),
             clock=clock,
         )
+        services.facts_version = await current_version(services)
         log.info(
             "core ready",
-            extra={"database": str(config.database), "facts": len(facts.base.facts)},
+            extra={"database": storage.description, "facts": len(facts.base.facts)},
         )
         yield App(config, services, Dispatcher(services))
     finally:
-        await db.close()
+        await storage.close()
         log.info("database closed")
+
+
+async def _open_storage(config: Config) -> Storage:
+    """Open the database the configuration names, with the backend its URL names."""
+    options = StorageOptions(synchronous=config.synchronous, wal_checkpoints=config.wal_checkpoints)
+    try:
+        return await open_storage(config.storage_url, options)
+    except BackendError as exc:
+        raise ConfigError(f"QUITGPT_DATABASE_URL cannot be used: {exc}") from exc

@@ -20,18 +20,29 @@ from bot.privacy import (
     read_secret,
     secret_path,
 )
-from storage.backup import (
+from storage.api.backends import SQLITE
+from storage.sqlite.backup import (
     BackupError,
     check_copy,
     copy_database,
     install_copy,
     refuse_if_in_use,
 )
-from storage.db import FILE_MODE
+from storage.sqlite.db import FILE_MODE
+
+
+def _sqlite_only(config: Config) -> None:
+    url = config.storage_url
+    if url.scheme != SQLITE:
+        raise BackupError(
+            f"QUITGPT_DATABASE_URL names a {url.scheme} database: back it up and restore it "
+            "with the server's own tools (pg_dump, pg_restore), and the member key secret apart"
+        )
 
 
 def backup(config: Config, dest: Path) -> str:
     """Copy the live database and its secret to `dest` and `dest.secret`; a report line."""
+    _sqlite_only(config)
     secret = read_configured_secret(config)
     dest_secret = secret_path(dest)
     if dest_secret.exists():
@@ -56,6 +67,7 @@ def backup(config: Config, dest: Path) -> str:
 
 def restore(config: Config, source: Path, *, force: bool = False) -> str:
     """Put the backup `source` and its secret in place of the configured ones."""
+    _sqlite_only(config)
     source_secret = secret_path(source)
     if not source_secret.exists():
         raise BackupError(

@@ -16,7 +16,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from storage.tally import HourCount
+from storage.api.records import HourCount
 
 SIZE = (1080, 720)
 LEFT, RIGHT, TOP, BOTTOM = 190, 60, 150, 90

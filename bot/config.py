@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from bot import config_parsers as parse
 from bot.config_settings import SETTINGS, Setting
 from bot.resources import shipped
+from storage.api.backends import SQLITE, DatabaseUrl, parse_database_url
 
 DEFAULT_FACTS = shipped("data", "facts.toml")
 DEFAULT_INTENTS = shipped("data", "intents.toml")
@@ -43,6 +44,7 @@ class Secret:
 @dataclass(frozen=True, slots=True)
 class Config:
     database: Path = Path("quitgpt.db")
+    database_url: Secret = Secret("")  # a server's; a SQLite URL is kept in `database`
     synchronous: str = "normal"
     wal_checkpoints: str = "auto"
     facts: Path = DEFAULT_FACTS
@@ -71,7 +73,13 @@ class Config:
     telegram_webhook_path: str = "/telegram"
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: Secret = Secret("")
+    telegram_webhook_managed: bool = False
     discord_token: Secret = Secret("")
+    discord_api_url: str = ""
+    discord_public_key: str = ""  # set: interactions over HTTP, no gateway
+    discord_interactions_listen: str = "127.0.0.1"
+    discord_interactions_port: int = 8444
+    discord_interactions_path: str = "/discord"
     discord_sharded: bool = False
     discord_moderator_role: str = ""
     member_secret: Secret = Secret("")
@@ -93,6 +101,13 @@ class Config:
     def with_moderator(self, platform: str, user_id: str) -> Config:
         ids = self.moderators.get(platform, frozenset()) | {user_id}
         return replace(self, moderators={**self.moderators, platform: ids})
+
+    @property
+    def storage_url(self) -> DatabaseUrl:
+        """The database the bot stores into: QUITGPT_DATABASE_URL, else the SQLite file."""
+        if self.database_url:
+            return parse_database_url(self.database_url.value)
+        return DatabaseUrl(SQLITE, str(self.database))
 
     @property
     def platforms(self) -> list[str]:
@@ -152,6 +167,8 @@ def resolve_config(
         origins[name] = found.origin
     _both_member_secrets(origins)
     _distinct_ports(values)
+    _sqlite_url_as_file(values, origins)
+    _managed_webhook(values)
     if values.get("telegram_webhook_url") and "telegram_webhook_path" not in values:
         values["telegram_webhook_path"] = parse.webhook_path_of(values["telegram_webhook_url"])
         origins["telegram_webhook_path"] = "derived from the webhook URL"
@@ -261,6 +278,40 @@ def _distinct_ports(values: Mapping[str, Any]) -> None:
             f"QUITGPT_PUBLIC_PORT={port} is also QUITGPT_HTTP_PORT: the public counter "
             "needs a port of its own"
         )
+
+
+def _sqlite_url_as_file(values: dict[str, Any], origins: dict[str, str]) -> None:
+    """A SQLite QUITGPT_DATABASE_URL is the database file, as if given by QUITGPT_DB: the
+    member secret, backups and restores find it there."""
+    if "database_url" not in values:
+        return
+    url = parse_database_url(values["database_url"])
+    if url.scheme != SQLITE:
+        return
+    if "database" in values and values["database"] != url.path:
+        raise ConfigError(
+            f"the database is set twice ({origins['database_url']} and "
+            f"{origins['database']}): keep one of them"
+        )
+    values["database"], origins["database"] = url.path, origins.pop("database_url")
+    del values["database_url"]
+
+
+def _managed_webhook(values: Mapping[str, Any]) -> None:
+    """Instances behind a load balancer receive the webhook `set-webhook` registered: its
+    URL and its secret must be known to each, never a random secret of their own."""
+    if values.get("telegram_webhook_managed"):
+        missing = [
+            setting.env
+            for setting in SETTINGS
+            if setting.field in ("telegram_webhook_url", "telegram_webhook_secret")
+            and not values.get(setting.field)
+        ]
+        if missing:
+            raise ConfigError(
+                f"TELEGRAM_WEBHOOK_MANAGED=true needs {' and '.join(missing)}: every instance "
+                "accepts the webhook that quitgpt-bot telegram set-webhook registered with them"
+            )
 
 
 def _shown(value: Any) -> str:

@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery.quiet_hours import QuietHours
 from bot.i18n import LOCALES_DIR
-from storage.db import SYNCHRONOUS_MODES, WAL_CHECKPOINT_MODES
+from storage.api.backends import SQLITE, parse_database_url
+from storage.api.errors import BackendError
+from storage.sqlite.db import SYNCHRONOUS_MODES, WAL_CHECKPOINT_MODES
 
 PLATFORMS = ("telegram", "discord", "console")
 NUMERIC_IDS = ("telegram", "discord")
@@ -75,6 +77,19 @@ def file_in_existing_directory(value: Any) -> Path:
     result = path(value)
     if result.is_dir() or not result.absolute().parent.is_dir():
         raise ValueError(f"{result} is a directory or its directory does not exist")
+    return result
+
+
+def database_url(value: Any) -> str:
+    """A database server's URL, or a SQLite file (`sqlite:///path` or a plain path) the bot
+    may create."""
+    result = _string(value)
+    try:
+        parsed = parse_database_url(result)
+    except BackendError as exc:
+        raise ValueError(str(exc)) from exc
+    if parsed.scheme == SQLITE:
+        file_in_existing_directory(parsed.target)
     return result
 
 
@@ -244,6 +259,25 @@ def url(value: Any) -> str:
     return result
 
 
+def private_url(value: Any) -> str:
+    """An https URL, or http to a loopback address only: what crosses a network is
+    encrypted, the token included."""
+    result = url(value)
+    parts = urlsplit(result)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        raise ValueError(f"{result!r} is plain http to another host")
+    return result
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def listen_address(value: Any) -> str:
     return str(ipaddress.ip_address(_string(value)))
 
@@ -279,3 +313,4 @@ discord_token = secret_of_form(r"\S+")
 # What the Bot API accepts as a webhook's secret_token.
 webhook_secret = secret_of_form(r"[A-Za-z0-9_-]{1,256}")
 member_secret = secret_of_form(r"[0-9a-fA-F]{64}")
+public_key = secret_of_form(r"[0-9a-fA-F]{64}")  # an Ed25519 key: 32 bytes

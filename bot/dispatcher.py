@@ -10,7 +10,6 @@ from bot.seam import Capability, Card, ChatKind, ChatRef, Message, Reply, Sender
 from bot.services import Services
 from commands.base import CommandSpec, Context, UserError, command_list
 from commands.share_cards import share_cards
-from storage.audit import record_audit
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +139,9 @@ class Dispatcher:
         )
         # A refused member is logged under their pseudonymous key, never their platform id.
         actor = services.member_key(msg.platform, msg.sender.id)
-        await record_audit(services.db, msg.platform, actor, "refused", spec.name, services.clock())
+        await services.storage.audit.record_audit(
+            msg.platform, actor, "refused", spec.name, services.clock()
+        )
 
     def _route(self, ctx: Context) -> CommandSpec | None:
         msg = ctx.msg

@@ -14,14 +14,15 @@ import logging
 
 from bot.seam import ChatRef
 from bot.services import Services
-from storage.subscriptions import drop_gone_chat, move_subscription, pause_chat
 
 log = logging.getLogger(__name__)
 
 
 async def chat_gone(services: Services, chat: ChatRef, reason: str) -> bool:
     """The bot can no longer post in `chat`; True when it was subscribed."""
-    dropped = await drop_gone_chat(services.db, chat.platform, chat.id, reason, services.clock())
+    dropped = await services.storage.subscriptions.drop_gone_chat(
+        chat.platform, chat.id, reason, services.clock()
+    )
     _log(logging.WARNING, "chat gone", chat, dropped is not None, reason=reason)
     return dropped is not None
 
@@ -29,14 +30,18 @@ async def chat_gone(services: Services, chat: ChatRef, reason: str) -> bool:
 async def chat_paused(services: Services, chat: ChatRef, reason: str) -> bool:
     """The bot lacks a permission it needs in `chat`: no posts until a moderator
     subscribes it again (or for a while); True when it was subscribed."""
-    paused = await pause_chat(services.db, chat.platform, chat.id, reason, services.clock())
+    paused = await services.storage.subscriptions.pause_chat(
+        chat.platform, chat.id, reason, services.clock()
+    )
     _log(logging.WARNING, "chat paused", chat, paused is not None, reason=reason)
     return paused is not None
 
 
 async def chat_moved(services: Services, chat: ChatRef, new_id: str) -> None:
     """`chat` now has the id `new_id`: its subscription and pending posts follow it."""
-    moved = await move_subscription(services.db, chat.platform, chat.id, new_id, services.clock())
+    moved = await services.storage.subscriptions.move_subscription(
+        chat.platform, chat.id, new_id, services.clock()
+    )
     _log(logging.INFO, "chat moved", chat, moved is not None)
 
 

@@ -21,9 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Config, ConfigError
-from storage.db import Database
-from storage.pledges import any_pledge
-from storage.settings import get_setting, put_setting
+from storage.api.backends import SQLITE
+from storage.api.protocols import Storage
 
 SECRET_BYTES = 32
 FINGERPRINT_SETTING = "member_secret.fingerprint"
@@ -120,21 +119,33 @@ def read_configured_secret(config: Config) -> bytes:
     return read_secret(path)
 
 
-async def member_secret(config: Config, db: Database) -> bytes:
+def _given_to_every_instance(config: Config) -> None:
+    """On a database server, instances may run on several machines: none may create a
+    secret of its own, so the configuration must give it."""
+    if config.storage_url.scheme == SQLITE or config.member_secret or config.member_secret_file:
+        return
+    raise ConfigError(
+        "QUITGPT_MEMBER_SECRET (or QUITGPT_MEMBER_SECRET_FILE) must be set when "
+        "QUITGPT_DATABASE_URL names a database server: every instance needs the same secret"
+    )
+
+
+async def member_secret(config: Config, storage: Storage) -> bytes:
     """The member key secret, checked against the database it serves.
 
     From `QUITGPT_MEMBER_SECRET` (hexadecimal), else `QUITGPT_MEMBER_SECRET_FILE`,
     else `<database>.secret`, created on first start only: if the database already
     holds pledges or a fingerprint, a missing secret stops the start.
     """
-    known = await get_setting(db, FINGERPRINT_SETTING)
+    _given_to_every_instance(config)
+    known = await storage.settings.get_setting(FINGERPRINT_SETTING)
     if config.member_secret:
         secret = _decode(config.member_secret.value, "QUITGPT_MEMBER_SECRET")
         where = "QUITGPT_MEMBER_SECRET"
     else:
         path = config.member_secret_file or secret_path(config.database)
-        where = str(path)
-        if not path.exists() and (known or await any_pledge(db)):
+        where = f"QUITGPT_MEMBER_SECRET_FILE={path}" if config.member_secret_file else str(path)
+        if not path.exists() and (known or await storage.pledges.any_pledge()):
             raise ConfigError(
                 f"the member key secret {path} is missing but the database {config.database} "
                 "was used with one: restore the file from the backup made with the database "
@@ -142,11 +153,12 @@ async def member_secret(config: Config, db: Database) -> bytes:
                 "pledge twice), or set QUITGPT_MEMBER_SECRET_FILE to where it is kept"
             )
         secret = load_secret(path)
-    if known is None:
-        await put_setting(db, FINGERPRINT_SETTING, fingerprint(secret))
-    elif known != fingerprint(secret):
+    if known is None:  # first start: the first instance to record its secret sets it
+        known = await storage.settings.claim_setting(FINGERPRINT_SETTING, fingerprint(secret))
+    if known != fingerprint(secret):
         raise ConfigError(
             f"the member key secret ({where}) is not the one the database {config.database} "
-            "was used with: restore the secret backed up with this database"
+            "was used with: give every instance the same secret, the one backed up with this "
+            "database"
         )
     return secret

@@ -16,8 +16,8 @@ from bot.i18n import Catalogues
 from bot.metrics import Metrics
 from bot.privacy import MemberKey
 from bot.seam import Sender
-from storage.db import Database
-from storage.pledges import Added, NewPledge
+from storage.api.protocols import Storage
+from storage.api.records import Added, NewPledge
 
 if TYPE_CHECKING:
     from commands.base import CommandSpec
@@ -30,7 +30,7 @@ def utc_now() -> datetime:
 @dataclass(slots=True)
 class Services:
     config: Config
-    db: Database
+    storage: Storage
     catalogues: Catalogues
     commands: tuple[CommandSpec, ...]
     # replaced as a whole by /recharger: read it once per question
@@ -44,6 +44,8 @@ class Services:
     add_pledge: Callable[[NewPledge], Awaitable[Added]]
     clock: Callable[[], datetime] = utc_now
     doorbell: Doorbell = field(default_factory=Doorbell)
+    # the fact base version (bot/fact_reloads.py) that `facts` was loaded at
+    facts_version: str = ""
     metrics: Metrics = field(default_factory=Metrics)
     # the campaign source each newcomer came through, until they pledge (memory only)
     arrivals: Arrivals = field(default_factory=Arrivals)

@@ -17,8 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.http_site import listening
 from bot.services import Services
-from storage.deliveries import Backlog, outbox_backlog
-from storage.tally import get_tally
+from storage.api.records import Backlog
 
 log = logging.getLogger(__name__)
 # A database that takes longer than this to answer one read is not ready.
@@ -41,7 +40,7 @@ async def readiness(services: Services, adapters: Sequence[Connected]) -> dict[s
     backlog: list[Backlog] = []
     try:
         async with asyncio.timeout(DATABASE_TIMEOUT_S):
-            backlog = await outbox_backlog(services.db, services.clock())
+            backlog = await services.storage.deliveries.outbox_backlog(services.clock())
     except Exception as exc:  # closed, locked past its timeout, unreadable
         log.warning("readiness: the database did not answer", extra={"error": type(exc).__name__})
         checks["database"] = "unreachable"
@@ -75,8 +74,8 @@ def status_app(services: Services, adapters: Sequence[Connected]) -> web.Applica
         return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
 
     async def metrics(request: web.Request) -> web.Response:
-        tally = await get_tally(services.db, services.clock())
-        backlog = await outbox_backlog(services.db, services.clock())
+        tally = await services.storage.pledges.get_tally(services.clock())
+        backlog = await services.storage.deliveries.outbox_backlog(services.clock())
         body = services.metrics.exposition(
             tally.platforms, [(b.platform, b.pending, b.oldest_due_seconds) for b in backlog]
         )

@@ -1,8 +1,9 @@
 """Periodic tally posts: at most one per tick, none when nothing changed.
 
-Ticks are counted from a fixed epoch, so a restart knows which tick it is in;
-the tick and what was posted are stored in the same transaction as the post,
-so the same tick is never posted twice.
+Ticks are counted from a fixed epoch, so a restart knows which tick it is in.
+The tick is claimed by a conditional update in the transaction that queues the
+post, with what was posted: of several schedulers on one database (a restart, a
+second instance), one posts each tick and the others queue nothing.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from functools import partial
 from bot.delivery.publish import publish
 from bot.services import Services
 from commands.compteur import tally_markup
-from storage.settings import get_setting, put_setting
-from storage.tally import Tally, get_tally
+from storage.api.records import Cause, Tally, Tick
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -34,21 +34,23 @@ def fingerprint(tally: Tally) -> str:
 
 
 async def post_tally(services: Services, interval: timedelta) -> bool:
-    """Queue this tick's tally post to every subscribed chat; False when skipped."""
-    db, now = services.db, services.clock()
+    """Queue this tick's tally post to every subscribed chat; False when skipped, or
+    when another scheduler claimed the tick first."""
+    storage, now = services.storage, services.clock()
     tick = tick_of(now, interval)
-    last = await get_setting(db, LAST_TICK)
+    last = await storage.settings.get_setting(LAST_TICK)
     if last is not None and int(last) >= tick:
         return False
-    tally = await get_tally(db, now)
+    tally = await storage.pledges.get_tally(now)
     shown = fingerprint(tally)
-    if not tally.total or shown == await get_setting(db, LAST_TALLY):
-        await put_setting(db, LAST_TICK, str(tick))
+    if not tally.total or shown == await storage.settings.get_setting(LAST_TALLY):
+        await storage.settings.advance_setting(LAST_TICK, tick)
         log.info("tally post skipped", extra={"tick": tick})
         return False
     compose = partial(_compose, services, tally)
-    await publish(services, "tally", compose, settings={LAST_TICK: str(tick), LAST_TALLY: shown})
-    return True
+    claim = Cause(tick=Tick(LAST_TICK, tick))
+    posted = await publish(services, "tally", compose, settings={LAST_TALLY: shown}, cause=claim)
+    return posted is not None
 
 
 def _compose(services: Services, tally: Tally, language: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.parsing import fold
 from bot.seam import Capability, Reply
 from commands.base import Argument, CommandSpec, Context, UserError
-from storage.subscriptions import set_pinned, subscribe
 
 PINNED_WORDS = {"epingle", "epinglee", "pinned", "pin"}
 # What the bot must be able to do in a chat that receives the posts; pinned, also pin.
@@ -18,14 +17,13 @@ CAPABILITY_KEYS = {
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    chat, db = ctx.msg.chat, ctx.services.db
+    chat, storage = ctx.msg.chat, ctx.services.storage
     pinned = fold(ctx.msg.args) in PINNED_WORDS
     needed = (*NEEDED, Capability.PIN) if pinned else NEEDED
     if missing := [c for c in needed if c in ctx.msg.bot_lacks]:
         names = ", ".join(ctx.t(CAPABILITY_KEYS[c]) for c in missing)
         raise UserError("subscribe.bot_cannot", missing=names)
-    created = await subscribe(
-        db,
+    created = await storage.subscriptions.subscribe(
         chat.platform,
         chat.id,
         chat.kind.value,
@@ -35,7 +33,7 @@ async def handle(ctx: Context) -> list[Reply]:
         topic=chat.topic,
     )
     if pinned:
-        await set_pinned(db, chat.platform, chat.id, True)
+        await storage.subscriptions.set_pinned(chat.platform, chat.id, True)
         return [ctx.reply("subscribe.pinned")]
     return [ctx.reply("subscribe.done" if created else "subscribe.already")]
 

@@ -6,22 +6,20 @@ from bot.i18n import number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
 from commands.pledging import kinds_text, member_of, when
-from storage.pledges import get_pledge, mark_pledge_done
-from storage.tally import get_tally
 
 
 async def handle(ctx: Context) -> list[Reply]:
     services, member = ctx.services, member_of(ctx)
-    done = await mark_pledge_done(services.db, member, services.clock())
+    done = await services.storage.pledges.mark_pledge_done(member, services.clock())
     if done is None:
-        pledge = await get_pledge(services.db, member)
+        pledge = await services.storage.pledges.get_pledge(member)
         if pledge is None or pledge.done_at is None:
             raise UserError("pledge.none")
         kinds = kinds_text(ctx.t, pledge.kinds)
         return [
             ctx.reply("done.already", kinds=kinds, date=when(ctx, pledge.done_at), private=True)
         ]
-    tally = await get_tally(services.db, services.clock())
+    tally = await services.storage.pledges.get_tally(services.clock())
     return [
         ctx.reply(
             "done.thanks",

@@ -16,15 +16,7 @@ from bot.parsing import fold, parse_id
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context, UserError
 from commands.pledging import member_of
-from storage.audit import Action
-from storage.outbox import (
-    Broadcast,
-    find_recent_duplicate,
-    get_broadcast,
-    latest_draft,
-    numbered_announcement,
-)
-from storage.subscriptions import list_subscriptions
+from storage.api.records import Action, Broadcast
 
 DUPLICATE_WINDOW = timedelta(days=7)
 
@@ -61,7 +53,7 @@ async def _preview(ctx: Context, text: str) -> list[Reply]:
         language=ctx.language,
     )
     duplicate = await _duplicate_of(ctx, digest)
-    count = len(await list_subscriptions(services.db))
+    count = len(await services.storage.subscriptions.list_subscriptions())
     send_key, verb = (
         ("broadcast.button_force", "force") if duplicate else ("broadcast.button_send", "confirm")
     )
@@ -84,15 +76,15 @@ async def _preview(ctx: Context, text: str) -> list[Reply]:
 
 async def _duplicate_of(ctx: Context, digest: str) -> Broadcast | None:
     since = ctx.services.clock() - DUPLICATE_WINDOW
-    return await find_recent_duplicate(ctx.services.db, digest, since)
+    return await ctx.services.storage.outbox.find_recent_duplicate(digest, since)
 
 
 async def _draft(ctx: Context, ref: str) -> Broadcast:
-    msg, db = ctx.msg, ctx.services.db
+    msg, storage = ctx.msg, ctx.services.storage
     if ref:
-        draft = await get_broadcast(db, ident) if (ident := parse_id(ref)) else None
+        draft = await storage.outbox.get_broadcast(ident) if (ident := parse_id(ref)) else None
     else:
-        draft = await latest_draft(db, msg.platform, member_of(ctx))
+        draft = await storage.outbox.latest_draft(msg.platform, member_of(ctx))
     if draft is None or draft.status != "draft":
         raise UserError("broadcast.no_draft")
     if (draft.author_platform, draft.author) != (msg.platform, member_of(ctx)):
@@ -108,7 +100,7 @@ async def _confirm(ctx: Context, ref: str, *, force: bool) -> list[Reply]:
         raise UserError("broadcast.duplicate_refused", id=duplicate.number, draft=draft.id)
     action = Action(ctx.msg.platform, member_of(ctx), "broadcast", f"forced={force}")
     broadcast_id = await confirm_announcement(services, draft, action)
-    published = await get_broadcast(services.db, broadcast_id) if broadcast_id else None
+    published = await services.storage.outbox.get_broadcast(broadcast_id) if broadcast_id else None
     if published is None:
         raise UserError("broadcast.no_draft")
     queued = ctx.reply(
@@ -122,7 +114,7 @@ async def _cancel(ctx: Context, ref: str) -> list[Reply]:
     ident = parse_id(ref)
     if ident is None:
         raise UserError("broadcast.cancel_usage")
-    published = await numbered_announcement(ctx.services.db, ident)
+    published = await ctx.services.storage.outbox.numbered_announcement(ident)
     action = Action(ctx.msg.platform, member_of(ctx), "cancel")
     stopped = None
     if published is not None:

@@ -8,20 +8,18 @@ from bot.delivery.report import delivery_counts
 from bot.i18n import Raw, moment, number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
-from storage.audit import recent_audit
-from storage.outbox import count_deliveries, recent_announcements
-from storage.subscriptions import chat_detail, list_subscriptions
+from storage.api.records import chat_detail
 
 EXCERPT_CHARS = 60
 RECENT = timedelta(days=7)
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    db = ctx.services.db
+    storage = ctx.services.storage
     lines = []
     zone = ctx.services.config.timezone
-    for broadcast in await recent_announcements(db):
-        counts = await count_deliveries(db, broadcast.id)
+    for broadcast in await storage.outbox.recent_announcements():
+        counts = await storage.outbox.count_deliveries(broadcast.id)
         excerpt = " ".join(broadcast.text.split())
         if len(excerpt) > EXCERPT_CHARS:
             excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
@@ -37,13 +35,13 @@ async def handle(ctx: Context) -> list[Reply]:
             )
         )
     since = ctx.services.clock() - RECENT
-    gone = await recent_audit(db, action="unsubscribed", since=since)
+    gone = await storage.audit.recent_audit(action="unsubscribed", since=since)
     dropped = [_chat_line(ctx, entry.platform, *chat_detail(entry.detail)) for entry in gone]
     if dropped:
         lines.append(ctx.t("broadcasts.dropped", lines=Raw("\n".join(dropped))))
     paused = [
         _chat_line(ctx, sub.platform, sub.chat_kind, sub.title, sub.pause_reason)
-        for sub in await list_subscriptions(db)
+        for sub in await storage.subscriptions.list_subscriptions()
         if sub.pause_reason
     ]
     if paused:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
 from commands.pledging import asker_of
-from storage.fact_questions import record_feedback
 
 # Question ids are SQLite row ids; anything longer is not one of ours.
 MAX_ID_DIGITS = 12
@@ -21,8 +20,8 @@ async def handle(ctx: Context) -> list[Reply]:
     if not helpful and not ctx.means(parts[1], "no"):
         raise UserError("feedback.expired")
     services = ctx.services
-    if not await record_feedback(
-        services.db, int(parts[0]), asker_of(ctx), helpful, services.clock()
+    if not await services.storage.questions.record_feedback(
+        int(parts[0]), asker_of(ctx), helpful, services.clock()
     ):
         raise UserError("feedback.expired")
     return [ctx.reply("feedback.helpful" if helpful else "feedback.unhelpful", private=True)]

@@ -9,7 +9,7 @@ from bot.qr import qr_png
 from bot.seam import Image, Reply
 from commands.base import Context
 from commands.pledging import member_of
-from storage.sources import SourceCount, count_arrival, count_source_pledge, list_source_counts
+from storage.api.records import SourceCount
 
 SOURCE_PREFIX = "src_"
 
@@ -21,7 +21,7 @@ async def arrived_through(ctx: Context, payload: str) -> bool:
     if not payload.startswith(SOURCE_PREFIX) or code not in ctx.services.config.sources:
         return False
     services = ctx.services
-    await count_arrival(services.db, code)
+    await services.storage.sources.count_arrival(code)
     services.arrivals.arrived(member_of(ctx), code, services.clock())
     return True
 
@@ -30,7 +30,7 @@ async def credit_source(ctx: Context) -> None:
     """A new pledge: counted under the source that brought the member, if one did."""
     code = ctx.services.arrivals.take(member_of(ctx), ctx.services.clock())
     if code is not None:
-        await count_source_pledge(ctx.services.db, code)
+        await ctx.services.storage.sources.count_source_pledge(code)
 
 
 def telegram_link(ctx: Context, code: str) -> str | None:
@@ -44,7 +44,7 @@ async def source_counts_reply(ctx: Context) -> Reply:
     sources = ctx.services.config.sources
     if not sources:
         return ctx.reply("sources_admin.none", private=True)
-    counts = await list_source_counts(ctx.services.db)
+    counts = await ctx.services.storage.sources.list_source_counts()
     lines = []
     for code in sources:
         count = counts.get(code, SourceCount(code, 0, 0))

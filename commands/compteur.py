@@ -16,7 +16,7 @@ from commands.base import Argument, CommandSpec, Context, UserError
 from commands.campaign_sources import source_counts_reply
 from commands.fact_replies import date_text
 from commands.pledging import KIND_LABELS, kinds_text, platform_name
-from storage.tally import Tally, get_tally, hourly_counts
+from storage.api.records import Tally
 
 CHART_SYNONYMS = {"courbe", "graph"}  # besides `action.chart` in every language
 
@@ -50,14 +50,14 @@ async def handle(ctx: Context) -> list[Reply]:
         if not ctx.msg.is_moderator:
             raise UserError("error.moderators_only", command=ctx.command_name(SPEC))
         return [await source_counts_reply(ctx)]
-    tally = await get_tally(ctx.services.db, ctx.services.clock())
+    tally = await ctx.services.storage.pledges.get_tally(ctx.services.clock())
     chart = Button(ctx.t("tally.button_chart"), ctx.action("compteur", ctx.word("chart")))
     return [Reply(tally_markup(ctx.t, tally), ((chart,),))]
 
 
 async def _chart(ctx: Context) -> Reply:
     services = ctx.services
-    series = cumulate(await hourly_counts(services.db), services.clock())
+    series = cumulate(await services.storage.pledges.hourly_counts(), services.clock())
     png = await asyncio.to_thread(render_chart, series, chart_text(ctx, series))
     alt = _alt(ctx, series)
     return Reply(alt, image=Image(png, to_plain(alt)))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
-from storage.subscriptions import unsubscribe
 
 
 async def handle(ctx: Context) -> list[Reply]:
     chat = ctx.msg.chat
-    removed = await unsubscribe(ctx.services.db, chat.platform, chat.id)
+    removed = await ctx.services.storage.subscriptions.unsubscribe(chat.platform, chat.id)
     return [ctx.reply("unsubscribe.done" if removed else "unsubscribe.not_subscribed")]
 
 

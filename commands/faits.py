@@ -22,7 +22,6 @@ from commands.fact_replies import (
 )
 from commands.intents import wanted_reply
 from commands.pledging import asker_of
-from storage.fact_questions import add_answered_question, add_unanswered_question
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -66,14 +65,16 @@ async def _answer(ctx: Context, known: Knowledge, question: str, found: Finding)
     services, base = ctx.services, known.base
     kept = redact(question)  # what is stored, and what moderators read
     folded = " ".join(words(kept))
-    db, asker, now = services.db, asker_of(ctx), services.clock()
+    storage, asker, now = services.storage, asker_of(ctx), services.clock()
     if isinstance(found, (Answer, Correction)):
         services.metrics.fact_question("corrected" if isinstance(found, Correction) else "answered")
-        question_id = await add_answered_question(db, kept, folded, found.fact.id, asker, now)
+        question_id = await storage.questions.add_answered_question(
+            kept, folded, found.fact.id, asker, now
+        )
         figures = found.figures if isinstance(found, Correction) else ()
         return fact_reply(ctx, base, found.fact, found.see_also, question_id, figures)
     services.metrics.fact_question("refused")
-    await add_unanswered_question(db, kept, folded, asker, now)
+    await storage.questions.add_unanswered_question(kept, folded, asker, now)
     if isinstance(found, Unsourced):
         return unsourced_reply(ctx, base, found.names, found.fact)
     return topics_reply(ctx, base, "facts.not_found", question=question)

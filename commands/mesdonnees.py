@@ -7,7 +7,7 @@ from bot.seam import Button, Reply
 from commands.base import CommandSpec, Context
 from commands.personal_data import my_data
 from commands.pledging import kinds_text, member_of, platform_name, when
-from storage.pledges import Pledge
+from storage.api.records import Pledge
 
 
 def _pledge_line(ctx: Context, pledge: Pledge) -> str:

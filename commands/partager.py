@@ -11,16 +11,14 @@ from bot.i18n import Raw, number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
 from commands.pledging import kinds_text, member_of
-from storage.pledges import get_pledge
-from storage.tally import get_tally
 
 
 async def handle(ctx: Context) -> list[Reply]:
     services = ctx.services
-    pledge = await get_pledge(services.db, member_of(ctx))
+    pledge = await services.storage.pledges.get_pledge(member_of(ctx))
     if pledge is None:
         raise UserError("pledge.none")
-    tally = await get_tally(services.db, services.clock())
+    tally = await services.storage.pledges.get_tally(services.clock())
     key = "share.done" if pledge.done_at is not None else "share.pledged"
     us = ctx.t("share.tally", total=number(ctx.t, tally.total))
     text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), tally=Raw(us))

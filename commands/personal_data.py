@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from commands.base import Context
 from commands.pledging import asker_of, member_of
-from storage.fact_questions import MemberQuestions, member_question_data
-from storage.members import MemberData, erase_member, member_data
+from storage.api.records import MemberData, MemberQuestions
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,18 +23,20 @@ class MyData:
 
 async def my_data(ctx: Context) -> MyData:
     msg, services = ctx.msg, ctx.services
-    stored = await member_data(services.db, msg.platform, member_of(ctx), msg.sender.id)
-    questions = await member_question_data(services.db, asker_of(ctx), services.clock())
+    stored = await services.storage.members.member_data(msg.platform, member_of(ctx), msg.sender.id)
+    questions = await services.storage.questions.member_question_data(
+        asker_of(ctx), services.clock()
+    )
     return MyData(stored, questions)
 
 
 async def erase_my_data(ctx: Context) -> bool:
-    """Erase it all, then empty the WAL so that no old copy of it stays in the file;
+    """Erase it all, then make sure no old copy of it stays in the database's files;
     True if there was anything."""
     msg, services = ctx.msg, ctx.services
     services.arrivals.forget(member_of(ctx))
-    erased = await erase_member(
-        services.db, msg.platform, member_of(ctx), msg.sender.id, asker_of(ctx), services.clock()
+    erased = await services.storage.members.erase_member(
+        msg.platform, member_of(ctx), msg.sender.id, asker_of(ctx), services.clock()
     )
-    await services.db.truncate_wal()
+    await services.storage.members.destroy_erased()
     return erased > 0

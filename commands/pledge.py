@@ -22,7 +22,7 @@ from commands.pledging import (
     platform_name,
     when,
 )
-from storage.pledges import ALL_KINDS, Added, Kind, NewPledge, Pledge, change_pledge, get_pledge
+from storage.api.records import ALL_KINDS, Added, Kind, NewPledge, Pledge
 
 
 async def handle(ctx: Context) -> list[Reply]:
@@ -36,13 +36,13 @@ async def handle(ctx: Context) -> list[Reply]:
             if added.crossed:  # recorded with the pledge: post them now, not at the next look
                 await relay(services)
             return [_thanks(ctx, new, added)]
-        pledge = await get_pledge(services.db, member)  # already pledged: counted once
+        pledge = await services.storage.pledges.get_pledge(member)  # already pledged: counted once
     elif choice.kinds:
-        pledge = await change_pledge(services.db, member, choice.kinds)
+        pledge = await services.storage.pledges.change_pledge(member, choice.kinds)
         if pledge is not None:
             return [_current(ctx, pledge, "pledge.changed")]
     else:
-        pledge = await get_pledge(services.db, member)
+        pledge = await services.storage.pledges.get_pledge(member)
     if pledge is None:
         return [_notice(ctx, choice.kinds)]
     return [_current(ctx, pledge, "pledge.current")]

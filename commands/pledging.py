@@ -9,8 +9,7 @@ from datetime import datetime
 from bot.i18n import Raw, Translate, moment
 from bot.parsing import fold
 from commands.base import Context, UserError
-from storage.fact_questions import Asker
-from storage.pledges import ALL_KINDS, Kind
+from storage.api.records import ALL_KINDS, Asker, Kind
 
 # Bump when the text of `pledge.notice` changes: each pledge keeps the version accepted.
 NOTICE_VERSION = 2

@@ -6,11 +6,10 @@ from bot.i18n import Raw
 from bot.redact import redact
 from bot.seam import Reply
 from commands.base import CommandSpec, Context
-from storage.fact_questions import list_question_queue
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    queue = await list_question_queue(ctx.services.db)
+    queue = await ctx.services.storage.questions.list_question_queue()
     if not queue:
         return [ctx.reply("questions.empty", private=True)]
     base = ctx.services.facts.base

@@ -6,15 +6,13 @@ from bot.i18n import number
 from bot.seam import Reply
 from commands.base import CommandSpec, Context, UserError
 from commands.pledging import member_of
-from storage.pledges import delete_pledge
-from storage.tally import get_tally
 
 
 async def handle(ctx: Context) -> list[Reply]:
     services = ctx.services
-    if not await delete_pledge(services.db, member_of(ctx)):
+    if not await services.storage.pledges.delete_pledge(member_of(ctx)):
         raise UserError("pledge.none")
-    tally = await get_tally(services.db, services.clock())
+    tally = await services.storage.pledges.get_tally(services.clock())
     return [
         ctx.reply(
             "withdraw.done",

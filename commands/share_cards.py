@@ -11,7 +11,6 @@ from bot.markup import to_plain
 from bot.seam import Card
 from commands.base import Context
 from commands.fact_replies import corrected_card, fact_card, nearby_text, unsourced_text
-from storage.tally import get_tally
 
 # Facts offered before the member types anything: the first of each topic, up to this many.
 TOP_FACTS = 5
@@ -69,7 +68,7 @@ def _describe(fact: Fact, ctx: Context) -> str:
 
 
 async def counter_card(ctx: Context) -> Card:
-    tally = await get_tally(ctx.services.db, ctx.services.clock())
+    tally = await ctx.services.storage.pledges.get_tally(ctx.services.clock())
     total = number(ctx.t, tally.total)
     text = ctx.t("inline.tally_text", total=total, done=number(ctx.t, tally.done))
     return Card("tally", to_plain(ctx.t("inline.tally_title", total=total)), to_plain(text), text)

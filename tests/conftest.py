@@ -12,10 +12,11 @@ from telegram import Bot
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
 from bot.config import Config
-from storage.db import Database
+from storage.api.protocols import Storage
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 from tests.guide import Install, install_as_the_guide_says
+from tests.storage_backends import BACKENDS, Backend
 
 
 @pytest.fixture
@@ -49,12 +50,17 @@ def moderator(app: App, tmp_path: Path) -> ConsoleAdapter:
     return ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
 
 
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """Each storage backend in turn (see tests/storage_backends.py to add one)."""
+    return BACKENDS[request.param]
+
+
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated database on its own, for the storage tests."""
-    database = await Database.open(tmp_path / "storage.db")
-    yield database
-    await database.close()
+async def storage(backend: Backend, tmp_path: Path) -> AsyncIterator[Storage]:
+    """A migrated, empty database on its own, for the storage tests, on each backend."""
+    async with backend.open(tmp_path) as opened:
+        yield opened
 
 
 @pytest.fixture

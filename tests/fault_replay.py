@@ -23,8 +23,6 @@ from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.publish import publish
 from bot.runtime import PlatformAdapter, serving
-from storage.outbox import count_deliveries
-from storage.subscriptions import get_subscription, subscribe
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fault_script import (
@@ -132,7 +130,7 @@ async def _subscribe(app: App, platform: str, ids: dict[int, int]) -> None:
     now = app.services.clock()
     for chat_id in ids.values():
         kind = "group" if platform == "discord" or chat_id < 0 else "private"
-        await subscribe(app.db, platform, str(chat_id), kind, "fr", now)
+        await app.storage.subscriptions.subscribe(platform, str(chat_id), kind, "fr", now)
 
 
 async def _run(
@@ -157,7 +155,7 @@ async def _run(
                 run.received[n] = [part_number(t) for t in texts]
                 if n not in run.finished and len(set(run.received[n])) == scenario.parts:
                     run.finished[n] = now
-            if not (await count_deliveries(app.db, broadcast)).pending:
+            if not (await app.storage.outbox.count_deliveries(broadcast)).pending:
                 break
             await asyncio.sleep(POLL_S)
         run.seconds = time.perf_counter() - started
@@ -181,9 +179,11 @@ async def _late_answers(scenario: Scenario, started: float) -> None:
 
 
 async def _state(app: App, platform: str, chat_id: int, moved_to: int | None) -> str:
-    if moved_to is not None and await get_subscription(app.db, platform, str(moved_to)):
+    if moved_to is not None and await app.storage.subscriptions.get_subscription(
+        platform, str(moved_to)
+    ):
         return "moved"
-    sub = await get_subscription(app.db, platform, str(chat_id))
+    sub = await app.storage.subscriptions.get_subscription(platform, str(chat_id))
     if sub is None:
         return "gone"
     return "paused" if sub.pause_reason else "subscribed"

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.app import App
-from storage.outbox import Counts, count_deliveries
+from storage.api.records import Counts
 
 ENV = {
     k: v for k, v in os.environ.items() if not k.startswith(("QUITGPT_", "TELEGRAM_", "DISCORD_"))
@@ -45,7 +45,7 @@ async def handled(app: App, broadcast: int | None, timeout: float = 15.0) -> Cou
     """The broadcast's counts once none of its deliveries is pending."""
     assert broadcast is not None
     deadline = asyncio.get_running_loop().time() + timeout
-    while (counts := await count_deliveries(app.db, broadcast)).pending:
+    while (counts := await app.storage.outbox.count_deliveries(broadcast)).pending:
         assert asyncio.get_running_loop().time() < deadline, f"still pending: {counts}"
         await asyncio.sleep(0.05)
     return counts

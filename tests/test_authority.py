@@ -19,7 +19,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from bot.app import App, open_app
 from bot.config import Config
 from bot.seam import ChatKind, ChatRef, Sender
-from storage.outbox import get_broadcast
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
@@ -74,7 +73,7 @@ async def campaign(config: Config) -> AsyncIterator[App]:
 
 
 async def _draft_untouched(app: App) -> None:
-    draft = await get_broadcast(app.db, 1)
+    draft = await app.storage.outbox.get_broadcast(1)
     assert draft is not None and draft.status == "draft"
 
 
@@ -151,7 +150,7 @@ async def test_telegram_group_admins_and_members_are_refused(
         tg.user_sends("/annonce confirmer 1", user_id=TELEGRAM_MODERATOR, language_code="fr")
         await eventually(lambda: any("n°1" in (a.plain_text or "") for a in
                                      tg.sent(chat_id=TELEGRAM_MODERATOR)))  # fmt: skip
-    confirmed = await get_broadcast(campaign.db, 1)
+    confirmed = await campaign.storage.outbox.get_broadcast(1)
     assert confirmed is not None and confirmed.status != "draft"
     assert [a.text for a in tg.sent(chat_id=group)] == ["piège"] * 3  # only the forger spoke
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from bot.app import open_app
 from bot.config import Config
 from bot.privacy import FINGERPRINT_SETTING, fingerprint, member_key_function, read_secret
-from storage.db import Database, known_migrations
-from storage.pledges import Kind, NewPledge, load_pledges
-from storage.settings import put_setting
+from storage.api.records import Kind, NewPledge
+from storage.sqlite.db import Database, known_migrations
+from storage.sqlite.settings import SqliteSettings
 from tests.support import ENV, run_bot
 
 PREFILL = 60_000  # a few MB, so that the copy takes many steps while pledges are written
@@ -33,8 +33,7 @@ async def backup_under_load(tmp_path: Path, config: Config, dest: Path) -> tuple
     committed while it ran."""
     async with open_app(config) as app:
         key, now = app.services.member_key, app.services.clock()
-        await load_pledges(
-            app.services.db,
+        await app.services.storage.pledges.load_pledges(
             (
                 NewPledge(key("telegram", f"p{i}"), "telegram", Kind(i % 7 + 1), 1, now)
                 for i in range(PREFILL)
@@ -183,7 +182,7 @@ async def test_a_backup_of_an_older_schema_is_restored_and_migrated_at_the_next_
     old = tmp_path / "old.db"
     secret = secrets.token_bytes(32)
     db = await Database.open(old, known_migrations()[:3])
-    await put_setting(db, FINGERPRINT_SETTING, fingerprint(secret))
+    await SqliteSettings(db).put_setting(FINGERPRINT_SETTING, fingerprint(secret))
     await db.close()
     old.with_name("old.db.secret").write_bytes(secret)
     target = tmp_path / "target.db"

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from bot.app import open_app
 from bot.config import Config
-from storage.subscriptions import subscribe
 
 CHATS = 1_000
 HEADER = "— message du bot pour "
@@ -47,8 +46,8 @@ async def test_killed_broadcast_resumes_without_loss(tmp_path: Path) -> None:
     db = tmp_path / "crash.db"
     async with open_app(Config(database=db)) as app:
         for n in range(CHATS):
-            await subscribe(
-                app.db, "console", f"member-{n:04d}", "private", "fr", app.services.clock()
+            await app.storage.subscriptions.subscribe(
+                "console", f"member-{n:04d}", "private", "fr", app.services.clock()
             )
     # A long text keeps the output pipe small in deliveries: the bot is truly mid-way when killed.
     text = " ".join(["Altman a modifié l'accord avec le DoW."] * 50)

@@ -12,8 +12,6 @@ from bot.app import App
 from bot.delivery.worker import DeliveryWorker
 from bot.lifecycle import chat_paused
 from bot.seam import ChatKind, ChatRef
-from storage.audit import recent_audit, record_audit
-from storage.subscriptions import subscribe
 from tests.support import table_rows
 
 
@@ -69,7 +67,7 @@ async def test_non_moderator_is_refused_and_audited(app: App, console: ConsoleAd
     [reply] = await console.say("/annonce coucou")
     assert reply == "/annonce est réservée aux modérateurs."
     assert await console.say("/broadcast coucou") == [reply]
-    [entry, _] = await recent_audit(app.db)
+    [entry, _] = await app.storage.audit.recent_audit()
     pseudonym = app.services.member_key("console", "alice")
     assert "alice" not in pseudonym
     assert (entry.platform, entry.actor, entry.action, entry.detail) == (
@@ -109,7 +107,7 @@ async def test_same_text_twice_needs_force(app: App, mod: ConsoleAdapter, tmp_pa
     assert forced.startswith("Annonce n°2 en cours d'envoi.")
     [again] = await mod.say("/annonce confirmer 2")
     assert again.startswith("Aucune annonce en attente")
-    actions = [e.action for e in await recent_audit(app.db)]
+    actions = [e.action for e in await app.storage.audit.recent_audit()]
     assert actions == ["broadcast", "broadcast"]
 
 
@@ -192,10 +190,14 @@ async def test_english_moderator(app: App, tmp_path: Path) -> None:
 
 async def test_audit_entries_are_kept_a_year(app: App) -> None:
     now = datetime(2026, 11, 27, tzinfo=UTC)
-    await record_audit(app.db, "console", "k", "refused", "annonce", now - timedelta(days=366))
-    await record_audit(app.db, "console", "k", "refused", "annonce", now - timedelta(days=364))
-    await record_audit(app.db, "console", "k", "refused", "annonce", now)
-    assert len(await recent_audit(app.db)) == 2
+    await app.storage.audit.record_audit(
+        "console", "k", "refused", "annonce", now - timedelta(days=366)
+    )
+    await app.storage.audit.record_audit(
+        "console", "k", "refused", "annonce", now - timedelta(days=364)
+    )
+    await app.storage.audit.record_audit("console", "k", "refused", "annonce", now)
+    assert len(await app.storage.audit.recent_audit()) == 2
 
 
 async def test_a_moderator_who_forgets_leaves_announcements_but_not_their_key(
@@ -216,12 +218,16 @@ async def test_paused_chats_are_listed_until_subscribed_again(
     app: App, mod: ConsoleAdapter
 ) -> None:
     now = app.services.clock()
-    await subscribe(app.db, "telegram", "-1001", "group", "fr", now, title="Groupe Lyon")
+    await app.storage.subscriptions.subscribe(
+        "telegram", "-1001", "group", "fr", now, title="Groupe Lyon"
+    )
     group = ChatRef("telegram", "-1001", ChatKind.GROUP, "Groupe Lyon")
     assert await chat_paused(app.services, group, "no_permission")
     [listing] = await mod.say("/annonces")
     assert "Discussions en pause" in listing
     assert "• telegram : Groupe Lyon (no_permission)" in listing
-    await subscribe(app.db, "telegram", "-1001", "group", "fr", now, title="Groupe Lyon")
+    await app.storage.subscriptions.subscribe(
+        "telegram", "-1001", "group", "fr", now, title="Groupe Lyon"
+    )
     [listing] = await mod.say("/annonces")
     assert "en pause" not in listing

@@ -17,7 +17,7 @@ from bot.config import Config
 from bot.seam import ChatKind, ChatRef, Message, Sender
 from commands.base import Context
 from commands.compteur import chart_text
-from storage.tally import HourCount
+from storage.api.records import HourCount
 
 NOW = datetime(2026, 3, 4, 14, 40, tzinfo=UTC)  # 15 h 40 in Paris
 THIS_HOUR = datetime(2026, 3, 4, 14, tzinfo=UTC)

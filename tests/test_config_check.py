@@ -56,6 +56,7 @@ def test_every_setting_with_its_value_and_origin(tmp_path: Path) -> None:
     assert rows["QUITGPT_HTTP_PORT"] == ("off", "default")
     assert rows["QUITGPT_PUBLIC_PORT"] == ("off", "default")
     assert rows["QUITGPT_WAL_CHECKPOINTS"] == ("auto", "default")
+    assert rows["QUITGPT_DATABASE_URL"] == ("(not set)", "default")
     assert list(rows) == [setting.env for setting in SETTINGS]
     assert TOKEN not in result.stdout and WEBHOOK_SECRET not in result.stdout
     assert result.stderr == ""

@@ -26,9 +26,6 @@ from bot.delivery.pacing import UNLIMITED
 from bot.delivery.publish import publish
 from bot.delivery.worker import DeliveryWorker, RetryPolicy
 from bot.seam import ChatRef, Reply
-from storage.deliveries import claim_deliveries, next_due_time
-from storage.outbox import count_deliveries
-from storage.subscriptions import get_subscription, list_subscriptions, set_pinned, subscribe
 
 START = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 
@@ -92,7 +89,9 @@ async def timed_app(config: Config, clock: Clock) -> AsyncIterator[App]:
 
 async def subscribe_chats(app: App, *chat_ids: str, kind: str = "group") -> None:
     for chat_id in chat_ids:
-        await subscribe(app.db, "scripted", chat_id, kind, "fr", app.services.clock())
+        await app.storage.subscriptions.subscribe(
+            "scripted", chat_id, kind, "fr", app.services.clock()
+        )
 
 
 async def drain_over_time(worker: DeliveryWorker, clock: Clock, minutes: int = 30) -> None:
@@ -129,7 +128,7 @@ async def test_each_outcome_is_handled_as_the_platform_means_it(
     await drain_over_time(worker, clock)
     sent = sorted(chat for chat, _ in platform.received)
     assert sent == ["flaky", "limited", "migrated-new", "ok"]
-    counts = await count_deliveries(app.db, broadcast)
+    counts = await app.storage.outbox.count_deliveries(broadcast)
     assert (counts.sent, counts.failed, counts.unsubscribed, counts.pending) == (4, 4, 1, 0)
     assert counts.errors == {
         "bad_request": 1,
@@ -138,14 +137,18 @@ async def test_each_outcome_is_handled_as_the_platform_means_it(
         "no_permission": 1,
     }
     # Gone is gone; a lost permission pauses the chat, which is not posted to meanwhile.
-    assert {s.chat_id for s in await list_subscriptions(app.db)} == set(chats) - {
+    assert {s.chat_id for s in await app.storage.subscriptions.list_subscriptions()} == set(
+        chats
+    ) - {
         "blocked",
         "migrated",
     } | {"migrated-new"}
-    reachable = await list_subscriptions(app.db, paused_before=clock.now - timedelta(days=7))
+    reachable = await app.storage.subscriptions.list_subscriptions(
+        paused_before=clock.now - timedelta(days=7)
+    )
     assert "rights" not in {s.chat_id for s in reachable}
     later = await publish(app.services, "tally", lambda lang: "compteur")
-    assert later is not None and (await count_deliveries(app.db, later)).pending == 7
+    assert later is not None and (await app.storage.outbox.count_deliveries(later)).pending == 7
 
 
 async def test_a_paused_chat_subscribed_again_gets_posts_again(timed_app: App) -> None:
@@ -154,7 +157,9 @@ async def test_a_paused_chat_subscribed_again_gets_posts_again(timed_app: App) -
     platform = ScriptedPlatform({"rights": [NoPermission("no_permission")]})
     await publish(app.services, "tally", lambda lang: "un")
     await DeliveryWorker(app.services, platform).drain()
-    assert await list_subscriptions(app.db, paused_before=app.services.clock()) == []
+    assert (
+        await app.storage.subscriptions.list_subscriptions(paused_before=app.services.clock()) == []
+    )
     await subscribe_chats(app, "rights")  # a moderator gave the right back
     await publish(app.services, "tally", lambda lang: "deux")
     await DeliveryWorker(app.services, platform).drain()
@@ -170,7 +175,7 @@ async def test_the_library_retries_count_against_the_failures(timed_app: App) ->
     broadcast = await publish(app.services, "tally", lambda lang: "x")
     assert broadcast is not None
     await DeliveryWorker(app.services, platform, policy=RetryPolicy(max_failures=5)).drain()
-    counts = await count_deliveries(app.db, broadcast)
+    counts = await app.storage.outbox.count_deliveries(broadcast)
     assert (counts.failed, counts.pending) == (1, 0)  # not 5 x 5 calls
 
 
@@ -233,10 +238,10 @@ async def test_private_chats_wait_for_the_end_of_quiet_hours(tmp_path: Path) -> 
         await subscribe_chats(app, "group", kind="group")
         await publish(app.services, "announcement", lambda lang: "x")
         lease = night + timedelta(minutes=1)
-        due_now = await claim_deliveries(app.db, "scripted", night, lease, 10)
+        due_now = await app.storage.deliveries.claim_deliveries("scripted", night, lease, 10)
         assert [d.chat_id for d in due_now] == ["group"]
         morning = datetime(2026, 3, 7, 7, 0, tzinfo=UTC)  # 08:00 in Paris
-        due_later = await claim_deliveries(app.db, "scripted", morning, morning, 10)
+        due_later = await app.storage.deliveries.claim_deliveries("scripted", morning, morning, 10)
         assert [d.chat_id for d in due_later] == ["group", "member"]  # the first lease ran out
 
 
@@ -245,14 +250,14 @@ async def test_a_claimed_row_is_not_claimed_twice(app: App) -> None:
     await publish(app.services, "tally", lambda lang: "x")
     now = app.services.clock()
     lease = now + timedelta(minutes=5)
-    first = await claim_deliveries(app.db, "scripted", now, lease, 10)
+    first = await app.storage.deliveries.claim_deliveries("scripted", now, lease, 10)
     assert [d.chat_id for d in first] == ["a", "b"]
-    assert await claim_deliveries(app.db, "scripted", now, lease, 10) == []
+    assert await app.storage.deliveries.claim_deliveries("scripted", now, lease, 10) == []
 
 
 async def test_pinned_tally_is_edited_in_place(app: App) -> None:
     await subscribe_chats(app, "channel")
-    await set_pinned(app.db, "scripted", "channel", True)
+    await app.storage.subscriptions.set_pinned("scripted", "channel", True)
     platform = ScriptedPlatform()
     worker = DeliveryWorker(app.services, platform)
     await publish(app.services, "tally", lambda lang: "1 engagement")
@@ -261,7 +266,7 @@ async def test_pinned_tally_is_edited_in_place(app: App) -> None:
     await publish(app.services, "announcement", lambda lang: "annonce")
     await worker.drain()
     assert [call[:2] for call in platform.calls] == [(None, True), ("m1", False), (None, False)]
-    sub = await get_subscription(app.db, "scripted", "channel")
+    sub = await app.storage.subscriptions.get_subscription("scripted", "channel")
     assert sub is not None and sub.tally_message_id == "m1"
 
 
@@ -275,7 +280,7 @@ async def test_a_chat_rate_limited_for_ever_is_given_up_after_the_attempts(
     assert broadcast is not None
     worker = DeliveryWorker(app.services, platform, policy=RetryPolicy(max_attempts=10))
     await drain_over_time(worker, clock, minutes=5)
-    counts = await count_deliveries(app.db, broadcast)
+    counts = await app.storage.outbox.count_deliveries(broadcast)
     assert (counts.failed, counts.errors) == (1, {"rate_limited": 1})
     assert len(platform.script["limited"]) == 1_000 - 10  # ten calls, not a thousand
 
@@ -291,7 +296,7 @@ async def test_a_chat_waiting_to_be_tried_again_holds_back_its_later_posts(
     await worker.drain()
     await publish(app.services, "tally", lambda lang: "deux")
     assert await worker.drain() == 0  # "deux" does not pass "un"
-    due = await next_due_time(app.db, "scripted")
+    due = await app.storage.deliveries.next_due_time("scripted")
     assert due is not None and due > clock.now  # so the worker sleeps until then
     await drain_over_time(worker, clock, minutes=2)
     assert platform.received == [("flaky", "un"), ("flaky", "deux")]

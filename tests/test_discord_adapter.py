@@ -14,8 +14,6 @@ from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.outbox import announcement_markup
 from bot.delivery.publish import publish
-from storage.outbox import count_deliveries
-from storage.subscriptions import list_subscriptions
 from tests.discord_support import MANAGE_GUILD, discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.support import table_rows
@@ -151,7 +149,7 @@ async def test_a_429_without_via_is_retried_not_failed(app: App, dc: FakeDiscord
         assert broadcast is not None
         await dc.wait_for(lambda: dc.sent(general) or None, timeout=15)
         for _ in range(200):
-            if not (result := await count_deliveries(app.db, broadcast)).pending:
+            if not (result := await app.storage.outbox.count_deliveries(broadcast)).pending:
                 break
             await asyncio.sleep(0.05)
     assert (result.sent, result.errors) == (1, {})
@@ -179,11 +177,13 @@ async def test_rate_limit_retried_and_deleted_channel_unsubscribed(
         assert broadcast is not None
         await dc.wait_for(lambda: dc.sent(general) or None)
         for _ in range(200):
-            if not (result := await count_deliveries(app.db, broadcast)).pending:
+            if not (result := await app.storage.outbox.count_deliveries(broadcast)).pending:
                 break
             await asyncio.sleep(0.05)
     assert (result.sent, result.unsubscribed, result.errors) == (1, 1, {})
-    assert [s.chat_id for s in await list_subscriptions(app.db)] == [str(general)]
+    assert [s.chat_id for s in await app.storage.subscriptions.list_subscriptions()] == [
+        str(general)
+    ]
     moderator = ConsoleAdapter(app, "mod", language="fr")
     [listing] = await moderator.say("/annonces")
     assert "• discord : QuitGPT #annonces (channel_deleted)" in listing

@@ -13,7 +13,6 @@ import pytest
 
 from bot.app import App
 from bot.config import Config
-from storage.subscriptions import list_subscriptions
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 
@@ -89,7 +88,9 @@ async def test_an_expired_interaction_is_logged_without_a_traceback(
         await dc.wait_for(lambda: any("expired" in r.message for r in caplog.records))
     assert dc.responses(iid) == []
     assert [r for r in caplog.records if r.exc_info] == []
-    assert await list_subscriptions(app.db) == []  # nothing done that nobody was told
+    assert (
+        await app.storage.subscriptions.list_subscriptions() == []
+    )  # nothing done that nobody was told
 
 
 async def test_a_moderators_slow_confirmation_stays_private_where_the_bot_cannot_post(

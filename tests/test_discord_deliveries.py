@@ -10,7 +10,6 @@ import pytest
 from bot.app import App
 from bot.config import Config
 from bot.delivery.publish import publish
-from storage.subscriptions import get_subscription, subscribe
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.support import handled
@@ -33,7 +32,9 @@ async def subscribed_channel(app: App, dc: FakeDiscord) -> int:
     [guild] = dc.guilds.values()
     channel = guild.channel("général")
     now = app.services.clock()
-    await subscribe(app.db, "discord", str(channel), "group", "fr", now, title="QuitGPT #général")
+    await app.storage.subscriptions.subscribe(
+        "discord", str(channel), "group", "fr", now, title="QuitGPT #général"
+    )
     return channel
 
 
@@ -56,7 +57,7 @@ async def test_a_missing_permission_pauses_the_channel(app: App, dc: FakeDiscord
     async with discord_bot(app, dc):
         counts = await handled(app, await publish(app.services, "tally", lambda _: "Compteur"))
         assert (counts.failed, counts.unsubscribed, counts.errors) == (1, 0, {"no_permission": 1})
-        sub = await get_subscription(app.db, "discord", str(channel))
+        sub = await app.storage.subscriptions.get_subscription("discord", str(channel))
         assert sub is not None and sub.pause_reason == "no_permission"
         dc.deny_send(channel, deny=False)
         await subscribed_channel(app, dc)  # a moderator subscribes it again
@@ -71,7 +72,7 @@ async def test_a_channel_rate_limited_or_failing_does_not_hold_the_others(
     channels = [guild.channel(f"salon-{n}") for n in range(30)]
     now = app.services.clock()
     for channel in channels:
-        await subscribe(app.db, "discord", str(channel), "group", "fr", now)
+        await app.storage.subscriptions.subscribe("discord", str(channel), "group", "fr", now)
     dc.fail_channel(channels[0], "429", seconds=30)
     dc.fail_channel(channels[1], "500")
     async with discord_bot(app, dc):

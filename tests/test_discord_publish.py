@@ -13,7 +13,6 @@ from bot.app import App
 from bot.delivery.publish import publish
 from bot.runtime import serving
 from commands.annonce import announcement_markup
-from storage.subscriptions import subscribe
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 
@@ -28,7 +27,9 @@ async def test_a_refused_sync_is_logged_and_the_bot_keeps_serving(
     dc: FakeDiscord, app: App, caplog: pytest.LogCaptureFixture
 ) -> None:
     channel = next(iter(dc.guilds.values())).channel("annonces")
-    await subscribe(app.db, "discord", str(channel), "channel", "fr", app.services.clock())
+    await app.storage.subscriptions.subscribe(
+        "discord", str(channel), "channel", "fr", app.services.clock()
+    )
     dc.fail_next("PUT", COMMANDS, "400")
     async with serving(app, adapter(app, dc)) as bot:
         assert not await bot.commands_published()

@@ -6,7 +6,6 @@ from bot.app import App
 from bot.i18n import placeholders
 from bot.seam import Capability
 from commands.abonner import CAPABILITY_KEYS
-from storage.subscriptions import list_subscriptions
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_state import EVERYONE_DEFAULT
@@ -32,7 +31,9 @@ async def test_a_channel_where_the_bot_cannot_post_is_refused(dc: FakeDiscord, a
         "Je ne peux pas publier ici : il me manque ces droits dans cette discussion : "
         "envoyer des messages. Accordez-les-moi, puis refaites /abonner."
     )
-    assert [s.chat_kind for s in await list_subscriptions(app.db)] == ["private"]
+    assert [s.chat_kind for s in await app.storage.subscriptions.list_subscriptions()] == [
+        "private"
+    ]
 
 
 async def test_a_pinned_subscription_needs_the_right_to_pin(dc: FakeDiscord, app: App) -> None:

@@ -13,7 +13,6 @@ from bot.adapters.console import ConsoleAdapter
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.adapters.discord_publish import command_payload, digest
 from bot.app import App
-from storage.subscriptions import list_subscriptions
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_installs import GUILD_INSTALL, PRIVATE_CHANNEL, USER_INSTALL
@@ -86,7 +85,7 @@ async def test_no_subscription_where_only_the_members_install_reaches(
         )
         refusal = await reply_to(dc, forged)
     assert refusal.ephemeral and "Je ne peux pas publier ici" in refusal.content
-    assert await list_subscriptions(app.db) == []
+    assert await app.storage.subscriptions.list_subscriptions() == []
 
 
 async def test_the_publish_digest_covers_where_commands_may_be_used(app: App) -> None:

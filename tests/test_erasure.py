@@ -20,7 +20,6 @@ from bot.app import App, open_app
 from bot.config import Config
 from bot.logs import _CHATTY, JsonFormatter
 from bot.privacy import secret_path
-from storage.subscriptions import get_subscription, list_subscriptions
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
@@ -120,7 +119,7 @@ async def test_telegram_member_leaves_no_trace(
         says("/oubli confirmer")
         [*_, done] = await tg.wait_for(9, chat_id=MEMBER)
         assert (done.plain_text or "").startswith("C'est fait")
-        assert await get_subscription(app.db, "telegram", member) is None
+        assert await app.storage.subscriptions.get_subscription("telegram", member) is None
         assert traces(app, logs, member, key) == []
         rows = table_rows(config.database)
         assert rows["queued_counts"] == []
@@ -141,7 +140,9 @@ async def test_discord_dm_subscription_is_erased_from_a_server_channel(
         subscribed = await dc.slash("abonner", user_id=MEMBER, dm=True)
         await dc.wait_for(lambda: dc.responses(subscribed) or None)
         dm = str(dc.dm_channel(MEMBER).id)
-        assert [s.chat_id for s in await list_subscriptions(app.db)] == [str(MEMBER)]
+        assert [s.chat_id for s in await app.storage.subscriptions.list_subscriptions()] == [
+            str(MEMBER)
+        ]
         notice = await dc.slash("pledge", **in_server)
         shown = await dc.wait_for(
             lambda: next((r.message for r in dc.responses(notice) if r.message), None)
@@ -158,6 +159,6 @@ async def test_discord_dm_subscription_is_erased_from_a_server_channel(
             lambda: next((r.content for r in dc.responses(erased) if r.content), None)
         )
         assert reply.startswith("C'est fait")
-        assert await list_subscriptions(app.db) == []
+        assert await app.storage.subscriptions.list_subscriptions() == []
         assert traces(app, logs, str(MEMBER), key, dm) == []
     assert json.dumps(table_rows(config.database)["pledges"]) == "[]"

@@ -14,14 +14,7 @@ from bot.app import App, open_app
 from bot.config import Config
 from commands.base import Context
 from commands.pledging import asker_of
-from storage.fact_questions import (
-    QUEUED_PER_DAY,
-    Asker,
-    MemberQuestions,
-    add_unanswered_question,
-    delete_member_questions,
-    member_question_data,
-)
+from storage.api.records import QUEUED_PER_DAY, Asker, MemberQuestions
 from tests.support import table_rows
 from tests.test_facts_console import EXPIRED, TIMES, feedback_actions
 from tests.test_tally_console import say_on
@@ -43,7 +36,7 @@ async def test_questions_are_kept_and_listed_without_what_identifies_someone(
         f"• 2 {TIMES} « la météo à Lyon ? mon numéro […] » — sans réponse",
         f"• 1 {TIMES} « {kept} » — sans réponse",
     ]
-    with sqlite3.connect(app.db.path) as conn:
+    with sqlite3.connect(app.config.database) as conn:
         stored = {row[0] for row in conn.execute("SELECT question FROM fact_questions")}
     assert stored == {
         kept,
@@ -56,7 +49,9 @@ async def test_questions_kept_before_redaction_are_listed_redacted(
     app: App, moderator: ConsoleAdapter
 ) -> None:
     typed = "appelez-moi au 06 12 34 56 78"
-    await add_unanswered_question(app.db, typed, typed, Asker("before"), app.services.clock())
+    await app.storage.questions.add_unanswered_question(
+        typed, typed, Asker("before"), app.services.clock()
+    )
     [queue] = await moderator.say("/questions")
     assert queue.split("\n")[1] == f"• 1 {TIMES} « appelez-moi au […] » — sans réponse"
 
@@ -97,7 +92,7 @@ async def test_nothing_kept_ties_a_question_to_a_member(app: App) -> None:
     await say_on(app, "console", "alice", "/pledge cancel ok2")
     [answer] = await say_on(app, "console", "alice", "/faits combien a donné brockman")
     await say_on(app, "console", "alice", "/faits recette des crêpes")
-    rows = table_rows(app.db.path)
+    rows = table_rows(app.config.database)
     [(member, *_)] = rows["pledges"]
     [(*_, asker)] = [row for row in rows["fact_questions"] if row[3] is not None]
     [(counter, day, _)] = rows["queued_counts"]
@@ -109,7 +104,7 @@ async def test_nothing_kept_ties_a_question_to_a_member(app: App) -> None:
     assert asker is not None and not guesses & {asker, counter}
 
     await say_on(app, "console", "alice", answer.buttons[-1][1].action)  # "non"
-    rows = table_rows(app.db.path)
+    rows = table_rows(app.config.database)
     assert [
         (text, fact, helpful, who) for _, text, _, fact, _, helpful, who in rows["fact_questions"]
     ] == [
@@ -117,7 +112,7 @@ async def test_nothing_kept_ties_a_question_to_a_member(app: App) -> None:
         ("recette des crêpes", None, None, None),
     ]
     assert [row[2] for row in rows["queued_counts"]] == [2]
-    with sqlite3.connect(app.db.path) as conn:
+    with sqlite3.connect(app.config.database) as conn:
         columns = {
             table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
             for table in ("fact_questions", "queued_counts")
@@ -136,11 +131,10 @@ async def test_a_members_questions_are_found_and_erased_with_the_key_commands_us
     msg = app.dispatcher.message(console.chat, console.sender, "/mesdonnees")
     assert msg is not None
     alice, now = asker_of(Context(msg, app.services, "fr")), app.services.clock()
-    assert await member_question_data(app.db, alice, now) == MemberQuestions(0, 0)
+    assert await app.storage.questions.member_question_data(alice, now) == MemberQuestions(0, 0)
     [answer] = await console.say("/faits combien a donné brockman")
     await console.say("/faits recette des crêpes")
-    assert await member_question_data(app.db, alice, now) == MemberQuestions(1, 1)
-    async with app.db.write() as conn:
-        assert await delete_member_questions(conn, alice, now) == 2
+    assert await app.storage.questions.member_question_data(alice, now) == MemberQuestions(1, 1)
+    assert await app.storage.members.erase_member("console", "x", "x", alice, now) == 2
     assert await console.say(feedback_actions(answer)[1]) == [EXPIRED]
-    assert await member_question_data(app.db, alice, now) == MemberQuestions(0, 0)
+    assert await app.storage.questions.member_question_data(alice, now) == MemberQuestions(0, 0)

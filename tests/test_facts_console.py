@@ -13,7 +13,6 @@ from bot.app import App, open_app
 from bot.config import DEFAULT_FACTS, Config
 from bot.facts.embedding import vector_file
 from bot.facts.loader import load_factbase
-from storage.audit import recent_audit
 from tests.test_factbase import minimal
 from tests.test_tally_console import say_on
 from tests.tomlfile import read_toml, write_base, write_toml
@@ -219,7 +218,7 @@ async def test_reload_keeps_the_running_base_when_the_file_is_invalid(tmp_path: 
         ]
         [after] = await member.say("/faits")
         assert "[/faits #dons] Dons" in after
-        audit = await recent_audit(app.db)
+        audit = await app.storage.audit.recent_audit()
     mod = app.services.member_key("console", "mod")
     assert [(e.actor, e.action, e.detail) for e in audit[:2]] == [
         (mod, "reload_facts", "facts=2 topics=1"),

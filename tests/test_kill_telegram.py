@@ -32,8 +32,7 @@ import pytest
 from bot.app import open_app
 from bot.config import Config
 from commands.pledging import NOTICE_VERSION
-from storage.pledges import ALL_KINDS, NewPledge, load_pledges
-from storage.subscriptions import subscribe
+from storage.api.records import ALL_KINDS, NewPledge
 from tests.commit_gate import TABLES, CommitGate, Step
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support import ENV, table_rows
@@ -225,9 +224,11 @@ async def seed(db: Path) -> None:
     async with open_app(Config(database=db)) as app:
         now = app.services.clock()
         for n in range(CHATS):
-            await subscribe(app.db, "telegram", str(FIRST_CHAT + n), "private", "fr", now)
+            await app.storage.subscriptions.subscribe(
+                "telegram", str(FIRST_CHAT + n), "private", "fr", now
+            )
         seeds = [NewPledge(f"seed-{n}", "telegram", ALL_KINDS, 1, now) for n in range(9)]
-        await load_pledges(app.db, seeds)
+        await app.storage.pledges.load_pledges(seeds)
 
 
 def to_moderator(tg: FakeTelegram, text: str) -> int:

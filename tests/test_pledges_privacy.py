@@ -51,10 +51,10 @@ async def test_forget_asks_then_erases_everything(app: App, console: ConsoleAdap
     [question] = await console.say("/forget")
     assert question.startswith("Effacer votre engagement et tout ce que le bot garde sur vous ?")
     assert question.endswith("[/oubli confirmer] 🗑️ Oui, tout effacer")
-    assert len(table_rows(app.db.path)["pledges"]) == 1
+    assert len(table_rows(app.config.database)["pledges"]) == 1
     [erased] = await console.say("/oubli confirmer")
     assert erased.startswith("C'est fait : tout ce que le bot gardait sur vous est effacé")
-    rows = table_rows(app.db.path)
+    rows = table_rows(app.config.database)
     assert rows["pledges"] == []
     assert {name: value for name, value in rows["tally_counters"] if value} == {}
     assert [

@@ -9,13 +9,11 @@ import contextlib
 import json
 import re
 import socket
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -26,10 +24,8 @@ from bot.config import Config, ConfigError, load_config
 from bot.public.render import thinned
 from bot.public.server import accepted_languages, public_server
 from bot.public.snapshot import PublicCounter
-from bot.services import Services
-from storage.db import Database
-from storage.pledges import Kind, NewPledge, load_pledges
-from tests.public_support import absent, compteur_figures, digits, fetch, free_port
+from storage.api.records import Kind, NewPledge
+from tests.public_support import absent, compteur_figures, counted, digits, fetch, free_port
 from tests.test_status_server import console_bot, served
 from tests.test_tally_console import Clock, say_on
 
@@ -124,8 +120,8 @@ async def test_numbers_are_written_as_each_language_writes_them(
     app: App, console: ConsoleAdapter, counter: PublicCounter
 ) -> None:
     now = datetime.now(UTC)
-    await load_pledges(
-        app.db, (NewPledge(f"m{i}", "telegram", Kind.CANCEL, 2, now) for i in range(12_345))
+    await app.storage.pledges.load_pledges(
+        NewPledge(f"m{i}", "telegram", Kind.CANCEL, 2, now) for i in range(12_345)
     )
     await counter.refresh()
     port = app.config.public_port
@@ -212,27 +208,6 @@ async def test_no_member_chat_or_key_is_shown(
         for path in ("/api/tally.json", "/badge.svg", "/badge.svg?lang=en", "/fr", "/en", "/")
     ]
     assert absent([*MEMBERS.values(), "alice", *keys], *bodies) == []
-
-
-class CountingDatabase:
-    """The database, counting the reads made through it (or failing them on demand)."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.reads = 0
-        self.broken = False
-
-    async def fetchall(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-        self.reads += 1
-        if self.broken:
-            raise sqlite3.OperationalError("database is locked")
-        return await self.db.fetchall(sql, params)
-
-
-def counted(services: Services, **config: Any) -> tuple[Services, CountingDatabase]:
-    counting = CountingDatabase(services.db)
-    changed = replace(services, db=counting, config=replace(services.config, **config))
-    return changed, counting
 
 
 async def test_a_flood_of_readers_never_reads_the_database(app: App) -> None:

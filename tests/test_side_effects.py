@@ -11,10 +11,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import open_app
 from bot.config import Config
 from bot.delivery.worker import DeliveryWorker
-from storage.audit import recent_audit
-from storage.deliveries import claim_deliveries, finish_delivery
-from storage.pledges import ALL_KINDS, NewPledge
-from storage.subscriptions import subscribe
+from storage.api.records import ALL_KINDS, NewPledge
 
 
 def console(app: object, name: str, inbox: list[str], tmp_path: Path) -> ConsoleAdapter:
@@ -26,7 +23,9 @@ async def test_a_milestone_recorded_before_a_crash_is_posted_after_it(
 ) -> None:
     config = replace(config, milestones=(2,))
     async with open_app(config) as app:
-        await subscribe(app.db, "console", "ana", "private", "fr", app.services.clock())
+        await app.storage.subscriptions.subscribe(
+            "console", "ana", "private", "fr", app.services.clock()
+        )
         for member in ("k1", "k2"):  # the pledges are recorded; the process dies there
             await app.services.add_pledge(
                 NewPledge(member, "console", ALL_KINDS, 1, app.services.clock())
@@ -46,14 +45,18 @@ async def test_a_finished_announcement_is_reported_once_after_a_crash(
     inbox: list[str] = []
     async with open_app(config) as app:
         for name in ("ana", "ben"):
-            await subscribe(app.db, "console", name, "private", "fr", app.services.clock())
+            await app.storage.subscriptions.subscribe(
+                "console", name, "private", "fr", app.services.clock()
+            )
         mod = console(app, "mod", inbox, tmp_path)
         await mod.say("/annonce Rendez-vous samedi")
         await mod.say("/annonce confirmer")
         now = app.services.clock()
         # Both rows are sent and finished; the process dies before anything else.
-        for row in await claim_deliveries(app.db, "console", now, now + timedelta(minutes=1), 9):
-            await finish_delivery(app.db, row, "sent", now, attempts=1)
+        for row in await app.storage.deliveries.claim_deliveries(
+            "console", now, now + timedelta(minutes=1), 9
+        ):
+            await app.storage.deliveries.finish_delivery(row, "sent", now, attempts=1)
     async with open_app(config) as app:
         mod = console(app, "mod", inbox, tmp_path)
         worker = DeliveryWorker(app.services, mod)
@@ -68,14 +71,16 @@ async def test_an_announcement_and_its_cancellation_are_audited_with_the_change(
 ) -> None:
     inbox: list[str] = []
     async with open_app(config) as app:
-        await subscribe(app.db, "console", "ana", "private", "fr", app.services.clock())
+        await app.storage.subscriptions.subscribe(
+            "console", "ana", "private", "fr", app.services.clock()
+        )
         mod = console(app, "mod", inbox, tmp_path)
         await mod.say("/annonce Un")
         await mod.say("/annonce confirmer")
         await mod.say("/annonce annuler 1")
         await mod.say("/annonce annuler 1")  # nothing left to cancel: no entry
         await mod.say("/annonce confirmer 1")  # no longer a draft: no entry
-        entries = [(e.action, e.detail) for e in await recent_audit(app.db)]
+        entries = [(e.action, e.detail) for e in await app.storage.audit.recent_audit()]
     assert entries == [
         ("cancel", "broadcast=1 stopped=1"),
         ("broadcast", "broadcast=1 forced=False"),

@@ -23,7 +23,6 @@ from bot.config import Config, ConfigError, Secret
 from bot.delivery.publish import publish
 from bot.runtime import PlatformAdapter, platform_adapters, run_console, serve
 from bot.status_server import status_server
-from storage.subscriptions import subscribe
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -182,7 +181,9 @@ async def test_ready_until_the_outbox_is_stuck_then_again(tg: FakeTelegram, tmp_
     config = telegram_config(tg, tmp_path, ready_max_delay_seconds=1)
     chat = 5001
     async with open_app(config) as app, served(app, platform_adapters(app)):
-        await subscribe(app.db, "telegram", str(chat), "private", "fr", app.services.clock())
+        await app.storage.subscriptions.subscribe(
+            "telegram", str(chat), "private", "fr", app.services.clock()
+        )
         tg.fail_chat(chat, "429", seconds=3)
         for text in ("Premier", "Second"):
             await publish(app.services, "tally", lambda _, text=text: text)
@@ -238,7 +239,7 @@ async def test_not_ready_when_the_database_does_not_answer(app: App, config: Con
     console = ConsoleAdapter(app, MEMBER)
     async with status_server(app.services, [console]):
         assert (await get(config, "/readyz"))[0] == 200
-        await app.db.close()
+        await app.storage.close()
         status, body = await get(config, "/readyz")
     assert status == 503
     assert body["checks"]["database"] == "unreachable"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import Database, Migration, SchemaError, known_migrations
-from storage.fact_questions import list_question_queue
-from storage.settings import get_setting, put_setting
+from storage.api.errors import SchemaError
+from storage.sqlite.db import Database, Migration, known_migrations
+from storage.sqlite.fact_questions import SqliteFactQuestions
+from storage.sqlite.settings import SqliteSettings
 
 
 def _versions(path: Path) -> list[int]:
@@ -31,10 +32,10 @@ async def test_fresh_database_gets_every_migration_in_wal_mode(tmp_path: Path) -
 async def test_reopening_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
     path = tmp_path / "existing.db"
     db = await Database.open(path)
-    await put_setting(db, "k", "v1")
+    await SqliteSettings(db).put_setting("k", "v1")
     await db.close()
     db = await Database.open(path)
-    assert await get_setting(db, "k") == "v1"
+    assert await SqliteSettings(db).get_setting("k") == "v1"
     await db.close()
     assert _versions(path) == [m.version for m in known_migrations()]
 
@@ -79,7 +80,7 @@ async def test_failed_write_rolls_back(tmp_path: Path) -> None:
         async with db.write() as conn:
             await conn.execute("INSERT INTO settings (key, value) VALUES ('a', 'b')")
             raise RuntimeError("boom")
-    assert await get_setting(db, "a") is None
+    assert await SqliteSettings(db).get_setting("a") is None
     await db.close()
 
 
@@ -93,7 +94,7 @@ async def test_the_wal_is_copied_into_the_database_file_in_the_background(
 ) -> None:
     path = tmp_path / "checkpointed.db"
     db = await Database.open(path, checkpoint_every=0.02)
-    await put_setting(db, "k", "v")
+    await SqliteSettings(db).put_setting("k", "v")
     await asyncio.sleep(0.2)
     alone = tmp_path / "alone.db"  # the database file without its WAL
     shutil.copy(path, alone)
@@ -115,9 +116,9 @@ async def test_a_write_cancelled_midway_leaves_the_database_usable(tmp_path: Pat
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await put_setting(db, "next", "ok")
-    assert await get_setting(db, "half") is None
-    assert await get_setting(db, "next") == "ok"
+    await SqliteSettings(db).put_setting("next", "ok")
+    assert await SqliteSettings(db).get_setting("half") is None
+    assert await SqliteSettings(db).get_setting("next") == "ok"
     await db.close()
 
 
@@ -136,7 +137,10 @@ async def test_questions_kept_before_askers_were_stay_queued_and_nobodys(tmp_pat
             ],
         )
     db = await Database.open(path)
-    assert [q.question for q in await list_question_queue(db)] == ["ice", "météo"]
+    assert [q.question for q in await SqliteFactQuestions(db).list_question_queue()] == [
+        "ice",
+        "météo",
+    ]
     await db.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT asker FROM fact_questions").fetchall() == [(None,)] * 3

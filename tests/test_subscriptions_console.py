@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.seam import ChatKind, ChatRef, Sender
-from storage.subscriptions import get_subscription, list_subscriptions
 
 
 async def say_in_group(app: App, text: str, *, admin: bool) -> str:
@@ -20,7 +19,7 @@ async def test_private_member_subscribes_once_and_unsubscribes(app: App, console
     [second] = await console.say("/abonner")
     assert first.startswith("C'est fait")
     assert second == "Cette discussion est déjà abonnée. /desabonner pour arrêter."
-    assert len(await list_subscriptions(app.db)) == 1
+    assert len(await app.storage.subscriptions.list_subscriptions()) == 1
     [gone] = await console.say("/desabonner")
     assert gone.startswith("C'est fait : cette discussion ne recevra plus")
     [again] = await console.say("/desabonner")
@@ -30,9 +29,9 @@ async def test_private_member_subscribes_once_and_unsubscribes(app: App, console
 async def test_only_group_admins_manage_a_group_subscription(app: App) -> None:
     refused = await say_in_group(app, "/abonner", admin=False)
     assert refused.startswith("Seuls les administrateurs de cette discussion")
-    assert await list_subscriptions(app.db) == []
+    assert await app.storage.subscriptions.list_subscriptions() == []
     assert (await say_in_group(app, "/abonner épinglé", admin=True)).startswith("C'est fait")
-    sub = await get_subscription(app.db, "telegram", "-100200")
+    sub = await app.storage.subscriptions.get_subscription("telegram", "-100200")
     assert sub is not None and sub.pinned and sub.chat_kind == "group"
     assert (await say_in_group(app, "/desabonner", admin=False)).startswith(
         "Seuls les administrateurs"

@@ -18,8 +18,8 @@ from bot.config import Config
 from bot.delivery.worker import DeliveryWorker
 from bot.seam import ChatKind, ChatRef, Reply, Sender
 from commands.compteur import tally_markup
-from storage.pledges import Kind
-from storage.tally import Tally
+from storage.api.records import Kind, Tally
+from tests.support import table_rows
 
 
 class Clock:
@@ -114,8 +114,7 @@ async def test_a_milestone_is_celebrated_once_in_each_chats_language(
     await console_en.say("/pledge app ok2")  # back to 3
     assert await worker.drain() == 2
     assert [post.split("\n")[1] for post in inbox[2:]] == ["🎉 3 engagements !", "🎉 3 pledges!"]
-    rows = await app.db.fetchall("SELECT value FROM milestones ORDER BY value")
-    assert [row["value"] for row in rows] == [2, 3]
+    assert sorted(row[0] for row in table_rows(app.config.database)["milestones"]) == [2, 3]
 
 
 async def test_the_chart_is_a_png_for_phones(

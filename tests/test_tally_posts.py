@@ -11,7 +11,7 @@ from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.worker import DeliveryWorker
 from bot.scheduler import scheduled
-from bot.tally_posts import post_tally
+from bot.tally_posts import post_tally, tick_of
 
 HOUR = timedelta(hours=6)
 
@@ -92,3 +92,44 @@ async def test_the_scheduler_runs_the_tally_job(tmp_path: Path) -> None:
                 await asyncio.sleep(0.05)
             await asyncio.sleep(0.5)  # several more ticks, nothing new to say
     assert len(posts) == 1 and "Engagements : 1" in posts[0]
+
+
+async def test_two_instances_on_one_database_post_each_tick_once(tmp_path: Path) -> None:
+    """Both schedulers find the tick unposted; the conditional claim lets one of them post."""
+    clock, config = Clock(), Config(database=tmp_path / "shared.db", milestones=())
+    async with open_app(config, clock=clock) as first, open_app(config, clock=clock) as second:
+        await ConsoleAdapter(first, "groupe", image_dir=tmp_path).say("/abonner")
+        for n in range(4):
+            clock.now += HOUR
+            await pledge(second if n % 2 else first, tmp_path, f"member-{n}")
+            posted = await asyncio.gather(
+                post_tally(first.services, HOUR), post_tally(second.services, HOUR)
+            )
+            assert sorted(posted) == [False, True]
+            [post] = await delivered(first, tmp_path)
+            assert f"Engagements : {n + 1}" in post
+
+
+async def test_two_schedulers_on_one_database_post_at_most_once_a_tick(tmp_path: Path) -> None:
+    config = Config(database=tmp_path / "shared.db", milestones=())
+    every = timedelta(seconds=0.2)
+    async with open_app(config) as first, open_app(config) as second:
+        posts: list[str] = []
+        console = ConsoleAdapter(first, "groupe", image_dir=tmp_path, out=posts.append)
+        await console.say("/abonner")
+        await pledge(first, tmp_path, "before")
+        start = tick_of(first.services.clock(), every)
+        worker = DeliveryWorker(first.services, console)
+        async with (
+            worker.active(),
+            scheduled(first.services, tally_every=every),
+            scheduled(second.services, tally_every=every),
+        ):
+            for n in range(12):  # a new pledge every half tick: each tick has news
+                await pledge(second if n % 2 else first, tmp_path, f"member-{n}")
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.3)
+        end = tick_of(first.services.clock(), every)
+    ticks = end - start + 1
+    assert posts and all("Compteur" in post for post in posts)
+    assert len(posts) <= ticks, (len(posts), ticks)

@@ -13,7 +13,6 @@ from bot.adapters.telegram_render import MESSAGE_LIMIT, WORD_JOINER
 from bot.app import App, open_app
 from bot.config import Config
 from bot.seam import ChatKind, ChatRef, Message, Reply, Sender
-from storage.subscriptions import get_subscription, list_subscriptions
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_state import utf16_len
 from tests.telegram_support import (
@@ -50,7 +49,7 @@ async def test_private_journey_in_french_and_english(app: App, tg: FakeTelegram)
         assert help_text.plain_text is not None and "/help — show this help" in help_text.plain_text
         tg.user_sends("/abonner", user_id=42, language_code="fr")
         await tg.wait_for(2, chat_id=42)
-        assert await get_subscription(app.db, "telegram", "42") is not None
+        assert await app.storage.subscriptions.get_subscription("telegram", "42") is not None
         tg.user_sends("/inconnue", user_id=42, language_code="fr")
         [*_, unknown] = await tg.wait_for(3, chat_id=42)
         assert unknown.plain_text is not None and unknown.plain_text.startswith(
@@ -70,7 +69,7 @@ async def test_group_commands_admins_and_other_bots(app: App, tg: FakeTelegram) 
             "/abonner@QuitGPT_Test_Bot épinglé", chat_id=GROUP, user_id=50, language_code="fr"
         )
         await tg.wait_for(1, chat_id=GROUP)
-    sub = await get_subscription(app.db, "telegram", str(GROUP))
+    sub = await app.storage.subscriptions.get_subscription("telegram", str(GROUP))
     assert sub is not None and sub.pinned and sub.chat_kind == "group"
     assert len(tg.sent(chat_id=GROUP)) == 1  # the other bot's command and the chatter were ignored
 
@@ -200,7 +199,11 @@ async def test_delivery_faults_clean_up_subscriptions(app: App, tg: FakeTelegram
     assert "2 discussions atteintes, 1 échec (bad_request: 1), 1 discussion désabonnée" in (
         report[0].plain_text or ""
     )
-    assert {s.chat_id for s in await list_subscriptions(app.db)} == {"-100620", "63", "64"}
+    assert {s.chat_id for s in await app.storage.subscriptions.list_subscriptions()} == {
+        "-100620",
+        "63",
+        "64",
+    }
     assert [a.chat_id for a in tg.sent(chat_id=64)] == [64]  # retried after 429 and 500, once
 
 
@@ -218,7 +221,7 @@ async def test_membership_events(app: App, tg: FakeTelegram) -> None:
         tg.bot_blocked_by(71)
         tg.user_sends("/aide", user_id=72)
         await tg.wait_for(1, chat_id=72)
-    assert {s.chat_id for s in await list_subscriptions(app.db)} == {"-100300"}
+    assert {s.chat_id for s in await app.storage.subscriptions.list_subscriptions()} == {"-100300"}
 
 
 async def test_menus_are_published_once_and_restart_does_not_replay(

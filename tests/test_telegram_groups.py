@@ -9,7 +9,6 @@ import pytest
 
 from bot.app import App
 from bot.config import Config
-from storage.subscriptions import get_subscription
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram_support import MODERATOR, telegram_bot
 
@@ -114,7 +113,7 @@ async def test_a_subscription_made_in_a_topic_posts_to_that_topic(
     assert "Rendez-vous samedi" in (post.plain_text or "")
     assert post.params["message_thread_id"] == TOPIC
     assert "reply_parameters" not in post.params
-    sub = await get_subscription(app.db, "telegram", str(FORUM))
+    sub = await app.storage.subscriptions.get_subscription("telegram", str(FORUM))
     assert sub is not None and sub.topic == str(TOPIC)
 
 
@@ -126,7 +125,7 @@ async def test_subscribing_again_from_another_topic_moves_the_posts_there(
         for where in (TOPIC, TOPIC + 1, None):
             tg.user_sends("/abonner", chat_id=FORUM, user_id=50, topic=where)
             await tg.wait_for(lambda a, w=where: a.params.get("message_thread_id") == w)
-            sub = await get_subscription(app.db, "telegram", str(FORUM))
+            sub = await app.storage.subscriptions.get_subscription("telegram", str(FORUM))
             assert sub is not None and sub.topic == ("" if where is None else str(where))
 
 

@@ -12,9 +12,9 @@ from telegram.error import BadRequest
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
-from storage.tally import get_tally
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_state import JSON
+from tests.support import table_rows
 from tests.telegram_support import telegram_bot
 
 
@@ -33,7 +33,7 @@ async def test_a_topic_name_offers_its_facts_with_sources_and_the_live_counter(
     app: App, tg: FakeTelegram, console: ConsoleAdapter
 ) -> None:
     await console.say("/pledge cancel ok2")
-    total = (await get_tally(app.db, app.services.clock())).total
+    total = (await app.storage.pledges.get_tally(app.services.clock())).total
     async with telegram_bot(app, tg):
         answer = await tg.inline_answer(tg.user_types_inline("brockman", language_code="fr"))
     cards = texts(answer)
@@ -46,7 +46,7 @@ async def test_a_topic_name_offers_its_facts_with_sources_and_the_live_counter(
         assert base.article(fact.article).date[:4] in cards[ident]
     assert f"Engagements à quitter ChatGPT : {total}" in cards["tally"]
     assert answer["is_personal"] is True  # in the member's language
-    assert await app.db.fetchall("SELECT * FROM fact_questions") == []  # typing is not asking
+    assert table_rows(app.config.database)["fact_questions"] == []  # typing is not asking
     assert answer["cache_time"] <= 60  # the counter is live
 
 
@@ -92,7 +92,7 @@ async def test_a_refused_question_offers_only_the_counter(app: App, tg: FakeTele
             tg.user_types_inline("recette des crêpes", language_code="fr")
         )
     assert [r["id"] for r in answer["results"]] == ["tally"]
-    assert "recette" not in str(await app.db.fetchall("SELECT * FROM fact_questions"))
+    assert "recette" not in str(table_rows(app.config.database)["fact_questions"])
 
 
 def article(ident: str) -> InlineQueryResultArticle:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from storage.db import Database
-from storage.settings import put_setting
+from storage.sqlite.db import Database
+from storage.sqlite.settings import SqliteSettings
 
 
 def wal_index(database: Path) -> tuple[int, int]:
@@ -35,7 +35,7 @@ async def written_and_waited(path: Path, checkpoints: str) -> tuple[int, int, in
         assert autocheckpoint == 0
         size_before = path.stat().st_size
         for n in range(40):
-            await put_setting(db, f"key-{n}", "x" * 2000)
+            await SqliteSettings(db).put_setting(f"key-{n}", "x" * 2000)
         await asyncio.sleep(0.2)
         frames, backfilled = wal_index(path)
         await db.truncate_wal()

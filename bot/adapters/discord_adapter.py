@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import discord
+import discord.http
 from discord import app_commands
 
 from bot.adapters.discord_answer import Answer
@@ -26,6 +27,7 @@ from bot.adapters.discord_commands import (
     fit_installations,
 )
 from bot.adapters.discord_errors import neutral, request_counter, requests_made
+from bot.adapters.discord_http import InteractionsEndpoint, InteractionsServer
 from bot.adapters.discord_publish import publish_commands
 from bot.adapters.discord_render import MENU_PREFIX, image_file, markdown_chunks, view
 from bot.app import App
@@ -36,6 +38,7 @@ from commands.base import CommandSpec
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
+API_PATH = "/api/v10"  # the version discord.py 2 speaks
 
 
 def chat_ref(interaction: discord.Interaction) -> ChatRef:
@@ -114,16 +117,33 @@ def component_line(interaction: discord.Interaction) -> str | None:
     return custom_id
 
 
+def api_base(api_url: str) -> str:
+    """Where discord.py's REST calls go: the root given, then the API version it speaks."""
+    root = api_url.rstrip("/").removesuffix(API_PATH)
+    return root + API_PATH
+
+
 class DiscordAdapter:
     platform = PLATFORM
     pacing = DISCORD
     idempotent = True  # every new message carries a nonce Discord enforces
 
     def __init__(
-        self, app: App, token: str, *, sharded: bool = False, guild_ready_timeout: float = 2.0
+        self,
+        app: App,
+        token: str,
+        *,
+        sharded: bool = False,
+        api_url: str = "",
+        interactions: InteractionsEndpoint | None = None,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
+        """`api_url`: the root of Discord's REST API, or of a proxy in front of it;
+        `interactions`: received over HTTP there, instead of a gateway connection."""
         self.app = app
         self.token = token
+        self.api_base = api_base(api_url) if api_url else ""
+        self._saved_base = ""
         client_class = discord.AutoShardedClient if sharded else discord.Client
         # The bot only answers interactions and posts to channels: of the gateway's events
         # it needs the guilds alone (no messages, typing or reactions).
@@ -144,16 +164,18 @@ class DiscordAdapter:
         self._gateway_up = False
         self._task: asyncio.Task[None] | None = None
         self._publishing: asyncio.Task[bool] | None = None
+        self.server = InteractionsServer(self.client, interactions) if interactions else None
 
     async def start(self) -> None:
+        if self.api_base:
+            # discord.py builds every REST URL, interaction answers included, from this
+            # class attribute: there is no per-client setting, and a process has one client.
+            self._saved_base, discord.http.Route.BASE = discord.http.Route.BASE, self.api_base
         await self.client.login(self.token)  # also runs setup_hook: the translator
-        self._task = asyncio.create_task(self.client.connect(), name="discord")
-        ready = asyncio.create_task(self.client.wait_until_ready())
-        await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
-        if self._task.done():
-            ready.cancel()
-            self._task.result()  # raises the login or connection error
-            raise ConnectionError("discord client stopped before it was ready")
+        if self.server is not None:
+            await self.server.start()
+        else:
+            await self._connect_gateway()
         log.info("discord started", extra={"guilds": len(self.client.guilds)})
         self.app.services.entry_links[PLATFORM] = (
             f"https://discord.com/oauth2/authorize?client_id={self.client.application_id}"
@@ -163,9 +185,21 @@ class DiscordAdapter:
             publish_commands(self.app, self.tree), name="discord-commands"
         )
 
+    async def _connect_gateway(self) -> None:
+        self._task = asyncio.create_task(self.client.connect(), name="discord")
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task.done():
+            ready.cancel()
+            self._task.result()  # raises the login or connection error
+            raise ConnectionError("discord client stopped before it was ready")
+
     @property
     def connected(self) -> bool:
-        """The gateway is connected now (discord.py reconnects by itself after a drop)."""
+        """The gateway is connected now (discord.py reconnects by itself after a drop), or
+        the interactions endpoint is served."""
+        if self.server is not None:
+            return self.server.running and not self.client.is_closed()
         return self._gateway_up and not self.client.is_closed()
 
     async def on_connect(self) -> None:
@@ -186,10 +220,14 @@ class DiscordAdapter:
             self._publishing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._publishing
+        if self.server is not None and self.server.running:
+            await self.server.stop()
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
                 await self._task
+        if self._saved_base:
+            discord.http.Route.BASE, self._saved_base = self._saved_base, ""
         log.info("discord stopped")
 
     async def _setup(self) -> None:

@@ -26,6 +26,7 @@ from bot.adapters.telegram_menus import sync_menus
 from bot.adapters.telegram_polling import PollingRequest
 from bot.adapters.telegram_posts import TelegramSender
 from bot.adapters.telegram_profile import sync_profile
+from bot.adapters.telegram_webhook import WebhookReceiver
 from bot.app import App
 from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError
@@ -47,6 +48,7 @@ class Webhook:
     port: int
     secret: str
     path: str = "/telegram"  # the path served on listen:port
+    managed: bool = False  # set once by `quitgpt-bot telegram set-webhook`, not at start
 
 
 def api_urls(api_url: str) -> tuple[str, str]:
@@ -92,6 +94,9 @@ class TelegramAdapter:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.username = ""
+        self.receiver: WebhookReceiver | None = None
+        if webhook is not None and webhook.managed:
+            self.receiver = WebhookReceiver(self.application, webhook.path, webhook.secret)
 
     async def start(self) -> None:
         application = self.application
@@ -103,7 +108,9 @@ class TelegramAdapter:
         await application.start()
         updater = application.updater
         assert updater is not None
-        if self.webhook is None:
+        if self.receiver is not None and self.webhook is not None:
+            await self.receiver.start(self.webhook.listen, self.webhook.port)
+        elif self.webhook is None:
             await updater.start_polling(
                 poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
             )
@@ -123,6 +130,8 @@ class TelegramAdapter:
     @property
     def connected(self) -> bool:
         """Polling, its last call answered, or the webhook server listening."""
+        if self.receiver is not None:
+            return self.application.running and self.receiver.running
         updater = self.application.updater
         running = self.application.running and updater is not None and updater.running
         return running and (self.webhook is not None or self.polling.working)
@@ -145,6 +154,8 @@ class TelegramAdapter:
 
     async def stop(self) -> None:
         application = self.application
+        if self.receiver is not None and self.receiver.running:
+            await self.receiver.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:

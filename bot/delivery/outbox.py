@@ -16,15 +16,7 @@ from bot.delivery.publish import publish
 from bot.delivery.report import queue_report
 from bot.i18n import Catalogues, number
 from bot.services import Services
-from storage.audit import Action
-from storage.outbox import (
-    Broadcast,
-    Cause,
-    cancel_broadcast,
-    create_draft,
-    unannounced_milestones,
-    unreported_announcements,
-)
+from storage.api.records import Action, Broadcast, Cause
 
 
 def announcement_markup(catalogues: Catalogues, language: str, text: str) -> str:
@@ -36,8 +28,7 @@ async def draft_announcement(
 ) -> int:
     """Keep a moderator's announcement as a draft until they confirm it; `author` is
     their member key, `language` the one their report will be in."""
-    return await create_draft(
-        services.db,
+    return await services.storage.outbox.create_draft(
         text=text,
         content_hash=digest,
         author_platform=platform,
@@ -56,15 +47,15 @@ async def confirm_announcement(services: Services, draft: Broadcast, action: Act
 
 async def cancel_announcement(services: Services, broadcast_id: int, action: Action) -> int | None:
     """Stop what an announcement has not yet delivered; how many posts were stopped."""
-    return await cancel_broadcast(services.db, broadcast_id, services.clock(), action)
+    return await services.storage.outbox.cancel_broadcast(broadcast_id, services.clock(), action)
 
 
 async def relay(services: Services) -> None:
     """Post what recorded side effects still wait for: milestones, then reports."""
-    for value in await unannounced_milestones(services.db):
+    for value in await services.storage.outbox.unannounced_milestones():
         compose = partial(_milestone_post, services.catalogues, value)
         await publish(services, "milestone", compose, cause=Cause(milestone=value))
-    for broadcast in await unreported_announcements(services.db):
+    for broadcast in await services.storage.outbox.unreported_announcements():
         await queue_report(services, broadcast)
 
 

@@ -9,9 +9,7 @@ from datetime import timedelta
 from bot.delivery.quiet_hours import QuietHours
 from bot.seam import ChatKind
 from bot.services import Services
-from storage.audit import Action
-from storage.outbox import Cause, NewDelivery, start_broadcast
-from storage.subscriptions import Subscription, list_subscriptions
+from storage.api.records import Action, Cause, NewDelivery, Subscription
 
 log = logging.getLogger(__name__)
 CONSOLE = "console"
@@ -59,13 +57,12 @@ async def publish(
     texts: dict[str, str] = {}
     deliveries = []
     paused_before = services.clock() - RETRY_PAUSED
-    for sub in await list_subscriptions(services.db, paused_before=paused_before):
+    for sub in await services.storage.subscriptions.list_subscriptions(paused_before=paused_before):
         if sub.language not in texts:
             texts[sub.language] = compose(sub.language)
         pinned = kind == "tally" and sub.pinned
         deliveries.append(destination(services, sub, texts[sub.language], edit_pinned=pinned))
-    broadcast_id = await start_broadcast(
-        services.db,
+    broadcast_id = await services.storage.outbox.start_broadcast(
         deliveries,
         services.clock(),
         draft_id=draft_id,

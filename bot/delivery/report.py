@@ -7,12 +7,12 @@ from functools import partial
 from bot.i18n import Raw, Translate, number
 from bot.seam import ChatKind
 from bot.services import Services
-from storage.outbox import Broadcast, Cause, NewDelivery, count_deliveries, start_broadcast
-from storage.outbox import Counts as DeliveryCounts
+from storage.api.records import Broadcast, Cause, NewDelivery
+from storage.api.records import Counts as DeliveryCounts
 
 
 async def report_markup(services: Services, broadcast: Broadcast, language: str) -> str:
-    counts = await count_deliveries(services.db, broadcast.id)
+    counts = await services.storage.outbox.count_deliveries(broadcast.id)
     t = services.catalogues.get
     reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(counts.errors.items()))
     return t(
@@ -50,5 +50,8 @@ async def queue_report(services: Services, broadcast: Broadcast) -> None:
         text = await report_markup(services, broadcast, language)
         targets.append(NewDelivery(platform, user_id, ChatKind.PRIVATE.value, text, now))
     cause = Cause(report_of=broadcast.id)
-    if await start_broadcast(services.db, targets, now, kind="report", cause=cause) and targets:
+    if (
+        await services.storage.outbox.start_broadcast(targets, now, kind="report", cause=cause)
+        and targets
+    ):
         services.wake_delivery()

@@ -40,16 +40,7 @@ from bot.delivery.turns import PartTurns
 from bot.lifecycle import chat_gone, chat_moved, chat_paused
 from bot.seam import ChatKind, ChatRef, Reply
 from bot.services import Services
-from storage.deliveries import (
-    Delivery,
-    claim_deliveries,
-    finish_delivery,
-    next_due_time,
-    record_part,
-    release_claims,
-    reschedule,
-)
-from storage.subscriptions import get_subscription
+from storage.api.records import Delivery
 
 log = logging.getLogger(__name__)
 IDLE_POLL = timedelta(seconds=60)
@@ -168,10 +159,12 @@ class DeliveryWorker:
         stopped: it takes them back at once rather than wait for their leases to end."""
         if not self._resumed:
             self._resumed = True
-            if released := await release_claims(self.services.db, self.platform):
+            if released := await self.services.storage.deliveries.release_claims(self.platform):
                 log.info("deliveries resumed", extra={"platform": self.platform, "count": released})
         now = self.services.clock()
-        return await claim_deliveries(self.services.db, self.platform, now, now + LEASE, limit)
+        return await self.services.storage.deliveries.claim_deliveries(
+            self.platform, now, now + LEASE, limit
+        )
 
     def _start(self, delivery: Delivery) -> None:
         task = asyncio.create_task(self._handle(delivery), name=f"delivery-{delivery.id}")
@@ -183,7 +176,7 @@ class DeliveryWorker:
         self._slot_freed.set()
 
     async def _idle(self, bell: asyncio.Event) -> None:
-        due = await next_due_time(self.services.db, self.platform)
+        due = await self.services.storage.deliveries.next_due_time(self.platform)
         delay = IDLE_POLL if due is None else min(due - self.services.clock(), IDLE_POLL)
         waiters = {
             asyncio.ensure_future(bell.wait()),
@@ -245,8 +238,8 @@ class DeliveryWorker:
         except Exception:
             log.exception("delivery failed unexpectedly", extra={"platform": self.platform})
             error = "error"
-        finished = await finish_delivery(
-            services.db, delivery, status, services.clock(), attempts=attempts, error=error
+        finished = await services.storage.deliveries.finish_delivery(
+            delivery, status, services.clock(), attempts=attempts, error=error
         )
         services.metrics.delivery(self.platform, status)
         if finished:  # its report waits to be posted
@@ -257,21 +250,21 @@ class DeliveryWorker:
     ) -> None:
         self.services.metrics.retry(self.platform, reason)
         not_before: datetime = self.services.clock() + wait
-        await reschedule(
-            self.services.db, delivery, not_before, attempts=attempts, failures=failures
+        await self.services.storage.deliveries.reschedule(
+            delivery, not_before, attempts=attempts, failures=failures
         )
         self.services.wake_delivery()  # the worker's next look sees when it is due
 
     async def _send(self, delivery: Delivery, chat: ChatRef) -> Delivery:
         """Send what is left of the post; the row as it ends, with its last message."""
-        db, done = self.services.db, delivery.parts_sent
+        storage, done = self.services.storage, delivery.parts_sent
         late_after = None if self.deliverer.idempotent else LATE_ANSWER_S
         turns = PartTurns(self.pacer, self._window, chat, late_after)
 
         async def sent(index: int, message_id: str) -> None:
             nonlocal delivery
             turns.answered()
-            await record_part(db, delivery.id, index + 1, message_id)
+            await storage.deliveries.record_part(delivery.id, index + 1, message_id)
             delivery = replace(delivery, parts_sent=index + 1, message_id=message_id)
             turns.leave()
 
@@ -302,5 +295,7 @@ class DeliveryWorker:
     async def _pinned_message(self, delivery: Delivery) -> str | None:
         if not delivery.edit_pinned:
             return None
-        sub = await get_subscription(self.services.db, self.platform, delivery.chat_id)
+        sub = await self.services.storage.subscriptions.get_subscription(
+            self.platform, delivery.chat_id
+        )
         return sub.tally_message_id if sub else None

@@ -23,8 +23,7 @@ from bot.chart import (
 )
 from bot.i18n import Catalogues, Number, moment, timestamp
 from bot.markup import to_plain
-from storage.pledges import Kind
-from storage.tally import Tally
+from storage.api.records import Kind, Tally
 
 CURVE_SIZE = (640, 300)
 CURVE_RIGHT, CURVE_TOP, CURVE_BOTTOM = 16, 16, 40

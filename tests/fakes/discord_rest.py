@@ -78,9 +78,13 @@ class Rest(Faults):
         guilds: dict[int, FakeGuild]
         users: dict[int, FakeUser]
         _signal: Signal
+        interactions_url: str | None
 
         @property
         def gateway_url(self) -> str: ...
+
+        @property
+        def public_key(self) -> str: ...
 
         def _dispatch(
             self, event: str, data: EventData, *, guild_id: int | None = None, intent: int = 0
@@ -303,8 +307,9 @@ class Rest(Faults):
         return {
             "id": str(self.application_id), "name": self.bot.name, "icon": None, "description": "",
             "summary": "", "type": None, "bot_public": True, "bot_require_code_grant": False,
-            "verify_key": "0" * 64, "flags": self.application_flags, "owner": self.owner.json(),
-            "team": None, "bot": self.bot.json(), "interactions_endpoint_url": None,
+            "verify_key": self.public_key, "flags": self.application_flags,
+            "owner": self.owner.json(), "team": None, "bot": self.bot.json(),
+            "interactions_endpoint_url": self.interactions_url,
             "redirect_uris": [], "tags": [], "approximate_guild_count": len(self.guilds),
             "integration_types_config": {"0": {}, **({"1": {}} if self.user_installable else {})},
         }  # fmt: skip

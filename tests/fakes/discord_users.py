@@ -89,6 +89,10 @@ class Users:
         messages: dict[int, BotMessage]
         interactions: dict[int, FakeInteraction]
         _tokens: dict[str, FakeInteraction]
+        interactions_url: str | None
+        http_answers: dict[int, int]
+
+        async def post_to_endpoint(self, payload: JSON) -> tuple[int, bytes]: ...
 
         async def wait_connected(self) -> None: ...
         def user(self, user_id: int | None = None, name: str = "membre") -> FakeUser: ...
@@ -203,7 +207,8 @@ class Users:
         message: BotMessage | None = None,
         age: float = 0.0,
     ) -> int:
-        await self.wait_connected()
+        if self.interactions_url is None:
+            await self.wait_connected()
         user = self.user(user_id, "membre") if user_id else self.default_user
         guild: FakeGuild | None = None
         if message is not None and self.channels[message.channel_id].bot_absent:
@@ -268,7 +273,11 @@ class Users:
             message=message,
         )
         self.interactions[interaction_id] = self._tokens[token] = interaction
-        self._dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
+        if self.interactions_url is not None:  # Discord no longer uses the gateway for them
+            status, _ = await self.post_to_endpoint(payload)
+            self.http_answers[interaction_id] = status
+        else:
+            self._dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
         return interaction_id
 
     def _elsewhere(self, user: FakeUser, private_channel: bool) -> FakeChannel:

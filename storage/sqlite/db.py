@@ -25,6 +25,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage.api.errors import SchemaError
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5_000
 CHECKPOINT_INTERVAL_S = 5.0
@@ -43,10 +45,6 @@ SYNCHRONOUS_MODES = ("normal", "full")
 # copies the WAL before it is checkpointed, so it must be the one to checkpoint).
 WAL_CHECKPOINT_MODES = ("auto", "external")
 log = logging.getLogger(__name__)
-
-
-class SchemaError(Exception):
-    """The database cannot be used with this version of the bot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +244,13 @@ class Database:
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         async with self._reader.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
+
+
+class SqliteArea:
+    """One storage area on the database: it writes through the database's one write path."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 
 import aiosqlite
 
-from storage.db import Database
+from storage.sqlite.db import Database
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.db import FILE_MODE, known_migrations
+from storage.sqlite.db import FILE_MODE, known_migrations
 
 PAGES_PER_STEP = 1024
 PAUSE_BETWEEN_STEPS_S = 0.001

@@ -1,0 +1,9 @@
+"""What any backend raises that the start-up reports to the operator."""
+
+
+class SchemaError(Exception):
+    """The database cannot be used with this version of the bot."""
+
+
+class BackendError(Exception):
+    """A database URL that no available backend serves."""
