@@ -18,9 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery.quiet_hours import QuietHours
 from bot.i18n import LOCALES_DIR
-from storage.api.backends import SQLITE, parse_database_url
+from storage.api.backends import (
+    SQLITE,
+    SYNCHRONOUS_MODES,
+    WAL_CHECKPOINT_MODES,
+    parse_database_url,
+)
 from storage.api.errors import BackendError
-from storage.sqlite.db import SYNCHRONOUS_MODES, WAL_CHECKPOINT_MODES
 
 PLATFORMS = ("telegram", "discord", "console")
 NUMERIC_IDS = ("telegram", "discord")
@@ -31,6 +35,7 @@ QUIET_OFF = ("off", "none", "")
 MAX_TALLY_MINUTES = 7 * 24 * 60
 MAX_READY_BACKLOG = 10_000_000
 MAX_READY_DELAY_SECONDS = 7 * 24 * 3600
+MAX_PUBLIC_REFRESH_SECONDS = 3600
 
 _HH_MM = re.compile(r"\d{2}:\d{2}")
 _URL_PATH = re.compile(r"/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
@@ -144,6 +149,7 @@ tally_interval = whole_number(1, MAX_TALLY_MINUTES)
 port = whole_number(1, 65535)
 ready_backlog = whole_number(1, MAX_READY_BACKLOG)
 ready_delay = whole_number(1, MAX_READY_DELAY_SECONDS)
+public_refresh = whole_number(1, MAX_PUBLIC_REFRESH_SECONDS)
 
 
 def port_or_off(value: Any) -> int:
@@ -160,6 +166,22 @@ def milestones(value: Any) -> tuple[int, ...]:
     if any(a >= b for a, b in itertools.pairwise(numbers)):
         raise ValueError("not in increasing order")
     return numbers
+
+
+_SOURCE_CODE = re.compile(r"[a-z0-9_]{1,40}")
+
+
+def source_codes(value: Any) -> tuple[str, ...]:
+    """Campaign source codes, each fit for a Telegram deep link (`src_<code>`, "up to 64
+    characters, A-Z, a-z, 0-9, _ and -"): `affiche_lyon,tract_paris` or a TOML list."""
+    items = value if isinstance(value, list) else _string(value).split(",")
+    codes = tuple(_string(item) for item in items if not isinstance(item, str) or item.strip())
+    for code in codes:
+        if not _SOURCE_CODE.fullmatch(code):
+            raise ValueError(f"{code!r} is not a source code")
+    if len(set(codes)) != len(codes):
+        raise ValueError("a code is listed twice")
+    return codes
 
 
 def _moderator_id(platform: str, user_id: Any) -> str:
@@ -241,6 +263,25 @@ def url(value: Any) -> str:
     return result
 
 
+def private_url(value: Any) -> str:
+    """An https URL, or http to a loopback address only: what crosses a network is
+    encrypted, the token included."""
+    result = url(value)
+    parts = urlsplit(result)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        raise ValueError(f"{result!r} is plain http to another host")
+    return result
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def listen_address(value: Any) -> str:
     return str(ipaddress.ip_address(_string(value)))
 
@@ -276,3 +317,4 @@ discord_token = secret_of_form(r"\S+")
 # What the Bot API accepts as a webhook's secret_token.
 webhook_secret = secret_of_form(r"[A-Za-z0-9_-]{1,256}")
 member_secret = secret_of_form(r"[0-9a-fA-F]{64}")
+public_key = secret_of_form(r"[0-9a-fA-F]{64}")  # an Ed25519 key: 32 bytes

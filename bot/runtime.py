@@ -13,11 +13,13 @@ from typing import Protocol, TextIO, TypeVar
 from bot.adapters.console import PLATFORM as CONSOLE
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.discord_adapter import DiscordAdapter
+from bot.adapters.discord_http import InteractionsEndpoint
 from bot.adapters.telegram import TelegramAdapter, Webhook
 from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.worker import DeliveryWorker
+from bot.public.server import public_server
 from bot.scheduler import scheduled
 from bot.status_server import status_server
 
@@ -80,7 +82,12 @@ async def run_console(
     async with open_app(config) as app:
         console = ConsoleAdapter(app, user, language=language)
         worker = DeliveryWorker(app.services, console)
-        async with status_server(app.services, [console]), worker.active(), scheduled(app.services):
+        async with (
+            status_server(app.services, [console]),
+            public_server(app.services),
+            worker.active(),
+            scheduled(app.services),
+        ):
             await until_stopped(stop, console.run(stream))
         await worker.drain()  # what this session queued for the console itself
     log.info("console session ended")
@@ -96,6 +103,20 @@ def telegram_webhook(config: Config) -> Webhook | None:
         config.telegram_webhook_port,
         config.telegram_webhook_secret.value,
         config.telegram_webhook_path,
+        managed=config.telegram_webhook_managed,
+    )
+
+
+def discord_interactions(config: Config) -> InteractionsEndpoint | None:
+    """The endpoint Discord posts interactions to when a public key is configured, else
+    None (the gateway)."""
+    if not config.discord_public_key:
+        return None
+    return InteractionsEndpoint(
+        config.discord_public_key,
+        config.discord_interactions_listen,
+        config.discord_interactions_port,
+        config.discord_interactions_path,
     )
 
 
@@ -114,7 +135,13 @@ def platform_adapters(app: App) -> list[PlatformAdapter]:
         )
     if config.discord_token:
         adapters.append(
-            DiscordAdapter(app, config.discord_token.value, sharded=config.discord_sharded)
+            DiscordAdapter(
+                app,
+                config.discord_token.value,
+                sharded=config.discord_sharded,
+                api_url=config.discord_api_url,
+                interactions=discord_interactions(config),
+            )
         )
     return adapters
 
@@ -135,6 +162,7 @@ async def serve(app: App, adapters: list[PlatformAdapter], stop: asyncio.Event) 
     The status server starts first: not ready until every adapter is connected."""
     async with contextlib.AsyncExitStack() as running:
         await running.enter_async_context(status_server(app.services, adapters))
+        await running.enter_async_context(public_server(app.services))
         for adapter in adapters:
             await running.enter_async_context(serving(app, adapter))
         async with scheduled(app.services):

@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.fact_reloads import POLL_SECONDS, follow
 from bot.services import Services
 from bot.tally_posts import EPOCH, post_tally
 
@@ -18,9 +19,12 @@ log = logging.getLogger(__name__)
 
 @asynccontextmanager
 async def scheduled(
-    services: Services, tally_every: timedelta | None = None
+    services: Services,
+    tally_every: timedelta | None = None,
+    reloads_every: timedelta = timedelta(seconds=POLL_SECONDS),
 ) -> AsyncIterator[None]:
-    """Run the periodic tally posts for the duration of the block."""
+    """Run the periodic tally posts, and follow the fact base reloads of other instances,
+    for the duration of the block."""
     interval = tally_every or timedelta(minutes=services.config.tally_interval_minutes)
 
     async def tally_job() -> None:
@@ -28,6 +32,12 @@ async def scheduled(
             await post_tally(services, interval)
         except Exception:
             log.exception("tally post failed")
+
+    async def reloads_job() -> None:
+        try:
+            await follow(services)
+        except Exception:
+            log.exception("fact base version check failed")
 
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
@@ -37,6 +47,13 @@ async def scheduled(
         coalesce=True,
         max_instances=1,
         misfire_grace_time=max(1, int(interval.total_seconds() / 2)),
+    )
+    scheduler.add_job(
+        reloads_job,
+        IntervalTrigger(seconds=reloads_every.total_seconds(), timezone=UTC),
+        id="fact-reloads",
+        coalesce=True,
+        max_instances=1,
     )
     scheduler.start()
     try:

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.chart import ChartText, Series, cumulate, render_chart
+from bot.chart import ChartText, Series, axis_pattern, cumulate, render_chart
 from bot.i18n import Raw, Translate, number, timestamp
 from bot.markup import to_plain
 from bot.parsing import fold
 from bot.seam import Button, Image, Reply
-from commands.base import Argument, CommandSpec, Context
+from commands.base import Argument, CommandSpec, Context, UserError
+from commands.campaign_sources import source_counts_reply
 from commands.fact_replies import date_text
 from commands.pledging import KIND_LABELS, kinds_text, platform_name
 from storage.api.records import Tally
 
 CHART_SYNONYMS = {"courbe", "graph"}  # besides `action.chart` in every language
-# The time axis labels, by the longest span each suits: hours, then days and hours, days,
-# months (CLDR patterns in the catalogue).
-AXIS_PATTERNS = (
-    (timedelta(hours=12), "chart.axis_time"),
-    (timedelta(days=3), "chart.axis_day_time"),
-    (timedelta(days=300), "chart.axis_day"),
-)
 
 
 def tally_markup(t: Translate, tally: Tally) -> str:
@@ -52,6 +46,10 @@ def tally_markup(t: Translate, tally: Tally) -> str:
 async def handle(ctx: Context) -> list[Reply]:
     if ctx.means(ctx.msg.args, "chart") or fold(ctx.msg.args) in CHART_SYNONYMS:
         return [await _chart(ctx)]
+    if ctx.means(ctx.msg.args, "sources"):  # moderators: what each campaign source brought
+        if not ctx.msg.is_moderator:
+            raise UserError("error.moderators_only", command=ctx.command_name(SPEC))
+        return [await source_counts_reply(ctx)]
     tally = await ctx.services.storage.pledges.get_tally(ctx.services.clock())
     chart = Button(ctx.t("tally.button_chart"), ctx.action("compteur", ctx.word("chart")))
     return [Reply(tally_markup(ctx.t, tally), ((chart,),))]
@@ -67,8 +65,7 @@ async def _chart(ctx: Context) -> Reply:
 
 def chart_text(ctx: Context, series: Series) -> ChartText:
     """The chart's words in the member's language; its times as suits the span drawn."""
-    span = series.span
-    axis = next((key for longest, key in AXIS_PATTERNS if span <= longest), "chart.axis_month")
+    axis = axis_pattern(series.span)
     return ChartText(
         ctx.t("chart.title"),
         ctx.t("chart.total"),
@@ -108,4 +105,5 @@ SPEC = CommandSpec(
         localized={"en": "view"},
         choices=(("graphique", "arg.compteur_chart"),),
     ),
+    anywhere=True,
 )

@@ -30,10 +30,12 @@ def _pledge_line(ctx: Context, pledge: Pledge) -> str:
 async def handle(ctx: Context) -> list[Reply]:
     mine = await my_data(ctx)
     note = Raw(ctx.t("mydata.questions_note"))
-    if mine.empty:
+    source = ctx.services.arrivals.held(member_of(ctx), ctx.services.clock())
+    if mine.empty and source is None:
         return [ctx.reply("mydata.none", questions=note, private=True)]
     data, questions = mine.stored, mine.questions
     lines = [] if data.pledge is None else [_pledge_line(ctx, data.pledge)]
+    lines += [ctx.t("mydata.source", code=source)] if source else []
     counted = (
         ("mydata.subscription", int(data.private_subscription)),
         ("mydata.pending_posts", data.pending_posts),

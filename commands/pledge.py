@@ -11,6 +11,7 @@ from bot.delivery.outbox import relay
 from bot.i18n import Raw, number
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context
+from commands.campaign_sources import credit_source
 from commands.pledging import (
     KIND_LABELS,
     NOTICE_VERSION,
@@ -31,6 +32,7 @@ async def handle(ctx: Context) -> list[Reply]:
         new = NewPledge(member, ctx.msg.platform, choice.kinds, NOTICE_VERSION, services.clock())
         added = await services.add_pledge(new)
         if added.created:
+            await credit_source(ctx)
             if added.crossed:  # recorded with the pledge: post them now, not at the next look
                 await relay(services)
             return [_thanks(ctx, new, added)]

@@ -245,3 +245,13 @@ class MemberData:
     def empty(self) -> bool:
         counts = (self.pending_posts, self.audit_entries, self.announcements)
         return self.pledge is None and not self.private_subscription and not any(counts)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    """How many members arrived through a campaign source's link, and how many then
+    pledged: counts only, never who."""
+
+    code: str
+    arrivals: int
+    pledges: int

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime
 
 import asyncpg
 
+from storage.api.askers import feedback_key, queued_count_key
 from storage.api.records import (
     KEEP_ANSWERED,
     KEEP_QUEUED,
@@ -16,14 +16,6 @@ from storage.api.records import (
     MemberQuestions,
     QueuedQuestion,
 )
-
-_FEEDBACK = "feedback"
-
-
-def asker_hash(asker: Asker, use: str) -> str:
-    """What one use stores of the asker (as the SQLite backend stores it): the uses
-    cannot be matched with one another."""
-    return hashlib.sha256(f"{asker}:{use}".encode()).hexdigest()[:32]
 
 
 def _day(now: datetime) -> date:
@@ -47,7 +39,7 @@ async def _count_queued(conn: asyncpg.Connection, asker: Asker, now: datetime) -
     status = await conn.execute(
         "INSERT INTO queued_counts (counter, day, count) VALUES ($1, $2, 1) ON CONFLICT (counter)"
         " DO UPDATE SET count = queued_counts.count + 1 WHERE queued_counts.count < $3",
-        asker_hash(asker, _day(now).isoformat()),
+        queued_count_key(asker, now),
         _day(now),
         QUEUED_PER_DAY,
     )
@@ -59,10 +51,10 @@ async def delete_member_questions(conn: asyncpg.Connection, asker: Asker, now: d
     today's count of their queued ones; how many rows went."""
     await _prune(conn, now)
     answered = await conn.execute(
-        "DELETE FROM fact_questions WHERE asker = $1", asker_hash(asker, _FEEDBACK)
+        "DELETE FROM fact_questions WHERE asker = $1", feedback_key(asker)
     )
     counted = await conn.execute(
-        "DELETE FROM queued_counts WHERE counter = $1", asker_hash(asker, _day(now).isoformat())
+        "DELETE FROM queued_counts WHERE counter = $1", queued_count_key(asker, now)
     )
     return sum(int(status.rsplit(" ", 1)[-1]) for status in (answered, counted))
 
@@ -83,7 +75,7 @@ class PostgresFactQuestions:
                 folded,
                 fact,
                 now,
-                asker_hash(asker, _FEEDBACK),
+                feedback_key(asker),
             )
             return question_id
 
@@ -109,7 +101,7 @@ class PostgresFactQuestions:
                 "UPDATE fact_questions SET helpful = $1, asker = NULL WHERE id = $2 AND asker = $3",
                 helpful,
                 question_id,
-                asker_hash(asker, _FEEDBACK),
+                feedback_key(asker),
             )
             if status != "UPDATE 1":
                 return False
@@ -132,8 +124,8 @@ class PostgresFactQuestions:
         row = await self._pool.fetchrow(
             "SELECT (SELECT COUNT(*) FROM fact_questions WHERE asker = $1 AND asked_at >= $2)"
             " AS awaiting, (SELECT count FROM queued_counts WHERE counter = $3) AS queued",
-            asker_hash(asker, _FEEDBACK),
+            feedback_key(asker),
             now - KEEP_ANSWERED,
-            asker_hash(asker, _day(now).isoformat()),
+            queued_count_key(asker, now),
         )
         return MemberQuestions(row["awaiting"], row["queued"] or 0)

@@ -24,6 +24,17 @@ class PostgresSettings:
         async with self._pool.acquire() as conn:
             await write_settings(conn, {key: value})
 
+    async def claim_setting(self, key: str, value: str) -> str:
+        """Two statements, each reading what is committed when it starts: an insert that
+        lost to a concurrent one waits for it, and the read then sees its value."""
+        await self._pool.execute(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            key,
+            value,
+        )
+        kept = await self._pool.fetchval("SELECT value FROM settings WHERE key = $1", key)
+        return str(kept)
+
     async def advance_setting(self, key: str, value: int) -> bool:
         async with self._pool.acquire() as conn:
             return await advance_setting(conn, key, value)

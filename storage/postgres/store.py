@@ -12,6 +12,7 @@ from storage.api.protocols import (
     OutboxStore,
     PledgeStore,
     SettingsStore,
+    SourceStore,
     SubscriptionStore,
 )
 from storage.postgres.audit import PostgresAudit
@@ -23,6 +24,7 @@ from storage.postgres.pledges import PostgresPledges
 from storage.postgres.presence import Presence
 from storage.postgres.questions import PostgresFactQuestions
 from storage.postgres.settings import PostgresSettings
+from storage.postgres.sources import PostgresSources
 from storage.postgres.subscriptions import PostgresSubscriptions
 
 
@@ -38,6 +40,7 @@ class PostgresStorage:
         self.deliveries: DeliveryStore = PostgresDeliveries(pool, presence.number)
         self.audit: AuditStore = PostgresAudit(pool)
         self.settings: SettingsStore = PostgresSettings(pool)
+        self.sources: SourceStore = PostgresSources(pool)
         self.questions: FactQuestionStore = PostgresFactQuestions(pool)
         self.members: MemberStore = PostgresMembers(pool, pledges)
 

@@ -13,6 +13,7 @@ from storage.api.protocols import (
     OutboxStore,
     PledgeStore,
     SettingsStore,
+    SourceStore,
     SubscriptionStore,
 )
 from storage.sqlite.audit import SqliteAudit
@@ -23,6 +24,7 @@ from storage.sqlite.members import SqliteMembers
 from storage.sqlite.outbox import SqliteOutbox
 from storage.sqlite.pledges import SqlitePledges
 from storage.sqlite.settings import SqliteSettings
+from storage.sqlite.sources import SqliteSources
 from storage.sqlite.subscriptions import SqliteSubscriptions
 
 
@@ -38,6 +40,7 @@ class SqliteStorage:
         self.deliveries: DeliveryStore = SqliteDeliveries(db)
         self.audit: AuditStore = SqliteAudit(db)
         self.settings: SettingsStore = SqliteSettings(db)
+        self.sources: SourceStore = SqliteSources(db)
         self.questions: FactQuestionStore = SqliteFactQuestions(db)
         self.members: MemberStore = SqliteMembers(db, pledges, subscriptions)
 
