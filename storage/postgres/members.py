@@ -13,12 +13,12 @@ from storage.postgres.questions import delete_member_questions
 
 # Instances rewrite tables one at a time: any constant they agree on.
 REWRITE_LOCK = 0x717569_7467_7277
-# One erasure's statements, each with the table it changes. A deleted or updated row
+# An erasure's statements besides the pledge's, each with the table it changes and
+# the values it takes. A deleted or updated row
 # stays in its page as a dead tuple; a plain VACUUM prunes it but leaves its bytes in
 # the page's free space and in the indexes' pages, so the tables an erasure changed are
 # rewritten (VACUUM FULL) into new files.
 _ERASE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("pledges", "DELETE FROM pledges WHERE member = $1", ("member",)),
     (
         "subscriptions",
         "DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND chat_kind = $3",
@@ -95,6 +95,12 @@ class PostgresMembers:
         }
         erased = 0
         async with self._pool.acquire() as conn, conn.transaction():
+            # Only the partition that held the pledge is rewritten.
+            for row in await conn.fetch(
+                "DELETE FROM pledges WHERE member = $1 RETURNING tableoid::regclass::text", member
+            ):
+                erased += 1
+                self._changed.add(row[0])
             for table, sql, params in _ERASE:
                 status = await conn.execute(sql, *(values[name] for name in params))
                 if changed := int(status.rsplit(" ", 1)[-1]):

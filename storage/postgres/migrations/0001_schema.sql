@@ -85,16 +85,27 @@ CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX audit_log_actor ON audit_log (platform, actor);
 
 -- Pledges: `member` is an HMAC of the platform and user id under a secret kept
--- outside the database; times are kept to the hour.
+-- outside the database; times are kept to the hour. Split by a hash of `member` into
+-- 16 partitions, so that rewriting the one that held an erased pledge (see /oubli)
+-- copies a sixteenth of them.
 CREATE TABLE pledges (
     member text PRIMARY KEY,
     platform text NOT NULL,
     -- bit set: 1 cancel the subscription, 2 delete the app, 4 switch assistant
     kinds smallint NOT NULL CHECK (kinds BETWEEN 1 AND 7),
     notice_version integer NOT NULL,
-    pledged_hour timestamptz NOT NULL CHECK (pledged_hour = date_trunc('hour', pledged_hour)),
-    done_hour timestamptz CHECK (done_hour = date_trunc('hour', done_hour))
-);
+    pledged_hour timestamptz NOT NULL
+        CHECK (pledged_hour = date_trunc('hour', pledged_hour, 'UTC')),
+    done_hour timestamptz CHECK (done_hour = date_trunc('hour', done_hour, 'UTC'))
+) PARTITION BY HASH (member);
+DO $$
+BEGIN
+    FOR part IN 0..15 LOOP
+        EXECUTE format(
+            'CREATE TABLE pledges_%s PARTITION OF pledges'
+            ' FOR VALUES WITH (MODULUS 16, REMAINDER %s)', part, part);
+    END LOOP;
+END $$;
 
 -- The tally in counter rows split in shards: a transaction adds to the shard of
 -- its server process, so that concurrent writers rarely share a row; a read sums
