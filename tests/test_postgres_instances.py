@@ -121,6 +121,25 @@ async def test_a_starting_instance_takes_back_only_the_claims_of_instances_that_
         await starting.close()
 
 
+async def test_one_sender_lease_per_platform_whichever_instance_claims(
+    instances: Instances,
+) -> None:
+    lease = NOW + timedelta(seconds=10)
+
+    async def claim(storage: PostgresStorage, holder: str, at: datetime) -> bool:
+        return await storage.deliveries.claim_sender("telegram", holder, at, at + (lease - NOW))
+
+    holders = [f"{n}" for n in range(12)]
+    won = await asyncio.gather(*(claim(instances[n % 2], h, NOW) for n, h in enumerate(holders)))
+    assert sum(won) == 1
+    holder = holders[won.index(True)]
+    assert await claim(instances[1], holder, NOW + timedelta(seconds=2))  # renewed
+    assert not await claim(instances[0], "other", NOW + timedelta(seconds=11))
+    # Given up: another instance may take it from then on.
+    await instances[0].deliveries.release_sender("telegram", holder, NOW + timedelta(seconds=3))
+    assert await claim(instances[0], "other", NOW + timedelta(seconds=3))
+
+
 async def test_the_last_deliveries_finished_at_once_end_their_broadcast(
     instances: Instances,
 ) -> None:

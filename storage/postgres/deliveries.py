@@ -64,6 +64,31 @@ class PostgresDeliveries:
         )
         return int(status.rsplit(" ", 1)[-1])
 
+    async def claim_sender(
+        self, platform: str, holder: str, now: datetime, expires_at: datetime
+    ) -> bool:
+        """One statement: two claimers at once wait on the row, and the second then sees
+        the first's lease and takes nothing."""
+        status = await self._pool.execute(
+            "INSERT INTO sender_leases (platform, holder, expires_at) VALUES ($1, $2, $4)"
+            " ON CONFLICT (platform) DO UPDATE SET holder = excluded.holder,"
+            " expires_at = excluded.expires_at"
+            " WHERE sender_leases.holder = excluded.holder OR sender_leases.expires_at <= $3",
+            platform,
+            holder,
+            now,
+            expires_at,
+        )
+        return bool(status == "INSERT 0 1")
+
+    async def release_sender(self, platform: str, holder: str, expires_at: datetime) -> None:
+        await self._pool.execute(
+            "UPDATE sender_leases SET expires_at = $1 WHERE platform = $2 AND holder = $3",
+            expires_at,
+            platform,
+            holder,
+        )
+
     async def record_part(self, delivery_id: int, parts_sent: int, message_id: str) -> None:
         await self._pool.execute(
             "UPDATE deliveries SET parts_sent = $1, message_id = $2"
