@@ -74,6 +74,20 @@ def cumulate(counts: Sequence[HourCount], now: datetime) -> Series:
     return series
 
 
+# The time axis labels, by the longest span each suits: hours, then days and hours, days,
+# months (CLDR patterns in the catalogue).
+AXIS_PATTERNS = (
+    (timedelta(hours=12), "chart.axis_time"),
+    (timedelta(days=3), "chart.axis_day_time"),
+    (timedelta(days=300), "chart.axis_day"),
+)
+
+
+def axis_pattern(span: timedelta) -> str:
+    """The catalogue key of the pattern that writes the time axis of a chart this long."""
+    return next((key for longest, key in AXIS_PATTERNS if span <= longest), "chart.axis_month")
+
+
 def ticks(series: Series) -> list[datetime]:
     """The times labelled under the axis: its start, middle and end."""
     start, span = series.times[0], series.span

@@ -62,6 +62,9 @@ class Config:
     http_port: int = 0  # off
     ready_max_backlog: int = 50_000
     ready_max_delay_seconds: int = 900
+    public_port: int = 0  # off
+    public_listen: str = "127.0.0.1"
+    public_refresh_seconds: int = 5
     telegram_token: Secret = Secret("")
     telegram_api_url: str = ""
     telegram_webhook_url: str = ""
@@ -156,7 +159,11 @@ def resolve_config(
         values[name] = _checked(known, found) if known else value
         origins[name] = found.origin
     _both_member_secrets(origins)
+<<<<<<< HEAD
     _sqlite_url_as_file(values, origins)
+=======
+    _distinct_ports(values)
+>>>>>>> main
     if values.get("telegram_webhook_url") and "telegram_webhook_path" not in values:
         values["telegram_webhook_path"] = parse.webhook_path_of(values["telegram_webhook_url"])
         origins["telegram_webhook_path"] = "derived from the webhook URL"
@@ -258,6 +265,7 @@ def _both_member_secrets(origins: Mapping[str, str]) -> None:
         )
 
 
+<<<<<<< HEAD
 def _sqlite_url_as_file(values: dict[str, Any], origins: dict[str, str]) -> None:
     """A SQLite QUITGPT_DATABASE_URL is the database file, as if given by QUITGPT_DB: the
     member secret, backups and restores find it there."""
@@ -273,6 +281,16 @@ def _sqlite_url_as_file(values: dict[str, Any], origins: dict[str, str]) -> None
         )
     values["database"], origins["database"] = url.path, origins.pop("database_url")
     del values["database_url"]
+=======
+def _distinct_ports(values: Mapping[str, Any]) -> None:
+    """The status server and the public counter on one port: the second could not start."""
+    port = values.get("public_port")
+    if port and port == values.get("http_port"):
+        raise ConfigError(
+            f"QUITGPT_PUBLIC_PORT={port} is also QUITGPT_HTTP_PORT: the public counter "
+            "needs a port of its own"
+        )
+>>>>>>> main
 
 
 def _shown(value: Any) -> str:

@@ -40,7 +40,7 @@ def report(config: Config, origins: Mapping[str, str]) -> list[str]:
             config.member_secret or config.member_secret_file
         ):
             value, origin = str(secret_path(config.database)), "default: beside the database"
-        if setting.field == "http_port" and not config.http_port:
+        if setting.field in ("http_port", "public_port") and not getattr(config, setting.field):
             value = "off"
         rows.append((setting.env, value, origin))
     widths = [max(len(row[i]) for row in rows) for i in range(2)]

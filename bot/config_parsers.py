@@ -31,6 +31,7 @@ QUIET_OFF = ("off", "none", "")
 MAX_TALLY_MINUTES = 7 * 24 * 60
 MAX_READY_BACKLOG = 10_000_000
 MAX_READY_DELAY_SECONDS = 7 * 24 * 3600
+MAX_PUBLIC_REFRESH_SECONDS = 3600
 
 _HH_MM = re.compile(r"\d{2}:\d{2}")
 _URL_PATH = re.compile(r"/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
@@ -144,6 +145,7 @@ tally_interval = whole_number(1, MAX_TALLY_MINUTES)
 port = whole_number(1, 65535)
 ready_backlog = whole_number(1, MAX_READY_BACKLOG)
 ready_delay = whole_number(1, MAX_READY_DELAY_SECONDS)
+public_refresh = whole_number(1, MAX_PUBLIC_REFRESH_SECONDS)
 
 
 def port_or_off(value: Any) -> int:

@@ -18,6 +18,7 @@ from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.worker import DeliveryWorker
+from bot.public.server import public_server
 from bot.scheduler import scheduled
 from bot.status_server import status_server
 
@@ -80,7 +81,12 @@ async def run_console(
     async with open_app(config) as app:
         console = ConsoleAdapter(app, user, language=language)
         worker = DeliveryWorker(app.services, console)
-        async with status_server(app.services, [console]), worker.active(), scheduled(app.services):
+        async with (
+            status_server(app.services, [console]),
+            public_server(app.services),
+            worker.active(),
+            scheduled(app.services),
+        ):
             await until_stopped(stop, console.run(stream))
         await worker.drain()  # what this session queued for the console itself
     log.info("console session ended")
@@ -135,6 +141,7 @@ async def serve(app: App, adapters: list[PlatformAdapter], stop: asyncio.Event) 
     The status server starts first: not ready until every adapter is connected."""
     async with contextlib.AsyncExitStack() as running:
         await running.enter_async_context(status_server(app.services, adapters))
+        await running.enter_async_context(public_server(app.services))
         for adapter in adapters:
             await running.enter_async_context(serving(app, adapter))
         async with scheduled(app.services):

@@ -15,7 +15,7 @@ from typing import Protocol
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from bot.config import ConfigError
+from bot.http_site import listening
 from bot.services import Services
 from storage.api.records import Backlog
 
@@ -97,21 +97,11 @@ async def status_server(
     if not config.http_port:
         yield None
         return
-    # No access log: a scrape every few seconds would bury everything else.
-    runner = web.AppRunner(status_app(services, adapters), access_log=None)
-    await runner.setup()
-    try:
-        try:
-            await web.TCPSite(runner, config.http_listen, config.http_port).start()
-        except OSError as exc:
-            raise ConfigError(
-                f"QUITGPT_HTTP_PORT={config.http_port}: cannot listen on "
-                f"{config.http_listen}:{config.http_port} ({exc.strerror or exc})"
-            ) from exc
-        log.info(
-            "status server listening",
-            extra={"listen": config.http_listen, "port": config.http_port},
-        )
+    async with listening(
+        status_app(services, adapters),
+        config.http_listen,
+        config.http_port,
+        setting="QUITGPT_HTTP_PORT",
+        name="status server",
+    ) as runner:
         yield runner
-    finally:
-        await runner.cleanup()

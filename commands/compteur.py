@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.chart import ChartText, Series, cumulate, render_chart
+from bot.chart import ChartText, Series, axis_pattern, cumulate, render_chart
 from bot.i18n import Raw, Translate, number, timestamp
 from bot.markup import to_plain
 from bot.parsing import fold
@@ -18,13 +18,6 @@ from commands.pledging import KIND_LABELS, kinds_text, platform_name
 from storage.api.records import Tally
 
 CHART_SYNONYMS = {"courbe", "graph"}  # besides `action.chart` in every language
-# The time axis labels, by the longest span each suits: hours, then days and hours, days,
-# months (CLDR patterns in the catalogue).
-AXIS_PATTERNS = (
-    (timedelta(hours=12), "chart.axis_time"),
-    (timedelta(days=3), "chart.axis_day_time"),
-    (timedelta(days=300), "chart.axis_day"),
-)
 
 
 def tally_markup(t: Translate, tally: Tally) -> str:
@@ -67,8 +60,7 @@ async def _chart(ctx: Context) -> Reply:
 
 def chart_text(ctx: Context, series: Series) -> ChartText:
     """The chart's words in the member's language; its times as suits the span drawn."""
-    span = series.span
-    axis = next((key for longest, key in AXIS_PATTERNS if span <= longest), "chart.axis_month")
+    axis = axis_pattern(series.span)
     return ChartText(
         ctx.t("chart.title"),
         ctx.t("chart.total"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.config_settings import SETTINGS
 from tests.support import run_bot
 
 TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -53,9 +54,10 @@ def test_every_setting_with_its_value_and_origin(tmp_path: Path) -> None:
     )
     assert rows["QUITGPT_SYNCHRONOUS"] == ("normal", "default")
     assert rows["QUITGPT_HTTP_PORT"] == ("off", "default")
+    assert rows["QUITGPT_PUBLIC_PORT"] == ("off", "default")
     assert rows["QUITGPT_WAL_CHECKPOINTS"] == ("auto", "default")
     assert rows["QUITGPT_DATABASE_URL"] == ("(not set)", "default")
-    assert len(rows) == 31
+    assert list(rows) == [setting.env for setting in SETTINGS]
     assert TOKEN not in result.stdout and WEBHOOK_SECRET not in result.stdout
     assert result.stderr == ""
 
