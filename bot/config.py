@@ -56,6 +56,8 @@ class Config:
     moderators: Mapping[str, frozenset[str]] = field(default_factory=dict)
     tally_interval_minutes: int = 360
     milestones: tuple[int, ...] = DEFAULT_MILESTONES
+    # "I cancel if N others do": the N a member may choose
+    pledge_thresholds: tuple[int, ...] = (1_000, 10_000, 100_000)
     quiet_hours: str = "22:00-08:00"
     timezone: str = "Europe/Paris"
     http_listen: str = "127.0.0.1"
@@ -159,11 +161,8 @@ def resolve_config(
         values[name] = _checked(known, found) if known else value
         origins[name] = found.origin
     _both_member_secrets(origins)
-<<<<<<< HEAD
     _sqlite_url_as_file(values, origins)
-=======
     _distinct_ports(values)
->>>>>>> main
     if values.get("telegram_webhook_url") and "telegram_webhook_path" not in values:
         values["telegram_webhook_path"] = parse.webhook_path_of(values["telegram_webhook_url"])
         origins["telegram_webhook_path"] = "derived from the webhook URL"
@@ -265,7 +264,6 @@ def _both_member_secrets(origins: Mapping[str, str]) -> None:
         )
 
 
-<<<<<<< HEAD
 def _sqlite_url_as_file(values: dict[str, Any], origins: dict[str, str]) -> None:
     """A SQLite QUITGPT_DATABASE_URL is the database file, as if given by QUITGPT_DB: the
     member secret, backups and restores find it there."""
@@ -281,7 +279,8 @@ def _sqlite_url_as_file(values: dict[str, Any], origins: dict[str, str]) -> None
         )
     values["database"], origins["database"] = url.path, origins.pop("database_url")
     del values["database_url"]
-=======
+
+
 def _distinct_ports(values: Mapping[str, Any]) -> None:
     """The status server and the public counter on one port: the second could not start."""
     port = values.get("public_port")
@@ -290,7 +289,6 @@ def _distinct_ports(values: Mapping[str, Any]) -> None:
             f"QUITGPT_PUBLIC_PORT={port} is also QUITGPT_HTTP_PORT: the public counter "
             "needs a port of its own"
         )
->>>>>>> main
 
 
 def _shown(value: Any) -> str:

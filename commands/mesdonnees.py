@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import Raw
+from bot.i18n import Raw, number
 from bot.seam import Button, Reply
 from commands.base import CommandSpec, Context
 from commands.personal_data import my_data
@@ -16,14 +16,22 @@ def _pledge_line(ctx: Context, pledge: Pledge) -> str:
         if pledge.done_at is None
         else ctx.t("mydata.done_yes", date=when(ctx, pledge.done_at))
     )
-    return ctx.t(
-        "mydata.pledge",
-        key=pledge.member,
-        platform=platform_name(pledge.platform),
-        kinds=kinds_text(ctx.t, pledge.kinds),
-        date=when(ctx, pledge.pledged_at),
-        version=pledge.notice_version,
-        done=Raw(done),
+    condition = (
+        ""
+        if pledge.threshold is None
+        else "\n" + ctx.t("mydata.conditional", count=number(ctx.t, pledge.threshold))
+    )
+    return (
+        ctx.t(
+            "mydata.pledge",
+            key=pledge.member,
+            platform=platform_name(pledge.platform),
+            kinds=kinds_text(ctx.t, pledge.kinds),
+            date=when(ctx, pledge.pledged_at),
+            version=pledge.notice_version,
+            done=Raw(done),
+        )
+        + condition
     )
 
 
@@ -37,6 +45,7 @@ async def handle(ctx: Context) -> list[Reply]:
     counted = (
         ("mydata.subscription", int(data.private_subscription)),
         ("mydata.pending_posts", data.pending_posts),
+        ("mydata.notice", int(data.notice_kept)),
         ("mydata.audit", data.audit_entries),
         ("mydata.announcements", data.announcements),
         ("mydata.questions_awaiting", questions.awaiting_feedback),

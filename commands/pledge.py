@@ -11,6 +11,14 @@ from bot.delivery.outbox import relay
 from bot.i18n import Raw, number
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context
+from commands.conditional import (
+    checked_threshold,
+    conditional_thanks,
+    notice_choice,
+    threshold_buttons,
+    waiting,
+    wants_notice,
+)
 from commands.pledging import (
     KIND_LABELS,
     NOTICE_VERSION,
@@ -25,25 +33,36 @@ from storage.api.records import ALL_KINDS, Added, Kind, NewPledge, Pledge
 
 
 async def handle(ctx: Context) -> list[Reply]:
+    if wants_notice(ctx):
+        return await notice_choice(ctx)
     choice = parse_choice(ctx.msg.args)
     services, member = ctx.services, member_of(ctx)
     if choice.kinds and choice.accepted == NOTICE_VERSION:
-        new = NewPledge(member, ctx.msg.platform, choice.kinds, NOTICE_VERSION, services.clock())
+        new = NewPledge(
+            member,
+            ctx.msg.platform,
+            choice.kinds,
+            NOTICE_VERSION,
+            services.clock(),
+            checked_threshold(ctx, choice.threshold),
+        )
         added = await services.add_pledge(new)
+        if added.crossed or added.firmed:  # recorded with the pledge: post them now
+            await relay(services)
+        pledge = await services.storage.pledges.get_pledge(member)
+        if added.created and pledge is not None and pledge.threshold is not None:
+            return [await conditional_thanks(ctx, pledge)]
         if added.created:
-            if added.crossed:  # recorded with the pledge: post them now, not at the next look
-                await relay(services)
             return [_thanks(ctx, new, added)]
-        pledge = await services.storage.pledges.get_pledge(member)  # already pledged: counted once
     elif choice.kinds:
         pledge = await services.storage.pledges.change_pledge(member, choice.kinds)
         if pledge is not None:
-            return [_current(ctx, pledge, "pledge.changed")]
+            return [await _current(ctx, pledge, "pledge.changed")]
     else:
         pledge = await services.storage.pledges.get_pledge(member)
     if pledge is None:
         return [_notice(ctx, choice.kinds)]
-    return [_current(ctx, pledge, "pledge.current")]
+    return [await _current(ctx, pledge, "pledge.current")]
 
 
 def _notice(ctx: Context, chosen: Kind) -> Reply:
@@ -59,7 +78,7 @@ def _notice(ctx: Context, chosen: Kind) -> Reply:
             ),
         )
         for kinds in offers
-    )
+    ) + threshold_buttons(ctx, Kind.CANCEL)
     text = ctx.t(
         "pledge.notice",
         organiser=ctx.services.config.organiser,
@@ -84,9 +103,10 @@ def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
     return Reply(text, ((guide,), (_share(ctx),)), private=True, edit=ctx.msg.from_button)
 
 
-def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
+async def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
     """The member's pledge, with buttons to add or remove a kind, withdraw or mark it done."""
-    rows = []
+    condition, notify = await waiting(ctx, pledge)
+    rows = list(notify)
     for kind, label in KIND_LABELS.items():
         if kind not in pledge.kinds:
             rows.append((_toggle(ctx, "pledge.button_add", label, pledge.kinds | kind),))
@@ -97,6 +117,7 @@ def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
     rows.append((_share(ctx),))
     rows.append((Button(ctx.t("pledge.button_withdraw"), ctx.action("retirer")),))
     text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(ctx, pledge.pledged_at))
+    text += condition
     return Reply(text, tuple(rows), private=True, edit=ctx.msg.from_button)
 
 

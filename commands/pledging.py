@@ -25,6 +25,8 @@ _TYPED = {
 }
 _WORDS = {word: kinds for kinds, words in _TYPED.items() for word in words}
 _ACCEPTED = re.compile(r"ok(\d+)")
+# "if N others do", as a button writes it in either language (`action.if`)
+_THRESHOLD = re.compile(r"(?:si|if)(\d+)")
 _SEPARATORS = re.compile(r"[\s,+]+")
 
 # A function that renders a locale key in some language, like `Context.t`.
@@ -36,18 +38,21 @@ class Choice:
 
     kinds: Kind
     accepted: int | None
+    threshold: int | None = None
 
 
 def parse_choice(args: str) -> Choice:
-    kinds, accepted = Kind(0), None
+    kinds, accepted, threshold = Kind(0), None, None
     for word in filter(None, _SEPARATORS.split(fold(args))):
         if match := _ACCEPTED.fullmatch(word):
             accepted = int(match[1])
+        elif match := _THRESHOLD.fullmatch(word):
+            threshold = int(match[1])
         elif word in _WORDS:
             kinds |= _WORDS[word]
         else:
             raise UserError("pledge.unknown_word", word=word)
-    return Choice(kinds, accepted)
+    return Choice(kinds, accepted, threshold)
 
 
 def kinds_action(ctx: Context, kinds: Kind) -> str:

@@ -16,7 +16,7 @@ from multidict import CIMultiDict
 
 from bot.app import App
 from bot.markup import to_plain
-from storage.pledges import Kind
+from storage.api.records import Kind
 
 _LINE = re.compile(r"^(?:• )?(?P<label>.+?) : \+?(?P<count>\d[\d\s\u202f]*)$")
 

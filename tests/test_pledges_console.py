@@ -14,7 +14,12 @@ NOTICE_BUTTONS = (
     "[/engagement resilier ok2] ✊ résilier l'abonnement ChatGPT\n"
     "[/engagement appli ok2] ✊ supprimer l'appli ChatGPT\n"
     "[/engagement changer ok2] ✊ passer à un autre assistant\n"
-    "[/engagement resilier+appli+changer ok2] ✊ les trois à la fois"
+    "[/engagement resilier+appli+changer ok2] ✊ les trois à la fois\n"
+    + "\n".join(
+        f"[/engagement resilier si{n} ok2] 🤝 résilier l'abonnement ChatGPT, "
+        f"si {shown} autres le font"
+        for n, shown in ((1000, "1\u202f000"), (10000, "10\u202f000"), (100000, "100\u202f000"))
+    )
 )
 
 

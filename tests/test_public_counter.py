@@ -19,6 +19,8 @@ from typing import Any
 
 import aiohttp
 import pytest
+from storage.db import Database
+from storage.pledges import Kind, NewPledge, load_pledges
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
@@ -27,8 +29,6 @@ from bot.public.render import thinned
 from bot.public.server import accepted_languages, public_server
 from bot.public.snapshot import PublicCounter
 from bot.services import Services
-from storage.db import Database
-from storage.pledges import Kind, NewPledge, load_pledges
 from tests.public_support import absent, compteur_figures, digits, fetch, free_port
 from tests.test_status_server import console_bot, served
 from tests.test_tally_console import Clock, say_on

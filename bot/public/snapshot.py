@@ -16,8 +16,7 @@ from email.utils import format_datetime
 from bot.chart import Series, cumulate
 from bot.public.render import Page, Words, badge_svg, page_html, tally_document
 from bot.services import Services
-from storage.pledges import hour_of
-from storage.tally import HourCount, Tally, get_tally, hourly_counts
+from storage.api.records import HourCount, Tally
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +53,16 @@ class PublicCounter:
         self.services = services
         self.languages = tuple(services.catalogues.languages)
         self.snapshot: Snapshot | None = None
-        self._read: tuple[Tally, list[HourCount], str] | None = None  # what it was built from
+        self._read: tuple[Tally, list[HourCount], datetime] | None = None  # what it was built from
 
     async def refresh(self) -> Snapshot:
         """Read the figures (two queries); rebuild the bodies only when they changed, or
         when the hour did (the last 24 hours and the curve move with it)."""
         services = self.services
         now = services.clock()
-        tally = await get_tally(services.db, now)
-        counts = await hourly_counts(services.db)
-        read = (tally, counts, hour_of(now))
+        tally = await services.storage.pledges.get_tally(now)
+        counts = await services.storage.pledges.hourly_counts()
+        read = (tally, counts, now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
         if self.snapshot is None or read != self._read:
             self.snapshot = self._build(tally, cumulate(counts, now), now)
             self._read = read

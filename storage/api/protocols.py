@@ -23,6 +23,7 @@ from storage.api.records import (
     Cause,
     Counts,
     Delivery,
+    DueNotice,
     HourCount,
     Kind,
     MemberData,
@@ -41,7 +42,13 @@ class PledgeStore(Protocol):
 
     def pledge_intake(self, milestones: Sequence[int]) -> Callable[[NewPledge], Awaitable[Added]]:
         """Adds one pledge (batched with concurrent ones) and records the milestones in
-        `milestones` its total reached for the first time ever; a member counts once."""
+        `milestones` its total reached for the first time ever; a member counts once.
+
+        A conditional pledge (`threshold` set) counts only in `Tally.conditional`. In the
+        same transaction, the conditional pledges whose thresholds are met become firm
+        (counted from then on, `pledged_at` the time they became firm) and their notices
+        due: "if N others do" is met once N other pledges count, firm ones and conditional
+        ones met too."""
         ...
 
     async def load_pledges(self, pledges: Iterable[NewPledge]) -> int:
@@ -58,7 +65,9 @@ class PledgeStore(Protocol):
         ...
 
     async def mark_pledge_done(self, member: str, now: datetime) -> Pledge | None:
-        """None when there is no pledge or it already was carried out."""
+        """None when there is no pledge or it already was carried out. A conditional
+        pledge carried out becomes firm, its notice dropped, in the same transaction as
+        the conditional pledges this meets become firm."""
         ...
 
     async def delete_pledge(self, member: str) -> bool: ...
@@ -69,6 +78,30 @@ class PledgeStore(Protocol):
 
     async def hourly_counts(self) -> list[HourCount]:
         """Every hour that has any pledge or pledge carried out, oldest first."""
+        ...
+
+
+class NoticeStore(Protocol):
+    """Sealed references to the private chats of members who asked to be told when their
+    conditional pledge becomes firm. A notice goes with its pledge (withdrawal, erasure)."""
+
+    async def keep_notice(self, member: str, sealed: bytes) -> bool:
+        """Kept (or replaced) only while the member's pledge is conditional."""
+        ...
+
+    async def forget_notice(self, member: str) -> bool: ...
+
+    async def has_notice(self, member: str) -> bool: ...
+
+    async def due_notices(self, limit: int) -> list[DueNotice]:
+        """Notices of pledges made firm, not yet queued; oldest first."""
+        ...
+
+    async def queue_notices(self, notices: Sequence[tuple[str, NewDelivery]], now: datetime) -> int:
+        """For each (member, message) whose notice is due: its message queued (one
+        broadcast of kind `milestone`) and its notice deleted, in one transaction; a
+        notice no longer due (queued by another worker, forgotten) is skipped. How many
+        were queued."""
         ...
 
 
@@ -282,6 +315,8 @@ class Storage(Protocol):
 
     @property
     def pledges(self) -> PledgeStore: ...
+    @property
+    def notices(self) -> NoticeStore: ...
     @property
     def subscriptions(self) -> SubscriptionStore: ...
     @property
