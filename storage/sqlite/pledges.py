@@ -12,6 +12,7 @@ from itertools import islice
 
 import aiosqlite
 
+from storage.api.conditional import met_threshold
 from storage.api.records import Added, HourCount, Kind, NewPledge, Pledge, Tally
 from storage.sqlite.db import SqliteArea, stamp
 from storage.sqlite.group_commit import GroupCommit
@@ -86,22 +87,6 @@ async def add_pledges(
         if first:
             crossed, firmed = (), 0
     return results
-
-
-def met_threshold(firm: int, waiting: Sequence[tuple[int, int]]) -> int | None:
-    """The highest threshold met, from the firm count and (threshold, how many wait on it)
-    in increasing order; None if none is.
-
-    "If N others do" is met once N other pledges count: firm ones, and conditional ones
-    met too. Met thresholds form a prefix of the order, so the highest `t` for which the
-    firm count plus every pledge waiting on `t` or less, less the pledge itself, reaches `t`.
-    """
-    met, counted = None, firm
-    for threshold, waiting_on_it in waiting:
-        counted += waiting_on_it
-        if counted - 1 >= threshold:
-            met = threshold
-    return met
 
 
 async def firm_up(conn: aiosqlite.Connection, now: datetime) -> int:
