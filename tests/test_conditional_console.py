@@ -4,6 +4,8 @@ pledges, and one private message for those who asked, across a restart too."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from bot.delivery.worker import DeliveryWorker
 from bot.public.render import tally_document
 from bot.sealing import PrivateChat
 from tests.support import table_rows
+from tests.test_tally_console import Clock, say_on
 
 # Distinctive ids, so that a scan of the database finds them wherever they are kept.
 ALICE, BOB, CAROL, DAN = "member-alice-7731", "member-bob-8842", "member-carol-9953", "dan-1064"
@@ -188,3 +191,17 @@ async def test_a_sealed_reference_opens_only_for_its_member(app: App) -> None:
     assert b"123456789" not in sealed
     assert app.services.sealer.open("key-a", sealed) == chat
     assert app.services.sealer.open("key-b", sealed) is None
+
+
+async def test_the_message_waits_for_the_end_of_quiet_hours(config: Config) -> None:
+    clock = Clock()
+    clock.now = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)  # 23:30 in Paris
+    night = replace(config, quiet_hours="22:00-08:00", timezone="Europe/Paris")
+    async with open_app(night, clock=clock) as app:
+        await say_on(app, "telegram", "61001", "/engagement resilier si2 ok2")
+        await say_on(app, "telegram", "61001", "/engagement prevenir confirmer")
+        await say_on(app, "telegram", "61002", "/engagement resilier ok2")
+        assert await app.storage.deliveries.next_due_time("telegram") is None
+        await say_on(app, "telegram", "61003", "/engagement resilier ok2")
+        due = await app.storage.deliveries.next_due_time("telegram")
+        assert due == datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 08:00 in Paris
