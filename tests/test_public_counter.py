@@ -19,8 +19,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from storage.db import Database
-from storage.pledges import Kind, NewPledge, load_pledges
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, open_app
@@ -29,11 +27,13 @@ from bot.public.render import thinned
 from bot.public.server import accepted_languages, public_server
 from bot.public.snapshot import PublicCounter
 from bot.services import Services
+from storage.api.protocols import PledgeStore
+from storage.api.records import HourCount, Kind, NewPledge, Tally
 from tests.public_support import absent, compteur_figures, digits, fetch, free_port
 from tests.test_status_server import console_bot, served
 from tests.test_tally_console import Clock, say_on
 
-MEMBERS = {"telegram": "4242424242", "discord": "987654321987654321"}
+MEMBERS = {"telegram": "4242424242", "discord": "987654321987654321", "waiting": "5151515151"}
 
 
 @pytest.fixture
@@ -63,6 +63,7 @@ async def pledge_everywhere(app: App, console: ConsoleAdapter) -> None:
     await say_on(app, "telegram", MEMBERS["telegram"], "/pledge switch ok2")
     await say_on(app, "discord", MEMBERS["discord"], "/pledge cancel ok2")
     await say_on(app, "discord", MEMBERS["discord"], "/accompli")
+    await say_on(app, "telegram", MEMBERS["waiting"], "/pledge cancel si1000 ok2")
 
 
 def badge_count(svg: str) -> int:
@@ -92,7 +93,8 @@ async def test_the_json_the_badge_and_the_page_say_what_compteur_says(
         "discord": 1,
         "telegram": 1,
     }
-    assert document["firm"] == document["total"]  # no conditional pledge exists yet
+    assert document["firm"] == document["total"]  # the conditional pledge is in neither
+    assert shown["conditional"] == 1
     assert set(document) == {*shown, "firm", "updated"}
     for language in ("fr", "en"):
         badge = await fetch(app.config.public_port, f"/badge.svg?lang={language}")
@@ -124,8 +126,8 @@ async def test_numbers_are_written_as_each_language_writes_them(
     app: App, console: ConsoleAdapter, counter: PublicCounter
 ) -> None:
     now = datetime.now(UTC)
-    await load_pledges(
-        app.db, (NewPledge(f"m{i}", "telegram", Kind.CANCEL, 2, now) for i in range(12_345))
+    await app.storage.pledges.load_pledges(
+        NewPledge(f"m{i}", "telegram", Kind.CANCEL, 2, now) for i in range(12_345)
     )
     await counter.refresh()
     port = app.config.public_port
@@ -214,24 +216,43 @@ async def test_no_member_chat_or_key_is_shown(
     assert absent([*MEMBERS.values(), "alice", *keys], *bodies) == []
 
 
-class CountingDatabase:
-    """The database, counting the reads made through it (or failing them on demand)."""
+class CountingPledges:
+    """The pledge store, counting the reads made through it (or failing them on demand)."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, pledges: PledgeStore) -> None:
+        self.pledges = pledges
         self.reads = 0
         self.broken = False
 
-    async def fetchall(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+    def _read(self) -> None:
         self.reads += 1
         if self.broken:
             raise sqlite3.OperationalError("database is locked")
-        return await self.db.fetchall(sql, params)
+
+    async def get_tally(self, now: datetime) -> Tally:
+        self._read()
+        return await self.pledges.get_tally(now)
+
+    async def hourly_counts(self) -> list[HourCount]:
+        self._read()
+        return await self.pledges.hourly_counts()
 
 
-def counted(services: Services, **config: Any) -> tuple[Services, CountingDatabase]:
-    counting = CountingDatabase(services.db)
-    changed = replace(services, db=counting, config=replace(services.config, **config))
+class CountingStorage:
+    """The storage, its pledge reads counted."""
+
+    def __init__(self, storage: Any, pledges: CountingPledges) -> None:
+        self._storage = storage
+        self.pledges = pledges
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
+
+
+def counted(services: Services, **config: Any) -> tuple[Services, CountingPledges]:
+    counting = CountingPledges(services.storage.pledges)
+    storage: Any = CountingStorage(services.storage, counting)
+    changed = replace(services, storage=storage, config=replace(services.config, **config))
     return changed, counting
 
 
