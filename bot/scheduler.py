@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.delivery.notices import queue_notices
 from bot.services import Services
 from bot.tally_posts import EPOCH, post_tally
 
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 async def scheduled(
     services: Services, tally_every: timedelta | None = None
 ) -> AsyncIterator[None]:
-    """Run the periodic tally posts for the duration of the block."""
+    """Run the periodic tally posts, and the look for reminders due, for the duration of
+    the block."""
     interval = tally_every or timedelta(minutes=services.config.tally_interval_minutes)
 
     async def tally_job() -> None:
@@ -37,6 +39,21 @@ async def scheduled(
         coalesce=True,
         max_instances=1,
         misfire_grace_time=max(1, int(interval.total_seconds() / 2)),
+    )
+
+    async def notices_job() -> None:
+        try:
+            await queue_notices(services)
+        except Exception:
+            log.exception("queueing private notices failed")
+
+    # Reminders fall due at the time members chose: looked for each minute.
+    scheduler.add_job(
+        notices_job,
+        IntervalTrigger(minutes=1, timezone=UTC),
+        id="notices",
+        coalesce=True,
+        max_instances=1,
     )
     scheduler.start()
     try:

@@ -4,11 +4,10 @@ private message when one becomes firm: what `/pledge` offers, says and keeps for
 from __future__ import annotations
 
 from bot.i18n import Raw, number
-from bot.sealing import PrivateChat
 from bot.seam import Button, Reply
 from commands.base import Context, UserError
-from commands.pledging import NOTICE_VERSION, kinds_action, kinds_text, member_of
-from storage.api.records import Kind, Pledge
+from commands.pledging import NOTICE_VERSION, kinds_action, kinds_text, member_of, sealed_chat
+from storage.api.records import Kind, NoticeKind, Pledge
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -54,7 +53,7 @@ async def notice_choice(ctx: Context) -> list[Reply]:
     storage, member = ctx.services.storage, member_of(ctx)
     edit = ctx.msg.from_button
     if ctx.means(first, "quiet"):
-        await storage.notices.forget_notice(member)
+        await storage.notices.forget_notice(member, NoticeKind.FIRM)
         return [ctx.reply("conditional.notify_off", private=True, edit=edit)]
     pledge = await storage.pledges.get_pledge(member)
     if pledge is None or pledge.threshold is None:
@@ -67,8 +66,7 @@ async def notice_choice(ctx: Context) -> list[Reply]:
         return [
             ctx.reply("conditional.notify_notice", buttons=((agree,),), private=True, edit=edit)
         ]
-    chat = PrivateChat(ctx.msg.platform, ctx.msg.sender.id, ctx.language)
-    if not await storage.notices.keep_notice(member, ctx.services.sealer.seal(member, chat)):
+    if not await storage.notices.keep_notice(member, NoticeKind.FIRM, sealed_chat(ctx)):
         raise UserError("conditional.none")  # made firm meanwhile
     return [ctx.reply("conditional.notify_on", private=True, edit=edit)]
 
@@ -77,7 +75,7 @@ async def waiting(ctx: Context, pledge: Pledge) -> tuple[str, Rows]:
     """For a conditional pledge: what it waits for, and a button to be told or not."""
     if pledge.threshold is None:
         return "", ()
-    told = await ctx.services.storage.notices.has_notice(pledge.member)
+    told = NoticeKind.FIRM in await ctx.services.storage.notices.member_notices(pledge.member)
     word, label = (
         ("quiet", "conditional.button_quiet") if told else ("notify", "conditional.button_notify")
     )

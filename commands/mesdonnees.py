@@ -7,7 +7,7 @@ from bot.seam import Button, Reply
 from commands.base import CommandSpec, Context
 from commands.personal_data import my_data
 from commands.pledging import kinds_text, member_of, platform_name, when
-from storage.api.records import Pledge
+from storage.api.records import NoticeKind, Pledge
 
 
 def _pledge_line(ctx: Context, pledge: Pledge) -> str:
@@ -35,6 +35,15 @@ def _pledge_line(ctx: Context, pledge: Pledge) -> str:
     )
 
 
+async def _notice_lines(ctx: Context) -> list[str]:
+    """The private messages asked for, each kept with a sealed reference to the chat."""
+    notices = await ctx.services.storage.notices.member_notices(member_of(ctx))
+    lines = [ctx.t("mydata.notice")] if NoticeKind.FIRM in notices else []
+    if (due := notices.get(NoticeKind.FOLLOWUP)) is not None:
+        lines.append(ctx.t("mydata.followup", date=when(ctx, due)))
+    return lines
+
+
 async def handle(ctx: Context) -> list[Reply]:
     mine = await my_data(ctx)
     note = Raw(ctx.t("mydata.questions_note"))
@@ -42,10 +51,11 @@ async def handle(ctx: Context) -> list[Reply]:
         return [ctx.reply("mydata.none", questions=note, private=True)]
     data, questions = mine.stored, mine.questions
     lines = [] if data.pledge is None else [_pledge_line(ctx, data.pledge)]
+    if data.notices:
+        lines += await _notice_lines(ctx)
     counted = (
         ("mydata.subscription", int(data.private_subscription)),
         ("mydata.pending_posts", data.pending_posts),
-        ("mydata.notice", int(data.notice_kept)),
         ("mydata.audit", data.audit_entries),
         ("mydata.announcements", data.announcements),
         ("mydata.questions_awaiting", questions.awaiting_feedback),

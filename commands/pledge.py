@@ -19,6 +19,7 @@ from commands.conditional import (
     waiting,
     wants_notice,
 )
+from commands.followup import followup_choice, remind_buttons, wants_followup
 from commands.pledging import (
     KIND_LABELS,
     NOTICE_VERSION,
@@ -35,6 +36,8 @@ from storage.api.records import ALL_KINDS, Added, Kind, NewPledge, Pledge
 async def handle(ctx: Context) -> list[Reply]:
     if wants_notice(ctx):
         return await notice_choice(ctx)
+    if wants_followup(ctx):
+        return await followup_choice(ctx)
     choice = parse_choice(ctx.msg.args)
     services, member = ctx.services, member_of(ctx)
     if choice.kinds and choice.accepted == NOTICE_VERSION:
@@ -100,7 +103,8 @@ def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
     for value in added.crossed:
         text += "\n" + ctx.t("pledge.milestone", count=number(ctx.t, value))
     guide = Button(ctx.t("pledge.button_guide"), ctx.action("resilier"))
-    return Reply(text, ((guide,), (_share(ctx),)), private=True, edit=ctx.msg.from_button)
+    rows = ((guide,), *remind_buttons(ctx), (_share(ctx),))
+    return Reply(text, rows, private=True, edit=ctx.msg.from_button)
 
 
 async def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.i18n import Raw, Translate, moment
 from bot.parsing import fold
+from bot.sealing import PrivateChat
 from commands.base import Context, UserError
 from storage.api.records import ALL_KINDS, Asker, Kind
 
@@ -68,6 +69,13 @@ def kinds_text(t: Translate, kinds: Kind) -> Raw:
 def member_of(ctx: Context) -> str:
     """The key the member is stored under: never their platform id itself."""
     return ctx.services.member_key(ctx.msg.platform, ctx.msg.sender.id)
+
+
+def sealed_chat(ctx: Context) -> bytes:
+    """The member's private chat (their user id on every platform) and language, sealed
+    for their member key: kept only when they asked for a private message."""
+    chat = PrivateChat(ctx.msg.platform, ctx.msg.sender.id, ctx.language)
+    return ctx.services.sealer.seal(member_of(ctx), chat)
 
 
 def asker_of(ctx: Context) -> Asker:

@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 from storage.api.conditional import met_threshold
 from storage.api.protocols import Storage
-from storage.api.records import Asker, Kind, NewDelivery, NewPledge
+from storage.api.records import Asker, DueNotice, Kind, NewDelivery, NewPledge, NoticeKind
 from tests.storage_backends import Backend
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 SEALED = b"\x00sealed elsewhere\xff"
+FIRM, FOLLOWUP = NoticeKind.FIRM, NoticeKind.FOLLOWUP
 
 
 def pledge(member: str, threshold: int | None = None) -> NewPledge:
@@ -64,19 +65,22 @@ async def test_a_notice_is_kept_only_for_a_waiting_pledge_and_queued_once(
     storage: Storage, backend: Backend
 ) -> None:
     await add(storage, pledge("a", 1), pledge("firm"))  # a's threshold met at once
-    assert not await storage.notices.keep_notice("a", SEALED)
-    assert not await storage.notices.keep_notice("nobody", SEALED)
+    assert not await storage.notices.keep_notice("a", FIRM, SEALED)
+    assert not await storage.notices.keep_notice("nobody", FIRM, SEALED)
     await add(storage, pledge("b", 4), pledge("c", 4))
-    assert await storage.notices.keep_notice("b", SEALED)
-    assert await storage.notices.has_notice("b") and not await storage.notices.has_notice("c")
-    assert await storage.notices.due_notices(10) == []
-    assert await storage.notices.queue_notices([("b", message("b"))], NOW) == 0  # not due
+    assert await storage.notices.keep_notice("b", FIRM, SEALED)
+    assert await storage.notices.member_notices("b") == {FIRM: None}
+    assert await storage.notices.member_notices("c") == {}
+    assert await storage.notices.due_notices(NOW, 10) == []
+    waiting = DueNotice("b", FIRM, SEALED)
+    assert await storage.notices.queue_notices([(waiting, message("b"))], NOW) == 0  # not due
     await add(storage, pledge("d"))  # firm: a, firm, d; b and c have 4 others each
-    [due] = await storage.notices.due_notices(10)
-    assert (due.member, due.sealed) == ("b", SEALED)
-    assert await storage.notices.queue_notices([("b", message("b"))], NOW) == 1
-    assert await storage.notices.queue_notices([("b", message("b"))], NOW) == 0
-    assert await storage.notices.due_notices(10) == []
+    assert await storage.notices.due_notices(NOW - timedelta(seconds=1), 10) == []
+    [due] = await storage.notices.due_notices(NOW, 10)
+    assert due == waiting
+    assert await storage.notices.queue_notices([(due, message("b"))], NOW) == 1
+    assert await storage.notices.queue_notices([(due, message("b"))], NOW) == 0
+    assert await storage.notices.due_notices(NOW, 10) == []
     assert backend.rows(storage, "SELECT COUNT(*) FROM pledge_notices") == [(0,)]
     [delivery] = await storage.deliveries.claim_deliveries("telegram", NOW, NOW + timedelta(1), 5)
     assert (delivery.chat_id, delivery.text) == ("chat-of-b", "firm!")
@@ -86,11 +90,12 @@ async def test_a_notice_is_kept_only_for_a_waiting_pledge_and_queued_once(
 async def test_a_notice_goes_with_its_pledge(storage: Storage, backend: Backend) -> None:
     await add(storage, pledge("a", 5), pledge("b", 5), pledge("c", 5))
     for member in ("a", "b", "c"):
-        assert await storage.notices.keep_notice(member, SEALED)
+        assert await storage.notices.keep_notice(member, FIRM, SEALED)
     assert await storage.pledges.delete_pledge("a")
-    assert (await storage.members.member_data("telegram", "b", "uid-b")).notice_kept
+    assert await storage.notices.keep_notice("b", FOLLOWUP, SEALED, NOW + timedelta(days=3))
+    assert (await storage.members.member_data("telegram", "b", "uid-b")).notices == 2
     await storage.members.erase_member("telegram", "b", "uid-b", Asker("asker-b"), NOW)
-    assert not (await storage.members.member_data("telegram", "b", "uid-b")).notice_kept
+    assert (await storage.members.member_data("telegram", "b", "uid-b")).notices == 0
     done = await storage.pledges.mark_pledge_done("c", NOW)
     assert done is not None and done.threshold is None and done.done_at is not None
     assert backend.rows(storage, "SELECT COUNT(*) FROM pledge_notices") == [(0,)]
@@ -101,10 +106,27 @@ async def test_a_notice_goes_with_its_pledge(storage: Storage, backend: Backend)
 
 async def test_forgetting_a_notice(storage: Storage) -> None:
     await add(storage, pledge("a", 5))
-    assert await storage.notices.keep_notice("a", SEALED)
-    assert await storage.notices.forget_notice("a")
-    assert not await storage.notices.forget_notice("a")
-    assert not await storage.notices.has_notice("a")
+    assert await storage.notices.keep_notice("a", FIRM, SEALED)
+    assert await storage.notices.forget_notice("a", FIRM)
+    assert not await storage.notices.forget_notice("a", FIRM)
+    assert await storage.notices.member_notices("a") == {}
+
+
+async def test_a_followup_is_due_at_its_time_once_and_not_for_a_pledge_carried_out(
+    storage: Storage,
+) -> None:
+    await add(storage, pledge("a"), pledge("b"))
+    later = NOW + timedelta(days=3)
+    assert await storage.notices.keep_notice("a", FOLLOWUP, SEALED, later)
+    assert await storage.notices.keep_notice("b", FOLLOWUP, SEALED, later)
+    assert await storage.notices.member_notices("a") == {FOLLOWUP: later}
+    assert await storage.pledges.mark_pledge_done("b", NOW) is not None
+    assert not await storage.notices.keep_notice("b", FOLLOWUP, SEALED, later)
+    assert await storage.notices.due_notices(later - timedelta(seconds=1), 10) == []
+    [due] = await storage.notices.due_notices(later, 10)
+    assert due == DueNotice("a", FOLLOWUP, SEALED)
+    assert await storage.notices.queue_notices([(due, message("a"))], later) == 1
+    assert await storage.notices.due_notices(later + timedelta(days=30), 10) == []
 
 
 @given(

@@ -43,6 +43,8 @@ async def test_first_pledge_shows_the_notice_then_thanks(console: ConsoleAdapter
         "Le compteur est maintenant à 1 engagement.\n\n"
         "Pour résilier pas à pas, suivez le guide. Quand c'est fait : /accompli.\n"
         "[/resilier] 📖 Guide de résiliation\n"
+        "[/engagement rappel 3] ⏰ Rappelle-moi dans 3 jours\n"
+        "[/engagement rappel 7] ⏰ Rappelle-moi dans 7 jours\n"
         "[/partager] 📣 Le dire dans la discussion"
     )
     assert await total(console) == "Engagements : 1"

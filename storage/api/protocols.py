@@ -30,6 +30,7 @@ from storage.api.records import (
     MemberQuestions,
     NewDelivery,
     NewPledge,
+    NoticeKind,
     Pledge,
     QueuedQuestion,
     Subscription,
@@ -82,26 +83,34 @@ class PledgeStore(Protocol):
 
 
 class NoticeStore(Protocol):
-    """Sealed references to the private chats of members who asked to be told when their
-    conditional pledge becomes firm. A notice goes with its pledge (withdrawal, erasure)."""
+    """Private messages members asked for, by consent only: when their conditional pledge
+    becomes firm (`FIRM`), a reminder at a time they chose (`FOLLOWUP`). Each holds a sealed
+    reference to the member's private chat, at most one of each kind per pledge, and goes
+    with its pledge (withdrawal, erasure) or once the pledge is carried out."""
 
-    async def keep_notice(self, member: str, sealed: bytes) -> bool:
-        """Kept (or replaced) only while the member's pledge is conditional."""
+    async def keep_notice(
+        self, member: str, kind: NoticeKind, sealed: bytes, due: datetime | None = None
+    ) -> bool:
+        """Kept (or replaced) only for a pledge still conditional (`FIRM`, due when made
+        firm) or not yet carried out (`FOLLOWUP`, due at `due`)."""
         ...
 
-    async def forget_notice(self, member: str) -> bool: ...
+    async def forget_notice(self, member: str, kind: NoticeKind) -> bool: ...
 
-    async def has_notice(self, member: str) -> bool: ...
-
-    async def due_notices(self, limit: int) -> list[DueNotice]:
-        """Notices of pledges made firm, not yet queued; oldest first."""
+    async def member_notices(self, member: str) -> Mapping[NoticeKind, datetime | None]:
+        """The member's notices and when each is due (None: a `FIRM` one still waiting)."""
         ...
 
-    async def queue_notices(self, notices: Sequence[tuple[str, NewDelivery]], now: datetime) -> int:
-        """For each (member, message) whose notice is due: its message queued (one
-        broadcast of kind `milestone`) and its notice deleted, in one transaction; a
-        notice no longer due (queued by another worker, forgotten) is skipped. How many
-        were queued."""
+    async def due_notices(self, now: datetime, limit: int) -> list[DueNotice]:
+        """Notices due by `now`, not yet queued; oldest first."""
+        ...
+
+    async def queue_notices(
+        self, notices: Sequence[tuple[DueNotice, NewDelivery]], now: datetime
+    ) -> int:
+        """For each notice still due: its message queued (one broadcast of kind
+        `milestone`) and the notice deleted, in one transaction; one no longer due
+        (queued by another worker, forgotten) is skipped. How many were queued."""
         ...
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import IntFlag
+from enum import IntFlag, StrEnum
 from typing import NewType
 
 # What is kept how long, on every backend.
@@ -249,18 +249,26 @@ class MemberData:
     pending_posts: int  # posts waiting (quiet hours) for the member's private chat
     audit_entries: int  # refused moderator commands, or a moderator's own actions
     announcements: int  # announcements a moderator wrote, kept under their key
-    notice_kept: bool = False  # a sealed reference to their private chat, to tell them
+    notices: int = 0  # private messages asked for, each with a sealed chat reference
 
     @property
     def empty(self) -> bool:
-        counts = (self.pending_posts, self.audit_entries, self.announcements, self.notice_kept)
+        counts = (self.pending_posts, self.audit_entries, self.announcements, self.notices)
         return self.pledge is None and not self.private_subscription and not any(counts)
+
+
+class NoticeKind(StrEnum):
+    """A private message a member asked for, by consent only."""
+
+    FIRM = "firm"  # their conditional pledge became firm
+    FOLLOWUP = "followup"  # a reminder at the time they chose
 
 
 @dataclass(frozen=True, slots=True)
 class DueNotice:
-    """A member to tell that their conditional pledge became firm: `sealed` is the
-    reference to their private chat, which only the bot can open."""
+    """A private message due: `sealed` is the reference to the member's private chat,
+    which only the bot can open."""
 
     member: str
+    kind: NoticeKind
     sealed: bytes

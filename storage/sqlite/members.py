@@ -30,7 +30,7 @@ class SqliteMembers:
             "SELECT (SELECT COUNT(*) FROM audit_log WHERE platform = ?1 AND actor = ?2) AS audit,"
             " (SELECT COUNT(*) FROM broadcasts WHERE author_platform = ?1 AND author_id = ?2)"
             " AS announcements,"
-            " EXISTS (SELECT 1 FROM pledge_notices WHERE member = ?2) AS notice",
+            " (SELECT COUNT(*) FROM pledge_notices WHERE member = ?2) AS notices",
             (platform, member),
         )
         assert row is not None
@@ -40,7 +40,7 @@ class SqliteMembers:
             pending,
             row["audit"],
             row["announcements"],
-            bool(row["notice"]),
+            row["notices"],
         )
 
     async def erase_member(
@@ -48,8 +48,8 @@ class SqliteMembers:
     ) -> int:
         """Erase all of it in one transaction; how many rows held something of the member.
 
-        The pledge goes (and the tally with it) with the sealed reference to the private
-        chat kept to tell the member it became firm, the private chat's subscription and
+        The pledge goes (and the tally with it) with the private messages asked for and
+        their sealed chat references, the private chat's subscription and
         the posts waiting for it, audit entries under the member's key, the key on
         announcements they wrote (the announcements themselves were public), and what is
         kept under their question key (`asker`).

@@ -100,7 +100,7 @@ async def firm_up(conn: aiosqlite.Connection, now: datetime) -> int:
     if met is None:
         return 0
     await conn.execute(
-        "UPDATE pledge_notices SET due_at = ? WHERE member IN"
+        "UPDATE pledge_notices SET due_at = ? WHERE kind = 'firm' AND member IN"
         " (SELECT member FROM pledges WHERE threshold <= ?)",
         (stamp(now), met),
     )

@@ -5,15 +5,18 @@ ALTER TABLE pledges ADD COLUMN threshold INTEGER CHECK (threshold > 0);
 -- Each new pledge looks at the waiting ones: never a scan of all pledges.
 CREATE INDEX pledges_waiting ON pledges (threshold) WHERE threshold IS NOT NULL;
 
--- A member who asked to be told when their conditional pledge becomes firm: the
--- reference to their private chat, sealed (AES-GCM) under a key derived from
--- the member secret, which the database does not hold. `due_at` is set by the
--- transaction that makes the pledge firm; the row goes when the message is
--- queued, with the pledge, or on erasure.
+-- A private message a member asked for, by consent only: `firm` when their
+-- conditional pledge becomes firm, `followup` a reminder at a time they chose.
+-- `sealed` is the reference to their private chat, sealed (AES-GCM) under a key
+-- derived from the member secret, which the database does not hold. `due_at`:
+-- the reminder's time, or set by the transaction that makes the pledge firm.
+-- The row goes when the message is queued, with the pledge, or on erasure.
 CREATE TABLE pledge_notices (
-    member TEXT PRIMARY KEY REFERENCES pledges (member) ON DELETE CASCADE,
+    member TEXT NOT NULL REFERENCES pledges (member) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('firm', 'followup')),
     sealed BLOB NOT NULL,
-    due_at TEXT
+    due_at TEXT,
+    PRIMARY KEY (member, kind)
 ) WITHOUT ROWID;
 CREATE INDEX pledge_notices_due ON pledge_notices (due_at) WHERE due_at IS NOT NULL;
 
