@@ -22,12 +22,12 @@ import argparse
 import asyncio
 import json
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,23 +43,32 @@ from bot.http_site import listening
 from bot.public.server import public_app
 from bot.public.snapshot import PublicCounter
 from bot.seam import ChatKind, ChatRef, Sender
-from storage.db import Database
-from storage.pledges import load_pledges
+from storage.api.protocols import PledgeStore
+from storage.api.records import HourCount, Tally
 
 MAX_READS_PER_REQUEST = 0.001
 MIN_SHARE_OF_STATIC = 0.5
 
 
-class CountingDatabase:
-    """The database as the counter sees it, counting every read."""
+class CountingReads:
+    """The storage as the counter sees it, counting every read of the pledge figures."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, storage: Any) -> None:
+        self._storage = storage
+        self.pledges = self
+        self._store: PledgeStore = storage.pledges
         self.reads = 0
 
-    async def fetchall(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
+
+    async def get_tally(self, now: datetime) -> Tally:
         self.reads += 1
-        return await self.db.fetchall(sql, params)
+        return await self._store.get_tally(now)
+
+    async def hourly_counts(self) -> list[HourCount]:
+        self.reads += 1
+        return await self._store.hourly_counts()
 
 
 async def client(
@@ -124,10 +133,10 @@ async def bench(args: argparse.Namespace) -> int:
     config = Config(database=folder / "bench.db", quiet_hours="", public_refresh_seconds=5)
     async with open_app(config) as app:
         started = time.perf_counter()
-        await load_pledges(app.db, prefill_rows(app, args.prefill))
+        await app.storage.pledges.load_pledges(prefill_rows(app, args.prefill))
         print(f"prefilled {args.prefill:,} pledges in {time.perf_counter() - started:.1f} s")
-        counting = CountingDatabase(app.db)
-        services = replace(app.services, db=counting)
+        counting = CountingReads(app.storage)
+        services = replace(app.services, storage=counting)
         counter = PublicCounter(services)
         async with counter.running():
             assert counter.snapshot is not None
@@ -186,7 +195,7 @@ async def bench(args: argparse.Namespace) -> int:
                     )
                 live.cancel()
                 reads = counting.reads - reads_before
-        rebuilt = await app.db.fetchone("SELECT value FROM tally_counters WHERE name = 'total'")
+        rebuilt = [(await app.storage.pledges.get_tally(app.services.clock())).total]
     per_request = reads / requests
     share = rates["/api/tally.json"] / rates["static file (ceiling)"]
     in_memory = rates["/api/tally.json"] / rates["bytes in memory (ceiling)"]
