@@ -4,18 +4,21 @@ each member who asked, none for the others, across a restart of the bot."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.app import open_app
 from bot.config import Config
+from bot.delivery.notices import queue_notices
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_records import BotMessage
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support import table_rows
 from tests.telegram_support import eventually, telegram_bot
+from tests.test_tally_console import Clock
 
 # Distinctive ids, so that a scan of the database finds them wherever they are kept.
 TOLD, UNTOLD, FIRM = 7_310_042, 7_310_043, 7_310_044
@@ -120,3 +123,33 @@ async def test_discord_members_who_asked_are_told_once_in_their_dms(
     assert len(dc.sent(dm)) == 1
     assert all(m.channel_id == dm for m in dc.sent() if not m.guild_id)
     assert holding(config.database, str(UNTOLD)) == []
+
+
+async def test_a_telegram_reminder_comes_once_at_its_time_with_its_buttons(
+    config: Config, tg: FakeTelegram
+) -> None:
+    clock = Clock()
+    async with open_app(config, clock=clock) as app, telegram_bot(app, tg):
+        tg.user_sends("/engagement resilier ok2", user_id=TOLD, language_code="fr")
+        [thanks] = await tg.wait_for(1, chat_id=TOLD)
+        tg.press_button(thanks, "/engagement rappel 3", user_id=TOLD, language_code="fr")
+        [notice] = await tg.wait_for(1, chat_id=TOLD, kind="edit_text")
+        agree = "/engagement rappel 3 confirmer"
+        tg.press_button(notice, agree, user_id=TOLD, language_code="fr")
+        await tg.wait_for(2, chat_id=TOLD, kind="edit_text")
+        assert holding(config.database, str(TOLD)) == []
+        clock.now += timedelta(days=3)
+        assert await queue_notices(app.services) == 1  # the scheduler's look
+        [_, reminder] = await tg.wait_for(2, chat_id=TOLD, kind="message")
+        assert (reminder.plain_text or "").startswith("Petit rappel, comme demandé")
+        assert [b["callback_data"] for b in reminder.buttons] == [
+            "/accompli",
+            "/engagement pasencore",
+        ]
+        tg.press_button(reminder, "/accompli", user_id=TOLD, language_code="fr")
+        [*_, done] = await tg.wait_for(3, chat_id=TOLD, kind="edit_text")
+        assert (done.plain_text or "").startswith("Bravo")
+        clock.now += timedelta(days=30)
+        assert await queue_notices(app.services) == 0
+        await eventually(lambda: holding(config.database, str(TOLD)) == [])
+    assert len(tg.sent(TOLD, kind="message")) == 2
