@@ -15,11 +15,11 @@ from commands.conditional import (
     checked_threshold,
     conditional_thanks,
     notice_choice,
-    threshold_buttons,
     waiting,
     wants_notice,
 )
 from commands.followup import followup_choice, remind_buttons, wants_followup
+from commands.pledge_notice import privacy_notice
 from commands.pledging import (
     KIND_LABELS,
     NOTICE_VERSION,
@@ -27,10 +27,9 @@ from commands.pledging import (
     kinds_text,
     member_of,
     parse_choice,
-    platform_name,
     when,
 )
-from storage.api.records import ALL_KINDS, Added, Kind, NewPledge, Pledge
+from storage.api.records import Added, Kind, NewPledge, Pledge
 
 
 async def handle(ctx: Context) -> list[Reply]:
@@ -52,11 +51,12 @@ async def handle(ctx: Context) -> list[Reply]:
         added = await services.add_pledge(new)
         if added.crossed or added.firmed:  # recorded with the pledge: post them now
             await relay(services)
-        pledge = await services.storage.pledges.get_pledge(member)
-        if added.created and pledge is not None and pledge.threshold is not None:
-            return [await conditional_thanks(ctx, pledge)]
         if added.created:
+            waiting = new.threshold and await services.storage.pledges.get_pledge(member)
+            if waiting and waiting.threshold:  # not met at once
+                return [await conditional_thanks(ctx, waiting)]
             return [_thanks(ctx, new, added)]
+        pledge = await services.storage.pledges.get_pledge(member)  # already pledged: counted once
     elif choice.kinds:
         pledge = await services.storage.pledges.change_pledge(member, choice.kinds)
         if pledge is not None:
@@ -64,37 +64,8 @@ async def handle(ctx: Context) -> list[Reply]:
     else:
         pledge = await services.storage.pledges.get_pledge(member)
     if pledge is None:
-        return [_notice(ctx, choice.kinds)]
+        return [privacy_notice(ctx, choice.kinds)]
     return [await _current(ctx, pledge, "pledge.current")]
-
-
-def _notice(ctx: Context, chosen: Kind) -> Reply:
-    """What will be kept and why; each button both accepts it and pledges."""
-    offers = [Kind.CANCEL, Kind.APP, Kind.SWITCH, ALL_KINDS]
-    if chosen and chosen not in offers:
-        offers.insert(0, chosen)
-    buttons = tuple(
-        (
-            Button(
-                _choice_label(ctx, kinds),
-                ctx.action("pledge", kinds_action(ctx, kinds), f"ok{NOTICE_VERSION}"),
-            ),
-        )
-        for kinds in offers
-    ) + threshold_buttons(ctx, Kind.CANCEL)
-    text = ctx.t(
-        "pledge.notice",
-        organiser=ctx.services.config.organiser,
-        platform=platform_name(ctx.msg.platform),
-        version=NOTICE_VERSION,
-    )
-    return Reply(text, buttons, private=True, edit=ctx.msg.from_button)
-
-
-def _choice_label(ctx: Context, kinds: Kind) -> str:
-    if kinds == ALL_KINDS:
-        return ctx.t("pledge.button_all")
-    return ctx.t("pledge.button_choice", kinds=kinds_text(ctx.t, kinds))
 
 
 def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
