@@ -16,7 +16,7 @@ from bot.config import Config
 from bot.delivery.worker import DeliveryWorker
 from bot.public.render import tally_document
 from bot.sealing import PrivateChat
-from tests.support import table_rows
+from tests.support import table_rows, tables_holding
 from tests.test_tally_console import Clock, say_on
 
 # Distinctive ids, so that a scan of the database finds them wherever they are kept.
@@ -39,18 +39,6 @@ def member(app: App, tmp_path: Path) -> Callable[..., ConsoleAdapter]:
 def watcher(app: App, inbox: list[str]) -> DeliveryWorker:
     """A worker whose console prints every private message into `inbox`."""
     return DeliveryWorker(app.services, ConsoleAdapter(app, "watcher", out=inbox.append))
-
-
-def holding(path: Path, needle: str) -> list[str]:
-    """The tables holding `needle` anywhere in any column, as text or bytes."""
-    found = []
-    for table, rows in table_rows(path).items():
-        for row in rows:
-            for value in row:
-                text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-                if needle in text:
-                    found.append(table)
-    return found
 
 
 async def pledge_if(console: ConsoleAdapter, threshold: int, *, told: bool) -> None:
@@ -104,7 +92,7 @@ async def test_a_conditional_pledge_counts_apart_until_others_make_it_firm(
     [current] = await alice.say("/engagement")
     assert "conditionnel" not in current
     for user in (ALICE, BOB, CAROL):  # sent, the reference is gone; never kept for the others
-        assert holding(app.config.database, user) == []
+        assert tables_holding(app.config.database, user) == []
 
 
 async def test_only_the_threshold_met_turns_firm(
@@ -121,7 +109,7 @@ async def test_only_the_threshold_met_turns_firm(
     assert inbox[0].startswith(f"— message du bot pour {BOB} —")
     tally = await app.storage.pledges.get_tally(app.services.clock())
     assert (tally.total, tally.conditional) == (3, 1)
-    assert holding(app.config.database, ALICE) == []  # sealed, never in the clear
+    assert tables_holding(app.config.database, ALICE) == []  # sealed, never in the clear
     assert [row[0] for row in table_rows(app.config.database)["pledge_notices"]] == [
         app.services.member_key("console", ALICE)
     ]
@@ -181,8 +169,8 @@ async def test_the_message_survives_a_restart(config: Config, tmp_path: Path) ->
         assert await watcher(app, inbox).drain() == 1
         assert await watcher(app, inbox).drain() == 0
     assert [post.split("\n")[0] for post in inbox] == [f"— message du bot pour {ALICE} —"]
-    assert holding(config.database, ALICE) == []
-    assert holding(config.database, BOB) == []
+    assert tables_holding(config.database, ALICE) == []
+    assert tables_holding(config.database, BOB) == []
 
 
 async def test_a_sealed_reference_opens_only_for_its_member(app: App) -> None:

@@ -16,7 +16,7 @@ from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_records import BotMessage
 from tests.fakes.telegram_api import FakeTelegram
-from tests.support import table_rows
+from tests.support import tables_holding
 from tests.telegram_support import eventually, telegram_bot
 from tests.test_tally_console import Clock
 
@@ -30,17 +30,6 @@ IF_TWO = "/engagement resilier si2 ok2"
 def config(tmp_path: Path) -> Config:
     # Quiet hours off: the real clock would otherwise hold private messages at night.
     return Config(database=tmp_path / "bot.db", pledge_thresholds=(2, 10), quiet_hours="off")
-
-
-def holding(path: Path, needle: str) -> list[str]:
-    """The tables where `needle` appears in any column, as text or bytes."""
-    return [
-        table
-        for table, rows in table_rows(path).items()
-        for row in rows
-        for value in row
-        if needle in (value.decode("latin-1") if isinstance(value, bytes) else str(value))
-    ]
 
 
 async def test_telegram_members_who_asked_are_told_once(config: Config, tg: FakeTelegram) -> None:
@@ -62,8 +51,8 @@ async def test_telegram_members_who_asked_are_told_once(config: Config, tg: Fake
         )
         [*_, agreed] = await tg.wait_for(2, chat_id=TOLD, kind="edit_text")
         assert (agreed.plain_text or "").startswith("🔔 C'est noté")
-    assert holding(config.database, str(TOLD)) == []  # sealed
-    assert holding(config.database, str(UNTOLD)) == []
+    assert tables_holding(config.database, str(TOLD)) == []  # sealed
+    assert tables_holding(config.database, str(UNTOLD)) == []
     async with open_app(config) as app, telegram_bot(app, tg):  # restarted
         before = {user: len(tg.sent(user)) for user in (TOLD, UNTOLD)}
         tg.user_sends(FIRM_PLEDGE, user_id=FIRM, language_code="fr")
@@ -73,10 +62,10 @@ async def test_telegram_members_who_asked_are_told_once(config: Config, tg: Fake
         assert [b["callback_data"] for b in message.buttons] == ["/resilier", "/accompli"]
         tally = await app.storage.pledges.get_tally(app.services.clock())
         assert (tally.total, tally.conditional) == (3, 0)
-        await eventually(lambda: holding(config.database, str(TOLD)) == [])
+        await eventually(lambda: tables_holding(config.database, str(TOLD)) == [])
     assert len(tg.sent(UNTOLD)) == before[UNTOLD]
     assert len(tg.sent(TOLD)) == before[TOLD] + 1
-    assert holding(config.database, str(UNTOLD)) == []
+    assert tables_holding(config.database, str(UNTOLD)) == []
 
 
 async def press(dc: FakeDiscord, message: BotMessage, action: str, user: int) -> BotMessage:
@@ -112,17 +101,17 @@ async def test_discord_members_who_asked_are_told_once_in_their_dms(
         explained = await press(dc, thanks, "/engagement prevenir", TOLD)
         agreed = await press(dc, explained, "/engagement prevenir confirmer", TOLD)
         assert agreed.content.startswith("🔔 C'est noté")
-    assert holding(config.database, str(TOLD)) == []
+    assert tables_holding(config.database, str(TOLD)) == []
     async with open_app(config) as app, discord_bot(app, dc):  # restarted
         await pledge_on_discord(dc, FIRM, FIRM_PLEDGE, where)
         dm = dc.dm_channel(TOLD).id
         [message] = await dc.wait_for(lambda: dc.sent(dm) or None)
         assert message.content.startswith("**Votre engagement est ferme !**")
         assert "/accompli" in message.custom_ids() and "/resilier" in message.custom_ids()
-        await eventually(lambda: holding(config.database, str(TOLD)) == [])
+        await eventually(lambda: tables_holding(config.database, str(TOLD)) == [])
     assert len(dc.sent(dm)) == 1
     assert all(m.channel_id == dm for m in dc.sent() if not m.guild_id)
-    assert holding(config.database, str(UNTOLD)) == []
+    assert tables_holding(config.database, str(UNTOLD)) == []
 
 
 async def test_a_telegram_reminder_comes_once_at_its_time_with_its_buttons(
@@ -137,7 +126,7 @@ async def test_a_telegram_reminder_comes_once_at_its_time_with_its_buttons(
         agree = "/engagement rappel 3 confirmer"
         tg.press_button(notice, agree, user_id=TOLD, language_code="fr")
         await tg.wait_for(2, chat_id=TOLD, kind="edit_text")
-        assert holding(config.database, str(TOLD)) == []
+        assert tables_holding(config.database, str(TOLD)) == []
         clock.now += timedelta(days=3)
         assert await queue_notices(app.services) == 1  # the scheduler's look
         [_, reminder] = await tg.wait_for(2, chat_id=TOLD, kind="message")
@@ -151,5 +140,5 @@ async def test_a_telegram_reminder_comes_once_at_its_time_with_its_buttons(
         assert (done.plain_text or "").startswith("Bravo")
         clock.now += timedelta(days=30)
         assert await queue_notices(app.services) == 0
-        await eventually(lambda: holding(config.database, str(TOLD)) == [])
+        await eventually(lambda: tables_holding(config.database, str(TOLD)) == [])
     assert len(tg.sent(TOLD, kind="message")) == 2

@@ -16,7 +16,7 @@ from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.notices import queue_notices
 from bot.delivery.worker import DeliveryWorker
-from tests.support import table_rows
+from tests.support import table_rows, tables_holding
 from tests.test_tally_console import Clock, say_on
 
 MEMBER, OTHER = "member-7310042", "member-7310043"
@@ -39,16 +39,6 @@ async def app(config: Config, clock: Clock) -> AsyncIterator[App]:
 
 def console(app: App, user: str, tmp_path: Path) -> ConsoleAdapter:
     return ConsoleAdapter(app, user, language="fr", image_dir=tmp_path)
-
-
-def holding(path: Path, needle: str) -> list[str]:
-    return [
-        table
-        for table, rows in table_rows(path).items()
-        for row in rows
-        for value in row
-        if needle in (value.decode("latin-1") if isinstance(value, bytes) else str(value))
-    ]
 
 
 async def delivered(app: App) -> list[str]:
@@ -74,7 +64,7 @@ async def test_a_followup_is_sent_once_at_the_chosen_time(
     assert agreed.startswith("⏰ C'est noté : un rappel en privé le 5 mars 2026 à 10 h")
     [mine] = await member.say("/mesdonnees")
     assert "• un rappel prévu le 5 mars 2026 à 10 h" in mine
-    assert holding(app.config.database, MEMBER) == []  # sealed
+    assert tables_holding(app.config.database, MEMBER) == []  # sealed
 
     clock.now += timedelta(days=3) - timedelta(minutes=1)
     assert await delivered(app) == []
@@ -89,8 +79,8 @@ async def test_a_followup_is_sent_once_at_the_chosen_time(
     )
     clock.now += timedelta(days=30)
     assert await delivered(app) == []
-    assert holding(app.config.database, MEMBER) == []
-    assert holding(app.config.database, OTHER) == []
+    assert tables_holding(app.config.database, MEMBER) == []
+    assert tables_holding(app.config.database, OTHER) == []
     [not_yet] = await member.say("/engagement pasencore")
     assert not_yet.startswith("Pas de souci")
     assert "[/engagement rappel 7] ⏰ Rappelle-moi dans 7 jours" in not_yet
