@@ -52,8 +52,9 @@ async def test_conditional_pledges_count_apart_until_met(
     assert counted(backend, storage) == (0, 2)
     added = await storage.pledges.pledge_intake(())(pledge("c"))  # a has 2 others: b waits
     assert (added.total, added.firmed) == (1, 0)
-    added = await storage.pledges.pledge_intake(())(pledge("d"))  # a: 2 firm others; then b: 3
-    assert (added.total, added.firmed) == (4, 2)
+    intake = storage.pledges.pledge_intake((2, 4))  # milestones: the firmed ones reach 4
+    added = await intake(pledge("d"))  # a: 2 firm others; then b: 3
+    assert (added.total, added.firmed, added.crossed) == (4, 2, (2, 4))
     tally = await storage.pledges.get_tally(NOW + timedelta(hours=1))
     assert (tally.total, tally.conditional, tally.platforms) == (4, 0, {"telegram": 4})
     assert counted(backend, storage) == (4, 0)
