@@ -55,11 +55,13 @@ _INSERT_BATCH = (
 )
 
 
-async def _total(conn: aiosqlite.Connection) -> int:
-    [(total,)] = await conn.execute_fetchall(
-        "SELECT COALESCE((SELECT value FROM tally_counters WHERE name = 'total'), 0)"
+async def _counters(conn: aiosqlite.Connection) -> tuple[int, int]:
+    """(total, conditional) as the counters hold them."""
+    rows = await conn.execute_fetchall(
+        "SELECT name, value FROM tally_counters WHERE name IN ('total', 'conditional')"
     )
-    return int(total)
+    values = {row[0]: row[1] for row in rows}
+    return values.get("total", 0), values.get("conditional", 0)
 
 
 async def add_pledges(
@@ -68,14 +70,19 @@ async def add_pledges(
     """Insert the pledges of members who have none, in one statement, make firm the
     conditional pledges whose thresholds that meets, and record the milestones the total
     crossed. A member counts once, even twice in a batch."""
-    before = await _total(conn)
     rows = [
         [p.member, p.platform, int(p.kinds), p.notice_version, hour_of(p.at), p.threshold]
         for p in pledges
     ]
     created = {row[0] for row in await conn.execute_fetchall(_INSERT_BATCH, (json.dumps(rows),))}
-    firmed = await firm_up(conn, pledges[-1].at)
-    total = await _total(conn)
+    total, waiting = await _counters(conn)
+    threshold: dict[str, int | None] = {}
+    for pledge in pledges:  # of a member twice in a batch, the first is the one inserted
+        threshold.setdefault(pledge.member, pledge.threshold)
+    before = total - sum(1 for member in created if threshold[member] is None)
+    # Only when some pledge waits: a batch without any pays no more than one read.
+    firmed = await firm_up(conn, total, pledges[-1].at) if waiting else 0
+    total += firmed
     crossed = await _record_milestones(
         conn, [m for m in milestones if before < m <= total], pledges[-1].at
     )
@@ -89,14 +96,14 @@ async def add_pledges(
     return results
 
 
-async def firm_up(conn: aiosqlite.Connection, now: datetime) -> int:
-    """Make firm the conditional pledges whose thresholds are met, in the caller's
-    transaction; their notices become due. How many were made firm."""
+async def firm_up(conn: aiosqlite.Connection, firm: int, now: datetime) -> int:
+    """Make firm the conditional pledges whose thresholds `firm` pledges and those met
+    meet, in the caller's transaction; their notices become due. How many were made firm."""
     waiting = await conn.execute_fetchall(
         "SELECT threshold, COUNT(*) FROM pledges WHERE threshold IS NOT NULL"
         " GROUP BY threshold ORDER BY threshold"
     )
-    met = met_threshold(await _total(conn), [(row[0], row[1]) for row in waiting])
+    met = met_threshold(firm, [(row[0], row[1]) for row in waiting])
     if met is None:
         return 0
     await conn.execute(
@@ -156,7 +163,9 @@ class SqlitePledges(SqliteArea):
             )
             if rows:
                 await conn.execute("DELETE FROM pledge_notices WHERE member = ?", (member,))
-                await firm_up(conn, now)
+                total, waiting = await _counters(conn)
+                if waiting:
+                    await firm_up(conn, total, now)
         return _pledge(rows[0]) if rows else None
 
     async def _update_one(self, sql: str, params: tuple[object, ...]) -> Pledge | None:
