@@ -26,8 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,32 +41,10 @@ from bot.http_site import listening
 from bot.public.server import public_app
 from bot.public.snapshot import PublicCounter
 from bot.seam import ChatKind, ChatRef, Sender
-from storage.api.protocols import PledgeStore
-from storage.api.records import HourCount, Tally
+from tests.public_support import counted
 
 MAX_READS_PER_REQUEST = 0.001
 MIN_SHARE_OF_STATIC = 0.5
-
-
-class CountingReads:
-    """The storage as the counter sees it, counting every read of the pledge figures."""
-
-    def __init__(self, storage: Any) -> None:
-        self._storage = storage
-        self.pledges = self
-        self._store: PledgeStore = storage.pledges
-        self.reads = 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._storage, name)
-
-    async def get_tally(self, now: datetime) -> Tally:
-        self.reads += 1
-        return await self._store.get_tally(now)
-
-    async def hourly_counts(self) -> list[HourCount]:
-        self.reads += 1
-        return await self._store.hourly_counts()
 
 
 async def client(
@@ -135,8 +111,7 @@ async def bench(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         await app.storage.pledges.load_pledges(prefill_rows(app, args.prefill))
         print(f"prefilled {args.prefill:,} pledges in {time.perf_counter() - started:.1f} s")
-        counting = CountingReads(app.storage)
-        services = replace(app.services, storage=counting)
+        services, counting = counted(app.services)
         counter = PublicCounter(services)
         async with counter.running():
             assert counter.snapshot is not None
@@ -195,13 +170,13 @@ async def bench(args: argparse.Namespace) -> int:
                     )
                 live.cancel()
                 reads = counting.reads - reads_before
-        rebuilt = [(await app.storage.pledges.get_tally(app.services.clock())).total]
+        rebuilt = (await app.storage.pledges.get_tally(app.services.clock())).total
     per_request = reads / requests
     share = rates["/api/tally.json"] / rates["static file (ceiling)"]
     in_memory = rates["/api/tally.json"] / rates["bytes in memory (ceiling)"]
     print(
         f"database reads by the counter during the run: {reads} for {requests:,} requests"
-        f" ({per_request:.6f} per request); total pledges at the end: {rebuilt and rebuilt[0]:,}"
+        f" ({per_request:.6f} per request); total pledges at the end: {rebuilt:,}"
     )
     print(
         f"/api/tally.json at {share:.0%} of the static file's rate,"

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot import lifecycle
 from bot.config import Config, ConfigError
 from bot.dispatcher import Dispatcher
+from bot.fact_reloads import current_version
 from bot.facts.knowledge import load_knowledge
 from bot.i18n import Catalogues
 from bot.privacy import member_key_function, member_secret
@@ -70,6 +71,7 @@ async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> A
             sealer=Sealer(secret),
             clock=clock,
         )
+        services.facts_version = await current_version(services)
         log.info(
             "core ready",
             extra={"database": storage.description, "facts": len(facts.base.facts)},

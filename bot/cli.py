@@ -17,6 +17,12 @@ from bot.logs import setup_logging
 from bot.seam import PlatformUnavailable
 from storage.api.errors import BackupError, SchemaError
 
+TELEGRAM_ACTIONS = {
+    "set-webhook": "register TELEGRAM_WEBHOOK_URL with TELEGRAM_WEBHOOK_SECRET for every instance",
+    "webhook-info": "what the Bot API says of the webhook: URL, pending updates, last error",
+    "delete-webhook": "remove the webhook (the bot can poll again)",
+}
+
 
 def _common(suppress: bool) -> argparse.ArgumentParser:
     """Options accepted both before and after the sub-command."""
@@ -57,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     put_back.add_argument("source", type=Path, help="a file made by `quitgpt-bot backup`")
     put_back.add_argument("--force", action="store_true", help="replace an existing database")
+    telegram = sub.add_parser("telegram", help="the Telegram webhook, set once for every instance")
+    telegram_sub = telegram.add_subparsers(dest="telegram_action", required=True)
+    for name, purpose in TELEGRAM_ACTIONS.items():
+        telegram_sub.add_parser(name, parents=[common], help=purpose)
     facts = sub.add_parser("facts", help="work on the fact base file")
     facts_sub = facts.add_subparsers(dest="facts_action", required=True)
     check = facts_sub.add_parser("check", help="validate a fact base file without starting")
@@ -86,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "restore":
             print(restore(config, args.source, force=args.force))
             return 0
+        if args.action == "telegram":
+            print(asyncio.run(telegram_webhook(args.telegram_action, config)))
+            return 0
         secrets = [
             config.telegram_token,
             config.discord_token,
@@ -106,6 +119,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+async def telegram_webhook(action: str, config: Config) -> str:
+    """`set-webhook`, `webhook-info` or `delete-webhook`: a report to print."""
+    from bot.adapters import telegram_webhook_admin as admin  # loads the platform library
+
+    calls = {
+        "set-webhook": admin.set_webhook,
+        "webhook-info": admin.webhook_info,
+        "delete-webhook": admin.delete_webhook,
+    }
+    return await calls[action](config)
 
 
 def check_facts(path: Path) -> int:

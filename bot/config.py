@@ -58,6 +58,7 @@ class Config:
     milestones: tuple[int, ...] = DEFAULT_MILESTONES
     # "I cancel if N others do": the N a member may choose
     pledge_thresholds: tuple[int, ...] = (1_000, 10_000, 100_000)
+    sources: tuple[str, ...] = ()  # campaign source codes, for `src_<code>` deep links
     quiet_hours: str = "22:00-08:00"
     timezone: str = "Europe/Paris"
     http_listen: str = "127.0.0.1"
@@ -74,7 +75,13 @@ class Config:
     telegram_webhook_path: str = "/telegram"
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: Secret = Secret("")
+    telegram_webhook_managed: bool = False
     discord_token: Secret = Secret("")
+    discord_api_url: str = ""
+    discord_public_key: str = ""  # set: interactions over HTTP, no gateway
+    discord_interactions_listen: str = "127.0.0.1"
+    discord_interactions_port: int = 8444
+    discord_interactions_path: str = "/discord"
     discord_sharded: bool = False
     discord_moderator_role: str = ""
     member_secret: Secret = Secret("")
@@ -161,8 +168,9 @@ def resolve_config(
         values[name] = _checked(known, found) if known else value
         origins[name] = found.origin
     _both_member_secrets(origins)
-    _sqlite_url_as_file(values, origins)
     _distinct_ports(values)
+    _sqlite_url_as_file(values, origins)
+    _managed_webhook(values)
     if values.get("telegram_webhook_url") and "telegram_webhook_path" not in values:
         values["telegram_webhook_path"] = parse.webhook_path_of(values["telegram_webhook_url"])
         origins["telegram_webhook_path"] = "derived from the webhook URL"
@@ -264,6 +272,16 @@ def _both_member_secrets(origins: Mapping[str, str]) -> None:
         )
 
 
+def _distinct_ports(values: Mapping[str, Any]) -> None:
+    """The status server and the public counter on one port: the second could not start."""
+    port = values.get("public_port")
+    if port and port == values.get("http_port"):
+        raise ConfigError(
+            f"QUITGPT_PUBLIC_PORT={port} is also QUITGPT_HTTP_PORT: the public counter "
+            "needs a port of its own"
+        )
+
+
 def _sqlite_url_as_file(values: dict[str, Any], origins: dict[str, str]) -> None:
     """A SQLite QUITGPT_DATABASE_URL is the database file, as if given by QUITGPT_DB: the
     member secret, backups and restores find it there."""
@@ -281,14 +299,21 @@ def _sqlite_url_as_file(values: dict[str, Any], origins: dict[str, str]) -> None
     del values["database_url"]
 
 
-def _distinct_ports(values: Mapping[str, Any]) -> None:
-    """The status server and the public counter on one port: the second could not start."""
-    port = values.get("public_port")
-    if port and port == values.get("http_port"):
-        raise ConfigError(
-            f"QUITGPT_PUBLIC_PORT={port} is also QUITGPT_HTTP_PORT: the public counter "
-            "needs a port of its own"
-        )
+def _managed_webhook(values: Mapping[str, Any]) -> None:
+    """Instances behind a load balancer receive the webhook `set-webhook` registered: its
+    URL and its secret must be known to each, never a random secret of their own."""
+    if values.get("telegram_webhook_managed"):
+        missing = [
+            setting.env
+            for setting in SETTINGS
+            if setting.field in ("telegram_webhook_url", "telegram_webhook_secret")
+            and not values.get(setting.field)
+        ]
+        if missing:
+            raise ConfigError(
+                f"TELEGRAM_WEBHOOK_MANAGED=true needs {' and '.join(missing)}: every instance "
+                "accepts the webhook that quitgpt-bot telegram set-webhook registered with them"
+            )
 
 
 def _shown(value: Any) -> str:

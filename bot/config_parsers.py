@@ -168,6 +168,22 @@ def milestones(value: Any) -> tuple[int, ...]:
     return numbers
 
 
+_SOURCE_CODE = re.compile(r"[a-z0-9_]{1,40}")
+
+
+def source_codes(value: Any) -> tuple[str, ...]:
+    """Campaign source codes, each fit for a Telegram deep link (`src_<code>`, "up to 64
+    characters, A-Z, a-z, 0-9, _ and -"): `affiche_lyon,tract_paris` or a TOML list."""
+    items = value if isinstance(value, list) else _string(value).split(",")
+    codes = tuple(_string(item) for item in items if not isinstance(item, str) or item.strip())
+    for code in codes:
+        if not _SOURCE_CODE.fullmatch(code):
+            raise ValueError(f"{code!r} is not a source code")
+    if len(set(codes)) != len(codes):
+        raise ValueError("a code is listed twice")
+    return codes
+
+
 def _moderator_id(platform: str, user_id: Any) -> str:
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform!r}")
@@ -247,6 +263,25 @@ def url(value: Any) -> str:
     return result
 
 
+def private_url(value: Any) -> str:
+    """An https URL, or http to a loopback address only: what crosses a network is
+    encrypted, the token included."""
+    result = url(value)
+    parts = urlsplit(result)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        raise ValueError(f"{result!r} is plain http to another host")
+    return result
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def listen_address(value: Any) -> str:
     return str(ipaddress.ip_address(_string(value)))
 
@@ -282,3 +317,4 @@ discord_token = secret_of_form(r"\S+")
 # What the Bot API accepts as a webhook's secret_token.
 webhook_secret = secret_of_form(r"[A-Za-z0-9_-]{1,256}")
 member_secret = secret_of_form(r"[0-9a-fA-F]{64}")
+public_key = secret_of_form(r"[0-9a-fA-F]{64}")  # an Ed25519 key: 32 bytes

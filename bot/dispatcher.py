@@ -6,9 +6,10 @@ import logging
 import time
 
 from bot.parsing import MAX_INPUT_CHARS, clean, fold, parse_line
-from bot.seam import Capability, ChatKind, ChatRef, Message, Reply, Sender
+from bot.seam import Capability, Card, ChatKind, ChatRef, Message, Reply, Sender
 from bot.services import Services
 from commands.base import CommandSpec, Context, UserError, command_list
+from commands.share_cards import share_cards
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,22 @@ class Dispatcher:
                     "ms": round(seconds * 1000, 2),
                 },
             )
+
+    async def cards(self, platform: str, sender: Sender, query: str) -> list[Card]:
+        """The cards a member may post anywhere for what they typed after the bot's name
+        (Telegram inline mode); never raises: trouble is logged and offers no card."""
+        chat = ChatRef(platform, sender.id, ChatKind.PRIVATE)  # asked from no chat of ours
+        msg = Message(chat, sender, clean(query)[:MAX_INPUT_CHARS])
+        started, outcome = time.perf_counter(), "ok"
+        try:
+            return await share_cards(Context(msg, self.services, self.language_of(sender)))
+        except Exception:
+            outcome = "error"
+            log.exception("inline query failed", extra={"platform": platform})
+            return []
+        finally:
+            seconds = time.perf_counter() - started
+            self.services.metrics.command("inline", platform, outcome, seconds)
 
     async def _refuse(self, ctx: Context, spec: CommandSpec) -> None:
         msg, services = ctx.msg, self.services

@@ -78,7 +78,8 @@ class Metrics:
             self._facts.labels(outcome)  # present at 0 from the start
 
     def command(self, name: str, platform: str, outcome: str, seconds: float) -> None:
-        """`name` is a command's own name, or "-" for a line that named none we know."""
+        """`name` is a command's own name, "inline" for an inline query, or "-" for a line that
+        named none we know."""
         self._commands.labels(name, platform, outcome).inc()
         self._latency.labels(name, platform).observe(seconds)
 

@@ -144,7 +144,7 @@ async def member_secret(config: Config, storage: Storage) -> bytes:
         where = "QUITGPT_MEMBER_SECRET"
     else:
         path = config.member_secret_file or secret_path(config.database)
-        where = str(path)
+        where = f"QUITGPT_MEMBER_SECRET_FILE={path}" if config.member_secret_file else str(path)
         if not path.exists() and (known or await storage.pledges.any_pledge()):
             raise ConfigError(
                 f"the member key secret {path} is missing but the database {config.database} "
@@ -153,11 +153,12 @@ async def member_secret(config: Config, storage: Storage) -> bytes:
                 "pledge twice), or set QUITGPT_MEMBER_SECRET_FILE to where it is kept"
             )
         secret = load_secret(path)
-    if known is None:
-        await storage.settings.put_setting(FINGERPRINT_SETTING, fingerprint(secret))
-    elif known != fingerprint(secret):
+    if known is None:  # first start: the first instance to record its secret sets it
+        known = await storage.settings.claim_setting(FINGERPRINT_SETTING, fingerprint(secret))
+    if known != fingerprint(secret):
         raise ConfigError(
             f"the member key secret ({where}) is not the one the database {config.database} "
-            "was used with: restore the secret backed up with this database"
+            "was used with: give every instance the same secret, the one backed up with this "
+            "database"
         )
     return secret

@@ -13,6 +13,7 @@ from typing import Protocol, TextIO, TypeVar
 from bot.adapters.console import PLATFORM as CONSOLE
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.discord_adapter import DiscordAdapter
+from bot.adapters.discord_http import InteractionsEndpoint
 from bot.adapters.telegram import TelegramAdapter, Webhook
 from bot.app import App, open_app
 from bot.config import Config
@@ -102,6 +103,20 @@ def telegram_webhook(config: Config) -> Webhook | None:
         config.telegram_webhook_port,
         config.telegram_webhook_secret.value,
         config.telegram_webhook_path,
+        managed=config.telegram_webhook_managed,
+    )
+
+
+def discord_interactions(config: Config) -> InteractionsEndpoint | None:
+    """The endpoint Discord posts interactions to when a public key is configured, else
+    None (the gateway)."""
+    if not config.discord_public_key:
+        return None
+    return InteractionsEndpoint(
+        config.discord_public_key,
+        config.discord_interactions_listen,
+        config.discord_interactions_port,
+        config.discord_interactions_path,
     )
 
 
@@ -120,7 +135,13 @@ def platform_adapters(app: App) -> list[PlatformAdapter]:
         )
     if config.discord_token:
         adapters.append(
-            DiscordAdapter(app, config.discord_token.value, sharded=config.discord_sharded)
+            DiscordAdapter(
+                app,
+                config.discord_token.value,
+                sharded=config.discord_sharded,
+                api_url=config.discord_api_url,
+                interactions=discord_interactions(config),
+            )
         )
     return adapters
 

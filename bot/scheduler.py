@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery.notices import queue_notices
+from bot.fact_reloads import POLL_SECONDS, follow
 from bot.services import Services
 from bot.tally_posts import EPOCH, post_tally
 
@@ -19,10 +20,12 @@ log = logging.getLogger(__name__)
 
 @asynccontextmanager
 async def scheduled(
-    services: Services, tally_every: timedelta | None = None
+    services: Services,
+    tally_every: timedelta | None = None,
+    reloads_every: timedelta = timedelta(seconds=POLL_SECONDS),
 ) -> AsyncIterator[None]:
-    """Run the periodic tally posts, and the look for reminders due, for the duration of
-    the block."""
+    """Run the periodic tally posts, follow the fact base reloads of other instances, and
+    look for the reminders due, for the duration of the block."""
     interval = tally_every or timedelta(minutes=services.config.tally_interval_minutes)
 
     async def tally_job() -> None:
@@ -31,7 +34,27 @@ async def scheduled(
         except Exception:
             log.exception("tally post failed")
 
+    async def reloads_job() -> None:
+        try:
+            await follow(services)
+        except Exception:
+            log.exception("fact base version check failed")
+
+    async def notices_job() -> None:
+        try:
+            await queue_notices(services)
+        except Exception:
+            log.exception("queueing private notices failed")
+
     scheduler = AsyncIOScheduler(timezone=UTC)
+    # Reminders fall due at the time members chose: looked for each minute.
+    scheduler.add_job(
+        notices_job,
+        IntervalTrigger(minutes=1, timezone=UTC),
+        id="notices",
+        coalesce=True,
+        max_instances=1,
+    )
     scheduler.add_job(
         tally_job,
         IntervalTrigger(seconds=interval.total_seconds(), start_date=EPOCH, timezone=UTC),
@@ -40,18 +63,10 @@ async def scheduled(
         max_instances=1,
         misfire_grace_time=max(1, int(interval.total_seconds() / 2)),
     )
-
-    async def notices_job() -> None:
-        try:
-            await queue_notices(services)
-        except Exception:
-            log.exception("queueing private notices failed")
-
-    # Reminders fall due at the time members chose: looked for each minute.
     scheduler.add_job(
-        notices_job,
-        IntervalTrigger(minutes=1, timezone=UTC),
-        id="notices",
+        reloads_job,
+        IntervalTrigger(seconds=reloads_every.total_seconds(), timezone=UTC),
+        id="fact-reloads",
         coalesce=True,
         max_instances=1,
     )

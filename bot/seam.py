@@ -115,6 +115,20 @@ class Reply:
     link_previews: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A message a member may pick to post in any chat (Telegram inline mode).
+
+    `title` and `description` (plain text) show in the list the member picks from; `text`
+    (markup) is what is posted. `id` names the card among one answer's cards.
+    """
+
+    id: str
+    title: str
+    description: str
+    text: str
+
+
 class PlatformUnavailable(Exception):
     """A platform could not be reached, or refused the bot, when it started: the message
     says which and why, in one line."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from bot.arrivals import Arrivals
 from bot.config import Config
 from bot.delivery.doorbell import Doorbell
 from bot.facts.knowledge import Knowledge
@@ -46,7 +47,13 @@ class Services:
     sealer: Sealer
     clock: Callable[[], datetime] = utc_now
     doorbell: Doorbell = field(default_factory=Doorbell)
+    # the fact base version (bot/fact_reloads.py) that `facts` was loaded at
+    facts_version: str = ""
     metrics: Metrics = field(default_factory=Metrics)
+    # the campaign source each newcomer came through, until they pledge (memory only)
+    arrivals: Arrivals = field(default_factory=Arrivals)
+    # platform -> the link that opens the bot there, as its adapter learnt it at start
+    entry_links: dict[str, str] = field(default_factory=dict)
 
     def wake_delivery(self) -> None:
         """Tell the delivery workers that new posts are in the outbox."""

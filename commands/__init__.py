@@ -10,6 +10,7 @@ from commands import (
     compteur,
     desabonner,
     faits,
+    liens,
     mesdonnees,
     moderateurs,
     monid,
@@ -45,6 +46,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     moderateurs.SPEC,
     monid.SPEC,
     questions.SPEC,
+    liens.SPEC,
     recharger.SPEC,
     avis.SPEC,
 )

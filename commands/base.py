@@ -101,6 +101,8 @@ class CommandSpec:
     `chat_manager_only` ones, in a group or channel, for its admins or a moderator.
     `answers_privately` says its replies are for the member alone, so that a platform that
     must acknowledge before the reply is ready (Discord) keeps the acknowledgement private.
+    `anywhere` commands may also be used in conversations the bot is not part of (Discord's
+    user-installed commands): they only read, never subscribe a chat or keep one.
     """
 
     name: str
@@ -113,6 +115,7 @@ class CommandSpec:
     listed: bool = True
     argument: Argument | None = None
     answers_privately: bool = False
+    anywhere: bool = False
 
     @property
     def all_names(self) -> tuple[str, ...]:

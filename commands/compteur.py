@@ -12,7 +12,8 @@ from bot.i18n import Raw, Translate, number, timestamp
 from bot.markup import to_plain
 from bot.parsing import fold
 from bot.seam import Button, Image, Reply
-from commands.base import Argument, CommandSpec, Context
+from commands.base import Argument, CommandSpec, Context, UserError
+from commands.campaign_sources import source_counts_reply
 from commands.fact_replies import date_text
 from commands.pledging import KIND_LABELS, kinds_text, platform_name
 from storage.api.records import Tally
@@ -49,6 +50,10 @@ def tally_markup(t: Translate, tally: Tally) -> str:
 async def handle(ctx: Context) -> list[Reply]:
     if ctx.means(ctx.msg.args, "chart") or fold(ctx.msg.args) in CHART_SYNONYMS:
         return [await _chart(ctx)]
+    if ctx.means(ctx.msg.args, "sources"):  # moderators: what each campaign source brought
+        if not ctx.msg.is_moderator:
+            raise UserError("error.moderators_only", command=ctx.command_name(SPEC))
+        return [await source_counts_reply(ctx)]
     tally = await ctx.services.storage.pledges.get_tally(ctx.services.clock())
     chart = Button(ctx.t("tally.button_chart"), ctx.action("compteur", ctx.word("chart")))
     return [Reply(tally_markup(ctx.t, tally), ((chart,),))]
@@ -104,4 +109,5 @@ SPEC = CommandSpec(
         localized={"en": "view"},
         choices=(("graphique", "arg.compteur_chart"),),
     ),
+    anywhere=True,
 )

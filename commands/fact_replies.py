@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from bot.fact_image import FactImageText, render_fact_image
 from bot.facts.model import Article, Fact, FactBase, Topic
 from bot.i18n import Raw
-from bot.markup import escape
-from bot.seam import Button, Reply
+from bot.markup import escape, to_plain
+from bot.seam import Button, Image, Reply
 from commands.base import Context
 
 # Button actions: short enough for Telegram's 64-byte callback data (ids are checked).
@@ -18,6 +21,10 @@ def topic_action(ctx: Context, topic: Topic) -> str:
 
 def fact_action(ctx: Context, fact: Fact) -> str:
     return ctx.action("faits", f"{FACT_MARK}{fact.id}")
+
+
+def image_action(ctx: Context, fact: Fact) -> str:
+    return ctx.action("faits", f"{FACT_MARK}{fact.id}", ctx.word("image"))
 
 
 def feedback_action(ctx: Context, question_id: int, helpful: bool) -> str:
@@ -85,14 +92,12 @@ def fact_reply(
 ) -> Reply:
     """The fact with its source, the related facts, and the "did this help?" buttons; when the
     question stated figures the fact does not, the fact comes as a correction of them."""
-    parts = [fact_card(ctx, base, fact)]
-    if wrong_figures:
-        figures = Raw(listing(ctx, [ctx.t("facts.quoted", text=f) for f in wrong_figures]))
-        parts.insert(0, ctx.t("facts.correction", figures=figures))
+    parts = [corrected_card(ctx, base, fact, wrong_figures)]
     buttons: tuple[tuple[Button, ...], ...] = ()
     if see_also:
         items, buttons = fact_list(ctx, see_also)
         parts.append(ctx.t("facts.see_also", facts=items))
+    buttons = (*buttons, (Button(ctx.t("facts.share_image"), image_action(ctx, fact)),))
     if feedback_id is not None:
         parts.append(ctx.t("facts.ask_feedback"))
         yes = Button(ctx.t("facts.yes"), feedback_action(ctx, feedback_id, helpful=True))
@@ -101,16 +106,52 @@ def fact_reply(
     return Reply("\n\n".join(parts), buttons)
 
 
+async def fact_image_reply(ctx: Context, base: FactBase, fact: Fact) -> Reply:
+    """The fact as an image to share, with its card as the caption (and the image's alt)."""
+    card = fact_card(ctx, base, fact)
+    source = to_plain(ctx.t("facts.source", origin=origin(ctx, base, fact)))
+    if date := base.article(fact.article).date:  # "6 mars 2026" kept on one line
+        written = to_plain(date_text(ctx, date))
+        source = source.replace(written, written.replace(" ", "\u00a0"))
+    text = FactImageText(
+        to_plain(ctx.t("card.campaign")),
+        fact.title(ctx.language),
+        fact.statement(ctx.language),
+        source,
+        to_plain(ctx.t("card.footer")),
+    )
+    png = await asyncio.to_thread(render_fact_image, text)
+    return Reply(card, image=Image(png, to_plain(card)))
+
+
 def unsourced_reply(
     ctx: Context, base: FactBase, names: tuple[str, ...], nearby: Fact | None
 ) -> Reply:
     """No sourced fact about `names`; what the sources say nearby, introduced as such, or the
     topics."""
-    said = ctx.t("facts.unsourced", names=Raw(listing(ctx, [escape(n) for n in names])))
     if nearby is None:
+        said = unsourced_text(ctx, names)
         return Reply(ctx.t("facts.unsourced_topics", unsourced=Raw(said)), topic_buttons(ctx, base))
+    return Reply(nearby_text(ctx, base, names, nearby), (_topics_button(ctx),))
+
+
+def unsourced_text(ctx: Context, names: tuple[str, ...]) -> str:
+    return ctx.t("facts.unsourced", names=Raw(listing(ctx, [escape(n) for n in names])))
+
+
+def nearby_text(ctx: Context, base: FactBase, names: tuple[str, ...], nearby: Fact) -> str:
+    """No source says this of `names`; then what the sources do say nearby, as such."""
     card = ctx.t("facts.nearby", fact=Raw(fact_card(ctx, base, nearby)))
-    return Reply(f"{said}\n\n{card}", (_topics_button(ctx),))
+    return f"{unsourced_text(ctx, names)}\n\n{card}"
+
+
+def corrected_card(ctx: Context, base: FactBase, fact: Fact, wrong_figures: tuple[str, ...]) -> str:
+    """The fact's card, introduced as a correction of the figures the question stated."""
+    card = fact_card(ctx, base, fact)
+    if not wrong_figures:
+        return card
+    figures = Raw(listing(ctx, [ctx.t("facts.quoted", text=f) for f in wrong_figures]))
+    return f"{ctx.t('facts.correction', figures=figures)}\n\n{card}"
 
 
 def fact_card(ctx: Context, base: FactBase, fact: Fact) -> str:

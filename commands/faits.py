@@ -14,6 +14,7 @@ from commands.base import Argument, CommandSpec, Context
 from commands.fact_replies import (
     FACT_MARK,
     TOPIC_MARK,
+    fact_image_reply,
     fact_reply,
     topic_reply,
     topics_reply,
@@ -34,7 +35,7 @@ async def handle(ctx: Context) -> list[Reply]:
     known = ctx.services.facts
     text = ctx.msg.args.strip()
     if text.startswith((TOPIC_MARK, FACT_MARK)):
-        return [_browse(ctx, known.base, text)]
+        return [await _browse(ctx, known.base, text)]
     if not terms(text):  # nothing to look up: "/faits", "bonjour", "merci"
         return [topics_reply(ctx, known.base, "facts.intro")]
     # Free text in a private chat may want a command rather than a fact.
@@ -44,15 +45,18 @@ async def handle(ctx: Context) -> list[Reply]:
     return [await _answer(ctx, known, text, found)]
 
 
-def _browse(ctx: Context, base: FactBase, text: str) -> Reply:
-    """A topic's facts (`#topic`) or one fact (`=fact`), as the buttons ask."""
-    mark, ident = text[0], text[1:].strip()
+async def _browse(ctx: Context, base: FactBase, text: str) -> Reply:
+    """A topic's facts (`#topic`), one fact (`=fact`) or its image (`=fact image`), as the
+    buttons ask."""
+    mark, (ident, _, option) = text[0], text[1:].strip().partition(" ")
     topic = base.topic(ident) if mark == TOPIC_MARK else None
     if topic is not None:
         return topic_reply(ctx, base, topic)
     fact = base.fact(ident) if mark == FACT_MARK else None
     if fact is None:
         return topics_reply(ctx, base, "facts.unknown_entry")
+    if option and ctx.means(option, "image"):
+        return await fact_image_reply(ctx, base, fact)
     others = tuple(f for f in base.facts_of(fact.topic) if f != fact)
     return fact_reply(ctx, base, fact, others[:SEE_ALSO])
 
@@ -94,4 +98,5 @@ SPEC = CommandSpec(
     aliases=("facts",),
     localized={"en": "facts"},
     argument=Argument("question", "arg.faits", suggest=suggest),
+    anywhere=True,
 )

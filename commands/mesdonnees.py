@@ -47,10 +47,12 @@ async def _notice_lines(ctx: Context) -> list[str]:
 async def handle(ctx: Context) -> list[Reply]:
     mine = await my_data(ctx)
     note = Raw(ctx.t("mydata.questions_note"))
-    if mine.empty:
+    source = ctx.services.arrivals.held(member_of(ctx), ctx.services.clock())
+    if mine.empty and source is None:
         return [ctx.reply("mydata.none", questions=note, private=True)]
     data, questions = mine.stored, mine.questions
     lines = [] if data.pledge is None else [_pledge_line(ctx, data.pledge)]
+    lines += [ctx.t("mydata.source", code=source)] if source else []
     if data.notices:
         lines += await _notice_lines(ctx)
     counted = (

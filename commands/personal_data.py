@@ -34,6 +34,7 @@ async def erase_my_data(ctx: Context) -> bool:
     """Erase it all, then make sure no old copy of it stays in the database's files;
     True if there was anything."""
     msg, services = ctx.msg, ctx.services
+    services.arrivals.forget(member_of(ctx))
     erased = await services.storage.members.erase_member(
         msg.platform, member_of(ctx), msg.sender.id, asker_of(ctx), services.clock()
     )

@@ -11,6 +11,7 @@ from bot.delivery.outbox import relay
 from bot.i18n import Raw, number
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context
+from commands.campaign_sources import credit_source
 from commands.conditional import (
     checked_threshold,
     conditional_thanks,
@@ -49,9 +50,10 @@ async def handle(ctx: Context) -> list[Reply]:
             checked_threshold(ctx, choice.threshold),
         )
         added = await services.add_pledge(new)
-        if added.crossed or added.firmed:  # recorded with the pledge: post them now
-            await relay(services)
         if added.created:
+            await credit_source(ctx)
+            if added.crossed or added.firmed:  # recorded with the pledge: post them now
+                await relay(services)
             waiting = new.threshold and await services.storage.pledges.get_pledge(member)
             if waiting and waiting.threshold:  # not met at once
                 return [await conditional_thanks(ctx, waiting)]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.facts.embedding import model_thread_call
-from bot.facts.knowledge import load_knowledge
+from bot.fact_reloads import build_knowledge, publish
 from bot.facts.loader import FactBaseError
 from bot.i18n import Raw
 from bot.seam import Reply
@@ -16,18 +15,18 @@ log = logging.getLogger(__name__)
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    """Build the new knowledge aside; only a valid one replaces the running one, in one step."""
+    """Build the new knowledge aside; only a valid one replaces the running one, in one step,
+    and the other instances on the database follow."""
     services = ctx.services
-    config = services.config
-    path, names = config.facts, frozenset(spec.name for spec in services.commands)
+    path = services.config.facts
     try:
-        known = await model_thread_call(load_knowledge, path, config.intents, names)
+        known = await build_knowledge(services)
     except FactBaseError as exc:
         log.warning("fact base reload refused", extra={"problems": len(exc.problems)})
         await _audit(ctx, f"refused problems={len(exc.problems)}")
         problems = "\n".join(ctx.t("reload.problem", problem=p) for p in exc.problems)
         return [ctx.reply("reload.failed", private=True, path=str(path), problems=Raw(problems))]
-    services.facts = known
+    await publish(services, known)
     log.info("fact base reloaded", extra={"facts": len(known.base.facts)})
     await _audit(ctx, f"facts={len(known.base.facts)} topics={len(known.base.topics)}")
     return [

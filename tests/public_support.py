@@ -7,16 +7,19 @@ import re
 import socket
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from multidict import CIMultiDict
 
 from bot.app import App
 from bot.markup import to_plain
-from storage.api.records import Kind
+from bot.services import Services
+from storage.api.protocols import PledgeStore, Storage
+from storage.api.records import HourCount, Kind, Tally
 
 _LINE = re.compile(r"^(?:• )?(?P<label>.+?) : \+?(?P<count>\d[\d\s\u202f]*)$")
 
@@ -89,3 +92,47 @@ def pledge_count(database: Path) -> int:
 def absent(needles: Iterable[str], *haystacks: str) -> list[str]:
     """The needles found in any haystack (what must be empty)."""
     return [n for n in needles for h in haystacks if n in h]
+
+
+class CountingPledges:
+    """The pledge store as the counter sees it, counting the tally reads made through it
+    (or failing them on demand, as a database locked past its time-out would)."""
+
+    def __init__(self, pledges: PledgeStore) -> None:
+        self.pledges = pledges
+        self.reads = 0
+        self.broken = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.pledges, name)
+
+    def _count(self) -> None:
+        self.reads += 1
+        if self.broken:
+            raise sqlite3.OperationalError("database is locked")
+
+    async def get_tally(self, now: datetime) -> Tally:
+        self._count()
+        return await self.pledges.get_tally(now)
+
+    async def hourly_counts(self) -> list[HourCount]:
+        self._count()
+        return await self.pledges.hourly_counts()
+
+
+class _StorageWith:
+    """A storage whose pledge area is replaced, every other area its own."""
+
+    def __init__(self, storage: Storage, pledges: CountingPledges) -> None:
+        self._storage, self.pledges = storage, pledges
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
+
+
+def counted(services: Services, **config: Any) -> tuple[Services, CountingPledges]:
+    """`services` whose tally reads are counted, with `config` changed."""
+    counting = CountingPledges(services.storage.pledges)
+    storage = cast(Storage, _StorageWith(services.storage, counting))
+    changed = replace(services, storage=storage, config=replace(services.config, **config))
+    return changed, counting

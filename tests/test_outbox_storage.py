@@ -19,6 +19,12 @@ async def test_a_setting_only_advances(storage: Storage) -> None:
     assert await storage.settings.get_setting("tick") == "12"
 
 
+async def test_a_claimed_setting_keeps_its_first_value(storage: Storage) -> None:
+    claims = [storage.settings.claim_setting("secret", value) for value in ("a", "b", "c")]
+    kept = await asyncio.gather(*claims)
+    assert len(set(kept)) == 1 and await storage.settings.get_setting("secret") == kept[0]
+
+
 async def test_a_tick_is_claimed_by_one_broadcast_of_those_racing(storage: Storage) -> None:
     post = [NewDelivery("console", "groupe", "group", "Compteur", NOW)]
     claim = Cause(tick=Tick("tally.last_tick", 7))

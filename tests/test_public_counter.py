@@ -9,13 +9,11 @@ import contextlib
 import json
 import re
 import socket
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -26,10 +24,8 @@ from bot.config import Config, ConfigError, load_config
 from bot.public.render import thinned
 from bot.public.server import accepted_languages, public_server
 from bot.public.snapshot import PublicCounter
-from bot.services import Services
-from storage.api.protocols import PledgeStore
-from storage.api.records import HourCount, Kind, NewPledge, Tally
-from tests.public_support import absent, compteur_figures, digits, fetch, free_port
+from storage.api.records import Kind, NewPledge
+from tests.public_support import absent, compteur_figures, counted, digits, fetch, free_port
 from tests.test_status_server import console_bot, served
 from tests.test_tally_console import Clock, say_on
 
@@ -214,46 +210,6 @@ async def test_no_member_chat_or_key_is_shown(
         for path in ("/api/tally.json", "/badge.svg", "/badge.svg?lang=en", "/fr", "/en", "/")
     ]
     assert absent([*MEMBERS.values(), "alice", *keys], *bodies) == []
-
-
-class CountingPledges:
-    """The pledge store, counting the reads made through it (or failing them on demand)."""
-
-    def __init__(self, pledges: PledgeStore) -> None:
-        self.pledges = pledges
-        self.reads = 0
-        self.broken = False
-
-    def _read(self) -> None:
-        self.reads += 1
-        if self.broken:
-            raise sqlite3.OperationalError("database is locked")
-
-    async def get_tally(self, now: datetime) -> Tally:
-        self._read()
-        return await self.pledges.get_tally(now)
-
-    async def hourly_counts(self) -> list[HourCount]:
-        self._read()
-        return await self.pledges.hourly_counts()
-
-
-class CountingStorage:
-    """The storage, its pledge reads counted."""
-
-    def __init__(self, storage: Any, pledges: CountingPledges) -> None:
-        self._storage = storage
-        self.pledges = pledges
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._storage, name)
-
-
-def counted(services: Services, **config: Any) -> tuple[Services, CountingPledges]:
-    counting = CountingPledges(services.storage.pledges)
-    storage: Any = CountingStorage(services.storage, counting)
-    changed = replace(services, storage=storage, config=replace(services.config, **config))
-    return changed, counting
 
 
 async def test_a_flood_of_readers_never_reads_the_database(app: App) -> None:

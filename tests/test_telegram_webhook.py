@@ -48,3 +48,21 @@ async def test_updates_are_read_at_the_configured_path_only(
         assert genuine.status == 200
         [answer] = await tg.wait_for(1, chat_id=42)
     assert (answer.plain_text or "").startswith("Commandes")
+
+
+async def test_the_bot_api_posts_updates_to_the_webhook_the_bot_set(
+    app: App, tg: FakeTelegram, unused_tcp_port: int
+) -> None:
+    """Without a configured secret, python-telegram-bot's webhook server sets a random one at
+    start; the Bot API sends it back with every update, and the server checks it."""
+    local = f"http://127.0.0.1:{unused_tcp_port}/telegram"
+    config = load_config(
+        environ={"TELEGRAM_WEBHOOK_URL": local, "TELEGRAM_WEBHOOK_PORT": str(unused_tcp_port)}
+    )
+    async with telegram_bot(app, tg, webhook=telegram_webhook(config)):
+        [registered] = tg.calls_to("setWebhook")
+        assert registered.params["url"] == local and registered.params["secret_token"]
+        tg.user_sends("/aide", chat_id=42, language_code="fr")
+        [answer] = await tg.wait_for(1, chat_id=42)
+        assert tg.webhook_posts == [(tg.webhook_posts[0][0], 200)]
+    assert (answer.plain_text or "").startswith("Commandes")

@@ -16,11 +16,18 @@ from typing import Any
 
 import aiohttp
 import discord
+import discord.http
 from discord import app_commands
 
 from bot.adapters.discord_answer import Answer
-from bot.adapters.discord_commands import LocaleTranslator, build_command, catalogue_language
+from bot.adapters.discord_commands import (
+    LocaleTranslator,
+    build_command,
+    catalogue_language,
+    fit_installations,
+)
 from bot.adapters.discord_errors import neutral, request_counter, requests_made
+from bot.adapters.discord_http import InteractionsEndpoint, InteractionsServer
 from bot.adapters.discord_publish import publish_commands
 from bot.adapters.discord_render import MENU_PREFIX, image_file, markdown_chunks, view
 from bot.app import App
@@ -31,12 +38,15 @@ from commands.base import CommandSpec
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
+API_PATH = "/api/v10"  # the version discord.py 2 speaks
 
 
 def chat_ref(interaction: discord.Interaction) -> ChatRef:
     """Where an interaction happened. A DM is named by the member's user id, as private
     chats are on every platform; a guild channel by its id, titled with its names."""
     channel = interaction.channel
+    if interaction.context.private_channel:  # a group DM, or a DM between other people
+        return ChatRef(PLATFORM, str(interaction.channel_id), ChatKind.GROUP)
     if interaction.guild_id is None:
         return ChatRef(PLATFORM, str(interaction.user.id), ChatKind.PRIVATE)
     if isinstance(channel, discord.TextChannel) and channel.is_news():
@@ -69,7 +79,11 @@ def sender_of(interaction: discord.Interaction) -> Sender:
 
 def bot_lacks(interaction: discord.Interaction) -> frozenset[Capability]:
     """What the bot may not do where the interaction happened, from the `app_permissions`
-    Discord sends with it (a DM with the bot has no such limits)."""
+    Discord sends with it (a DM with the bot has no such limits). Where only the member's own
+    install of the app reaches (a group DM, a server that did not install it), the bot is not
+    there at all: it may only answer the member."""
+    if bot_absent(interaction):
+        return frozenset(Capability)
     if interaction.guild_id is None:
         return frozenset()
     allowed = interaction.app_permissions
@@ -79,6 +93,15 @@ def bot_lacks(interaction: discord.Interaction) -> frozenset[Capability]:
         Capability.PIN: allowed.pin_messages or allowed.manage_messages,
     }
     return frozenset(capability for capability, yes in can.items() if not yes)
+
+
+def bot_absent(interaction: discord.Interaction) -> bool:
+    """Whether the interaction comes from where the bot user is not: Discord says which
+    installations authorise it (`authorizing_integration_owners`), the server's own (key 0,
+    the guild id) only where the server installed the app."""
+    if interaction.context.private_channel:
+        return True
+    return interaction.guild_id is not None and not interaction.is_guild_integration()
 
 
 def component_line(interaction: discord.Interaction) -> str | None:
@@ -94,16 +117,33 @@ def component_line(interaction: discord.Interaction) -> str | None:
     return custom_id
 
 
+def api_base(api_url: str) -> str:
+    """Where discord.py's REST calls go: the root given, then the API version it speaks."""
+    root = api_url.rstrip("/").removesuffix(API_PATH)
+    return root + API_PATH
+
+
 class DiscordAdapter:
     platform = PLATFORM
     pacing = DISCORD
     idempotent = True  # every new message carries a nonce Discord enforces
 
     def __init__(
-        self, app: App, token: str, *, sharded: bool = False, guild_ready_timeout: float = 2.0
+        self,
+        app: App,
+        token: str,
+        *,
+        sharded: bool = False,
+        api_url: str = "",
+        interactions: InteractionsEndpoint | None = None,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
+        """`api_url`: the root of Discord's REST API, or of a proxy in front of it;
+        `interactions`: received over HTTP there, instead of a gateway connection."""
         self.app = app
         self.token = token
+        self.api_base = api_base(api_url) if api_url else ""
+        self._saved_base = ""
         client_class = discord.AutoShardedClient if sharded else discord.Client
         # The bot only answers interactions and posts to channels: of the gateway's events
         # it needs the guilds alone (no messages, typing or reactions).
@@ -124,9 +164,28 @@ class DiscordAdapter:
         self._gateway_up = False
         self._task: asyncio.Task[None] | None = None
         self._publishing: asyncio.Task[bool] | None = None
+        self.server = InteractionsServer(self.client, interactions) if interactions else None
 
     async def start(self) -> None:
+        if self.api_base:
+            # discord.py builds every REST URL, interaction answers included, from this
+            # class attribute: there is no per-client setting, and a process has one client.
+            self._saved_base, discord.http.Route.BASE = discord.http.Route.BASE, self.api_base
         await self.client.login(self.token)  # also runs setup_hook: the translator
+        if self.server is not None:
+            await self.server.start()
+        else:
+            await self._connect_gateway()
+        log.info("discord started", extra={"guilds": len(self.client.guilds)})
+        self.app.services.entry_links[PLATFORM] = (
+            f"https://discord.com/oauth2/authorize?client_id={self.client.application_id}"
+        )
+        # Connected first: a slow or refused sync leaves the bot serving.
+        self._publishing = asyncio.create_task(
+            publish_commands(self.app, self.tree), name="discord-commands"
+        )
+
+    async def _connect_gateway(self) -> None:
         self._task = asyncio.create_task(self.client.connect(), name="discord")
         ready = asyncio.create_task(self.client.wait_until_ready())
         await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -134,15 +193,13 @@ class DiscordAdapter:
             ready.cancel()
             self._task.result()  # raises the login or connection error
             raise ConnectionError("discord client stopped before it was ready")
-        log.info("discord started", extra={"guilds": len(self.client.guilds)})
-        # Connected first: a slow or refused sync leaves the bot serving.
-        self._publishing = asyncio.create_task(
-            publish_commands(self.app, self.tree), name="discord-commands"
-        )
 
     @property
     def connected(self) -> bool:
-        """The gateway is connected now (discord.py reconnects by itself after a drop)."""
+        """The gateway is connected now (discord.py reconnects by itself after a drop), or
+        the interactions endpoint is served."""
+        if self.server is not None:
+            return self.server.running and not self.client.is_closed()
         return self._gateway_up and not self.client.is_closed()
 
     async def on_connect(self) -> None:
@@ -163,14 +220,21 @@ class DiscordAdapter:
             self._publishing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._publishing
+        if self.server is not None and self.server.running:
+            await self.server.stop()
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
                 await self._task
+        if self._saved_base:
+            discord.http.Route.BASE, self._saved_base = self._saved_base, ""
         log.info("discord stopped")
 
     async def _setup(self) -> None:
+        """Run by login, once discord.py has read the application."""
         await self.tree.set_translator(LocaleTranslator(self.app))
+        if self.client.application is not None:
+            fit_installations(self.client.application, self.tree)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:

@@ -77,7 +77,28 @@ def build_command(app: App, spec: CommandSpec, run: Run) -> app_commands.Command
     )
     if spec.moderator_only:
         command.default_permissions = discord.Permissions(manage_guild=True)
+    where_usable(command, anywhere=spec.anywhere)
     return command
+
+
+def where_usable(command: app_commands.Command[Any, ..., None], *, anywhere: bool) -> None:
+    """Where Discord offers the command: where the bot is (its guilds, a DM with it), and for
+    an `anywhere` command also through a member's own install of the app, in any
+    conversation. Said for every command: left out, Discord applies defaults of its own."""
+    command.allowed_installs = app_commands.AppInstallationType(guild=True, user=anywhere)
+    command.allowed_contexts = app_commands.AppCommandContext(
+        guild=True, dm_channel=True, private_channel=anywhere
+    )
+
+
+def fit_installations(application: discord.AppInfo, tree: app_commands.CommandTree[Any]) -> None:
+    """For an application not installable by users (the Developer Portal's Installation
+    settings, which discord.py reads at login): no command asks for a user install."""
+    if application.user_integration_config is not None:
+        return
+    for command in tree.get_commands():
+        if isinstance(command, app_commands.Command):
+            where_usable(command, anywhere=False)
 
 
 def _with_argument(

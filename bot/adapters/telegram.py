@@ -21,9 +21,12 @@ from bot.adapters.telegram_events import (
     migration,
     text_event,
 )
+from bot.adapters.telegram_inline import InlineRequest, answer_inline, inline_request
 from bot.adapters.telegram_menus import sync_menus
 from bot.adapters.telegram_polling import PollingRequest
 from bot.adapters.telegram_posts import TelegramSender
+from bot.adapters.telegram_profile import sync_profile
+from bot.adapters.telegram_webhook import WebhookReceiver
 from bot.app import App
 from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.errors import ChatGone, ChatMoved, DeliveryError
@@ -45,6 +48,7 @@ class Webhook:
     port: int
     secret: str
     path: str = "/telegram"  # the path served on listen:port
+    managed: bool = False  # set once by `quitgpt-bot telegram set-webhook`, not at start
 
 
 def api_urls(api_url: str) -> tuple[str, str]:
@@ -90,16 +94,23 @@ class TelegramAdapter:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.username = ""
+        self.receiver: WebhookReceiver | None = None
+        if webhook is not None and webhook.managed:
+            self.receiver = WebhookReceiver(self.application, webhook.path, webhook.secret)
 
     async def start(self) -> None:
         application = self.application
         await self._initialize()
         self.username = application.bot.username
+        self.app.services.entry_links[PLATFORM] = f"https://t.me/{self.username}"
         await sync_menus(self.app, application.bot)
+        await sync_profile(self.app, application.bot)
         await application.start()
         updater = application.updater
         assert updater is not None
-        if self.webhook is None:
+        if self.receiver is not None and self.webhook is not None:
+            await self.receiver.start(self.webhook.listen, self.webhook.port)
+        elif self.webhook is None:
             await updater.start_polling(
                 poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES
             )
@@ -119,6 +130,8 @@ class TelegramAdapter:
     @property
     def connected(self) -> bool:
         """Polling, its last call answered, or the webhook server listening."""
+        if self.receiver is not None:
+            return self.application.running and self.receiver.running
         updater = self.application.updater
         running = self.application.running and updater is not None and updater.running
         return running and (self.webhook is not None or self.polling.working)
@@ -141,6 +154,8 @@ class TelegramAdapter:
 
     async def stop(self) -> None:
         application = self.application
+        if self.receiver is not None and self.receiver.running:
+            await self.receiver.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
@@ -158,6 +173,15 @@ class TelegramAdapter:
             await self.app.chat_moved(*moved)
         elif (event := text_event(update)) is not None:
             await self._on_text(event)
+        elif (request := inline_request(update)) is not None:
+            await self._on_inline(request)
+
+    async def _on_inline(self, request: InlineRequest) -> None:
+        cards = await self.app.dispatcher.cards(PLATFORM, request.sender, request.text)
+        try:
+            await answer_inline(self.application.bot, request, cards)
+        except TelegramError as error:  # the member typed on: the query expired
+            log.info("telegram inline answer refused", extra={"error": type(error).__name__})
 
     async def _on_membership(self, chat: ChatRef, state: Membership, language: str | None) -> None:
         if state is Membership.LEFT:

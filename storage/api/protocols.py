@@ -33,6 +33,7 @@ from storage.api.records import (
     NoticeKind,
     Pledge,
     QueuedQuestion,
+    SourceCount,
     Subscription,
     Tally,
 )
@@ -267,12 +268,27 @@ class AuditStore(Protocol):
         ...
 
 
+class SourceStore(Protocol):
+    """Counts per campaign source (a poster's deep link, say); no row says who."""
+
+    async def count_arrival(self, code: str) -> None: ...
+
+    async def count_source_pledge(self, code: str) -> None: ...
+
+    async def list_source_counts(self) -> dict[str, SourceCount]: ...
+
+
 class SettingsStore(Protocol):
     """Named values kept between runs."""
 
     async def get_setting(self, key: str) -> str | None: ...
 
     async def put_setting(self, key: str, value: str) -> None: ...
+
+    async def claim_setting(self, key: str, value: str) -> str:
+        """Store `value` unless `key` already holds one; the value kept either way.
+        Instances starting together on one database agree on the first value written."""
+        ...
 
     async def advance_setting(self, key: str, value: int) -> bool:
         """Store `value` only if the stored number is lower or absent, in one statement:
@@ -336,6 +352,8 @@ class Storage(Protocol):
     def audit(self) -> AuditStore: ...
     @property
     def settings(self) -> SettingsStore: ...
+    @property
+    def sources(self) -> SourceStore: ...
     @property
     def questions(self) -> FactQuestionStore: ...
     @property

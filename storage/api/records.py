@@ -272,3 +272,13 @@ class DueNotice:
     member: str
     kind: NoticeKind
     sealed: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    """How many members arrived through a campaign source's link, and how many then
+    pledged: counts only, never who."""
+
+    code: str
+    arrivals: int
+    pledges: int

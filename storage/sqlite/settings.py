@@ -18,6 +18,17 @@ class SqliteSettings(SqliteArea):
         async with self._db.write() as conn:
             await write_settings(conn, {key: value})
 
+    async def claim_setting(self, key: str, value: str) -> str:
+        async with self._db.write() as conn:
+            await conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                (key, value),
+            )
+            cursor = await conn.execute("SELECT value FROM settings WHERE key = ?", (key,))
+            row = await cursor.fetchone()
+        assert row is not None
+        return str(row["value"])
+
     async def advance_setting(self, key: str, value: int) -> bool:
         async with self._db.write() as conn:
             return await advance_setting(conn, key, value)

@@ -14,6 +14,7 @@ from storage.api.protocols import (
     OutboxStore,
     PledgeStore,
     SettingsStore,
+    SourceStore,
     SubscriptionStore,
 )
 from storage.sqlite.audit import SqliteAudit
@@ -25,6 +26,7 @@ from storage.sqlite.notices import SqliteNotices
 from storage.sqlite.outbox import SqliteOutbox
 from storage.sqlite.pledges import SqlitePledges
 from storage.sqlite.settings import SqliteSettings
+from storage.sqlite.sources import SqliteSources
 from storage.sqlite.subscriptions import SqliteSubscriptions
 
 
@@ -41,6 +43,7 @@ class SqliteStorage:
         self.deliveries: DeliveryStore = SqliteDeliveries(db)
         self.audit: AuditStore = SqliteAudit(db)
         self.settings: SettingsStore = SqliteSettings(db)
+        self.sources: SourceStore = SqliteSources(db)
         self.questions: FactQuestionStore = SqliteFactQuestions(db)
         self.members: MemberStore = SqliteMembers(db, pledges, subscriptions)
 

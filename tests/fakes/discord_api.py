@@ -17,8 +17,9 @@ id. Test-side: build the world (``add_guild``, ``add_member``, ``add_channel``,
 ``autocomplete``, ``click``, ``select``, ``user_message``), inject faults (``fail_next``,
 ``fail_channel``, ``clear_faults``, ``force_reconnect``, ``invalidate_sessions``) and read
 what the bot did (``sent``, ``responses``, ``commands``, ``calls``, ``events``,
-``wait_for``). Not simulated: voice, threads, reactions, modals' submission,
-user/role/channel selects' ``resolved`` data, zstd.
+``wait_for``). Setting ``interactions_url`` posts interactions there, signed, instead of
+sending them over the gateway (``discord_http.py``). Not simulated: voice, threads,
+reactions, modals' submission, user/role/channel selects' ``resolved`` data, zstd.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from aiohttp import web
 from .discord_app_commands import Interactions
 from .discord_faults import KINDS
 from .discord_gateway import Gateway
+from .discord_http import InteractionsWebhook
 from .discord_records import (
     ApiCall,
     BotMessage,
@@ -69,7 +71,7 @@ from .signal import Signal
 __all__ = ["BotMessage", "FakeDiscord", "Reply"]
 
 
-class FakeDiscord(Gateway, Rest, Interactions, Users):
+class FakeDiscord(Gateway, Rest, Interactions, Users, InteractionsWebhook):
     def __init__(
         self,
         *,
@@ -94,6 +96,8 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         self.users = {u.id: u for u in (self.bot, self.owner, self.default_user)}
         self.application_id = self.bot.id
         self.application_flags = application_flags
+        # Developer Portal > Installation: guild install only, unless a test ticks User Install
+        self.user_installable = False
         bot_id = base64.b64encode(str(self.bot.id).encode()).decode().rstrip("=")
         self.token = token or f"{bot_id}.GfAkE0.{secrets.token_urlsafe(27)}"
         self.limit_per_channel, self.per_seconds = limit_per_channel, per_seconds
@@ -109,6 +113,7 @@ class FakeDiscord(Gateway, Rest, Interactions, Users):
         self._port = 0
         self._init_gateway()
         self._init_rest()
+        self._init_http()
 
     # --- lifecycle ------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .discord_installs import install_problems, with_defaults
 from .discord_records import (
     BotMessage,
     FakeInteraction,
@@ -286,7 +287,7 @@ def validate_commands(commands: list[JSON]) -> None:
     errors: JSON = {}
     seen: set[tuple[str, int]] = set()
     for index, command in enumerate(commands):
-        problems = _command_problems(command, top=True)
+        problems = {**_command_problems(command, top=True), **install_problems(command)}
         key = (command.get("name", ""), int(command.get("type", 1)))
         if key in seen:
             problems["name"] = form_error(
@@ -343,8 +344,9 @@ def stored_command(payload: JSON, app_id: int, guild_id: int | None, old: JSON |
         "id": old["id"] if old else str(snowflake()), "application_id": str(app_id),
         "version": str(snowflake()), "type": 1, "default_member_permissions": None, "nsfw": False,
         "name_localizations": None, "description_localizations": None, "options": [],
-        "contexts": None, "integration_types": [0], **payload,
+        "contexts": None, "integration_types": None, **payload,
     }  # fmt: skip
+    with_defaults(command)
     command.setdefault("description", "")
     if command["default_member_permissions"] is not None:  # Discord answers a string
         command["default_member_permissions"] = str(command["default_member_permissions"])

@@ -72,14 +72,19 @@ class Rest(Faults):
         owner: FakeUser
         application_id: int
         application_flags: int
+        user_installable: bool
         shard_count: int
         interaction_deadline: float
         guilds: dict[int, FakeGuild]
         users: dict[int, FakeUser]
         _signal: Signal
+        interactions_url: str | None
 
         @property
         def gateway_url(self) -> str: ...
+
+        @property
+        def public_key(self) -> str: ...
 
         def _dispatch(
             self, event: str, data: EventData, *, guild_id: int | None = None, intent: int = 0
@@ -236,8 +241,9 @@ class Rest(Faults):
             )
 
     def _echo(self, event: str, message: BotMessage) -> None:
-        """MESSAGE_CREATE/UPDATE as each session sees it (ephemeral messages are never sent)."""
-        if message.ephemeral:
+        """MESSAGE_CREATE/UPDATE as each session sees it (ephemeral messages are never sent,
+        nor any from a conversation the bot is not in)."""
+        if message.ephemeral or self.channels[message.channel_id].bot_absent:
             return
 
         def payload(session: Session) -> JSON:
@@ -301,10 +307,11 @@ class Rest(Faults):
         return {
             "id": str(self.application_id), "name": self.bot.name, "icon": None, "description": "",
             "summary": "", "type": None, "bot_public": True, "bot_require_code_grant": False,
-            "verify_key": "0" * 64, "flags": self.application_flags, "owner": self.owner.json(),
-            "team": None, "bot": self.bot.json(), "interactions_endpoint_url": None,
+            "verify_key": self.public_key, "flags": self.application_flags,
+            "owner": self.owner.json(), "team": None, "bot": self.bot.json(),
+            "interactions_endpoint_url": self.interactions_url,
             "redirect_uris": [], "tags": [], "approximate_guild_count": len(self.guilds),
-            "integration_types_config": {"0": {}},
+            "integration_types_config": {"0": {}, **({"1": {}} if self.user_installable else {})},
         }  # fmt: skip
 
     # --- handlers: channels, messages, guilds --------------------------------------------------

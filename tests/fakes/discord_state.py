@@ -206,20 +206,22 @@ class FakeChannel:
     id: int
     name: str
     guild_id: int | None
-    type: int = 0  # 0 text, 5 announcement, 1 DM
+    type: int = 0  # 0 text, 5 announcement, 1 DM, 3 group DM
     position: int = 0
     topic: str | None = None
     overwrites: list[JSON] = field(default_factory=list)
     recipient: FakeUser | None = None
     deleted: bool = False
     last_message_id: int | None = None
+    # a conversation the bot is not in, reached through a user's install of the app
+    bot_absent: bool = False
 
     def json(self) -> JSON:
-        if self.type == 1:
+        if self.type in (1, 3):  # a DM with the bot, a group DM (without it)
             assert self.recipient is not None
             return {
                 "id": str(self.id),
-                "type": 1,
+                "type": self.type,
                 "recipients": [self.recipient.json()],
                 "last_message_id": _opt(self.last_message_id),
                 "flags": 0,

@@ -8,6 +8,14 @@ import time
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from .discord_checks import SELECTS
+from .discord_installs import (
+    BOT_DM,
+    GUILD,
+    GUILD_INSTALL,
+    PRIVATE_CHANNEL,
+    USER_INSTALL,
+    check_usable,
+)
 from .discord_records import (
     BotMessage,
     FakeInteraction,
@@ -32,6 +40,16 @@ BOT_DM_PERMISSIONS = sum(
     for p in ("attach_files", "embed_links", "mention_everyone", "use_external_emojis")
 )
 
+# Where only a user's install reaches, the app has what it has in DMs (the docs' "Interaction
+# Object": in DMs and group DMs ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE), and a member
+# of a server what its @everyone role gives (here: view, send, read history).
+ELSEWHERE_PERMISSIONS = sum(
+    PERMISSIONS[p] for p in ("attach_files", "embed_links", "mention_everyone")
+)
+EVERYONE_IN_A_SERVER = sum(
+    PERMISSIONS[p] for p in ("view_channel", "send_messages", "read_message_history")
+)
+
 
 class Who(TypedDict, total=False):
     """Who acts: a user id (the default user when absent), their locale and, in a guild,
@@ -47,11 +65,16 @@ class Who(TypedDict, total=False):
 
 class Where(Who, total=False):
     """Who acts and where a command is typed: a guild channel (the first guild and channel
-    by default) or, with ``dm=True``, the user's DM with the bot."""
+    by default); with ``dm=True``, the user's DM with the bot; through the user's own install
+    of the app (``discord_installs``), with ``private_channel=True`` a group DM of the user's
+    and with ``user_install=True`` a server that did not install the app, neither with the
+    bot in it."""
 
     guild_id: int | None
     channel_id: int | None
     dm: bool
+    private_channel: bool
+    user_install: bool
 
 
 class Users:
@@ -66,6 +89,10 @@ class Users:
         messages: dict[int, BotMessage]
         interactions: dict[int, FakeInteraction]
         _tokens: dict[str, FakeInteraction]
+        interactions_url: str | None
+        http_answers: dict[int, int]
+
+        async def post_to_endpoint(self, payload: JSON) -> tuple[int, bytes]: ...
 
         async def wait_connected(self) -> None: ...
         def user(self, user_id: int | None = None, name: str = "membre") -> FakeUser: ...
@@ -175,13 +202,20 @@ class Users:
         guild_id: int | None = None,
         channel_id: int | None = None,
         dm: bool = False,
+        private_channel: bool = False,
+        user_install: bool = False,
         message: BotMessage | None = None,
         age: float = 0.0,
     ) -> int:
-        await self.wait_connected()
+        if self.interactions_url is None:
+            await self.wait_connected()
         user = self.user(user_id, "membre") if user_id else self.default_user
         guild: FakeGuild | None = None
-        if message is not None:
+        if message is not None and self.channels[message.channel_id].bot_absent:
+            channel = self.channels[message.channel_id]
+        elif private_channel or user_install:
+            channel = self._elsewhere(user, private_channel)
+        elif message is not None:
             channel = self._channel(message.channel_id)
             guild = self._guild(channel.guild_id) if channel.guild_id else None
         elif dm:
@@ -197,7 +231,9 @@ class Users:
             "channel_id": str(channel.id), "channel": channel.json(), "entitlements": [],
             "attachment_size_limit": 10 * 1024 * 1024,
         }  # fmt: skip
-        if guild is not None:
+        if channel.bot_absent:
+            payload.update(self._elsewhere_fields(channel, user, member_permissions))
+        elif guild is not None:
             member = guild.members.setdefault(user.id, FakeMember(user, []))
             perms = (
                 guild.permissions_in(channel, user.id)
@@ -237,8 +273,44 @@ class Users:
             message=message,
         )
         self.interactions[interaction_id] = self._tokens[token] = interaction
-        self._dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
+        if self.interactions_url is not None:  # Discord no longer uses the gateway for them
+            status, _ = await self.post_to_endpoint(payload)
+            self.http_answers[interaction_id] = status
+        else:
+            self._dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
         return interaction_id
+
+    def _elsewhere(self, user: FakeUser, private_channel: bool) -> FakeChannel:
+        """A conversation of the user's that the bot is not in: a group DM, or a channel of
+        a server that did not install the app."""
+        if private_channel:
+            channel = FakeChannel(snowflake(), "", None, type=3, recipient=user)
+        else:
+            channel = FakeChannel(snowflake(), "ailleurs", snowflake(), type=0)
+        channel.bot_absent = True
+        self.channels[channel.id] = channel
+        return channel
+
+    def _elsewhere_fields(
+        self, channel: FakeChannel, user: FakeUser, member_permissions: Any = None
+    ) -> JSON:
+        """What an interaction carries where only the user's install of the app reaches."""
+        fields: JSON = {
+            "context": PRIVATE_CHANNEL if channel.guild_id is None else GUILD,
+            "app_permissions": str(ELSEWHERE_PERMISSIONS),
+            "authorizing_integration_owners": {str(USER_INSTALL): str(user.id)},
+        }
+        if channel.guild_id is None:
+            return {**fields, "user": user.json()}
+        guild = {"id": str(channel.guild_id), "locale": "fr", "features": []}
+        permissions = (
+            EVERYONE_IN_A_SERVER
+            if member_permissions is None
+            else permission_value(member_permissions)
+        )
+        member = FakeMember(user, []).json(permissions=permissions)
+        return {**fields, "guild_id": guild["id"], "guild_locale": "fr", "guild": guild,
+                "member": member}  # fmt: skip
 
     def _command_data(
         self,
@@ -249,9 +321,14 @@ class Users:
         where: Where,
     ) -> JSON:
         guild_id, dm = where.get("guild_id"), where.get("dm", False)
+        private, foreign = where.get("private_channel", False), where.get("user_install", False)
         top, *path = name.split()
-        guild = None if dm else self._guild(guild_id)
+        guild = None if dm or private or foreign else self._guild(guild_id)
         command = self.command(top, guild.id if guild else None)
+        if private or foreign:
+            check_usable(command, PRIVATE_CHANNEL if private else GUILD, USER_INSTALL)
+        else:
+            check_usable(command, BOT_DM if dm else GUILD, GUILD_INSTALL)
         data: JSON = {"id": command["id"], "name": command["name"], "type": 1}
         if "guild_id" in command:
             data["guild_id"] = command["guild_id"]

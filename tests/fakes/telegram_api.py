@@ -10,9 +10,11 @@
 Serves ``/bot<token>/<method>`` (JSON, urlencoded or multipart bodies, or a query string) and
 ``/file/bot<token>/<file_path>`` on 127.0.0.1 with a free port. One bot identity
 (``bot_user``, its id taken from ``token``); any well-formed token is accepted. Chats the bot
-writes to unannounced are created on the fly (type inferred from the id). Not simulated:
-webhook delivery, inline mode, Markdown validation. The test-facing API is documented on
-:class:`TelegramUsers` (acting as users), :class:`TelegramFaults` (``fail_next``,
+writes to unannounced are created on the fly (type inferred from the id). Once ``setWebhook``
+gave a URL, updates are posted there (``telegram_webhook.py``). Not simulated: Markdown
+validation. The test-facing API is documented on
+:class:`TelegramUsers` (acting as users), :class:`TelegramInline` (inline queries, the
+bot's descriptions), :class:`TelegramFaults` (``fail_next``,
 ``fail_chat``, ``clear_faults``, ``restrict``) and :class:`TelegramWorld` (reading what the
 bot did).
 """
@@ -35,6 +37,7 @@ from .telegram_checks import (
     format_text,
     image_size,
 )
+from .telegram_inline import TelegramInline
 from .telegram_params import read_params
 from .telegram_state import (
     JSON,
@@ -48,12 +51,14 @@ from .telegram_state import (
     member_json,
 )
 from .telegram_users import TelegramUsers
+from .telegram_webhook import TelegramWebhook
 
 __all__ = ["BotAction", "FakeTelegram"]
 
 BOT_USERNAME = "quitgpt_test_bot"
 DEFAULT_TOKEN = "123456789:AAHfakeTokenForQuitGPTBotTests_0123"
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # setWebhook's secret_token
 _NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
 _GIFT_TYPES = (
     "unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
@@ -61,7 +66,7 @@ _GIFT_TYPES = (
 )  # fmt: skip
 
 
-class FakeTelegram(TelegramUsers):
+class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
     """The Bot API over HTTP, plus the test API inherited from :class:`TelegramWorld`.
 
     ``enforce_limits=True`` answers 429 (with retry_after) once the bot exceeds 30
@@ -78,7 +83,8 @@ class FakeTelegram(TelegramUsers):
         super().__init__(token, bot_username)
         self.port = 0
         self.flood = FloodControl() if enforce_limits else None
-        self.webhook: JSON = {"url": ""}  # what setWebhook stored
+        self.webhook: JSON = {"url": ""}  # what setWebhook stored, as getWebhookInfo shows it
+        self._init_webhook()
         self._own: set[tuple[int, int]] = set()  # (chat id, message id) of the bot's messages
         self._pinned: dict[int, int] = {}
         self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
@@ -107,6 +113,7 @@ class FakeTelegram(TelegramUsers):
         """Release pending long polls and slow answers, then stop the server."""
         self._closing.set()
         self._updates_signal.fire()
+        await self._stop_posting()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -164,7 +171,7 @@ class FakeTelegram(TelegramUsers):
             **self.bot_user,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.inline_mode,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -200,14 +207,21 @@ class FakeTelegram(TelegramUsers):
         return self._updates[:limit]
 
     async def api_setWebhook(self, p: JSON) -> bool:
-        """Store the webhook; nothing is delivered to it."""
+        """Store the webhook and post the updates to it; its secret_token is not shown by
+        getWebhookInfo, as in the Bot API."""
+        secret = str(p.get("secret_token") or "")
+        if secret and not SECRET_TOKEN_RE.fullmatch(secret):
+            raise bad_request("secret token contains unallowed characters")
         self._allowed_updates = p.get("allowed_updates", self._allowed_updates)
         await self.api_deleteWebhook(p)
         self.webhook = {k: p[k] for k in ("max_connections", "allowed_updates") if k in p}
         self.webhook["url"] = str(p.get("url") or "")
+        if self.webhook["url"]:
+            self._start_posting(self.webhook["url"], secret)
         return True
 
     async def api_deleteWebhook(self, p: JSON) -> bool:
+        await self._stop_posting()
         self.webhook = {"url": ""}
         if p.get("drop_pending_updates"):
             self._updates.clear()

@@ -18,7 +18,7 @@ from .telegram_state import JSON, Upload, bad_request
 # Form fields arrive as strings: these are decoded back to JSON values, ints and bools.
 _JSON_PARAMS = frozenset({
     "reply_markup", "allowed_updates", "commands", "scope", "entities", "caption_entities",
-    "link_preview_options", "reply_parameters",
+    "link_preview_options", "reply_parameters", "results",
 })  # fmt: skip
 _INT_PARAMS = frozenset({
     "chat_id", "message_id", "user_id", "offset", "limit", "timeout", "max_connections",
@@ -26,6 +26,7 @@ _INT_PARAMS = frozenset({
 })  # fmt: skip
 _BOOL_PARAMS = frozenset({
     "show_alert", "drop_pending_updates", "disable_notification", "protect_content",
+    "is_personal",
 })  # fmt: skip
 
 
