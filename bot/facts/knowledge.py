@@ -42,9 +42,12 @@ from bot.facts.premises import PremiseGuard, Premises
 from bot.facts.search import FactIndex
 from bot.facts.words import stem, terms, words
 
-# An intent wins when the text is this close to one of its examples, and at least as close
-# to it as to any fact (bench/calibrate_facts.py).
-INTENT_MIN = 0.93
+# An intent wins when the text is this close to its INTENT_NEAREST closest examples (on
+# average), and at least as close to them as to any fact (bench/calibrate_facts.py). One
+# example alone lets a single odd one decide (« le compteur des engagements » is as close
+# to « comment on s'engage ici » as to the tally's nearest example).
+INTENT_MIN = 0.92
+INTENT_NEAREST = 2
 # How many recent questions keep their vector (1.5 kB each).
 RECENT = 1024
 # Words that may stand around a topic's name without asking anything more ("l'ICE").
@@ -148,7 +151,9 @@ class Knowledge:
         if len(self._asked):
             np.maximum.at(asked, self._asked_facts, self._asked @ vector)
         lexical = {self._numbers[m.fact.id]: (m.score, m.coverage) for m in self.lexical.rank(text)}
-        intents = tuple((_closest(examples, vector), i) for i, examples in self._intents)
+        intents = tuple(
+            (_closest(examples, vector, INTENT_NEAREST), i) for i, examples in self._intents
+        )
         ranked = rank(cosines, asked, lexical, _closest(self._elsewhere, vector))
         return Reading(ranked, intents, not _WHY.isdisjoint(words(text)))
 
@@ -239,8 +244,13 @@ class Knowledge:
         return ranked.best
 
 
-def _closest(examples: Vectors, vector: Vectors) -> float:
-    return float((examples @ vector).max()) if len(examples) else 0.0
+def _closest(examples: Vectors, vector: Vectors, nearest: int = 1) -> float:
+    """The mean cosine of `vector` to its `nearest` closest examples."""
+    if not len(examples):
+        return 0.0
+    cosines = examples @ vector
+    nearest = min(nearest, len(cosines))
+    return float(np.partition(cosines, -nearest)[-nearest:].mean())
 
 
 def _vocabulary(base: FactBase) -> frozenset[str]:
