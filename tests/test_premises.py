@@ -20,6 +20,8 @@ def test_figures_in_digits_or_words_that_the_fact_does_not_state_are_corrected()
     assert _correction("Brockman gave $1 million to MAGA Inc, right?") == ("1 million",)
     assert _correction("uninstalls of chatgpt went up ten times?") == ("ten times",)
     assert _correction("Musk a quitté OpenAI en 2020 ?") == ("2020",)
+    # A lone digit is no claim, but one before « fois » is.
+    assert _correction("il y a eu 4 fois plus de désinstallations que d'habitude ?") == ("4 fois",)
 
 
 def test_a_day_or_month_is_compared_with_the_facts_that_give_one() -> None:
@@ -41,6 +43,8 @@ def test_names_no_fact_covers_are_said_whatever_their_case() -> None:
         ("zuckerberg a financé maga inc ?", "zuckerberg"),
         ("Is it true Biden endorsed QuitGPT?", "Biden"),
         ("did the EU fine OpenAI over the military contract?", "EU"),
+        # Another model of OpenAI's is not the one a fact names.
+        ("l'ICE se sert de GPT-3 pour les CV ?", "GPT-3"),
     ):
         found = KNOWN.understand(question)
         assert isinstance(found, Unsourced) and name in found.names, (question, found)
@@ -83,6 +87,10 @@ def test_a_role_a_rate_or_a_rank_the_fact_contradicts_is_corrected() -> None:
     assert isinstance(found, Answer) and found.fact.id == "dana-fisher-pression-economique"
     found = KNOWN.understand("Dana Fisher c'est une sociologue ou une économiste ?")
     assert isinstance(found, Answer)
+    # A negated detail says the opposite: « recommandent pas » agrees with « déconseillé ».
+    assert _correction("ils recommandent grok à la place de chatgpt ?") == ("recommandent",)
+    found = KNOWN.understand("pourquoi ils recommandent pas grok ?")
+    assert isinstance(found, Answer) and found.fact.id == "alternatives-grok-deconseille"
 
 
 def test_what_no_fact_holds_about_someone_is_refused() -> None:
