@@ -63,6 +63,14 @@ def test_numbers_in_words_need_a_unit() -> None:
     assert spelled_numbers("la une du journal, one of them") == []
 
 
+def test_a_figure_said_to_be_exceeded_is_right_when_the_facts_is_above_it() -> None:
+    found = KNOWN.understand("la publication quitgpt a dépassé les 30 millions de vues ?")
+    assert isinstance(found, Answer) and found.fact.id == "quitgpt-publication-virale"
+    # Far below the fact's figure, or above it, the bound is no true claim.
+    assert _correction("le post a fait plus de 5 millions de likes ?") == ("5 millions",)
+    assert _correction("over 20,000 people joined quitgpt?") == ("20,000",)
+
+
 def test_a_figure_said_to_be_approximate_is_right_when_close() -> None:
     found = KNOWN.understand(
         "c'est vrai que chatgpt a presque 1 milliard d'utilisateurs par semaine ?"
