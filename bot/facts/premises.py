@@ -17,10 +17,11 @@ confirm a false claim. So before a fact answers:
 - every figure the question states, in digits or in words with a unit (« dix fois »,
   "two million"), must be one of the fact's figures; lone digits ("top 1", "numéro 3") are
   not claims; a figure said to be approximate is right when close, and one said to be
-  exceeded (« a dépassé les 30 millions ») when a figure of the fact lies above it. A day or month the question names must be one the fact names, when the
-  fact names one ("January" is not « 3 mars »; the year of the fact's article is
-  when it was said, not a claim), and so must a role, a rate or a time
-  of the fact file's [[contrast]] groups (« l'économiste » is not « la sociologue »).
+  exceeded (« a dépassé les 30 millions ») when a figure of the fact lies above it. A day
+  or month the question names must be one the fact names, when the fact names one
+  ("January" is not « 3 mars »; the year of the fact's article is when it was said, not a
+  claim), and so must a role, a rate or a time of the fact file's [[contrast]] groups
+  (« l'économiste » is not « la sociologue »).
 
 The reply then says what the sources do not say, and shows the fact only as what they
 do say, never as a confirmation.
