@@ -185,3 +185,9 @@ def test_the_headline_wins_a_tie_but_not_a_question_that_singles_out_another_fac
     index = _index(*BASE_FACTS, synonyms=SYNONYMS)
     assert _top(index, "brockman") == "donation"
     assert _top(index, "c'est qui brockman") == "who"
+
+
+def test_a_typo_whose_ending_reads_as_a_suffix_is_matched_on_the_word() -> None:
+    # « prsion » stems to « prs » (« -ion » cut): the typo is found on the word as written.
+    index = _index(_fact("jail", "altman", "Altman irait en prison"), *BASE_FACTS)
+    assert _top(index, "prsion") == "jail"
