@@ -27,6 +27,10 @@ def test_figures_in_digits_or_words_that_the_fact_does_not_state_are_corrected()
 def test_a_day_or_month_is_compared_with_the_facts_that_give_one() -> None:
     assert _correction("Altman posted his memo on X in January 2026?") == ("January",)
     assert _correction("les installations de Claude ont pris 37 % dimanche ?") == ("dimanche",)
+    # A day asks about the fact that gives one, not the nearly as close fact that gives none.
+    assert _correction("OpenAI a balancé l'annonce de l'accord militaire un lundi, non ?") == (
+        "lundi",
+    )
     found = KNOWN.understand("Claude installs rose 51% on Saturday?")
     assert isinstance(found, Answer)  # "Saturday" is a day, not someone's name
 

@@ -235,13 +235,23 @@ class Knowledge:
         return self.base.topic(ranked[0] if ranked else min(named))
 
     def _agreeing(self, ranked: Ranked, premises: Premises) -> int:
-        """The best fact, or a nearly as good one that names everyone the question names."""
-        for number in ranked.order:
-            if ranked.fused[number] < ranked.fused[ranked.best] - AGREEING_GAP:
-                break
-            if not self._guard.doubts(premises, self.base.facts[number]).unsourced:
-                return number
-        return ranked.best
+        """The best fact, or a nearly as good one that names everyone the question names and,
+        when the question names a day or month or asks for one, gives one (« l'accord a été
+        publié un lundi ? » asks when, which the fact on the deal itself does not say)."""
+        near = [
+            number
+            for number in ranked.order
+            if ranked.fused[number] >= ranked.fused[ranked.best] - AGREEING_GAP
+        ]
+        agreeing = [
+            number
+            for number in near
+            if not self._guard.doubts(premises, self.base.facts[number]).unsourced
+        ]
+        if self._guard.about_a_day(premises):
+            dated = [n for n in agreeing if self._guard.dated(self.base.facts[n])]
+            agreeing = dated or agreeing
+        return agreeing[0] if agreeing else ranked.best
 
 
 def _closest(examples: Vectors, vector: Vectors, nearest: int = 1) -> float:

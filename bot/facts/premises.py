@@ -64,6 +64,8 @@ _AT_LEAST = re.compile(
     r"\b(plus de|depasse|depassé|dépassé|depassant|au moins|au dela de|franchi|"
     r"more than|over|at least|above|exceeded|passed|topped)\s+(les\s+|the\s+)?$"
 )
+# A question that asks for a day or a date (« quel jour », "on which day", "what date").
+_ASKS_DAY = re.compile(r"\b(quel jour|quelle date|which day|what day|what date|which date)\b")
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
 
@@ -148,16 +150,19 @@ class PremiseGuard:
             and not (n.written in premises.about and _near_any(n.value, stated))
             and not (n.written in premises.at_least and _exceeded(n.value, stated))
         ]
-        said = {
-            word
-            for text in (*fact.figures, fact.statement.fr, fact.statement.en)
-            for word in words(text)
-            if word in _calendar_words()
-        }
+        said = _dates_of(fact)
         if said:
             wrong += [date for date in premises.dates if fold(date) not in said]
         wrong += self._contrasts.contradicted(premises.text, fact)
         return tuple(dict.fromkeys(wrong))
+
+    def about_a_day(self, premises: Premises) -> bool:
+        """Whether the question names a day or month, or asks for one."""
+        return bool(premises.dates) or bool(_ASKS_DAY.search(fold(premises.text)))
+
+    def dated(self, fact: Fact) -> bool:
+        """Whether the fact gives a day or month, which a question naming one asks about."""
+        return bool(_dates_of(fact))
 
     def unheld(self, premises: Premises, fact: Fact) -> bool:
         """Whether the question asks what the fact does not hold (a salary, an age)."""
@@ -233,6 +238,17 @@ def _claimed_figures(question: str) -> tuple[Number, ...]:
         if number.percent or number.value >= 10 or number.value != int(number.value)
     ]
     return (*digits, *spelled_numbers(question))
+
+
+@cache
+def _dates_of(fact: Fact) -> frozenset[str]:
+    """The day and month names a fact gives (folded)."""
+    return frozenset(
+        word
+        for text in (*fact.figures, fact.statement.fr, fact.statement.en)
+        for word in words(text)
+        if word in _calendar_words()
+    )
 
 
 def _near_any(value: Decimal, stated: set[Decimal]) -> bool:
