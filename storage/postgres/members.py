@@ -14,11 +14,17 @@ from storage.postgres.questions import delete_member_questions
 # Instances rewrite tables one at a time: any constant they agree on.
 REWRITE_LOCK = 0x717569_7467_7277
 # An erasure's statements besides the pledge's, each with the table it changes and
-# the values it takes. A deleted or updated row
+# the values it takes (its notices first: the pledge's deletion would take them
+# uncounted). A deleted or updated row
 # stays in its page as a dead tuple; a plain VACUUM prunes it but leaves its bytes in
 # the page's free space and in the indexes' pages, so the tables an erasure changed are
 # rewritten (VACUUM FULL) into new files.
 _ERASE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "pledge_notices",
+        "DELETE FROM pledge_notices WHERE member = $1",
+        ("member",),
+    ),
     (
         "subscriptions",
         "DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND chat_kind = $3",
@@ -66,7 +72,8 @@ class PostgresMembers:
             " AND chat_kind = $4 AND status = 'pending') AS pending,"
             " (SELECT COUNT(*) FROM audit_log WHERE platform = $1 AND actor = $2) AS audit,"
             " (SELECT COUNT(*) FROM broadcasts WHERE author_platform = $1 AND author_id = $2)"
-            " AS announcements",
+            " AS announcements,"
+            " (SELECT COUNT(*) FROM pledge_notices WHERE member = $2) AS notices",
             platform,
             member,
             user_id,
@@ -78,14 +85,16 @@ class PostgresMembers:
             row["pending"],
             row["audit"],
             row["announcements"],
+            row["notices"],
         )
 
     async def erase_member(
         self, platform: str, member: str, user_id: str, asker: Asker, now: datetime
     ) -> int:
-        """The pledge (and the tally with it), the private chat's subscription and the
-        posts waiting for it, audit entries under the member's key, the key on the
-        announcements they wrote, what is kept under their question key."""
+        """The pledge (and the tally with it) with the private messages asked for and their
+        sealed chat references, the private chat's subscription and the posts waiting for
+        it, audit entries under the member's key, the key on the announcements they wrote,
+        what is kept under their question key."""
         values = {
             "platform": platform,
             "member": member,
@@ -95,17 +104,17 @@ class PostgresMembers:
         }
         erased = 0
         async with self._pool.acquire() as conn, conn.transaction():
+            for table, sql, params in _ERASE:
+                status = await conn.execute(sql, *(values[name] for name in params))
+                if changed := int(status.rsplit(" ", 1)[-1]):
+                    erased += changed
+                    self._changed.add(table)
             # Only the partition that held the pledge is rewritten.
             for row in await conn.fetch(
                 "DELETE FROM pledges WHERE member = $1 RETURNING tableoid::regclass::text", member
             ):
                 erased += 1
                 self._changed.add(row[0])
-            for table, sql, params in _ERASE:
-                status = await conn.execute(sql, *(values[name] for name in params))
-                if changed := int(status.rsplit(" ", 1)[-1]):
-                    erased += changed
-                    self._changed.add(table)
             if questions := await delete_member_questions(conn, asker, now):
                 erased += questions
                 self._changed.update(("fact_questions", "queued_counts"))
