@@ -119,6 +119,28 @@ async def test_concurrent_pledges_leave_no_met_threshold_waiting_and_no_notice_s
     assert len(await instances[0].notices.due_notices(NOW, 1_000)) == notices <= made_firm
 
 
+async def test_a_notice_kept_while_its_pledge_is_made_firm_waits_and_is_refused(
+    instances: Instances, postgres_url: str
+) -> None:
+    """Kept against the pledge's old row, the notice would wait for ever (no transaction
+    makes it due): `keep_notice` waits for the transaction making the pledge firm."""
+    storage = instances[0]
+    await storage.pledges.pledge_intake(())(NewPledge("waits", "telegram", Kind.APP, 1, NOW, 9))
+    firming = await asyncpg.connect(postgres_url)
+    try:
+        async with firming.transaction():
+            await firming.execute("UPDATE pledges SET threshold = NULL WHERE member = 'waits'")
+            keeping = asyncio.create_task(
+                storage.notices.keep_notice("waits", NoticeKind.FIRM, SEALED)
+            )
+            done, _ = await asyncio.wait([keeping], timeout=0.5)
+            assert not done
+        assert not await keeping
+    finally:
+        await firming.close()
+    assert await storage.notices.member_notices("waits") == {}
+
+
 async def _queue_broadcast(storage: PostgresStorage, chats: int) -> int:
     deliveries = [
         NewDelivery("telegram", f"-100{n}", "group", f"post {n}", NOW) for n in range(chats)
