@@ -1,9 +1,10 @@
 """Pledges and the tally on PostgreSQL: the triggers of migrations 0001 and 0004 keep
-sharded counters, read here by summing the shards."""
+sharded counters, read here by summing the shards; conditional pledges are counted by
+threshold (`waiting:<threshold>`), which is all it takes to find the thresholds met."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from itertools import islice
@@ -23,13 +24,10 @@ _INSERT = (
     " ON CONFLICT (member) DO NOTHING"
 )
 _TOTAL = "SELECT COALESCE(sum(value), 0)::bigint FROM tally_shards WHERE name = 'total'"
-# The firm total and the pledges waiting on each threshold, in increasing order, as
-# one snapshot sees them.
+# The firm total and the pledges waiting on each threshold, from the counters.
 _WAITING = (
-    "WITH waiting AS (SELECT threshold, count(*)::bigint AS n FROM pledges"
-    " WHERE threshold IS NOT NULL GROUP BY threshold)"
-    f" SELECT ({_TOTAL}) AS firm, ARRAY(SELECT threshold FROM waiting ORDER BY threshold)"
-    " AS thresholds, ARRAY(SELECT n FROM waiting ORDER BY threshold) AS counts"
+    "SELECT name, sum(value)::bigint AS value FROM tally_shards"
+    " WHERE name = 'total' OR name LIKE 'waiting:%' GROUP BY name"
 )
 # Instances make conditional pledges firm one at a time: any constant they agree on.
 FIRMING_LOCK = 0x717569_7467_6672
@@ -108,9 +106,18 @@ async def add_pledges(
     return results
 
 
+def _waiting(values: Mapping[str, int]) -> list[tuple[int, int]]:
+    """(threshold, pledges waiting on it) in increasing order, from the counters."""
+    return sorted(
+        (int(name.removeprefix("waiting:")), value)
+        for name, value in values.items()
+        if name.startswith("waiting:") and value
+    )
+
+
 async def _met(conn: asyncpg.Connection) -> int | None:
-    row = await conn.fetchrow(_WAITING)
-    return met_threshold(row["firm"], list(zip(row["thresholds"], row["counts"], strict=True)))
+    values = {row["name"]: row["value"] for row in await conn.fetch(_WAITING)}
+    return met_threshold(values.get("total", 0), _waiting(values))
 
 
 async def firm_up(conn: asyncpg.Connection, now: datetime) -> int:
@@ -216,7 +223,7 @@ class PostgresPledges:
                 if name.startswith("platform:") and value
             },
             kinds={kind: values.get(name, 0) for name, kind in _KINDS.items()},
-            conditional=values.get("conditional", 0),
+            conditional=sum(count for _, count in _waiting(values)),
         )
 
     async def hourly_counts(self) -> list[HourCount]:
