@@ -14,17 +14,11 @@ from storage.postgres.questions import delete_member_questions
 # Instances rewrite tables one at a time: any constant they agree on.
 REWRITE_LOCK = 0x717569_7467_7277
 # An erasure's statements besides the pledge's, each with the table it changes and
-# the values it takes (its notices first: the pledge's deletion would take them
-# uncounted). A deleted or updated row
+# the values it takes. A deleted or updated row
 # stays in its page as a dead tuple; a plain VACUUM prunes it but leaves its bytes in
 # the page's free space and in the indexes' pages, so the tables an erasure changed are
 # rewritten (VACUUM FULL) into new files.
 _ERASE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (
-        "pledge_notices",
-        "DELETE FROM pledge_notices WHERE member = $1",
-        ("member",),
-    ),
     (
         "subscriptions",
         "DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND chat_kind = $3",
@@ -104,17 +98,24 @@ class PostgresMembers:
         }
         erased = 0
         async with self._pool.acquire() as conn, conn.transaction():
+            # The pledge's notices go with it (ON DELETE CASCADE), after it, in the order
+            # in which pledges are made firm: pledge, then notices. Only the partition that
+            # held the pledge is rewritten.
+            for row in await conn.fetch(
+                "DELETE FROM pledges WHERE member = $1 RETURNING tableoid::regclass::text,"
+                " (SELECT count(*) FROM pledge_notices WHERE member = $1) AS notices",
+                member,
+            ):
+                erased += 1
+                self._changed.add(row[0])
+                if row["notices"]:
+                    erased += row["notices"]
+                    self._changed.add("pledge_notices")
             for table, sql, params in _ERASE:
                 status = await conn.execute(sql, *(values[name] for name in params))
                 if changed := int(status.rsplit(" ", 1)[-1]):
                     erased += changed
                     self._changed.add(table)
-            # Only the partition that held the pledge is rewritten.
-            for row in await conn.fetch(
-                "DELETE FROM pledges WHERE member = $1 RETURNING tableoid::regclass::text", member
-            ):
-                erased += 1
-                self._changed.add(row[0])
             if questions := await delete_member_questions(conn, asker, now):
                 erased += questions
                 self._changed.update(("fact_questions", "queued_counts"))
