@@ -4,17 +4,31 @@ real server: what one of them does, the other never does twice."""
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 
-from storage.api.records import PRIVATE, Asker, Cause, Kind, NewDelivery, NewPledge, Tick
+from storage.api.conditional import met_threshold
+from storage.api.records import (
+    PRIVATE,
+    Added,
+    Asker,
+    Cause,
+    Kind,
+    NewDelivery,
+    NewPledge,
+    NoticeKind,
+    Tick,
+)
 from storage.postgres.store import PostgresStorage
 from tests.postgres_server import PostgresServer
 
 NOW = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+SEALED = b"sealed-chat-reference-5ea1ed"
+FOLLOWUP = NoticeKind.FOLLOWUP
 Instances = tuple[PostgresStorage, PostgresStorage]
 
 
@@ -54,6 +68,77 @@ async def test_concurrent_pledges_make_an_exact_tally_and_each_milestone_once(
         assert tally.kinds == {Kind.CANCEL: 1_500, Kind.APP: 0, Kind.SWITCH: 1_500}
     assert sorted(m for r in results for m in r.crossed) == list(milestones)
     assert await instances[1].outbox.unannounced_milestones() == list(milestones)
+
+
+async def test_concurrent_pledges_leave_no_met_threshold_waiting_and_no_notice_stuck(
+    instances: Instances,
+) -> None:
+    """Batches committed at once on both instances do not see each other's pledges: each
+    looks again once its own count. Members keep their notice while thresholds are met."""
+    draw = random.Random(7)
+    firm, conditional = 400, 200
+    thresholds = [draw.randint(300, 700) for _ in range(conditional)]
+    pledges = [pledge(n) for n in range(firm)] + [
+        NewPledge(f"waits-{n:05}", "discord", Kind.APP, 1, NOW, threshold)
+        for n, threshold in enumerate(thresholds)
+    ]
+    draw.shuffle(pledges)
+    waiting = sorted({t: thresholds.count(t) for t in thresholds}.items())
+    met = met_threshold(firm, waiting) or 0
+    made_firm = sum(1 for t in thresholds if t <= met)
+    assert 0 < made_firm < conditional  # some met, some not: the case worth checking
+    # Reached only once conditional pledges count: milestones are counted after firming.
+    milestone = firm + made_firm
+    intakes = [storage.pledges.pledge_intake((milestone,)) for storage in instances]
+
+    async def join(n: int, new: NewPledge) -> Added:
+        storage = instances[n % 2]
+        added = await intakes[n % 2](new)
+        if new.threshold is not None:
+            await storage.notices.keep_notice(new.member, NoticeKind.FIRM, SEALED)
+        return added
+
+    results = await asyncio.gather(*(join(n, new) for n, new in enumerate(pledges)))
+    assert sum(r.firmed for r in results) == made_firm  # each made firm once
+    tally = await instances[1].pledges.get_tally(NOW)
+    assert (tally.total, tally.conditional) == (firm + made_firm, conditional - made_firm)
+    assert sorted(m for r in results for m in r.crossed) == [milestone]
+    async with instances[0].pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM pledges WHERE threshold IS NULL") == (
+            firm + made_firm
+        )
+        # A notice is due exactly when its pledge is firm; none was kept for one already firm.
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM pledge_notices JOIN pledges USING (member)"
+                " WHERE (threshold IS NULL) = (due_at IS NULL)"
+            )
+            == 0
+        )
+        notices = await conn.fetchval("SELECT count(*) FROM pledge_notices WHERE due_at = $1", NOW)
+    assert len(await instances[0].notices.due_notices(NOW, 1_000)) == notices <= made_firm
+
+
+async def test_a_notice_kept_while_its_pledge_is_made_firm_waits_and_is_refused(
+    instances: Instances, postgres_url: str
+) -> None:
+    """Kept against the pledge's old row, the notice would wait for ever (no transaction
+    makes it due): `keep_notice` waits for the transaction making the pledge firm."""
+    storage = instances[0]
+    await storage.pledges.pledge_intake(())(NewPledge("waits", "telegram", Kind.APP, 1, NOW, 9))
+    firming = await asyncpg.connect(postgres_url)
+    try:
+        async with firming.transaction():
+            await firming.execute("UPDATE pledges SET threshold = NULL WHERE member = 'waits'")
+            keeping = asyncio.create_task(
+                storage.notices.keep_notice("waits", NoticeKind.FIRM, SEALED)
+            )
+            done, _ = await asyncio.wait([keeping], timeout=0.5)
+            assert not done
+        assert not await keeping
+    finally:
+        await firming.close()
+    assert await storage.notices.member_notices("waits") == {}
 
 
 async def _queue_broadcast(storage: PostgresStorage, chats: int) -> int:
@@ -203,9 +288,11 @@ async def _erase_everywhere(instances: Instances, member: str) -> None:
     await first.subscriptions.subscribe("telegram", "4242", PRIVATE, "fr", NOW)
     await first.audit.record_audit("telegram", member, "refused", "", NOW)
     await second.pledges.pledge_intake(())(NewPledge(member, "telegram", Kind.APP, 1, NOW))
+    later = NOW + timedelta(days=3)
+    assert await second.notices.keep_notice(member, FOLLOWUP, SEALED, later)
     assert not (await first.members.member_data("telegram", member, "4242")).empty
     erased = await first.members.erase_member("telegram", member, "4242", Asker("q"), NOW)
-    assert erased == 3
+    assert erased == 4
     for storage in instances:
         assert (await storage.members.member_data("telegram", member, "4242")).empty
         assert (await storage.pledges.get_tally(NOW)).total == before
@@ -226,6 +313,10 @@ async def test_erased_pledges_leave_no_bytes_in_the_database_files(
 ) -> None:
     member = "e7a5ed0b1e55ed5ecre7d0ff1ce2c0de"  # as long as a real member key
     await instances[0].pledges.load_pledges(pledge(n) for n in range(1_000))
+    later = NOW + timedelta(days=3)
+    for n in range(20):  # other members' notices: the erased one's page is not emptied
+        sealed = f"kept-{n:02}".encode()
+        assert await instances[0].notices.keep_notice(pledge(n).member, FOLLOWUP, sealed, later)
     # Erased last, it lies in the free space once its page is compacted: the hardest case.
     await _erase_everywhere(instances, member)
     admin = await asyncpg.connect(postgres_url)
@@ -234,13 +325,15 @@ async def test_erased_pledges_leave_no_bytes_in_the_database_files(
             "SELECT oid FROM pg_database WHERE datname = current_database()"
         )
         # A plain VACUUM frees the dead tuples without overwriting them.
-        await admin.execute("VACUUM pledges, audit_log, subscriptions")
+        await admin.execute("VACUUM pledges, audit_log, subscriptions, pledge_notices")
         await admin.execute("CHECKPOINT")  # the pages as they are now, on disk
-        assert member.encode() in _database_files(postgres_server, database)
+        before = _database_files(postgres_server, database)
+        assert member.encode() in before and SEALED in before
         await instances[0].members.destroy_erased()
         await admin.execute("CHECKPOINT")
     finally:
         await admin.close()
     files = _database_files(postgres_server, database)
-    assert member.encode() not in files
+    assert member.encode() not in files and SEALED not in files
     assert pledge(999).member.encode() in files  # the other pledges are all there
+    assert b"kept-19" in files

@@ -8,11 +8,12 @@ instance starts, if the instance that claimed it is gone (see `presence.py`).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import asyncpg
 
-from storage.api.records import Backlog, Delivery
+from storage.api.records import Backlog, ButtonRows, Delivery
 from storage.postgres.presence import LIVE_CLAIMERS
 
 _OLDEST_OF_ITS_CHAT = (
@@ -21,12 +22,18 @@ _OLDEST_OF_ITS_CHAT = (
 )
 _COLUMNS = (
     "id, broadcast_id, platform, chat_id, chat_kind, text, edit_pinned, attempts, failures,"
-    " parts_sent, message_id, topic"
+    " parts_sent, message_id, topic, buttons"
 )
 
 
 def _delivery(row: asyncpg.Record) -> Delivery:
-    return Delivery(*row)
+    columns = dict(row)
+    return Delivery(**columns | {"buttons": _button_rows(json.loads(columns["buttons"]))})
+
+
+def _button_rows(rows: list[list[list[str]]]) -> ButtonRows:
+    """JSON arrays back into the tuples of `Delivery.buttons`."""
+    return tuple(tuple((label, action) for label, action in row) for row in rows)
 
 
 class PostgresDeliveries:

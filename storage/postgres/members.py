@@ -66,7 +66,8 @@ class PostgresMembers:
             " AND chat_kind = $4 AND status = 'pending') AS pending,"
             " (SELECT COUNT(*) FROM audit_log WHERE platform = $1 AND actor = $2) AS audit,"
             " (SELECT COUNT(*) FROM broadcasts WHERE author_platform = $1 AND author_id = $2)"
-            " AS announcements",
+            " AS announcements,"
+            " (SELECT COUNT(*) FROM pledge_notices WHERE member = $2) AS notices",
             platform,
             member,
             user_id,
@@ -78,14 +79,16 @@ class PostgresMembers:
             row["pending"],
             row["audit"],
             row["announcements"],
+            row["notices"],
         )
 
     async def erase_member(
         self, platform: str, member: str, user_id: str, asker: Asker, now: datetime
     ) -> int:
-        """The pledge (and the tally with it), the private chat's subscription and the
-        posts waiting for it, audit entries under the member's key, the key on the
-        announcements they wrote, what is kept under their question key."""
+        """The pledge (and the tally with it) with the private messages asked for and their
+        sealed chat references, the private chat's subscription and the posts waiting for
+        it, audit entries under the member's key, the key on the announcements they wrote,
+        what is kept under their question key."""
         values = {
             "platform": platform,
             "member": member,
@@ -95,12 +98,19 @@ class PostgresMembers:
         }
         erased = 0
         async with self._pool.acquire() as conn, conn.transaction():
-            # Only the partition that held the pledge is rewritten.
+            # The pledge's notices go with it (ON DELETE CASCADE), after it, in the order
+            # in which pledges are made firm: pledge, then notices. Only the partition that
+            # held the pledge is rewritten.
             for row in await conn.fetch(
-                "DELETE FROM pledges WHERE member = $1 RETURNING tableoid::regclass::text", member
+                "DELETE FROM pledges WHERE member = $1 RETURNING tableoid::regclass::text,"
+                " (SELECT count(*) FROM pledge_notices WHERE member = $1) AS notices",
+                member,
             ):
                 erased += 1
                 self._changed.add(row[0])
+                if row["notices"]:
+                    erased += row["notices"]
+                    self._changed.add("pledge_notices")
             for table, sql, params in _ERASE:
                 status = await conn.execute(sql, *(values[name] for name in params))
                 if changed := int(status.rsplit(" ", 1)[-1]):

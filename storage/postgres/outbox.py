@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -107,20 +108,8 @@ class PostgresOutbox:
                 if broadcast_id is None:
                     return None
             else:
-                broadcast_id = await conn.fetchval(
-                    "INSERT INTO broadcasts (kind, status, text, created_at)"
-                    " VALUES ($1, 'sending', $2, $3) RETURNING id",
-                    kind,
-                    text,
-                    now,
-                )
-            await _queue(conn, broadcast_id, deliveries)
-            if not deliveries:
-                await conn.execute(
-                    "UPDATE broadcasts SET status = 'done', finished_at = $1 WHERE id = $2",
-                    now,
-                    broadcast_id,
-                )
+                broadcast_id = await insert_broadcast(conn, kind, text, now)
+            await insert_deliveries(conn, broadcast_id, deliveries, now)
             await write_settings(conn, settings or {})
             if audit is not None:
                 await write_action(conn, audit, now, broadcast=broadcast_id)
@@ -182,14 +171,25 @@ class PostgresOutbox:
         return await self._many("number IS NOT NULL ORDER BY number DESC LIMIT $1", limit)
 
 
-async def _queue(
-    conn: asyncpg.Connection, broadcast_id: int, deliveries: Sequence[NewDelivery]
+async def insert_broadcast(conn: asyncpg.Connection, kind: str, text: str, now: datetime) -> int:
+    broadcast_id = await conn.fetchval(
+        "INSERT INTO broadcasts (kind, status, text, created_at)"
+        " VALUES ($1, 'sending', $2, $3) RETURNING id",
+        kind,
+        text,
+        now,
+    )
+    return int(broadcast_id)
+
+
+async def insert_deliveries(
+    conn: asyncpg.Connection, broadcast_id: int, deliveries: Sequence[NewDelivery], now: datetime
 ) -> None:
-    """One row per destination, in one statement."""
+    """One row per destination, in one statement; a broadcast with none is done at once."""
     await conn.execute(
         "INSERT INTO deliveries (broadcast_id, platform, chat_id, chat_kind, text, edit_pinned,"
-        " not_before, topic) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[],"
-        " $5::text[], $6::boolean[], $7::timestamptz[], $8::text[])",
+        " not_before, topic, buttons) SELECT $1, * FROM unnest($2::text[], $3::text[],"
+        " $4::text[], $5::text[], $6::boolean[], $7::timestamptz[], $8::text[], $9::jsonb[])",
         broadcast_id,
         [d.platform for d in deliveries],
         [d.chat_id for d in deliveries],
@@ -198,7 +198,14 @@ async def _queue(
         [d.edit_pinned for d in deliveries],
         [d.not_before for d in deliveries],
         [d.topic for d in deliveries],
+        [json.dumps(d.buttons, ensure_ascii=False) for d in deliveries],
     )
+    if not deliveries:
+        await conn.execute(
+            "UPDATE broadcasts SET status = 'done', finished_at = $1 WHERE id = $2",
+            now,
+            broadcast_id,
+        )
 
 
 async def _claim_cause(conn: asyncpg.Connection, cause: Cause, now: datetime) -> bool:

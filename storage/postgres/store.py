@@ -9,6 +9,7 @@ from storage.api.protocols import (
     DeliveryStore,
     FactQuestionStore,
     MemberStore,
+    NoticeStore,
     OutboxStore,
     PledgeStore,
     SettingsStore,
@@ -19,6 +20,7 @@ from storage.postgres.audit import PostgresAudit
 from storage.postgres.connection import POOL_SIZE, open_pool
 from storage.postgres.deliveries import PostgresDeliveries
 from storage.postgres.members import PostgresMembers
+from storage.postgres.notices import PostgresNotices
 from storage.postgres.outbox import PostgresOutbox
 from storage.postgres.pledges import PostgresPledges
 from storage.postgres.presence import Presence
@@ -35,6 +37,7 @@ class PostgresStorage:
         self._presence = presence
         self._description = description
         self.pledges: PledgeStore = pledges
+        self.notices: NoticeStore = PostgresNotices(pool)
         self.subscriptions: SubscriptionStore = PostgresSubscriptions(pool)
         self.outbox: OutboxStore = PostgresOutbox(pool)
         self.deliveries: DeliveryStore = PostgresDeliveries(pool, presence.number)
