@@ -1,0 +1,199 @@
+"""Two real bot processes on one SQLite file, behind a load balancer: the instance holding
+Telegram's sender lease sends the posts, and when it is SIGKILLed during a broadcast the
+other takes over, with nothing lost, at most one part repeated, and Telegram's 30
+messages a second kept across both.
+
+Both processes serve the webhook behind the loopback round-robin balancer (long polling
+cannot be shared: the Bot API answers a second `getUpdates` consumer with 409 Conflict),
+so the moderator's announcement and the members' pledges reach either instance, and the
+dead one's turns get 502, which Telegram posts again until an instance answers 2xx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.delivery.sender_lease import RENEW_EVERY, VALID_FOR
+from bot.tally_posts import tick_of
+from commands.pledging import NOTICE_VERSION
+from tests.fakes.telegram_api import FakeTelegram
+from tests.proxy import free_ports, proxy
+from tests.support import ENV
+from tests.test_kill_telegram import (
+    CHATS,
+    FIRST_CHAT,
+    MODERATOR,
+    SHORT,
+    moderator_says,
+    seed,
+    to_moderator,
+    until,
+)
+
+SECRET = "shared-s3cret_for-every-instance"
+MEMBERS = range(7000, 7030)
+TICK = timedelta(minutes=1)
+# The Bot API's overall limit: more messages than this in any one second get 429s.
+PER_SECOND = 30
+
+
+class Instance:
+    """One bot process, serving the webhook on its own port."""
+
+    def __init__(self, name: str, port: int, env: dict[str, str], log: Path) -> None:
+        self.name, self.port, self.log = name, port, log
+        self.env = {**env, "QUITGPT_INSTANCE": name, "TELEGRAM_WEBHOOK_PORT": str(port)}
+        self.env["TELEGRAM_TOKEN"] = f"{env['TELEGRAM_TOKEN']}L{name}"
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot"],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=out,
+                env=self.env,
+            )
+
+    def end(self, sig: signal.Signals) -> int:
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=30)
+
+
+def holder(db: Path) -> str | None:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT holder FROM sender_leases WHERE platform = 'telegram'")
+        found = row.fetchone()
+    return None if found is None else str(found[0])
+
+
+def tally_broadcasts(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        [(count,)] = conn.execute("SELECT COUNT(*) FROM broadcasts WHERE kind = 'tally'")
+    return int(count)
+
+
+def most_in_one_second(times: list[float]) -> int:
+    """The most calls that fall within any one second."""
+    times, most, first = sorted(times), 0, 0
+    for last, moment in enumerate(times):
+        while moment - times[first] >= 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+async def pledges(tg: FakeTelegram) -> None:
+    """Members pledge one after the other during the broadcast, through either instance."""
+    for member in MEMBERS:
+        tg.user_sends(f"/engagement tout ok{NOTICE_VERSION}", user_id=member, language_code="fr")
+        await asyncio.sleep(0.3)
+
+
+@pytest.mark.timeout(120)
+async def test_the_sender_dies_during_a_broadcast_and_the_other_instance_takes_over(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "shared.db"
+    await seed(db)
+    started = datetime.now(UTC)
+    ports = free_ports(2)
+    async with (
+        FakeTelegram() as tg,
+        proxy(*(f"http://127.0.0.1:{port}" for port in ports)) as balancer,
+    ):
+        url = f"{balancer.url}/telegram"
+        await tg.api_setWebhook({"url": url, "secret_token": SECRET})  # as `set-webhook` does
+        env = {
+            **ENV,
+            "QUITGPT_DB": str(db),  # and the member key secret the seed left beside it
+            "QUITGPT_MODERATORS": f"telegram:{MODERATOR}",
+            "QUITGPT_QUIET_HOURS": "off",
+            "QUITGPT_MILESTONES": "1000000",
+            "QUITGPT_TALLY_INTERVAL_MINUTES": "1",
+            "TELEGRAM_TOKEN": tg.token,
+            "TELEGRAM_API_URL": tg.base_url,
+            "TELEGRAM_WEBHOOK_URL": url,
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "TELEGRAM_WEBHOOK_MANAGED": "true",
+        }
+        log = tmp_path / "bots.log"
+        instances = {name: Instance(name, port, env, log) for name, port in zip("ab", ports)}
+        try:
+            await until(lambda: holder(db) is not None, timeout=30)
+            await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce —")
+            tg.user_sends("/annonce confirmer 1", user_id=MODERATOR, language_code="fr")
+            members = asyncio.create_task(pledges(tg))
+
+            def posts() -> list[float]:
+                return [c.at for c in tg.calls_to("sendMessage") if is_post(c.params)]
+
+            await until(lambda: len(posts()) >= 60, timeout=30)
+            leader = holder(db)
+            assert leader in instances
+            [survivor] = set(instances) - {leader}
+            assert instances[leader].end(signal.SIGKILL) == -signal.SIGKILL
+            killed = time.monotonic()
+            await members
+            await until(lambda: to_moderator(tg, "Bilan de l'annonce n°1") > 0, timeout=60)
+            await until(lambda: answered(tg) == len(MEMBERS), timeout=15)
+            last_tick = tick_of(datetime.now(UTC), TICK)
+            await until(lambda: nothing_pending(db), timeout=30, poll=0.2)
+            assert instances[survivor].end(signal.SIGTERM) == 0
+        finally:
+            for instance in instances.values():
+                if instance.process.poll() is None:
+                    instance.process.kill()
+                    instance.process.wait(timeout=30)
+
+    calls = [c for c in tg.calls_to("sendMessage") if is_post(c.params)]
+    by = {f"{tg.token}L{name}": name for name in instances}
+    senders = [by[c.token] for c in calls]
+    took_over = senders.index(survivor)  # never both at once: the leader, then the other
+    assert set(senders[:took_over]) == {leader} and set(senders[took_over:]) == {survivor}
+    failover = calls[took_over].at - killed
+    assert failover < VALID_FOR + RENEW_EVERY + 2.0
+    print(f"fail-over: {failover:.1f} s from the kill to the first post of the new sender")
+
+    received = Counter((a.chat_id, a.plain_text) for a in tg.sent(kind="message"))
+    announced = {chat for chat, text in received if text and SHORT in text and chat != MODERATOR}
+    assert announced == set(range(FIRST_CHAT, FIRST_CHAT + CHATS))  # 0 destinations lost
+    repeated = [key for key, copies in received.items() if copies > 1]
+    assert len(repeated) <= 1, repeated  # one kill: one part at most
+
+    most = most_in_one_second([c.at for c in calls])
+    print(f"posts: at most {most} in any one second, across both instances")
+    assert most <= PER_SECOND
+    ticks = tick_of(datetime.now(UTC), TICK) - tick_of(started, TICK)
+    # One tally post per tick at most; one for each tick passed before the last check.
+    assert last_tick - tick_of(started, TICK) <= tally_broadcasts(db) <= ticks
+    assert holder(db) is None  # the survivor gave the lease up as it stopped
+    assert "Traceback" not in log.read_text()
+
+
+def is_post(params: dict[str, object]) -> bool:
+    """A post from the outbox: to a subscribed chat, or the moderator's report."""
+    chat = int(str(params["chat_id"]))
+    report = chat == MODERATOR and "Bilan" in str(params["text"])
+    return FIRST_CHAT <= chat < FIRST_CHAT + CHATS or report
+
+
+def answered(tg: FakeTelegram) -> int:
+    return sum(1 for member in MEMBERS if tg.sent(member, kind="message"))
+
+
+def nothing_pending(db: Path) -> bool:
+    with sqlite3.connect(db) as conn:
+        [(waiting,)] = conn.execute(
+            "SELECT (SELECT COUNT(*) FROM deliveries WHERE status = 'pending')"
+            " + (SELECT COUNT(*) FROM broadcasts WHERE status = 'sending')"
+        )
+    return waiting == 0
