@@ -19,6 +19,7 @@ from bot.adapters.telegram import TelegramAdapter, Webhook
 from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.deliverer import Deliverer
+from bot.delivery.pacing import handover
 from bot.delivery.sender_lease import SenderLease
 from bot.delivery.worker import DeliveryWorker
 from bot.public.server import public_server
@@ -154,7 +155,8 @@ async def serving(app: App, adapter: Adapter) -> AsyncIterator[Adapter]:
     holds the platform's sender lease; they stop when the block ends, the lease given up
     once the messages in flight are done."""
     await adapter.start()
-    lease = SenderLease(app.services, adapter.platform, app.config.instance or socket.gethostname())
+    name = app.config.instance or socket.gethostname()
+    lease = SenderLease(app.services, adapter.platform, name, handover=handover(adapter.pacing))
     try:
         async with lease.kept(), DeliveryWorker(app.services, adapter, lease=lease).active():
             yield adapter

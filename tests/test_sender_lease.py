@@ -25,15 +25,19 @@ async def test_one_holder_until_its_lease_expires(storage: Storage) -> None:
     assert not await leases.claim_sender("telegram", "a", expired, expired + VALID)
 
 
-async def test_a_lease_given_up_is_free_at_once_and_only_its_holder_gives_it_up(
+async def test_a_lease_given_up_is_free_when_it_says_and_only_its_holder_gives_it_up(
     storage: Storage,
 ) -> None:
     leases = storage.deliveries
     assert await leases.claim_sender("telegram", "a", NOW, NOW + VALID)
-    await leases.release_sender("telegram", "b")
+    later = NOW + timedelta(seconds=3)
+    await leases.release_sender("telegram", "b", NOW)
     assert not await leases.claim_sender("telegram", "b", NOW, NOW + VALID)
-    await leases.release_sender("telegram", "a")
-    assert await leases.claim_sender("telegram", "b", NOW, NOW + VALID)
+    await leases.release_sender("telegram", "a", later)
+    assert not await leases.claim_sender("telegram", "b", NOW, NOW + VALID)
+    assert await leases.claim_sender("telegram", "a", NOW, NOW + VALID)  # a restart of a
+    await leases.release_sender("telegram", "a", later)
+    assert await leases.claim_sender("telegram", "b", later, later + VALID)
 
 
 async def test_of_many_claiming_at_once_one_gets_it(storage: Storage) -> None:

@@ -5,8 +5,9 @@ conditional update) every `RENEW_EVERY` seconds, valid `VALID_FOR` seconds: the 
 keeps it, and when it dies another instance takes it over once it has expired. The
 holder counts its lease as its own for `VALID_FOR - RENEW_EVERY` seconds from the moment
 it asked, so that it stops sending before anyone else may start, even with the hosts'
-clocks that far apart. A stopping holder gives the lease up, and the next instance
-takes it at its next try.
+clocks that far apart. A stopping holder gives the lease up: it expires `handover`
+seconds after the holder's last message (the platform's limits span that long, see
+`pacing.handover`), and the next instance takes it at its next try after that.
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ class SenderLease:
         platform: str,
         holder: str,
         *,
+        handover: float = 0.0,
         renew_every: float = RENEW_EVERY,
         valid_for: float = VALID_FOR,
     ) -> None:
         self.services, self.platform, self.holder = services, platform, holder
-        self.renew_every, self.valid_for = renew_every, valid_for
+        self.handover, self.renew_every, self.valid_for = handover, renew_every, valid_for
         self._held_until = 0.0  # event loop time
         self._gained = asyncio.Event()
 
@@ -82,7 +84,8 @@ class SenderLease:
 
     @contextlib.asynccontextmanager
     async def kept(self) -> AsyncIterator[None]:
-        """Renew the lease in the background during the block; give it up at its end."""
+        """Renew the lease in the background during the block; give it up at its end,
+        once the block sent its last message."""
 
         async def renewing() -> None:
             while True:
@@ -97,7 +100,10 @@ class SenderLease:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             self._held_until = 0.0
+            free_at = self.services.clock() + timedelta(seconds=self.handover)
             try:
-                await self.services.storage.deliveries.release_sender(self.platform, self.holder)
+                await self.services.storage.deliveries.release_sender(
+                    self.platform, self.holder, free_at
+                )
             except Exception:  # it expires on its own
                 log.exception("sender lease not given up", extra={"platform": self.platform})

@@ -198,8 +198,9 @@ class DeliveryStore(Protocol):
         never both get it."""
         ...
 
-    async def release_sender(self, platform: str, holder: str) -> None:
-        """Give up `platform`'s sender lease if `holder` holds it."""
+    async def release_sender(self, platform: str, holder: str, expires_at: datetime) -> None:
+        """Give up `platform`'s sender lease at `expires_at` (sooner than it would have
+        expired) if `holder` holds it; `holder` itself may take it back before."""
         ...
 
     async def record_part(self, delivery_id: int, parts_sent: int, message_id: str) -> None: ...

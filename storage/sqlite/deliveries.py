@@ -86,10 +86,11 @@ class SqliteDeliveries(SqliteArea):
             )
             return cursor.rowcount == 1
 
-    async def release_sender(self, platform: str, holder: str) -> None:
+    async def release_sender(self, platform: str, holder: str, expires_at: datetime) -> None:
         async with self._db.write() as conn:
             await conn.execute(
-                "DELETE FROM sender_leases WHERE platform = ? AND holder = ?", (platform, holder)
+                "UPDATE sender_leases SET expires_at = ? WHERE platform = ? AND holder = ?",
+                (stamp(expires_at), platform, holder),
             )
 
     async def record_part(self, delivery_id: int, parts_sent: int, message_id: str) -> None:
