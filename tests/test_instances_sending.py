@@ -3,10 +3,8 @@ Telegram's sender lease sends the posts, and when it is SIGKILLed during a broad
 other takes over, with nothing lost, at most one part repeated, and Telegram's 30
 messages a second kept across both.
 
-Both processes serve the webhook behind the loopback round-robin balancer (long polling
-cannot be shared: the Bot API answers a second `getUpdates` consumer with 409 Conflict),
-so the moderator's announcement and the members' pledges reach either instance, and the
-dead one's turns get 502, which Telegram posts again until an instance answers 2xx.
+Both serve the webhook behind the loopback balancer (`tests/instances_support.py`), so
+the moderator's announcement and the members' pledges reach either instance.
 """
 
 from __future__ import annotations
@@ -14,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -25,11 +21,9 @@ import pytest
 
 from bot.delivery.sender_lease import RENEW_EVERY, VALID_FOR
 from bot.tally_posts import tick_of
-from storage.sqlite.db import parse_stamp
 from commands.pledging import NOTICE_VERSION
 from tests.fakes.telegram_api import FakeTelegram
-from tests.proxy import free_ports, proxy
-from tests.support import ENV
+from tests.instances_support import holder, instances, is_post, lease
 from tests.test_kill_telegram import (
     CHATS,
     FIRST_CHAT,
@@ -41,45 +35,10 @@ from tests.test_kill_telegram import (
     until,
 )
 
-SECRET = "shared-s3cret_for-every-instance"
 MEMBERS = range(7000, 7030)
 TICK = timedelta(minutes=1)
 # The Bot API's overall limit: more messages than this in any one second get 429s.
 PER_SECOND = 30
-
-
-class Instance:
-    """One bot process, serving the webhook on its own port."""
-
-    def __init__(self, name: str, port: int, env: dict[str, str], log: Path) -> None:
-        self.name, self.port, self.log = name, port, log
-        self.env = {**env, "QUITGPT_INSTANCE": name, "TELEGRAM_WEBHOOK_PORT": str(port)}
-        self.env["TELEGRAM_TOKEN"] = f"{env['TELEGRAM_TOKEN']}L{name}"
-        with log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot"],
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=out,
-                env=self.env,
-            )
-
-    def end(self, sig: signal.Signals) -> int:
-        self.process.send_signal(sig)
-        return self.process.wait(timeout=30)
-
-
-def lease(db: Path) -> tuple[str, datetime] | None:
-    """Who holds Telegram's sender lease, until when."""
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT holder, expires_at FROM sender_leases")
-        found = rows.fetchone()
-    return None if found is None else (str(found[0]), parse_stamp(found[1]))
-
-
-def holder(db: Path) -> str | None:
-    held = lease(db)
-    return None if held is None else held[0]
 
 
 def tally_broadcasts(db: Path) -> int:
@@ -112,57 +71,32 @@ async def test_the_sender_dies_during_a_broadcast_and_the_other_instance_takes_o
     db = tmp_path / "shared.db"
     await seed(db)
     started = datetime.now(UTC)
-    ports = free_ports(2)
-    async with (
-        FakeTelegram() as tg,
-        proxy(*(f"http://127.0.0.1:{port}" for port in ports)) as balancer,
-    ):
-        url = f"{balancer.url}/telegram"
-        await tg.api_setWebhook({"url": url, "secret_token": SECRET})  # as `set-webhook` does
-        env = {
-            **ENV,
-            "QUITGPT_DB": str(db),  # and the member key secret the seed left beside it
-            "QUITGPT_MODERATORS": f"telegram:{MODERATOR}",
-            "QUITGPT_QUIET_HOURS": "off",
-            "QUITGPT_MILESTONES": "1000000",
-            "QUITGPT_TALLY_INTERVAL_MINUTES": "1",
-            "TELEGRAM_TOKEN": tg.token,
-            "TELEGRAM_API_URL": tg.base_url,
-            "TELEGRAM_WEBHOOK_URL": url,
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "TELEGRAM_WEBHOOK_MANAGED": "true",
-        }
-        log = tmp_path / "bots.log"
-        instances = {name: Instance(name, port, env, log) for name, port in zip("ab", ports)}
-        try:
-            await until(lambda: holder(db) is not None, timeout=30)
-            await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce —")
-            tg.user_sends("/annonce confirmer 1", user_id=MODERATOR, language_code="fr")
-            members = asyncio.create_task(pledges(tg))
+    log = tmp_path / "bots.log"
+    settings = {"QUITGPT_MILESTONES": "1000000", "QUITGPT_TALLY_INTERVAL_MINUTES": "1"}
+    async with FakeTelegram() as tg, instances(db, tg, log, **settings) as running:
+        await until(lambda: holder(db) is not None, timeout=30)
+        await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce —")
+        tg.user_sends("/annonce confirmer 1", user_id=MODERATOR, language_code="fr")
+        members = asyncio.create_task(pledges(tg))
 
-            def posts() -> list[float]:
-                return [c.at for c in tg.calls_to("sendMessage") if is_post(c.params)]
+        def posts() -> int:
+            return sum(1 for c in tg.calls_to("sendMessage") if is_post(c.params))
 
-            await until(lambda: len(posts()) >= 60, timeout=30)
-            leader = holder(db)
-            assert leader in instances
-            [survivor] = set(instances) - {leader}
-            assert instances[leader].end(signal.SIGKILL) == -signal.SIGKILL
-            killed = time.monotonic()
-            await members
-            await until(lambda: to_moderator(tg, "Bilan de l'annonce n°1") > 0, timeout=60)
-            await until(lambda: answered(tg) == len(MEMBERS), timeout=15)
-            last_tick = tick_of(datetime.now(UTC), TICK)
-            await until(lambda: nothing_pending(db), timeout=30, poll=0.2)
-            assert instances[survivor].end(signal.SIGTERM) == 0
-        finally:
-            for instance in instances.values():
-                if instance.process.poll() is None:
-                    instance.process.kill()
-                    instance.process.wait(timeout=30)
+        await until(lambda: posts() >= 60, timeout=30)
+        leader = holder(db)
+        assert leader in running
+        [survivor] = set(running) - {leader}
+        assert running[leader].end(signal.SIGKILL) == -signal.SIGKILL
+        killed = time.monotonic()
+        await members
+        await until(lambda: to_moderator(tg, "Bilan de l'annonce n°1") > 0, timeout=60)
+        await until(lambda: answered(tg) == len(MEMBERS), timeout=15)
+        last_tick = tick_of(datetime.now(UTC), TICK)
+        await until(lambda: nothing_pending(db), timeout=30, poll=0.2)
+        assert running[survivor].end(signal.SIGTERM) == 0
 
     calls = [c for c in tg.calls_to("sendMessage") if is_post(c.params)]
-    by = {f"{tg.token}L{name}": name for name in instances}
+    by = {instance.token: name for name, instance in running.items()}
     senders = [by[c.token] for c in calls]
     took_over = senders.index(survivor)  # never both at once: the leader, then the other
     assert set(senders[:took_over]) == {leader} and set(senders[took_over:]) == {survivor}
@@ -187,13 +121,6 @@ async def test_the_sender_dies_during_a_broadcast_and_the_other_instance_takes_o
     given_up = lease(db)
     assert given_up is not None and given_up[1] - datetime.now(UTC) < timedelta(seconds=3.1)
     assert "Traceback" not in log.read_text()
-
-
-def is_post(params: dict[str, object]) -> bool:
-    """A post from the outbox: to a subscribed chat, or the moderator's report."""
-    chat = int(str(params["chat_id"]))
-    report = chat == MODERATOR and "Bilan" in str(params["text"])
-    return FIRST_CHAT <= chat < FIRST_CHAT + CHATS or report
 
 
 def answered(tg: FakeTelegram) -> int:
