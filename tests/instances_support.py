@@ -8,10 +8,12 @@ dead instance's turns get 502, which Telegram posts again until an instance answ
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -43,9 +45,15 @@ class Instance:
                 env={**env, "TELEGRAM_TOKEN": self.token},
             )
 
-    def end(self, sig: signal.Signals) -> int:
+    async def end(self, sig: signal.Signals, timeout: float = 30.0) -> int:
+        """Send `sig` and wait for the exit without blocking the loop, where the fake
+        platform still answers the messages a stopping instance finishes sending."""
         self.process.send_signal(sig)
-        return self.process.wait(timeout=30)
+        deadline = time.monotonic() + timeout
+        while (code := self.process.poll()) is None:
+            assert time.monotonic() < deadline, f"{self.name} did not exit"
+            await asyncio.sleep(0.02)
+        return code
 
 
 @asynccontextmanager

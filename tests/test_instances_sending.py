@@ -86,14 +86,14 @@ async def test_the_sender_dies_during_a_broadcast_and_the_other_instance_takes_o
         leader = holder(db)
         assert leader in running
         [survivor] = set(running) - {leader}
-        assert running[leader].end(signal.SIGKILL) == -signal.SIGKILL
+        assert await running[leader].end(signal.SIGKILL) == -signal.SIGKILL
         killed = time.monotonic()
         await members
         await until(lambda: to_moderator(tg, "Bilan de l'annonce n°1") > 0, timeout=60)
         await until(lambda: answered(tg) == len(MEMBERS), timeout=15)
         last_tick = tick_of(datetime.now(UTC), TICK)
         await until(lambda: nothing_pending(db), timeout=30, poll=0.2)
-        assert running[survivor].end(signal.SIGTERM) == 0
+        assert await running[survivor].end(signal.SIGTERM) == 0
 
     calls = [c for c in tg.calls_to("sendMessage") if is_post(c.params)]
     by = {instance.token: name for name, instance in running.items()}

@@ -105,5 +105,6 @@ class SenderLease:
                 await self.services.storage.deliveries.release_sender(
                     self.platform, self.holder, free_at
                 )
+                log.info("sender lease given up", extra={"platform": self.platform})
             except Exception:  # it expires on its own
                 log.exception("sender lease not given up", extra={"platform": self.platform})
