@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from bot.app import App, open_app
+from bot.config import Config
+from bot.delivery.publish import publish
+from bot.delivery.sender_lease import NotSender, SenderLease
+from bot.delivery.worker import DeliveryWorker
 from storage.api.protocols import Storage
+from tests.test_delivery_worker import ScriptedPlatform, subscribe_chats
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 VALID = timedelta(seconds=10)
+FAST = {"renew_every": 0.05, "valid_for": 0.5}
 
 
 async def test_one_holder_until_its_lease_expires(storage: Storage) -> None:
@@ -46,3 +57,56 @@ async def test_of_many_claiming_at_once_one_gets_it(storage: Storage) -> None:
         for n in range(20)
     ]
     assert sum(await asyncio.gather(*claims)) == 1
+
+
+async def test_a_holder_that_cannot_renew_stops_before_another_may_start(app: App) -> None:
+    first = SenderLease(app.services, "scripted", "a", **FAST)
+    second = SenderLease(app.services, "scripted", "b", **FAST)
+    assert await first.renew() and first.held
+    assert not await second.renew()
+    await asyncio.sleep(FAST["valid_for"] - FAST["renew_every"] + 0.02)  # a renews no more
+    assert not first.held
+    with pytest.raises(NotSender):
+        first.check()
+    assert not await second.renew()  # the lease in the database still runs
+    await asyncio.sleep(FAST["renew_every"])
+    assert await second.renew() and second.held
+    assert not await first.renew()
+
+
+@contextlib.asynccontextmanager
+async def instance(
+    config: Config, name: str
+) -> AsyncIterator[tuple[App, SenderLease, ScriptedPlatform]]:
+    """An app on the shared database whose worker sends while `name` holds the lease."""
+    async with open_app(config) as app:
+        platform = ScriptedPlatform()
+        lease = SenderLease(app.services, platform.platform, name, **FAST)
+        async with lease.kept(), DeliveryWorker(app.services, platform, lease=lease).active():
+            yield app, lease, platform
+
+
+async def received(platform: ScriptedPlatform, count: int) -> None:
+    async with asyncio.timeout(10):
+        while len(platform.received) < count:
+            await asyncio.sleep(0.01)
+
+
+async def test_only_the_holder_sends_and_another_takes_over_when_it_stops(
+    config: Config,
+) -> None:
+    chats = [f"chat-{n:02d}" for n in range(20)]
+    async with contextlib.AsyncExitStack() as first_instance:
+        app, lease, first = await first_instance.enter_async_context(instance(config, "a"))
+        await subscribe_chats(app, *chats)
+        async with asyncio.timeout(5):
+            await lease.gained()
+        async with instance(config, "b") as (other, _, second):
+            # Queued where nothing is sent: the holder's worker finds it by polling.
+            await publish(other.services, "announcement", lambda lang: "one")
+            await received(first, len(chats))
+            await first_instance.aclose()  # stopped: its lease given up
+            await publish(other.services, "announcement", lambda lang: "two")
+            await received(second, len(chats))
+    assert sorted(first.received) == [(chat, "one") for chat in chats]
+    assert sorted(second.received) == [(chat, "two") for chat in chats]
