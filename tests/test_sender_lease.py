@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from bot.config import Config
 from bot.delivery.publish import publish
 from bot.delivery.sender_lease import NotSender, SenderLease
 from bot.delivery.worker import DeliveryWorker
+from bot.seam import ChatRef, Reply
 from storage.api.protocols import Storage
 from tests.test_delivery_worker import ScriptedPlatform, subscribe_chats
 
@@ -60,16 +62,17 @@ async def test_of_many_claiming_at_once_one_gets_it(storage: Storage) -> None:
 
 
 async def test_a_holder_that_cannot_renew_stops_before_another_may_start(app: App) -> None:
-    first = SenderLease(app.services, "scripted", "a", **FAST)
-    second = SenderLease(app.services, "scripted", "b", **FAST)
+    timing = {"renew_every": 0.3, "valid_for": 1.2}  # a's own lapses at 0.9 s, the row at 1.2
+    first = SenderLease(app.services, "scripted", "a", **timing)
+    second = SenderLease(app.services, "scripted", "b", **timing)
     assert await first.renew() and first.held
     assert not await second.renew()
-    await asyncio.sleep(FAST["valid_for"] - FAST["renew_every"] + 0.02)  # a renews no more
+    await asyncio.sleep(0.95)  # a renews no more
     assert not first.held
     with pytest.raises(NotSender):
         first.check()
     assert not await second.renew()  # the lease in the database still runs
-    await asyncio.sleep(FAST["renew_every"])
+    await asyncio.sleep(0.3)
     assert await second.renew() and second.held
     assert not await first.renew()
 
@@ -110,3 +113,42 @@ async def test_only_the_holder_sends_and_another_takes_over_when_it_stops(
             await received(second, len(chats))
     assert sorted(first.received) == [(chat, "one") for chat in chats]
     assert sorted(second.received) == [(chat, "two") for chat in chats]
+
+
+class SlowPlatform(ScriptedPlatform):
+    """Takes 0.15 s to answer each message."""
+
+    async def deliver(self, chat: ChatRef, reply: Reply, **kwargs: Any) -> str | None:
+        pace = kwargs.pop("pace")
+
+        async def slowly() -> None:
+            await pace()
+            await asyncio.sleep(0.15)
+
+        return await super().deliver(chat, reply, pace=slowly, **kwargs)
+
+
+async def test_a_holder_cut_off_mid_broadcast_leaves_the_rest_to_the_next_one(
+    config: Config,
+) -> None:
+    """Its renewals stop (as when its database is out of reach): it stops sending before
+    the lease expires, its rows stay pending, and the next holder sends them."""
+    chats = [f"chat-{n:02d}" for n in range(30)]
+    async with open_app(config) as app:
+        await subscribe_chats(app, *chats)
+        platform = SlowPlatform()
+        # Held 3 s here, 4 s in the database: long enough for the other app to start.
+        lease = SenderLease(app.services, platform.platform, "a", renew_every=1, valid_for=4)
+        assert await lease.renew()  # and never again
+        async with (
+            instance(config, "b") as (_, _, second),
+            DeliveryWorker(app.services, platform, lease=lease).active(),
+        ):
+            await publish(app.services, "announcement", lambda lang: "one")
+            await received(second, 1)
+            sent_by_first = len(platform.received)
+            await received(second, len(chats) - sent_by_first)
+        counts = await app.storage.outbox.count_deliveries(1)
+    assert 0 < sent_by_first < len(chats)
+    assert sorted(platform.received + second.received) == [(chat, "one") for chat in chats]
+    assert counts.sent == len(chats)
