@@ -70,6 +70,7 @@ async def test_the_sender_dies_during_a_broadcast_and_the_other_instance_takes_o
 ) -> None:
     db = tmp_path / "shared.db"
     await seed(db)
+    await tick_ahead()
     started = datetime.now(UTC)
     log = tmp_path / "bots.log"
     settings = {"QUITGPT_MILESTONES": "1000000", "QUITGPT_TALLY_INTERVAL_MINUTES": "1"}
@@ -115,12 +116,20 @@ async def test_the_sender_dies_during_a_broadcast_and_the_other_instance_takes_o
     print(f"posts: at most {most} in any one second, across both instances")
     assert most <= PER_SECOND
     ticks = tick_of(datetime.now(UTC), TICK) - tick_of(started, TICK)
-    # One tally post per tick at most; one for each tick passed before the last check.
-    assert last_tick - tick_of(started, TICK) <= tally_broadcasts(db) <= ticks
+    # One tally post per tick (both schedulers try each), posted by whichever sends.
+    assert 1 <= last_tick - tick_of(started, TICK) <= tally_broadcasts(db) <= ticks
     # The survivor gave the lease up as it stopped: free once Telegram's limits allow.
     given_up = lease(db)
     assert given_up is not None and given_up[1] - datetime.now(UTC) < timedelta(seconds=3.1)
     assert "Traceback" not in log.read_text()
+
+
+async def tick_ahead() -> None:
+    """Wait (40 s at most, 15 s on average) until a tally tick, each minute here, is 6 to
+    22 s away: it then falls once both instances run, before the broadcast ends."""
+    now = datetime.now(UTC)
+    second = now.second + now.microsecond / 1e6
+    await asyncio.sleep(0 if 38 <= second <= 54 else (38 - second) % 60)
 
 
 def answered(tg: FakeTelegram) -> int:
