@@ -19,7 +19,11 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=wheel /wheels /wheels
-RUN python -m pip install --no-cache-dir /wheels/quitgpt_bot-*.whl \
+# With the PostgreSQL driver: QUITGPT_DATABASE_URL=postgresql://… works in the image too.
+# (DL3013 reads the wheel as an unpinned package; its extra is pinned in pyproject.toml.)
+# hadolint ignore=DL3013
+RUN wheel="$(echo /wheels/quitgpt_bot-*.whl)" \
+    && python -m pip install --no-cache-dir "${wheel}[postgres]" \
     && rm -rf /wheels \
     && groupadd --system --gid 10001 quitgpt \
     && useradd --system --uid 10001 --gid 10001 --home-dir /data --shell /usr/sbin/nologin quitgpt \

@@ -3,6 +3,9 @@ a million pledges.
 
     .venv/bin/python bench/bench_pledges.py [--prefill 1000000] [--db PATH]
         [--synchronous normal|full]
+    .venv/bin/python bench/bench_pledges.py --database-url postgresql://… [--prefill N]
+
+With --database-url, the PostgreSQL bench of bench/pg_ingest.py instead.
 
 Prefills through `load_pledges` (the triggers keep the tally exact), checks the
 counters against COUNT(*) and reopens. Then new members send `/pledge cancel
@@ -166,4 +169,12 @@ if __name__ == "__main__":
     parser.add_argument("--prefill", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=None, help="default: a new temporary file")
     parser.add_argument("--synchronous", choices=("normal", "full"), default="normal")
-    sys.exit(asyncio.run(main(parser.parse_args())))
+    parser.add_argument("--database-url", default=None, help="postgresql://… (a bench database)")
+    parser.add_argument("--count", type=int, default=20_000, help="PostgreSQL: pledges per run")
+    arguments = parser.parse_args()
+    if arguments.database_url:
+        from bench.pg_ingest import bench_postgres
+
+        run = bench_postgres(arguments.database_url, arguments.prefill, arguments.count)
+        sys.exit(asyncio.run(run))
+    sys.exit(asyncio.run(main(arguments)))

@@ -18,9 +18,9 @@ questions_heldout.toml: it measures what the choice is worth on questions it did
   question never counts for it.
 - The lower threshold under which no fact is shown even as what the sources say
   instead of a doubtful premise: it prints the off-topic questions that get one.
-- The intent rule: the closeness to an intent's examples (the middle of the floors that
-  recognise the most intents and turn no other calibration question into a command);
-  an intent must also be nearer than every fact.
+- The intent rule: the mean closeness to an intent's two nearest examples (the middle of
+  the floors that recognise the most intents and turn no other calibration question into a
+  command); its nearest example must also be nearer than every fact, by INTENT_MARGIN.
 
 It prints the constants for bot/facts/hybrid.py and bot/facts/knowledge.py, and the
 figures the README quotes.

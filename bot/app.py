@@ -15,6 +15,7 @@ from bot.fact_reloads import current_version
 from bot.facts.knowledge import load_knowledge
 from bot.i18n import Catalogues
 from bot.privacy import member_key_function, member_secret
+from bot.sealing import Sealer
 from bot.seam import ChatRef
 from bot.services import Services, utc_now
 from commands import COMMANDS
@@ -67,6 +68,7 @@ async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> A
             member_key=member_key_function(secret),
             asker_key=member_key_function(secret, "questions"),
             add_pledge=storage.pledges.pledge_intake(config.milestones),
+            sealer=Sealer(secret),
             clock=clock,
         )
         services.facts_version = await current_version(services)

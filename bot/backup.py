@@ -21,8 +21,8 @@ from bot.privacy import (
     secret_path,
 )
 from storage.api.backends import SQLITE
+from storage.api.errors import BackupError
 from storage.sqlite.backup import (
-    BackupError,
     check_copy,
     copy_database,
     install_copy,

@@ -15,8 +15,7 @@ from bot.facts.loader import FactBaseError, load_factbase
 from bot.i18n import LocaleError
 from bot.logs import setup_logging
 from bot.seam import PlatformUnavailable
-from storage.api.errors import SchemaError
-from storage.sqlite.backup import BackupError
+from storage.api.errors import BackupError, SchemaError
 
 TELEGRAM_ACTIONS = {
     "set-webhook": "register TELEGRAM_WEBHOOK_URL with TELEGRAM_WEBHOOK_SECRET for every instance",

@@ -57,6 +57,8 @@ class Config:
     moderators: Mapping[str, frozenset[str]] = field(default_factory=dict)
     tally_interval_minutes: int = 360
     milestones: tuple[int, ...] = DEFAULT_MILESTONES
+    # "I cancel if N others do": the N a member may choose
+    pledge_thresholds: tuple[int, ...] = (1_000, 10_000, 100_000)
     sources: tuple[str, ...] = ()  # campaign source codes, for `src_<code>` deep links
     quiet_hours: str = "22:00-08:00"
     timezone: str = "Europe/Paris"

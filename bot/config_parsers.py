@@ -18,9 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery.quiet_hours import QuietHours
 from bot.i18n import LOCALES_DIR
-from storage.api.backends import SQLITE, parse_database_url
+from storage.api.backends import (
+    SQLITE,
+    SYNCHRONOUS_MODES,
+    WAL_CHECKPOINT_MODES,
+    parse_database_url,
+)
 from storage.api.errors import BackendError
-from storage.sqlite.db import SYNCHRONOUS_MODES, WAL_CHECKPOINT_MODES
 
 PLATFORMS = ("telegram", "discord", "console")
 NUMERIC_IDS = ("telegram", "discord")

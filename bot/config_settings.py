@@ -67,6 +67,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("milestones", "QUITGPT_MILESTONES", ("milestones",), parse.milestones,
             "positive whole numbers in increasing order separated by commas, e.g. 100,500,1000",
             in_file="a list of positive whole numbers in increasing order, e.g. [100, 500]"),
+    Setting("pledge_thresholds", "QUITGPT_PLEDGE_THRESHOLDS", ("pledge_thresholds",),
+            parse.milestones,
+            "positive whole numbers in increasing order separated by commas, e.g. 1000,10000",
+            in_file="a list of positive whole numbers in increasing order, e.g. [1000, 10000]"),
     Setting("sources", "QUITGPT_SOURCES", ("sources",), parse.source_codes,
             "codes of 1 to 40 lower-case letters, digits and _, separated by commas, e.g. "
             "affiche_lyon,tract_paris",

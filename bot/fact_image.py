@@ -62,15 +62,16 @@ def font_for(style: tuple[int, bool, str, int]) -> tuple[Font, bool]:
 
 
 @cache
-def _box(font: Font) -> bytes:
-    return bytes(font.getmask(_MISSING))
+def _has_glyph(font: Font, char: str) -> bool:
+    """Whether `font` draws `char` as anything else than its "no glyph" box."""
+    return bytes(font.getmask(char)) != bytes(font.getmask(_MISSING))
 
 
 def drawable(text: str, font: Font, full: bool) -> str:
     """`text` without the characters `font` has no glyph for (ASCII only for Pillow's own)."""
     if not full:
         return ascii_text(text)
-    kept = "".join(ch for ch in text if ch.isspace() or bytes(font.getmask(ch)) != _box(font))
+    kept = "".join(ch for ch in text if ch.isspace() or _has_glyph(font, ch))
     return _GLUED.sub("\u00a0", " ".join(_BREAKS.split(kept)).strip())
 
 
@@ -125,7 +126,7 @@ def render_fact_image(text: FactImageText) -> bytes:
         draw.text((MARGIN, y), line, font=footer_font, fill=FOOTER[2])
         y += _line_height(FOOTER)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

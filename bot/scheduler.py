@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.delivery.notices import queue_notices
 from bot.fact_reloads import POLL_SECONDS, follow
 from bot.services import Services
 from bot.tally_posts import EPOCH, post_tally
@@ -23,8 +24,8 @@ async def scheduled(
     tally_every: timedelta | None = None,
     reloads_every: timedelta = timedelta(seconds=POLL_SECONDS),
 ) -> AsyncIterator[None]:
-    """Run the periodic tally posts, and follow the fact base reloads of other instances,
-    for the duration of the block."""
+    """Run the periodic tally posts, follow the fact base reloads of other instances, and
+    look for the reminders due, for the duration of the block."""
     interval = tally_every or timedelta(minutes=services.config.tally_interval_minutes)
 
     async def tally_job() -> None:
@@ -39,7 +40,21 @@ async def scheduled(
         except Exception:
             log.exception("fact base version check failed")
 
+    async def notices_job() -> None:
+        try:
+            await queue_notices(services)
+        except Exception:
+            log.exception("queueing private notices failed")
+
     scheduler = AsyncIOScheduler(timezone=UTC)
+    # Reminders fall due at the time members chose: looked for each minute.
+    scheduler.add_job(
+        notices_job,
+        IntervalTrigger(minutes=1, timezone=UTC),
+        id="notices",
+        coalesce=True,
+        max_instances=1,
+    )
     scheduler.add_job(
         tally_job,
         IntervalTrigger(seconds=interval.total_seconds(), start_date=EPOCH, timezone=UTC),

@@ -15,6 +15,7 @@ from bot.facts.knowledge import Knowledge
 from bot.i18n import Catalogues
 from bot.metrics import Metrics
 from bot.privacy import MemberKey
+from bot.sealing import Sealer
 from bot.seam import Sender
 from storage.api.protocols import Storage
 from storage.api.records import Added, NewPledge
@@ -42,6 +43,8 @@ class Services:
     asker_key: MemberKey
     # records a new pledge, batched with concurrent ones into one transaction
     add_pledge: Callable[[NewPledge], Awaitable[Added]]
+    # seals the private chat reference of a member who asked to be told, under the secret
+    sealer: Sealer
     clock: Callable[[], datetime] = utc_now
     doorbell: Doorbell = field(default_factory=Doorbell)
     # the fact base version (bot/fact_reloads.py) that `facts` was loaded at

@@ -19,6 +19,7 @@ async def handle(ctx: Context) -> list[Reply]:
         return [
             ctx.reply("done.already", kinds=kinds, date=when(ctx, pledge.done_at), private=True)
         ]
+    services.wake_delivery()  # a conditional pledge carried out may meet others' thresholds
     tally = await services.storage.pledges.get_tally(services.clock())
     return [
         ctx.reply(

@@ -9,6 +9,7 @@ from bot.qr import qr_png
 from bot.seam import Image, Reply
 from commands.base import Context
 from commands.pledging import member_of
+from storage.api.records import SourceCount
 
 SOURCE_PREFIX = "src_"
 
@@ -32,9 +33,10 @@ async def credit_source(ctx: Context) -> None:
         await ctx.services.storage.sources.count_source_pledge(code)
 
 
-def source_link(ctx: Context, platform: str, code: str) -> str | None:
-    base = ctx.services.entry_links.get(platform)
-    return f"{base}?start={SOURCE_PREFIX}{code}" if base and platform == "telegram" else None
+def telegram_link(ctx: Context, code: str) -> str | None:
+    """The source's deep link, once the Telegram adapter has said where the bot is."""
+    base = ctx.services.entry_links.get("telegram")
+    return f"{base}?start={SOURCE_PREFIX}{code}" if base else None
 
 
 async def source_counts_reply(ctx: Context) -> Reply:
@@ -45,16 +47,9 @@ async def source_counts_reply(ctx: Context) -> Reply:
     counts = await ctx.services.storage.sources.list_source_counts()
     lines = []
     for code in sources:
-        count = counts.get(code)
-        arrivals, pledges = (count.arrivals, count.pledges) if count else (0, 0)
-        lines.append(
-            ctx.t(
-                "sources_admin.line",
-                code=code,
-                arrivals=number(ctx.t, arrivals),
-                pledges=number(ctx.t, pledges),
-            )
-        )
+        count = counts.get(code, SourceCount(code, 0, 0))
+        arrivals, pledges = number(ctx.t, count.arrivals), number(ctx.t, count.pledges)
+        lines.append(ctx.t("sources_admin.line", code=code, arrivals=arrivals, pledges=pledges))
     return ctx.reply("sources_admin.counts", private=True, lines=Raw("\n".join(lines)))
 
 
@@ -63,9 +58,12 @@ async def source_links_replies(ctx: Context) -> list[Reply]:
     has no payload in its install link, which comes once)."""
     replies = [await source_counts_reply(ctx)]
     for code in ctx.services.config.sources:
-        link = source_link(ctx, "telegram", code)
+        link = telegram_link(ctx, code)
         if link is None:
-            replies.append(ctx.reply("sources_admin.payload", private=True, code=code))
+            command = f"/start {SOURCE_PREFIX}{code}"
+            replies.append(
+                ctx.reply("sources_admin.payload", private=True, code=code, command=command)
+            )
             continue
         png = await asyncio.to_thread(qr_png, link)
         text = ctx.t("sources_admin.link", code=code, label=link, url=Raw(link))

@@ -23,8 +23,11 @@ CHART_SYNONYMS = {"courbe", "graph"}  # besides `action.chart` in every language
 
 def tally_markup(t: Translate, tally: Tally) -> str:
     """The tally in one language (also used for the periodic tally posts)."""
+    # Conditional pledges waiting for their threshold, apart: never in the total.
+    waiting = "\n" + t("tally.conditional", count=number(t, tally.conditional))
+    waiting = waiting if tally.conditional else ""
     if not tally.total:
-        return t("tally.empty")
+        return t("tally.empty") + waiting
     platforms = [
         t("tally.line", label=platform_name(name), count=number(t, count))
         for name, count in tally.platforms.items()
@@ -35,6 +38,7 @@ def tally_markup(t: Translate, tally: Tally) -> str:
     ]
     return t(
         "tally.text",
+        conditional=Raw(waiting),
         total=number(t, tally.total),
         done=number(t, tally.done),
         last_day=number(t, tally.last_day),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.i18n import Raw
+from bot.i18n import Raw, number
 from bot.seam import Button, Reply
 from commands.base import CommandSpec, Context
 from commands.personal_data import my_data
 from commands.pledging import kinds_text, member_of, platform_name, when
-from storage.api.records import Pledge
+from storage.api.records import NoticeKind, Pledge
 
 
 def _pledge_line(ctx: Context, pledge: Pledge) -> str:
@@ -16,15 +16,32 @@ def _pledge_line(ctx: Context, pledge: Pledge) -> str:
         if pledge.done_at is None
         else ctx.t("mydata.done_yes", date=when(ctx, pledge.done_at))
     )
-    return ctx.t(
-        "mydata.pledge",
-        key=pledge.member,
-        platform=platform_name(pledge.platform),
-        kinds=kinds_text(ctx.t, pledge.kinds),
-        date=when(ctx, pledge.pledged_at),
-        version=pledge.notice_version,
-        done=Raw(done),
+    condition = (
+        ""
+        if pledge.threshold is None
+        else "\n" + ctx.t("mydata.conditional", count=number(ctx.t, pledge.threshold))
     )
+    return (
+        ctx.t(
+            "mydata.pledge",
+            key=pledge.member,
+            platform=platform_name(pledge.platform),
+            kinds=kinds_text(ctx.t, pledge.kinds),
+            date=when(ctx, pledge.pledged_at),
+            version=pledge.notice_version,
+            done=Raw(done),
+        )
+        + condition
+    )
+
+
+async def _notice_lines(ctx: Context) -> list[str]:
+    """The private messages asked for, each kept with a sealed reference to the chat."""
+    notices = await ctx.services.storage.notices.member_notices(member_of(ctx))
+    lines = [ctx.t("mydata.notice")] if NoticeKind.FIRM in notices else []
+    if (due := notices.get(NoticeKind.FOLLOWUP)) is not None:
+        lines.append(ctx.t("mydata.followup", date=when(ctx, due)))
+    return lines
 
 
 async def handle(ctx: Context) -> list[Reply]:
@@ -36,6 +53,8 @@ async def handle(ctx: Context) -> list[Reply]:
     data, questions = mine.stored, mine.questions
     lines = [] if data.pledge is None else [_pledge_line(ctx, data.pledge)]
     lines += [ctx.t("mydata.source", code=source)] if source else []
+    if data.notices:
+        lines += await _notice_lines(ctx)
     counted = (
         ("mydata.subscription", int(data.private_subscription)),
         ("mydata.pending_posts", data.pending_posts),

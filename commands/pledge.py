@@ -12,6 +12,15 @@ from bot.i18n import Raw, number
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context
 from commands.campaign_sources import credit_source
+from commands.conditional import (
+    checked_threshold,
+    conditional_thanks,
+    notice_choice,
+    waiting,
+    wants_notice,
+)
+from commands.followup import followup_choice, remind_buttons, wants_followup
+from commands.pledge_notice import privacy_notice
 from commands.pledging import (
     KIND_LABELS,
     NOTICE_VERSION,
@@ -19,62 +28,46 @@ from commands.pledging import (
     kinds_text,
     member_of,
     parse_choice,
-    platform_name,
     when,
 )
-from storage.api.records import ALL_KINDS, Added, Kind, NewPledge, Pledge
+from storage.api.records import Added, Kind, NewPledge, Pledge
 
 
 async def handle(ctx: Context) -> list[Reply]:
+    if wants_notice(ctx):
+        return await notice_choice(ctx)
+    if wants_followup(ctx):
+        return await followup_choice(ctx)
     choice = parse_choice(ctx.msg.args)
     services, member = ctx.services, member_of(ctx)
     if choice.kinds and choice.accepted == NOTICE_VERSION:
-        new = NewPledge(member, ctx.msg.platform, choice.kinds, NOTICE_VERSION, services.clock())
+        new = NewPledge(
+            member,
+            ctx.msg.platform,
+            choice.kinds,
+            NOTICE_VERSION,
+            services.clock(),
+            checked_threshold(ctx, choice.threshold),
+        )
         added = await services.add_pledge(new)
         if added.created:
             await credit_source(ctx)
-            if added.crossed:  # recorded with the pledge: post them now, not at the next look
+            if added.crossed or added.firmed:  # recorded with the pledge: post them now
                 await relay(services)
+            waiting = new.threshold and await services.storage.pledges.get_pledge(member)
+            if waiting and waiting.threshold:  # not met at once
+                return [await conditional_thanks(ctx, waiting)]
             return [_thanks(ctx, new, added)]
         pledge = await services.storage.pledges.get_pledge(member)  # already pledged: counted once
     elif choice.kinds:
         pledge = await services.storage.pledges.change_pledge(member, choice.kinds)
         if pledge is not None:
-            return [_current(ctx, pledge, "pledge.changed")]
+            return [await _current(ctx, pledge, "pledge.changed")]
     else:
         pledge = await services.storage.pledges.get_pledge(member)
     if pledge is None:
-        return [_notice(ctx, choice.kinds)]
-    return [_current(ctx, pledge, "pledge.current")]
-
-
-def _notice(ctx: Context, chosen: Kind) -> Reply:
-    """What will be kept and why; each button both accepts it and pledges."""
-    offers = [Kind.CANCEL, Kind.APP, Kind.SWITCH, ALL_KINDS]
-    if chosen and chosen not in offers:
-        offers.insert(0, chosen)
-    buttons = tuple(
-        (
-            Button(
-                _choice_label(ctx, kinds),
-                ctx.action("pledge", kinds_action(ctx, kinds), f"ok{NOTICE_VERSION}"),
-            ),
-        )
-        for kinds in offers
-    )
-    text = ctx.t(
-        "pledge.notice",
-        organiser=ctx.services.config.organiser,
-        platform=platform_name(ctx.msg.platform),
-        version=NOTICE_VERSION,
-    )
-    return Reply(text, buttons, private=True, edit=ctx.msg.from_button)
-
-
-def _choice_label(ctx: Context, kinds: Kind) -> str:
-    if kinds == ALL_KINDS:
-        return ctx.t("pledge.button_all")
-    return ctx.t("pledge.button_choice", kinds=kinds_text(ctx.t, kinds))
+        return [privacy_notice(ctx, choice.kinds)]
+    return [await _current(ctx, pledge, "pledge.current")]
 
 
 def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
@@ -83,12 +76,14 @@ def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
     for value in added.crossed:
         text += "\n" + ctx.t("pledge.milestone", count=number(ctx.t, value))
     guide = Button(ctx.t("pledge.button_guide"), ctx.action("resilier"))
-    return Reply(text, ((guide,), (_share(ctx),)), private=True, edit=ctx.msg.from_button)
+    rows = ((guide,), *remind_buttons(ctx), (_share(ctx),))
+    return Reply(text, rows, private=True, edit=ctx.msg.from_button)
 
 
-def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
+async def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
     """The member's pledge, with buttons to add or remove a kind, withdraw or mark it done."""
-    rows = []
+    condition, notify = await waiting(ctx, pledge)
+    rows = list(notify)
     for kind, label in KIND_LABELS.items():
         if kind not in pledge.kinds:
             rows.append((_toggle(ctx, "pledge.button_add", label, pledge.kinds | kind),))
@@ -99,6 +94,7 @@ def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
     rows.append((_share(ctx),))
     rows.append((Button(ctx.t("pledge.button_withdraw"), ctx.action("retirer")),))
     text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(ctx, pledge.pledged_at))
+    text += condition
     return Reply(text, tuple(rows), private=True, edit=ctx.msg.from_button)
 
 

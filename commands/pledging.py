@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.i18n import Raw, Translate, moment
 from bot.parsing import fold
+from bot.sealing import PrivateChat
 from commands.base import Context, UserError
 from storage.api.records import ALL_KINDS, Asker, Kind
 
@@ -25,6 +26,8 @@ _TYPED = {
 }
 _WORDS = {word: kinds for kinds, words in _TYPED.items() for word in words}
 _ACCEPTED = re.compile(r"ok(\d+)")
+# "if N others do", as a button writes it in either language (`action.if`)
+_THRESHOLD = re.compile(r"(?:si|if)(\d+)")
 _SEPARATORS = re.compile(r"[\s,+]+")
 
 # A function that renders a locale key in some language, like `Context.t`.
@@ -36,18 +39,21 @@ class Choice:
 
     kinds: Kind
     accepted: int | None
+    threshold: int | None = None
 
 
 def parse_choice(args: str) -> Choice:
-    kinds, accepted = Kind(0), None
+    kinds, accepted, threshold = Kind(0), None, None
     for word in filter(None, _SEPARATORS.split(fold(args))):
         if match := _ACCEPTED.fullmatch(word):
             accepted = int(match[1])
+        elif match := _THRESHOLD.fullmatch(word):
+            threshold = int(match[1])
         elif word in _WORDS:
             kinds |= _WORDS[word]
         else:
             raise UserError("pledge.unknown_word", word=word)
-    return Choice(kinds, accepted)
+    return Choice(kinds, accepted, threshold)
 
 
 def kinds_action(ctx: Context, kinds: Kind) -> str:
@@ -63,6 +69,13 @@ def kinds_text(t: Translate, kinds: Kind) -> Raw:
 def member_of(ctx: Context) -> str:
     """The key the member is stored under: never their platform id itself."""
     return ctx.services.member_key(ctx.msg.platform, ctx.msg.sender.id)
+
+
+def sealed_chat(ctx: Context) -> bytes:
+    """The member's private chat (their user id on every platform) and language, sealed
+    for their member key: kept only when they asked for a private message."""
+    chat = PrivateChat(ctx.msg.platform, ctx.msg.sender.id, ctx.language)
+    return ctx.services.sealer.seal(member_of(ctx), chat)
 
 
 def asker_of(ctx: Context) -> Asker:

@@ -16,6 +16,7 @@ from storage.api.protocols import Storage
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 from tests.guide import Install, install_as_the_guide_says
+from tests.postgres_server import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from tests.storage_backends import BACKENDS, Backend
 
 
@@ -53,7 +54,10 @@ def moderator(app: App, tmp_path: Path) -> ConsoleAdapter:
 @pytest.fixture(params=sorted(BACKENDS))
 def backend(request: pytest.FixtureRequest) -> Backend:
     """Each storage backend in turn (see tests/storage_backends.py to add one)."""
-    return BACKENDS[request.param]
+    backend = BACKENDS[request.param]
+    if backend.server is not None:
+        request.getfixturevalue(backend.server)
+    return backend
 
 
 @pytest.fixture

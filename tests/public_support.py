@@ -56,11 +56,12 @@ def compteur_figures(app: App, text: str) -> dict[str, Any]:
             platforms[label.lower()] = count
         else:
             headline.append(count)
-    total, done, last_day = headline
+    total, done, last_day, *waiting = headline  # conditional pledges, when there are any
     return {
         "total": total,
         "done": done,
         "last_24h": last_day,
+        "conditional": waiting[0] if waiting else 0,
         "by_platform": platforms,
         "by_kind": by_kind,
     }

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from storage.api.protocols import Storage
 from storage.sqlite.store import SqliteStorage
+from tests.postgres_server import postgres_database, postgres_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,8 @@ class Backend:
     open: Callable[[Path], AbstractAsyncContextManager[Storage]]
     # (storage, query without parameters) -> rows as tuples
     rows: Callable[[Storage, str], list[tuple[Any, ...]]]
+    # a session fixture the backend needs running (a server), if any
+    server: str | None = None
 
 
 @asynccontextmanager
@@ -40,4 +43,7 @@ def _sqlite_rows(storage: Storage, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in conn.execute(sql)]
 
 
-BACKENDS: dict[str, Backend] = {"sqlite": Backend(_sqlite, _sqlite_rows)}
+BACKENDS: dict[str, Backend] = {
+    "sqlite": Backend(_sqlite, _sqlite_rows),
+    "postgresql": Backend(postgres_database, postgres_rows, server="postgres_server"),
+}

@@ -41,6 +41,17 @@ def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
         return {name: conn.execute(f"SELECT * FROM {name}").fetchall() for name in names}
 
 
+def tables_holding(path: Path, needle: str) -> list[str]:
+    """The tables of a SQLite file where `needle` appears in any column, as text or bytes."""
+    return [
+        table
+        for table, rows in table_rows(path).items()
+        for row in rows
+        for value in row
+        if needle in (value.decode("latin-1") if isinstance(value, bytes) else str(value))
+    ]
+
+
 async def handled(app: App, broadcast: int | None, timeout: float = 15.0) -> Counts:
     """The broadcast's counts once none of its deliveries is pending."""
     assert broadcast is not None

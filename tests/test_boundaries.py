@@ -1,4 +1,5 @@
-"""The seam: commands/ and storage/ never import a chat platform library."""
+"""The seams: commands/ and storage/ never import a chat platform library, and the bot
+knows storage only through its API."""
 
 from __future__ import annotations
 
@@ -57,3 +58,29 @@ def test_adapters_reach_storage_only_through_the_core() -> None:
         if "storage" in _imports(path)
     ]
     assert offenders == []
+
+
+def _modules(path: Path) -> set[str]:
+    """Every module `path` imports, by its full name."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_bot_knows_storage_only_through_its_api() -> None:
+    """No database driver, no backend: any backend serves the same bot. File backups are
+    the one SQLite-only tool (a server has its own)."""
+    drivers = {"sqlite3", "aiosqlite", "asyncpg", "psycopg"}
+    offenders = {
+        str(path.relative_to(ROOT))
+        for folder in ("bot", "commands")
+        for path in (ROOT / folder).rglob("*.py")
+        for module in _modules(path)
+        if module.split(".")[0] in drivers
+        or (module.startswith("storage.") and not module.startswith("storage.api"))
+    }
+    assert offenders == {"bot/backup.py"}

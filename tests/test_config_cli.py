@@ -19,6 +19,10 @@ FORMS = {
         "500,100",
         "positive whole numbers in increasing order separated by commas, e.g. 100,500,1000",
     ),
+    "QUITGPT_PLEDGE_THRESHOLDS": (
+        "1000,0",
+        "positive whole numbers in increasing order separated by commas, e.g. 1000,10000",
+    ),
     "QUITGPT_MODERATORS": (
         "telegram:alice",
         "platform:id pairs separated by commas, platform telegram, discord or console, "

@@ -11,7 +11,7 @@ from bot.backup import backup, restore
 from bot.config import ConfigError, load_config
 from storage.api import backends
 from storage.api.backends import POSTGRESQL, SQLITE
-from storage.sqlite.backup import BackupError
+from storage.api.errors import BackupError
 
 SERVER_URL = "postgresql://quitgpt:hunter2@127.0.0.1:5432/quitgpt"
 

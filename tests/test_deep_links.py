@@ -122,3 +122,19 @@ def test_source_codes_are_checked_at_start(tmp_path: Path) -> None:
         with pytest.raises(ConfigError, match="QUITGPT_SOURCES"):
             load_config(None, environ={"QUITGPT_SOURCES": bad})
     assert replace(config, sources=()).sources == ()
+
+
+async def test_without_telegram_the_links_are_the_commands_to_type(
+    app: App, tmp_path: Path, config: Config
+) -> None:
+    replies = await member(app, tmp_path, "mod").say("/liens")
+    assert replies[1:] == [
+        f"{code} : le lien Telegram apparaîtra une fois Telegram connecté ; la commande est "
+        f"/start src_{code}"
+        for code in config.sources
+    ]
+    [refused] = await member(app, tmp_path, "alice").say("/liens")
+    assert refused == "/liens est réservée aux modérateurs."
+    async with open_app(replace(config, sources=())) as bare:
+        [none] = await ConsoleAdapter(bare, "mod").say("/links")
+    assert none == "Aucune source de campagne n'est configurée (réglage QUITGPT_SOURCES)."

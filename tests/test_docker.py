@@ -128,7 +128,8 @@ def test_the_wheel_is_built_as_the_wheel_test_builds_it() -> None:
     [build] = [rest for word, rest in instructions() if word == "RUN" and "pip wheel" in rest]
     assert "--no-deps" in guide_build and "--no-deps" in build
     assert guide_build.endswith(" .") and build.endswith(" .")  # from the sources
-    assert "pip install --no-cache-dir /wheels/quitgpt_bot-" in runs()
+    assert 'wheel="$(echo /wheels/quitgpt_bot-*.whl)"' in runs()
+    assert 'pip install --no-cache-dir "${wheel}[postgres]"' in runs()  # with its driver
     # Everything the build reads is copied in, and let through by .dockerignore.
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     packages = project["tool"]["setuptools"]["packages"]["find"]["include"]

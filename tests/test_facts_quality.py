@@ -1,9 +1,9 @@
 """Search quality: members' questions get the fact a well-informed person would answer with.
 
-Sets of questions typed the way members type them. blind_set1.toml to blind_set7.toml
+Sets of questions typed the way members type them. blind_set1.toml to blind_set9.toml
 were each written by someone who had read only the articles; questions.toml and
 questions_heldout.toml before them, by the project. All but questions_heldout.toml and
-blind_set7.toml (scored once, after the settings were chosen) were tuned on
+blind_set9.toml (scored once, after the settings were chosen) were tuned on
 (bench/calibrate_facts.py fits the answer model on blind_set1, blind_set3 and questions,
 and chooses its threshold on the six first blind sets and questions). The floors below are
 what the sets reached when the settings were chosen; a change that lowers them must say
@@ -36,7 +36,7 @@ FLOORS = {
     ("blind_set1.toml", "correct"): 1.0,
     ("blind_set1.toml", "refuse"): 1.0,
     ("blind_set1.toml", "intent"): 0.91,
-    ("blind_set2.toml", "answer"): 0.92,
+    ("blind_set2.toml", "answer"): 0.93,
     ("blind_set2.toml", "correct"): 1.0,
     ("blind_set2.toml", "refuse"): 0.97,
     ("blind_set2.toml", "intent"): 0.91,
@@ -44,28 +44,36 @@ FLOORS = {
     ("blind_set3.toml", "correct"): 0.84,
     ("blind_set3.toml", "refuse"): 0.95,
     ("blind_set3.toml", "intent"): 0.86,
-    ("blind_set4.toml", "answer"): 0.83,
-    ("blind_set4.toml", "correct"): 0.9,
+    ("blind_set4.toml", "answer"): 0.85,
+    ("blind_set4.toml", "correct"): 0.95,
     ("blind_set4.toml", "refuse"): 0.95,
-    ("blind_set4.toml", "intent"): 0.8,
+    ("blind_set4.toml", "intent"): 0.93,
     ("blind_set5.toml", "answer"): 0.82,
     ("blind_set5.toml", "correct"): 0.94,
-    ("blind_set5.toml", "refuse"): 0.92,
+    ("blind_set5.toml", "refuse"): 0.94,
     ("blind_set5.toml", "intent"): 1.0,
     ("blind_set6.toml", "answer"): 0.86,
-    ("blind_set6.toml", "correct"): 0.87,
+    ("blind_set6.toml", "correct"): 0.91,
     ("blind_set6.toml", "refuse"): 1.0,
-    ("blind_set6.toml", "intent"): 0.86,
-    ("blind_set7.toml", "answer"): 0.88,
-    ("blind_set7.toml", "correct"): 0.85,
+    ("blind_set6.toml", "intent"): 1.0,
+    ("blind_set7.toml", "answer"): 0.89,
+    ("blind_set7.toml", "correct"): 0.95,
     ("blind_set7.toml", "refuse"): 1.0,
-    ("blind_set7.toml", "intent"): 0.93,
+    ("blind_set7.toml", "intent"): 1.0,
+    ("blind_set8.toml", "answer"): 0.87,
+    ("blind_set8.toml", "correct"): 0.95,
+    ("blind_set8.toml", "refuse"): 1.0,
+    ("blind_set8.toml", "intent"): 1.0,
+    ("blind_set9.toml", "answer"): 0.82,
+    ("blind_set9.toml", "correct"): 0.75,
+    ("blind_set9.toml", "refuse"): 0.97,
+    ("blind_set9.toml", "intent"): 1.0,
 }
-BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 8)]
-# Over the seven blind sets: false premises answered as if true, off-topic questions given a
+BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 10)]
+# Over the nine blind sets: false premises answered as if true, off-topic questions given a
 # fact (bench/score_questions.py counts them alike).
 MOST_CONFIRMED = 13
-MOST_OFF_TOPIC_ANSWERED = 2
+MOST_OFF_TOPIC_ANSWERED = 3
 
 
 @functools.cache
@@ -95,7 +103,7 @@ def test_each_kind_of_question_is_read_right(name: str, kind: str) -> None:
     assert share >= FLOORS[name, kind], f"{share:.1%} of {len(questions)}:\n" + "\n".join(wrong)
 
 
-@pytest.mark.timeout(600)  # alone, it embeds every question of the six sets
+@pytest.mark.timeout(900)  # alone, it embeds every question of the nine sets
 def test_false_premises_and_off_topic_questions_stay_unanswered() -> None:
     questions = [q for name in BLIND_SETS for q in _questions(name)]
     confirmed, off_topic = [], []
@@ -185,3 +193,9 @@ def test_the_headline_wins_a_tie_but_not_a_question_that_singles_out_another_fac
     index = _index(*BASE_FACTS, synonyms=SYNONYMS)
     assert _top(index, "brockman") == "donation"
     assert _top(index, "c'est qui brockman") == "who"
+
+
+def test_a_typo_whose_ending_reads_as_a_suffix_is_matched_on_the_word() -> None:
+    # « prsion » stems to « prs » (« -ion » cut): the typo is found on the word as written.
+    index = _index(_fact("jail", "altman", "Altman irait en prison"), *BASE_FACTS)
+    assert _top(index, "prsion") == "jail"

@@ -14,7 +14,12 @@ NOTICE_BUTTONS = (
     "[/engagement resilier ok2] ✊ résilier l'abonnement ChatGPT\n"
     "[/engagement appli ok2] ✊ supprimer l'appli ChatGPT\n"
     "[/engagement changer ok2] ✊ passer à un autre assistant\n"
-    "[/engagement resilier+appli+changer ok2] ✊ les trois à la fois"
+    "[/engagement resilier+appli+changer ok2] ✊ les trois à la fois\n"
+    + "\n".join(
+        f"[/engagement resilier si{n} ok2] 🤝 résilier l'abonnement ChatGPT, "
+        f"si {shown} autres le font"
+        for n, shown in ((1000, "1\u202f000"), (10000, "10\u202f000"), (100000, "100\u202f000"))
+    )
 )
 
 
@@ -38,6 +43,8 @@ async def test_first_pledge_shows_the_notice_then_thanks(console: ConsoleAdapter
         "Le compteur est maintenant à 1 engagement.\n\n"
         "Pour résilier pas à pas, suivez le guide. Quand c'est fait : /accompli.\n"
         "[/resilier] 📖 Guide de résiliation\n"
+        "[/engagement rappel 3] ⏰ Rappelle-moi dans 3 jours\n"
+        "[/engagement rappel 7] ⏰ Rappelle-moi dans 7 jours\n"
         "[/partager] 📣 Le dire dans la discussion"
     )
     assert await total(console) == "Engagements : 1"

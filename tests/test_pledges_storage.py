@@ -19,8 +19,9 @@ def pledge(member: str, at: datetime = START, kinds: Kind = Kind.CANCEL) -> NewP
     return NewPledge(member, "telegram" if member < "m5" else "discord", kinds, 1, at)
 
 
-def hour_of(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H")
+def hour_of(moment: datetime | str) -> str:
+    """An hour as SQLite keeps it; PostgreSQL gives a timestamp."""
+    return moment if isinstance(moment, str) else moment.strftime("%Y-%m-%dT%H")
 
 
 def counted_by_sql(backend: Backend, storage: Storage, since: datetime) -> dict[str, object]:
@@ -32,7 +33,10 @@ def counted_by_sql(backend: Backend, storage: Storage, since: datetime) -> dict[
     return {
         "total": one("SELECT COUNT(*) FROM pledges"),
         "done": one("SELECT COUNT(*) FROM pledges WHERE done_hour IS NOT NULL"),
-        "last_day": one(f"SELECT COUNT(*) FROM pledges WHERE pledged_hour >= '{hour_of(since)}'"),
+        "last_day": sum(
+            hour_of(hour) >= hour_of(since)
+            for (hour,) in backend.rows(storage, "SELECT pledged_hour FROM pledges")
+        ),
         "platforms": dict(
             backend.rows(storage, "SELECT platform, COUNT(*) FROM pledges GROUP BY 1 ORDER BY 1")
         ),
@@ -40,13 +44,16 @@ def counted_by_sql(backend: Backend, storage: Storage, since: datetime) -> dict[
             kind: one(f"SELECT COUNT(*) FROM pledges WHERE (kinds & {int(kind)}) <> 0")
             for kind in (Kind.CANCEL, Kind.APP, Kind.SWITCH)
         },
-        "hours": backend.rows(
-            storage,
-            "SELECT hour, SUM(p), SUM(d) FROM ("
-            " SELECT pledged_hour AS hour, 1 AS p, 0 AS d FROM pledges"
-            " UNION ALL SELECT done_hour, 0, 1 FROM pledges"
-            " WHERE done_hour IS NOT NULL) AS h GROUP BY hour ORDER BY hour",
-        ),
+        "hours": [
+            (hour_of(hour), pledged, done)
+            for hour, pledged, done in backend.rows(
+                storage,
+                "SELECT hour, SUM(p), SUM(d) FROM ("
+                " SELECT pledged_hour AS hour, 1 AS p, 0 AS d FROM pledges"
+                " UNION ALL SELECT done_hour, 0, 1 FROM pledges"
+                " WHERE done_hour IS NOT NULL) AS h GROUP BY hour ORDER BY hour",
+            )
+        ],
     }
 
 

@@ -20,11 +20,17 @@ def test_figures_in_digits_or_words_that_the_fact_does_not_state_are_corrected()
     assert _correction("Brockman gave $1 million to MAGA Inc, right?") == ("1 million",)
     assert _correction("uninstalls of chatgpt went up ten times?") == ("ten times",)
     assert _correction("Musk a quitté OpenAI en 2020 ?") == ("2020",)
+    # A lone digit is no claim, but one before « fois » is.
+    assert _correction("il y a eu 4 fois plus de désinstallations que d'habitude ?") == ("4 fois",)
 
 
 def test_a_day_or_month_is_compared_with_the_facts_that_give_one() -> None:
     assert _correction("Altman posted his memo on X in January 2026?") == ("January",)
     assert _correction("les installations de Claude ont pris 37 % dimanche ?") == ("dimanche",)
+    # A day asks about the fact that gives one, not the nearly as close fact that gives none.
+    assert _correction("OpenAI a balancé l'annonce de l'accord militaire un lundi, non ?") == (
+        "lundi",
+    )
     found = KNOWN.understand("Claude installs rose 51% on Saturday?")
     assert isinstance(found, Answer)  # "Saturday" is a day, not someone's name
 
@@ -41,6 +47,8 @@ def test_names_no_fact_covers_are_said_whatever_their_case() -> None:
         ("zuckerberg a financé maga inc ?", "zuckerberg"),
         ("Is it true Biden endorsed QuitGPT?", "Biden"),
         ("did the EU fine OpenAI over the military contract?", "EU"),
+        # Another model of OpenAI's is not the one a fact names.
+        ("l'ICE se sert de GPT-3 pour les CV ?", "GPT-3"),
     ):
         found = KNOWN.understand(question)
         assert isinstance(found, Unsourced) and name in found.names, (question, found)
@@ -57,6 +65,14 @@ def test_numbers_in_words_need_a_unit() -> None:
     assert [n.value for n in spelled_numbers("deux millions de membres")] == [2_000_000]
     assert [n.written for n in spelled_numbers("cinquante pour cent")] == ["cinquante pour cent"]
     assert spelled_numbers("la une du journal, one of them") == []
+
+
+def test_a_figure_said_to_be_exceeded_is_right_when_the_facts_is_above_it() -> None:
+    found = KNOWN.understand("la publication quitgpt a dépassé les 30 millions de vues ?")
+    assert isinstance(found, Answer) and found.fact.id == "quitgpt-publication-virale"
+    # Far below the fact's figure, or above it, the bound is no true claim.
+    assert _correction("le post a fait plus de 5 millions de likes ?") == ("5 millions",)
+    assert _correction("over 20,000 people joined quitgpt?") == ("20,000",)
 
 
 def test_a_figure_said_to_be_approximate_is_right_when_close() -> None:
@@ -83,6 +99,10 @@ def test_a_role_a_rate_or_a_rank_the_fact_contradicts_is_corrected() -> None:
     assert isinstance(found, Answer) and found.fact.id == "dana-fisher-pression-economique"
     found = KNOWN.understand("Dana Fisher c'est une sociologue ou une économiste ?")
     assert isinstance(found, Answer)
+    # A negated detail says the opposite: « recommandent pas » agrees with « déconseillé ».
+    assert _correction("ils recommandent grok à la place de chatgpt ?") == ("recommandent",)
+    found = KNOWN.understand("pourquoi ils recommandent pas grok ?")
+    assert isinstance(found, Answer) and found.fact.id == "alternatives-grok-deconseille"
 
 
 def test_what_no_fact_holds_about_someone_is_refused() -> None:

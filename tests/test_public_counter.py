@@ -29,7 +29,7 @@ from tests.public_support import absent, compteur_figures, counted, digits, fetc
 from tests.test_status_server import console_bot, served
 from tests.test_tally_console import Clock, say_on
 
-MEMBERS = {"telegram": "4242424242", "discord": "987654321987654321"}
+MEMBERS = {"telegram": "4242424242", "discord": "987654321987654321", "waiting": "5151515151"}
 
 
 @pytest.fixture
@@ -59,6 +59,7 @@ async def pledge_everywhere(app: App, console: ConsoleAdapter) -> None:
     await say_on(app, "telegram", MEMBERS["telegram"], "/pledge switch ok2")
     await say_on(app, "discord", MEMBERS["discord"], "/pledge cancel ok2")
     await say_on(app, "discord", MEMBERS["discord"], "/accompli")
+    await say_on(app, "telegram", MEMBERS["waiting"], "/pledge cancel si1000 ok2")
 
 
 def badge_count(svg: str) -> int:
@@ -88,7 +89,8 @@ async def test_the_json_the_badge_and_the_page_say_what_compteur_says(
         "discord": 1,
         "telegram": 1,
     }
-    assert document["firm"] == document["total"]  # no conditional pledge exists yet
+    assert document["firm"] == document["total"]  # the conditional pledge is in neither
+    assert shown["conditional"] == 1
     assert set(document) == {*shown, "firm", "updated"}
     for language in ("fr", "en"):
         badge = await fetch(app.config.public_port, f"/badge.svg?lang={language}")

@@ -100,6 +100,7 @@ async def test_a_milestone_is_celebrated_once_in_each_chats_language(
     [thanks] = await console_en.say("/pledge app ok2")
     assert thanks.endswith(
         "🎉 With you, the campaign passes 2 pledges!\n[/guide] 📖 Cancellation guide\n"
+        "[/pledge remind 3] ⏰ Remind me in 3 days\n[/pledge remind 7] ⏰ Remind me in 7 days\n"
         "[/share] 📣 Say it in the chat"
     )
     assert await worker.drain() == 2

@@ -24,7 +24,7 @@ from bot.adapters.discord_commands import (
     LocaleTranslator,
     build_command,
     catalogue_language,
-    guild_install_only,
+    fit_installations,
 )
 from bot.adapters.discord_errors import neutral, request_counter, requests_made
 from bot.adapters.discord_http import InteractionsEndpoint, InteractionsServer
@@ -231,9 +231,10 @@ class DiscordAdapter:
         log.info("discord stopped")
 
     async def _setup(self) -> None:
+        """Run by login, once discord.py has read the application."""
         await self.tree.set_translator(LocaleTranslator(self.app))
-        if (await self.client.application_info()).user_integration_config is None:
-            guild_install_only(self.tree)
+        if self.client.application is not None:
+            fit_installations(self.client.application, self.tree)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:

@@ -91,9 +91,11 @@ def where_usable(command: app_commands.Command[Any, ..., None], *, anywhere: boo
     )
 
 
-def guild_install_only(tree: app_commands.CommandTree[Any]) -> None:
+def fit_installations(application: discord.AppInfo, tree: app_commands.CommandTree[Any]) -> None:
     """For an application not installable by users (the Developer Portal's Installation
-    settings): no command asks for a user install it could not have."""
+    settings, which discord.py reads at login): no command asks for a user install."""
+    if application.user_integration_config is not None:
+        return
     for command in tree.get_commands():
         if isinstance(command, app_commands.Command):
             where_usable(command, anywhere=False)

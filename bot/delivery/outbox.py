@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from bot.delivery.notices import queue_notices
 from bot.delivery.publish import publish
 from bot.delivery.report import queue_report
 from bot.i18n import Catalogues, number
@@ -51,10 +52,12 @@ async def cancel_announcement(services: Services, broadcast_id: int, action: Act
 
 
 async def relay(services: Services) -> None:
-    """Post what recorded side effects still wait for: milestones, then reports."""
+    """Post what recorded side effects still wait for: milestones, then the private
+    notices of pledges made firm, then reports."""
     for value in await services.storage.outbox.unannounced_milestones():
         compose = partial(_milestone_post, services.catalogues, value)
         await publish(services, "milestone", compose, cause=Cause(milestone=value))
+    await queue_notices(services)
     for broadcast in await services.storage.outbox.unreported_announcements():
         await queue_report(services, broadcast)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.delivery.quiet_hours import QuietHours
 from bot.seam import ChatKind
@@ -26,14 +26,19 @@ def _quiet_hours(services: Services) -> QuietHours | None:
 def destination(
     services: Services, sub: Subscription, text: str, *, edit_pinned: bool = False
 ) -> NewDelivery:
-    now = services.clock()
-    quiet = _quiet_hours(services)
-    # Quiet hours spare phones at night; the console is a terminal someone is watching.
-    held = sub.chat_kind == ChatKind.PRIVATE.value and sub.platform != CONSOLE
-    not_before = quiet.release(now) if quiet and held else now
+    not_before = release_time(services, sub.platform, sub.chat_kind)
     return NewDelivery(
         sub.platform, sub.chat_id, sub.chat_kind, text, not_before, edit_pinned, sub.topic
     )
+
+
+def release_time(services: Services, platform: str, chat_kind: str) -> datetime:
+    """When a post queued now for such a chat may go out."""
+    now = services.clock()
+    quiet = _quiet_hours(services)
+    # Quiet hours spare phones at night; the console is a terminal someone is watching.
+    held = chat_kind == ChatKind.PRIVATE.value and platform != CONSOLE
+    return quiet.release(now) if quiet and held else now
 
 
 async def publish(

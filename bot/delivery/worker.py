@@ -41,7 +41,7 @@ from bot.delivery.pacing import Pacer
 from bot.delivery.sender_lease import NotSender, SenderLease
 from bot.delivery.turns import PartTurns
 from bot.lifecycle import chat_gone, chat_moved, chat_paused
-from bot.seam import ChatKind, ChatRef, Reply
+from bot.seam import Button, ChatKind, ChatRef, Reply
 from bot.services import Services
 from storage.api.records import Delivery
 
@@ -56,6 +56,10 @@ LEASE = timedelta(minutes=5)
 # holding the others back (a chat that hangs would otherwise stall every chat until the
 # time-out): a crash then may repeat it and the part sent after it.
 LATE_ANSWER_S = 0.2
+
+
+def _buttons(delivery: Delivery) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(Button(label, action) for label, action in row) for row in delivery.buttons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +317,7 @@ class DeliveryWorker:
         send = partial(
             self.deliverer.deliver,
             chat,
-            Reply(delivery.text),
+            Reply(delivery.text, _buttons(delivery)),
             pace=pace,
             sent=sent,
             key=f"d{delivery.id}",

@@ -6,7 +6,9 @@ would seem to confirm a false detail. The fact file's [[contrast]] section lists
 of classes that exclude each other ("sociologue, sociologist" / « économiste,
 economist »): a question that uses a class of a group that the fact does not use,
 where the fact uses another class of that group, states what the sources contradict.
-Phrases are compared as stemmed folded words ("économistes" is "économiste").
+Phrases are compared as stemmed folded words ("économistes" is "économiste"). A phrase
+the question negates (« ils conseillent pas Grok », "not recommended") claims the opposite
+class, so it contradicts nothing.
 
 The [[unheld]] section lists what members ask of the people the facts cover that no fact
 may hold (a salary, an age, a birthplace): « Quel est le salaire de Sam Altman ? » is
@@ -22,6 +24,10 @@ from bot.facts.model import Fact
 from bot.facts.words import stem, word_spans, words
 
 Phrase = tuple[str, ...]
+# Words that negate a phrase just before or after them (« ne … pas », "don't", "not").
+_NEGATIONS = frozenset({"pas", "jamais", "ne", "n", "not", "never", "t", "no"})
+# How many words before a phrase may negate it (« ne le conseillent », "don't really").
+_NEGATED_BEFORE = 2
 # The most words a phrase may have: a fact is looked up by its runs of words up to this long.
 LONGEST = 6
 Group = tuple[tuple[str, ...], ...]
@@ -81,6 +87,12 @@ def _holds(text: Sequence[str], phrase: Phrase) -> int:
     return -1
 
 
+def _negated(folded: Sequence[str], at: int, size: int) -> bool:
+    """Whether the phrase of `size` words at `at` stands next to a negation."""
+    near = (*folded[max(0, at - _NEGATED_BEFORE) : at], *folded[at + size : at + size + 1])
+    return not _NEGATIONS.isdisjoint(near)
+
+
 class Contrasts:
     """The contrast groups of one fact base, and what each fact says of them."""
 
@@ -131,7 +143,8 @@ class Contrasts:
         used = self._used.get(fact.id, frozenset())
         groups = {g for g, _ in used}
         spans = word_spans(question)
-        stems = [stem(word) for word, _, _ in spans]
+        folded = [word for word, _, _ in spans]
+        stems = [stem(word) for word in folded]
         wrong = []
         for g, group in enumerate(self._groups):
             if g not in groups or any(
@@ -144,7 +157,7 @@ class Contrasts:
                     continue
                 for phrase in phrases:
                     at = _holds(stems, phrase)
-                    if at >= 0:
+                    if at >= 0 and not _negated(folded, at, len(phrase)):
                         wrong.append(question[spans[at][1] : spans[at + len(phrase) - 1][2]])
                         break
         return tuple(wrong)

@@ -42,9 +42,14 @@ from bot.facts.premises import PremiseGuard, Premises
 from bot.facts.search import FactIndex
 from bot.facts.words import stem, terms, words
 
-# An intent wins when the text is this close to one of its examples, and at least as close
-# to it as to any fact (bench/calibrate_facts.py).
-INTENT_MIN = 0.93
+# An intent wins when the text is this close to its INTENT_NEAREST closest examples (on
+# average), and its nearest one closer than any fact (bench/calibrate_facts.py).
+# One example alone lets a single odd one decide (« le compteur des engagements » is as close
+# to « comment on s'engage ici » as to the tally's nearest example).
+INTENT_MIN = 0.92
+INTENT_NEAREST = 2
+# How much closer than any fact an intent's nearest example must be.
+INTENT_MARGIN = 0.004
 # How many recent questions keep their vector (1.5 kB each).
 RECENT = 1024
 # Words that may stand around a topic's name without asking anything more ("l'ICE").
@@ -91,14 +96,15 @@ class Reading:
     """A text's ranking of the facts, and its closeness to each intent's examples."""
 
     ranked: Ranked
-    intents: tuple[tuple[float, Intent], ...]
+    intents: tuple[tuple[float, float, Intent], ...]  # mean of the nearest examples, nearest
     asks_why: bool  # « pourquoi les gens résilient » asks for a fact, not the guide
 
     def intent(self, floor: float = INTENT_MIN) -> Intent | None:
         """The intent the text expresses, if it is closer to it than to any fact."""
-        score, intent = max(self.intents, key=lambda pair: pair[0], default=(0.0, None))
+        score, nearest, intent = max(self.intents, key=lambda c: c[0], default=(0.0, 0.0, None))
         best_fact = float(self.ranked.closeness.max())
-        return intent if score >= floor and score >= best_fact and not self.asks_why else None
+        closer = nearest >= best_fact + INTENT_MARGIN
+        return intent if score >= floor and closer and not self.asks_why else None
 
 
 Finding = Answer | Correction | Unsourced | Wanted | None
@@ -148,7 +154,10 @@ class Knowledge:
         if len(self._asked):
             np.maximum.at(asked, self._asked_facts, self._asked @ vector)
         lexical = {self._numbers[m.fact.id]: (m.score, m.coverage) for m in self.lexical.rank(text)}
-        intents = tuple((_closest(examples, vector), i) for i, examples in self._intents)
+        intents = tuple(
+            (_closest(examples, vector, INTENT_NEAREST), _closest(examples, vector), i)
+            for i, examples in self._intents
+        )
         ranked = rank(cosines, asked, lexical, _closest(self._elsewhere, vector))
         return Reading(ranked, intents, not _WHY.isdisjoint(words(text)))
 
@@ -230,17 +239,32 @@ class Knowledge:
         return self.base.topic(ranked[0] if ranked else min(named))
 
     def _agreeing(self, ranked: Ranked, premises: Premises) -> int:
-        """The best fact, or a nearly as good one that names everyone the question names."""
-        for number in ranked.order:
-            if ranked.fused[number] < ranked.fused[ranked.best] - AGREEING_GAP:
-                break
-            if not self._guard.doubts(premises, self.base.facts[number]).unsourced:
-                return number
-        return ranked.best
+        """The best fact, or a nearly as good one that names everyone the question names and,
+        when the question names a day or month or asks for one, gives one (« l'accord a été
+        publié un lundi ? » asks when, which the fact on the deal itself does not say)."""
+        near = [
+            number
+            for number in ranked.order
+            if ranked.fused[number] >= ranked.fused[ranked.best] - AGREEING_GAP
+        ]
+        agreeing = [
+            number
+            for number in near
+            if not self._guard.doubts(premises, self.base.facts[number]).unsourced
+        ]
+        if self._guard.about_a_day(premises):
+            dated = [n for n in agreeing if self._guard.dated(self.base.facts[n])]
+            agreeing = dated or agreeing
+        return agreeing[0] if agreeing else ranked.best
 
 
-def _closest(examples: Vectors, vector: Vectors) -> float:
-    return float((examples @ vector).max()) if len(examples) else 0.0
+def _closest(examples: Vectors, vector: Vectors, nearest: int = 1) -> float:
+    """The mean cosine of `vector` to its `nearest` closest examples."""
+    if not len(examples):
+        return 0.0
+    cosines = examples @ vector
+    nearest = min(nearest, len(cosines))
+    return float(np.partition(cosines, -nearest)[-nearest:].mean())
 
 
 def _vocabulary(base: FactBase) -> frozenset[str]:

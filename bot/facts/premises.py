@@ -16,10 +16,12 @@ confirm a false claim. So before a fact answers:
   places (« aux États-Unis » says where, not who);
 - every figure the question states, in digits or in words with a unit (« dix fois »,
   "two million"), must be one of the fact's figures; lone digits ("top 1", "numéro 3") are
-  not claims. A day or month the question names must be one the fact names, when the
-  fact names one ("January" is not « 3 mars »; the year of the fact's article is
-  when it was said, not a claim), and so must a role, a rate or a time
-  of the fact file's [[contrast]] groups (« l'économiste » is not « la sociologue »).
+  not claims; a figure said to be approximate is right when close, and one said to be
+  exceeded (« a dépassé les 30 millions ») when a figure of the fact lies above it. A day
+  or month the question names must be one the fact names, when the fact names one
+  ("January" is not « 3 mars »; the year of the fact's article is when it was said, not a
+  claim), and so must a role, a rate or a time of the fact file's [[contrast]] groups
+  (« l'économiste » is not « la sociologue »).
 
 The reply then says what the sources do not say, and shows the fact only as what they
 do say, never as a confirmation.
@@ -53,6 +55,17 @@ _ABOUT = re.compile(
     r"\b(presque|pres de|environ|a peu pres|quasi|quasiment|autour de|pas loin de|"
     r"about|almost|nearly|around|roughly|approximately|close to)\s+$"
 )
+# A figure said to be a lower bound (« a dépassé les 30 millions ») is right when a figure of
+# the fact lies above it, and no further than this factor: « plus de 5 millions de likes »
+# is not borne out by « 36 millions de vues ». An upper bound (« moins de 20 000 ») is not
+# read so, since a fact's own figure is often a lower bound (« plus de 17 000 »).
+BOUND_REACH = 2
+_AT_LEAST = re.compile(
+    r"\b(plus de|depasse|depassé|dépassé|depassant|au moins|au dela de|franchi|"
+    r"more than|over|at least|above|exceeded|passed|topped)\s+(les\s+|the\s+)?$"
+)
+# A question that asks for a day or a date (« quel jour », "on which day", "what date").
+_ASKS_DAY = re.compile(r"\b(quel jour|quelle date|which day|what day|what date|which date)\b")
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
 
@@ -64,6 +77,7 @@ class Premises:
     names: tuple[tuple[str | None, str], ...]
     figures: tuple[Number, ...]
     about: frozenset[str]  # the figures said to be approximate, as written
+    at_least: frozenset[str]  # the figures said to be lower bounds, as written
     dates: tuple[str, ...]  # day and month names, as written
     text: str  # the question, for the details of bot/facts/contrasts.py
 
@@ -106,12 +120,12 @@ class PremiseGuard:
         )
         figures = _claimed_figures(question)
         folded = fold(question)
-        about = frozenset(
-            n.written
-            for n in figures
-            if (at := folded.find(fold(n.written))) > 0 and _ABOUT.search(folded[:at])
-        )
-        return Premises(listed + unlisted, figures, about, dates, question)
+        before = {
+            n.written: folded[:at] for n in figures if (at := folded.find(fold(n.written))) > 0
+        }
+        about = frozenset(written for written, text in before.items() if _ABOUT.search(text))
+        at_least = frozenset(written for written, text in before.items() if _AT_LEAST.search(text))
+        return Premises(listed + unlisted, figures, about, at_least, dates, question)
 
     def doubts(self, premises: Premises, fact: Fact) -> Doubts:
         answers = self._finder.answers_for(fact) | self._setting
@@ -134,17 +148,21 @@ class PremiseGuard:
             for n in premises.figures
             if n.value not in stated
             and not (n.written in premises.about and _near_any(n.value, stated))
+            and not (n.written in premises.at_least and _exceeded(n.value, stated))
         ]
-        said = {
-            word
-            for text in (*fact.figures, fact.statement.fr, fact.statement.en)
-            for word in words(text)
-            if word in _calendar_words()
-        }
+        said = _dates_of(fact)
         if said:
             wrong += [date for date in premises.dates if fold(date) not in said]
         wrong += self._contrasts.contradicted(premises.text, fact)
         return tuple(dict.fromkeys(wrong))
+
+    def about_a_day(self, premises: Premises) -> bool:
+        """Whether the question names a day or month, or asks for one."""
+        return bool(premises.dates) or bool(_ASKS_DAY.search(fold(premises.text)))
+
+    def dated(self, fact: Fact) -> bool:
+        """Whether the fact gives a day or month, which a question naming one asks about."""
+        return bool(_dates_of(fact))
 
     def unheld(self, premises: Premises, fact: Fact) -> bool:
         """Whether the question asks what the fact does not hold (a salary, an age)."""
@@ -222,8 +240,24 @@ def _claimed_figures(question: str) -> tuple[Number, ...]:
     return (*digits, *spelled_numbers(question))
 
 
+@cache
+def _dates_of(fact: Fact) -> frozenset[str]:
+    """The day and month names a fact gives (folded)."""
+    return frozenset(
+        word
+        for text in (*fact.figures, fact.statement.fr, fact.statement.en)
+        for word in words(text)
+        if word in _calendar_words()
+    )
+
+
 def _near_any(value: Decimal, stated: set[Decimal]) -> bool:
     return any(abs(value - s) <= APPROXIMATE * s for s in stated if s)
+
+
+def _exceeded(value: Decimal, stated: set[Decimal]) -> bool:
+    """Whether a figure of the fact lies above a lower bound, within BOUND_REACH of it."""
+    return any(value <= s <= value * BOUND_REACH for s in stated)
 
 
 def _read(figure: str) -> list[Number]:

@@ -93,13 +93,16 @@ class FactIndex:
 
     def rank(self, question: str) -> list[Match]:
         """Every fact sharing a term with the question, best first."""
-        query = list(dict.fromkeys(self._synonyms.terms(question)))
+        written: dict[str, str] = {}
+        for term, word in self._synonyms.terms_written(question):
+            written.setdefault(term, word)
+        query = list(written)
         total = 0.0
         scores: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
         own: dict[int, set[str]] = defaultdict(set)
         for term in query:
-            expansions = self._expand(term)
+            expansions = self._expand(term) or self._typo(written[term])
             form = term in self._synonyms.question_forms
             # A question form ranks facts but does not make a question covered.
             weight = 0.0 if form else self._weight(expansions)
@@ -165,10 +168,15 @@ class FactIndex:
                 if not alias.startswith(term):
                     break
                 found.setdefault(self._aliases[alias], PREFIX_WEIGHT)
-        if not found and _typo_matchable(term, MIN_TYPO):
-            for variant in deletions(term):
+        return found or self._typo(term)
+
+    def _typo(self, word: str) -> dict[str, float]:
+        """The indexed terms one typo away from `word`, its first letter kept."""
+        found: dict[str, float] = {}
+        if _typo_matchable(word, MIN_TYPO):
+            for variant in deletions(word):
                 for alias in self._near.get(variant, ()):
-                    if alias[0] == term[0] and within_one_edit(term, alias):
+                    if alias[0] == word[0] and within_one_edit(word, alias):
                         found.setdefault(self._aliases[alias], TYPO_WEIGHT)
         return found
 

@@ -3,7 +3,9 @@
 The fact file writes figures in digits and its number rule ignores words (« un » and
 "one" are also articles); a question, though, may claim « deux millions » or "ten times
 higher". A number word counts only when a unit makes it a quantity: a scale (« millions »,
-"billion"), « fois » / "times", or a percent; or « multiplié par » / "multiplied by".
+"billion"), « fois » / "times", or a percent; or « multiplié par » / "multiplied by". So does
+a lone digit before « fois » / "times" (« 5 fois plus »), which the figures of a question
+otherwise leave out as no claim ("top 1").
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ _CLAIM = re.compile(
 _TIMES = re.compile(rf"\bmultipli\w*\s+(?:par|by)\s+(?P<word>{_NUMBER})\b")
 
 
+# « 5 fois plus », "3x more": a digit that the unit makes a claim.
+_DIGIT_TIMES = re.compile(r"(?<![\d.,])\b(?P<digit>[1-9])\s*(?:fois|times|x)\b")
+
+
 def spelled_numbers(text: str) -> list[Number]:
     """The quantities `text` writes in words, with what they mean."""
     found = []
@@ -45,6 +51,9 @@ def spelled_numbers(text: str) -> list[Number]:
     for match in _TIMES.finditer(folded):
         written = original[match.start() : match.end()]
         found.append(Number(written, Decimal(_UNITS[match["word"]]), False))
+    for match in _DIGIT_TIMES.finditer(folded):
+        written = original[match.start() : match.end()]
+        found.append(Number(written, Decimal(match["digit"]), False))
     for match in _CLAIM.finditer(folded):
         value = Decimal(_UNITS[match["word"]])
         unit = match["unit"]

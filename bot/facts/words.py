@@ -139,17 +139,22 @@ class Synonyms:
 
     def terms(self, text: str) -> list[str]:
         """The search terms of a text: content words, stemmed, in order, repeated as they occur."""
-        found: list[str] = []
+        return [term for term, _ in self.terms_written(text)]
+
+    def terms_written(self, text: str) -> list[tuple[str, str]]:
+        """The search terms of a text, each with the folded word or phrase it was read from
+        (a typo may be matched on the word when its stem is cut wrong: « prsion » → « prs »)."""
+        found: list[tuple[str, str]] = []
         folded = words(text)
         at = 0
         while at < len(folded):
             phrase, name = self._phrase_at(folded, at)
             if phrase:
-                found.append(name)
+                found.append((name, " ".join(folded[at : at + phrase])))
                 at += phrase
                 continue
             if is_content(folded[at]) and not _verb_after_elision(folded, at):
-                found.append(self._term(folded[at]))
+                found.append((self._term(folded[at]), folded[at]))
             at += 1
         return found
 

@@ -33,11 +33,12 @@ CURVE_FONT, PHONE_FONT = 13, 22
 
 
 def tally_document(tally: Tally, updated: datetime) -> dict[str, Any]:
-    """The figures for `/api/tally.json`. Every pledge is firm today: `firm` equals `total`
-    until conditional pledges exist, which will add a `conditional` figure beside it."""
+    """The figures for `/api/tally.json`. A conditional pledge counts only once firm: `total`
+    and `firm` are the same figure, `conditional` those still waiting for their threshold."""
     return {
         "total": tally.total,
         "firm": tally.total,
+        "conditional": tally.conditional,
         "done": tally.done,
         "last_24h": tally.last_day,
         "by_platform": dict(tally.platforms),

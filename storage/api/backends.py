@@ -50,12 +50,18 @@ class DatabaseUrl:
         return f"{scheme}://{user}:***@{tail}" if ":" in credentials else self.target
 
 
+SYNCHRONOUS_MODES = ("normal", "full")
+# auto: the bot checkpoints the WAL; external: never, a replicator does (Litestream
+# copies the WAL before it is checkpointed, so it must be the one to checkpoint).
+WAL_CHECKPOINT_MODES = ("auto", "external")
+
+
 @dataclass(frozen=True, slots=True)
 class StorageOptions:
     """Tuning that only some backends use; the others ignore it."""
 
-    synchronous: str = "normal"  # SQLite: `full` fsyncs every commit
-    wal_checkpoints: str = "auto"  # SQLite: `external` leaves checkpoints to a replicator
+    synchronous: str = "normal"  # SQLite, one of SYNCHRONOUS_MODES: `full` fsyncs each commit
+    wal_checkpoints: str = "auto"  # SQLite, one of WAL_CHECKPOINT_MODES
 
 
 def parse_database_url(value: str) -> DatabaseUrl:

@@ -7,3 +7,7 @@ class SchemaError(Exception):
 
 class BackendError(Exception):
     """A database URL that no available backend serves."""
+
+
+class BackupError(Exception):
+    """A copy cannot be made, or a file is not a usable copy."""

@@ -23,12 +23,14 @@ from storage.api.records import (
     Cause,
     Counts,
     Delivery,
+    DueNotice,
     HourCount,
     Kind,
     MemberData,
     MemberQuestions,
     NewDelivery,
     NewPledge,
+    NoticeKind,
     Pledge,
     QueuedQuestion,
     SourceCount,
@@ -42,7 +44,13 @@ class PledgeStore(Protocol):
 
     def pledge_intake(self, milestones: Sequence[int]) -> Callable[[NewPledge], Awaitable[Added]]:
         """Adds one pledge (batched with concurrent ones) and records the milestones in
-        `milestones` its total reached for the first time ever; a member counts once."""
+        `milestones` its total reached for the first time ever; a member counts once.
+
+        A conditional pledge (`threshold` set) counts only in `Tally.conditional`. In the
+        same transaction, the conditional pledges whose thresholds are met become firm
+        (counted from then on, `pledged_at` the time they became firm) and their notices
+        due: "if N others do" is met once N other pledges count, firm ones and conditional
+        ones met too."""
         ...
 
     async def load_pledges(self, pledges: Iterable[NewPledge]) -> int:
@@ -59,7 +67,9 @@ class PledgeStore(Protocol):
         ...
 
     async def mark_pledge_done(self, member: str, now: datetime) -> Pledge | None:
-        """None when there is no pledge or it already was carried out."""
+        """None when there is no pledge or it already was carried out. A conditional
+        pledge carried out becomes firm, its notice dropped, in the same transaction as
+        the conditional pledges this meets become firm."""
         ...
 
     async def delete_pledge(self, member: str) -> bool: ...
@@ -70,6 +80,38 @@ class PledgeStore(Protocol):
 
     async def hourly_counts(self) -> list[HourCount]:
         """Every hour that has any pledge or pledge carried out, oldest first."""
+        ...
+
+
+class NoticeStore(Protocol):
+    """Private messages members asked for, by consent only: when their conditional pledge
+    becomes firm (`FIRM`), a reminder at a time they chose (`FOLLOWUP`). Each holds a sealed
+    reference to the member's private chat, at most one of each kind per pledge, and goes
+    with its pledge (withdrawal, erasure) or once the pledge is carried out."""
+
+    async def keep_notice(
+        self, member: str, kind: NoticeKind, sealed: bytes, due: datetime | None = None
+    ) -> bool:
+        """Kept (or replaced) only for a pledge still conditional (`FIRM`, due when made
+        firm) or not yet carried out (`FOLLOWUP`, due at `due`)."""
+        ...
+
+    async def forget_notice(self, member: str, kind: NoticeKind) -> bool: ...
+
+    async def member_notices(self, member: str) -> Mapping[NoticeKind, datetime | None]:
+        """The member's notices and when each is due (None: a `FIRM` one still waiting)."""
+        ...
+
+    async def due_notices(self, now: datetime, limit: int) -> list[DueNotice]:
+        """Notices due by `now`, not yet queued; oldest first."""
+        ...
+
+    async def queue_notices(
+        self, notices: Sequence[tuple[DueNotice, NewDelivery]], now: datetime
+    ) -> int:
+        """For each notice still due: its message queued (one broadcast of kind
+        `milestone`) and the notice deleted, in one transaction; one no longer due
+        (queued by another worker, forgotten) is skipped. How many were queued."""
         ...
 
 
@@ -311,6 +353,8 @@ class Storage(Protocol):
 
     @property
     def pledges(self) -> PledgeStore: ...
+    @property
+    def notices(self) -> NoticeStore: ...
     @property
     def subscriptions(self) -> SubscriptionStore: ...
     @property

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import IntFlag
+from enum import IntFlag, StrEnum
 from typing import NewType
 
 # What is kept how long, on every backend.
@@ -21,6 +21,9 @@ QUEUED_PER_DAY = 10
 
 PRIVATE = "private"  # the chat kind of a member's private chat with the bot
 BOT = "bot"  # the actor of what the bot does on its own
+
+# A post's buttons: rows of (label, command line).
+ButtonRows = tuple[tuple[tuple[str, str], ...], ...]
 
 # The key a member's questions are known by (`Services.asker_key`): an HMAC under a secret
 # that no pledge key shares. Never stored as is: each use stores its own hash of it.
@@ -44,8 +47,9 @@ class Pledge:
     platform: str
     kinds: Kind
     notice_version: int
-    pledged_at: datetime
+    pledged_at: datetime  # when it became firm, for a conditional pledge made firm
     done_at: datetime | None
+    threshold: int | None = None  # while conditional: how many others it waits for
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,7 @@ class NewPledge:
     kinds: Kind
     notice_version: int
     at: datetime
+    threshold: int | None = None  # "if N others do": conditional until then
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,7 @@ class Added:
     created: bool
     total: int
     crossed: tuple[int, ...] = ()
+    firmed: int = 0  # conditional pledges this one made firm (itself included)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,7 @@ class Tally:
     last_day: int  # standing pledges made in the last 24 hours
     platforms: Mapping[str, int]
     kinds: Mapping[Kind, int]
+    conditional: int = 0  # conditional pledges still waiting: never in `total`
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +169,7 @@ class NewDelivery:
     not_before: datetime
     edit_pinned: bool = False
     topic: str = ""
+    buttons: ButtonRows = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +215,7 @@ class Delivery:
     parts_sent: int = 0
     message_id: str | None = None  # the last part sent
     topic: str = ""  # the thread of the chat it goes to (a forum topic)
+    buttons: ButtonRows = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,11 +249,29 @@ class MemberData:
     pending_posts: int  # posts waiting (quiet hours) for the member's private chat
     audit_entries: int  # refused moderator commands, or a moderator's own actions
     announcements: int  # announcements a moderator wrote, kept under their key
+    notices: int = 0  # private messages asked for, each with a sealed chat reference
 
     @property
     def empty(self) -> bool:
-        counts = (self.pending_posts, self.audit_entries, self.announcements)
+        counts = (self.pending_posts, self.audit_entries, self.announcements, self.notices)
         return self.pledge is None and not self.private_subscription and not any(counts)
+
+
+class NoticeKind(StrEnum):
+    """A private message a member asked for, by consent only."""
+
+    FIRM = "firm"  # their conditional pledge became firm
+    FOLLOWUP = "followup"  # a reminder at the time they chose
+
+
+@dataclass(frozen=True, slots=True)
+class DueNotice:
+    """A private message due: `sealed` is the reference to the member's private chat,
+    which only the bot can open."""
+
+    member: str
+    kind: NoticeKind
+    sealed: bytes
 
 
 @dataclass(frozen=True, slots=True)

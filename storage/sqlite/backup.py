@@ -14,14 +14,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.api.errors import BackupError
 from storage.sqlite.db import FILE_MODE, known_migrations
 
 PAGES_PER_STEP = 1024
 PAUSE_BETWEEN_STEPS_S = 0.001
-
-
-class BackupError(Exception):
-    """A copy cannot be made, or a file is not a usable copy."""
 
 
 @dataclass(frozen=True, slots=True)

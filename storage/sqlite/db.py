@@ -25,6 +25,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.api.backends import SYNCHRONOUS_MODES, WAL_CHECKPOINT_MODES
 from storage.api.errors import SchemaError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -40,10 +41,6 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 # The database and its WAL hold pseudonymous but personal data: owner only. SQLite
 # gives the -wal and -shm files the database file's mode.
 FILE_MODE = 0o600
-SYNCHRONOUS_MODES = ("normal", "full")
-# auto: the bot checkpoints the WAL; external: never, a replicator does (Litestream
-# copies the WAL before it is checkpointed, so it must be the one to checkpoint).
-WAL_CHECKPOINT_MODES = ("auto", "external")
 log = logging.getLogger(__name__)
 
 

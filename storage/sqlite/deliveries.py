@@ -8,10 +8,11 @@ or a restart, resumes at the first part not yet sent.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime
 
-from storage.api.records import Backlog, Delivery
+from storage.api.records import Backlog, ButtonRows, Delivery
 from storage.sqlite.db import SqliteArea, parse_stamp, stamp
 
 _OLDEST_OF_ITS_CHAT = (
@@ -20,7 +21,7 @@ _OLDEST_OF_ITS_CHAT = (
 )
 _COLUMNS = (
     "id, broadcast_id, platform, chat_id, chat_kind, text, edit_pinned, attempts, failures,"
-    " parts_sent, message_id, topic"
+    " parts_sent, message_id, topic, buttons"
 )
 
 
@@ -38,7 +39,13 @@ def _delivery(row: sqlite3.Row) -> Delivery:
         parts_sent=row["parts_sent"],
         message_id=row["message_id"],
         topic=row["topic"],
+        buttons=_buttons(row["buttons"]),
     )
+
+
+def _buttons(stored: str) -> ButtonRows:
+    rows = json.loads(stored) if stored else []
+    return tuple(tuple((label, action) for label, action in row) for row in rows)
 
 
 class SqliteDeliveries(SqliteArea):

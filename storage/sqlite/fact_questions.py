@@ -7,11 +7,11 @@ member added to the queue today is counted apart, under another hash.
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
+from storage.api.askers import feedback_key, queued_count_key, utc_day
 from storage.api.records import (
     KEEP_ANSWERED,
     KEEP_QUEUED,
@@ -22,13 +22,6 @@ from storage.api.records import (
     QueuedQuestion,
 )
 from storage.sqlite.db import SqliteArea, stamp
-
-_FEEDBACK = "feedback"
-
-
-def _hashed(asker: Asker, use: str) -> str:
-    """What one use stores of the asker: the uses cannot be matched with one another."""
-    return hashlib.sha256(f"{asker}:{use}".encode()).hexdigest()[:32]
 
 
 class SqliteFactQuestions(SqliteArea):
@@ -41,7 +34,7 @@ class SqliteFactQuestions(SqliteArea):
             cursor = await conn.execute(
                 "INSERT INTO fact_questions (question, folded, fact, asked_at, asker)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (question, folded, fact, stamp(now), _hashed(asker, _FEEDBACK)),
+                (question, folded, fact, stamp(now), feedback_key(asker)),
             )
             assert cursor.lastrowid is not None
             return cursor.lastrowid
@@ -71,7 +64,7 @@ class SqliteFactQuestions(SqliteArea):
             await _prune(conn, now)
             cursor = await conn.execute(
                 "UPDATE fact_questions SET helpful = ?, asker = NULL WHERE id = ? AND asker = ?",
-                (int(helpful), question_id, _hashed(asker, _FEEDBACK)),
+                (int(helpful), question_id, feedback_key(asker)),
             )
             if cursor.rowcount != 1:
                 return False
@@ -93,10 +86,10 @@ class SqliteFactQuestions(SqliteArea):
     async def member_question_data(self, asker: Asker, now: datetime) -> MemberQuestions:
         awaiting = await self._db.fetchone(
             "SELECT COUNT(*) AS count FROM fact_questions WHERE asker = ? AND asked_at >= ?",
-            (_hashed(asker, _FEEDBACK), stamp(now - KEEP_ANSWERED)),
+            (feedback_key(asker), stamp(now - KEEP_ANSWERED)),
         )
         queued = await self._db.fetchone(
-            "SELECT count FROM queued_counts WHERE counter = ?", (_hashed(asker, _day(now)),)
+            "SELECT count FROM queued_counts WHERE counter = ?", (queued_count_key(asker, now),)
         )
         return MemberQuestions(
             awaiting["count"] if awaiting else 0, queued["count"] if queued else 0
@@ -105,17 +98,13 @@ class SqliteFactQuestions(SqliteArea):
 
 async def _count_queued(conn: aiosqlite.Connection, asker: Asker, now: datetime) -> bool:
     """Count one more question the asker queues today; False, counting nothing, past the cap."""
-    day = _day(now)
+    day = utc_day(now)
     cursor = await conn.execute(
         "INSERT INTO queued_counts (counter, day, count) VALUES (?, ?, 1)"
         " ON CONFLICT (counter) DO UPDATE SET count = count + 1 WHERE count < ?",
-        (_hashed(asker, day), day, QUEUED_PER_DAY),
+        (queued_count_key(asker, now), day, QUEUED_PER_DAY),
     )
     return cursor.rowcount == 1
-
-
-def _day(now: datetime) -> str:
-    return now.astimezone(UTC).date().isoformat()
 
 
 async def _prune(conn: aiosqlite.Connection, now: datetime) -> None:
@@ -130,7 +119,7 @@ async def _prune(conn: aiosqlite.Connection, now: datetime) -> None:
         (stamp(now - KEEP_ANSWERED),),
     )
     await conn.execute("DELETE FROM fact_questions WHERE asked_at < ?", (stamp(now - KEEP_QUEUED),))
-    await conn.execute("DELETE FROM queued_counts WHERE day < ?", (_day(now),))
+    await conn.execute("DELETE FROM queued_counts WHERE day < ?", (utc_day(now),))
 
 
 async def delete_member_questions(conn: aiosqlite.Connection, asker: Asker, now: datetime) -> int:
@@ -138,9 +127,9 @@ async def delete_member_questions(conn: aiosqlite.Connection, asker: Asker, now:
     and today's count of their queued questions; how many rows went."""
     await _prune(conn, now)
     answered = await conn.execute(
-        "DELETE FROM fact_questions WHERE asker = ?", (_hashed(asker, _FEEDBACK),)
+        "DELETE FROM fact_questions WHERE asker = ?", (feedback_key(asker),)
     )
     counted = await conn.execute(
-        "DELETE FROM queued_counts WHERE counter = ?", (_hashed(asker, _day(now)),)
+        "DELETE FROM queued_counts WHERE counter = ?", (queued_count_key(asker, now),)
     )
     return answered.rowcount + counted.rowcount

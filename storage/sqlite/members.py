@@ -29,7 +29,8 @@ class SqliteMembers:
         row = await self._db.fetchone(
             "SELECT (SELECT COUNT(*) FROM audit_log WHERE platform = ?1 AND actor = ?2) AS audit,"
             " (SELECT COUNT(*) FROM broadcasts WHERE author_platform = ?1 AND author_id = ?2)"
-            " AS announcements",
+            " AS announcements,"
+            " (SELECT COUNT(*) FROM pledge_notices WHERE member = ?2) AS notices",
             (platform, member),
         )
         assert row is not None
@@ -39,6 +40,7 @@ class SqliteMembers:
             pending,
             row["audit"],
             row["announcements"],
+            row["notices"],
         )
 
     async def erase_member(
@@ -46,12 +48,14 @@ class SqliteMembers:
     ) -> int:
         """Erase all of it in one transaction; how many rows held something of the member.
 
-        The pledge goes (and the tally with it), the private chat's subscription and
+        The pledge goes (and the tally with it) with the private messages asked for and
+        their sealed chat references, the private chat's subscription and
         the posts waiting for it, audit entries under the member's key, the key on
         announcements they wrote (the announcements themselves were public), and what is
         kept under their question key (`asker`).
         """
         statements = (
+            ("DELETE FROM pledge_notices WHERE member = ?", (member,)),
             ("DELETE FROM pledges WHERE member = ?", (member,)),
             (
                 "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND chat_kind = ?",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -28,6 +29,44 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
         created_at=parse_stamp(row["created_at"]),
         number=row["number"],
     )
+
+
+async def insert_broadcast(conn: aiosqlite.Connection, kind: str, text: str, now: datetime) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO broadcasts (kind, status, text, created_at) VALUES (?, 'sending', ?, ?)",
+        (kind, text, stamp(now)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def insert_deliveries(
+    conn: aiosqlite.Connection, broadcast_id: int, deliveries: Sequence[NewDelivery], now: datetime
+) -> None:
+    """One row per destination; a broadcast with none is done at once."""
+    await conn.executemany(
+        "INSERT INTO deliveries (broadcast_id, platform, chat_id, chat_kind, text,"
+        " edit_pinned, not_before, topic, buttons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                broadcast_id,
+                d.platform,
+                d.chat_id,
+                d.chat_kind,
+                d.text,
+                int(d.edit_pinned),
+                stamp(d.not_before),
+                d.topic,
+                json.dumps(d.buttons, ensure_ascii=False) if d.buttons else "",
+            )
+            for d in deliveries
+        ],
+    )
+    if not deliveries:
+        await conn.execute(
+            "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?",
+            (stamp(now), broadcast_id),
+        )
 
 
 class SqliteOutbox(SqliteArea):
@@ -112,35 +151,8 @@ class SqliteOutbox(SqliteArea):
                     return None
                 broadcast_id = draft_id
             else:
-                cursor = await conn.execute(
-                    "INSERT INTO broadcasts (kind, status, text, created_at)"
-                    " VALUES (?, 'sending', ?, ?)",
-                    (kind, text, stamp(now)),
-                )
-                assert cursor.lastrowid is not None
-                broadcast_id = cursor.lastrowid
-            await conn.executemany(
-                "INSERT INTO deliveries (broadcast_id, platform, chat_id, chat_kind, text,"
-                " edit_pinned, not_before, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        broadcast_id,
-                        d.platform,
-                        d.chat_id,
-                        d.chat_kind,
-                        d.text,
-                        int(d.edit_pinned),
-                        stamp(d.not_before),
-                        d.topic,
-                    )
-                    for d in deliveries
-                ],
-            )
-            if not deliveries:
-                await conn.execute(
-                    "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?",
-                    (stamp(now), broadcast_id),
-                )
+                broadcast_id = await insert_broadcast(conn, kind, text, now)
+            await insert_deliveries(conn, broadcast_id, deliveries, now)
             await write_settings(conn, settings or {})
             if audit is not None:
                 await write_action(conn, audit, now, broadcast=broadcast_id)

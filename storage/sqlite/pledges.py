@@ -12,6 +12,7 @@ from itertools import islice
 
 import aiosqlite
 
+from storage.api.conditional import met_threshold
 from storage.api.records import Added, HourCount, Kind, NewPledge, Pledge, Tally
 from storage.sqlite.db import SqliteArea, stamp
 from storage.sqlite.group_commit import GroupCommit
@@ -40,29 +41,48 @@ def _pledge(row: sqlite3.Row) -> Pledge:
         notice_version=row["notice_version"],
         pledged_at=parse_hour(row["pledged_hour"]),
         done_at=None if done is None else parse_hour(done),
+        threshold=row["threshold"],
     )
 
 
 _INSERT_BATCH = (
-    "INSERT INTO pledges (member, platform, kinds, notice_version, pledged_hour)"
+    "INSERT INTO pledges (member, platform, kinds, notice_version, pledged_hour, threshold)"
     " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
-    " json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?)"
+    " json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]')"
+    " FROM json_each(?)"
     " WHERE true"  # an upsert after INSERT ... SELECT needs a WHERE to parse
     " ON CONFLICT (member) DO NOTHING RETURNING member"
 )
 
 
+async def _counters(conn: aiosqlite.Connection) -> tuple[int, int]:
+    """(total, conditional) as the counters hold them."""
+    rows = await conn.execute_fetchall(
+        "SELECT name, value FROM tally_counters WHERE name IN ('total', 'conditional')"
+    )
+    values = {row[0]: row[1] for row in rows}
+    return values.get("total", 0), values.get("conditional", 0)
+
+
 async def add_pledges(
     conn: aiosqlite.Connection, pledges: Sequence[NewPledge], milestones: Sequence[int]
 ) -> list[Added]:
-    """Insert the pledges of members who have none, in one statement, and record
-    the milestones the total crossed. A member counts once, even twice in a batch."""
-    rows = [[p.member, p.platform, int(p.kinds), p.notice_version, hour_of(p.at)] for p in pledges]
+    """Insert the pledges of members who have none, in one statement, make firm the
+    conditional pledges whose thresholds that meets, and record the milestones the total
+    crossed. A member counts once, even twice in a batch."""
+    rows = [
+        [p.member, p.platform, int(p.kinds), p.notice_version, hour_of(p.at), p.threshold]
+        for p in pledges
+    ]
     created = {row[0] for row in await conn.execute_fetchall(_INSERT_BATCH, (json.dumps(rows),))}
-    [(total,)] = await conn.execute_fetchall(
-        "SELECT COALESCE((SELECT value FROM tally_counters WHERE name = 'total'), 0)"
-    )
-    before = total - len(created)
+    total, waiting = await _counters(conn)
+    threshold: dict[str, int | None] = {}
+    for pledge in pledges:  # of a member twice in a batch, the first is the one inserted
+        threshold.setdefault(pledge.member, pledge.threshold)
+    before = total - sum(1 for member in created if threshold[member] is None)
+    # Only when some pledge waits: a batch without any pays no more than one read.
+    firmed = await firm_up(conn, total, pledges[-1].at) if waiting else 0
+    total += firmed
     crossed = await _record_milestones(
         conn, [m for m in milestones if before < m <= total], pledges[-1].at
     )
@@ -70,10 +90,32 @@ async def add_pledges(
     for pledge in pledges:
         first = pledge.member in created
         created.discard(pledge.member)
-        results.append(Added(first, total, crossed if first else ()))
+        results.append(Added(first, total, crossed if first else (), firmed if first else 0))
         if first:
-            crossed = ()
+            crossed, firmed = (), 0
     return results
+
+
+async def firm_up(conn: aiosqlite.Connection, firm: int, now: datetime) -> int:
+    """Make firm the conditional pledges whose thresholds `firm` pledges and those met
+    meet, in the caller's transaction; their notices become due. How many were made firm."""
+    waiting = await conn.execute_fetchall(
+        "SELECT threshold, COUNT(*) FROM pledges WHERE threshold IS NOT NULL"
+        " GROUP BY threshold ORDER BY threshold"
+    )
+    met = met_threshold(firm, [(row[0], row[1]) for row in waiting])
+    if met is None:
+        return 0
+    await conn.execute(
+        "UPDATE pledge_notices SET due_at = ? WHERE kind = 'firm' AND member IN"
+        " (SELECT member FROM pledges WHERE threshold <= ?)",
+        (stamp(now), met),
+    )
+    cursor = await conn.execute(
+        "UPDATE pledges SET threshold = NULL, pledged_hour = ? WHERE threshold <= ?",
+        (hour_of(now), met),
+    )
+    return cursor.rowcount
 
 
 async def _record_milestones(
@@ -108,10 +150,23 @@ class SqlitePledges(SqliteArea):
         )
 
     async def mark_pledge_done(self, member: str, now: datetime) -> Pledge | None:
-        return await self._update_one(
-            "UPDATE pledges SET done_hour = ? WHERE member = ? AND done_hour IS NULL RETURNING *",
-            (hour_of(now), member),
-        )
+        """Carried out, a conditional pledge is firm: it waits for no one, needs no notice,
+        and may meet others' thresholds."""
+        async with self._db.write() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "UPDATE pledges SET done_hour = ?1, threshold = NULL,"
+                    " pledged_hour = CASE WHEN threshold IS NULL THEN pledged_hour ELSE ?1 END"
+                    " WHERE member = ?2 AND done_hour IS NULL RETURNING *",
+                    (hour_of(now), member),
+                )
+            )
+            if rows:
+                await conn.execute("DELETE FROM pledge_notices WHERE member = ?", (member,))
+                total, waiting = await _counters(conn)
+                if waiting:
+                    await firm_up(conn, total, now)
+        return _pledge(rows[0]) if rows else None
 
     async def _update_one(self, sql: str, params: tuple[object, ...]) -> Pledge | None:
         async with self._db.write() as conn:
@@ -160,6 +215,7 @@ class SqlitePledges(SqliteArea):
                 if name.startswith("platform:") and value
             },
             kinds={kind: values.get(name, 0) for name, kind in _KINDS.items()},
+            conditional=values.get("conditional", 0),
         )
 
     async def hourly_counts(self) -> list[HourCount]:

@@ -10,6 +10,7 @@ from storage.api.protocols import (
     DeliveryStore,
     FactQuestionStore,
     MemberStore,
+    NoticeStore,
     OutboxStore,
     PledgeStore,
     SettingsStore,
@@ -21,6 +22,7 @@ from storage.sqlite.db import Database
 from storage.sqlite.deliveries import SqliteDeliveries
 from storage.sqlite.fact_questions import SqliteFactQuestions
 from storage.sqlite.members import SqliteMembers
+from storage.sqlite.notices import SqliteNotices
 from storage.sqlite.outbox import SqliteOutbox
 from storage.sqlite.pledges import SqlitePledges
 from storage.sqlite.settings import SqliteSettings
@@ -35,6 +37,7 @@ class SqliteStorage:
         pledges, subscriptions = SqlitePledges(db), SqliteSubscriptions(db)
         self.database = db
         self.pledges: PledgeStore = pledges
+        self.notices: NoticeStore = SqliteNotices(db)
         self.subscriptions: SubscriptionStore = subscriptions
         self.outbox: OutboxStore = SqliteOutbox(db)
         self.deliveries: DeliveryStore = SqliteDeliveries(db)
