@@ -53,6 +53,7 @@ class Config:
     log_level: str = "INFO"
     log_format: str = "text"
     organiser: str = "QuitGPT"
+    instance: str = ""  # the host's name
     moderators: Mapping[str, frozenset[str]] = field(default_factory=dict)
     tally_interval_minutes: int = 360
     milestones: tuple[int, ...] = DEFAULT_MILESTONES

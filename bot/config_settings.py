@@ -54,6 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
             "text or json"),
     Setting("organiser", "QUITGPT_ORGANISER", ("organiser",), parse.text,
             "a name on one line, e.g. QuitGPT"),
+    Setting("instance", "QUITGPT_INSTANCE", ("instance",), parse.text,
+            "a name on one line, each instance's own, e.g. bot-2"),
     Setting("moderators", "QUITGPT_MODERATORS", ("moderators",), parse.moderators,
             "platform:id pairs separated by commas, platform telegram, discord or console, "
             "numeric ids for telegram and discord, e.g. telegram:123456,console:alice",

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import Protocol, TextIO, TypeVar
@@ -18,6 +19,8 @@ from bot.adapters.telegram import TelegramAdapter, Webhook
 from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.deliverer import Deliverer
+from bot.delivery.pacing import handover
+from bot.delivery.sender_lease import SenderLease
 from bot.delivery.worker import DeliveryWorker
 from bot.public.server import public_server
 from bot.scheduler import scheduled
@@ -148,10 +151,14 @@ def platform_adapters(app: App) -> list[PlatformAdapter]:
 
 @contextlib.asynccontextmanager
 async def serving(app: App, adapter: Adapter) -> AsyncIterator[Adapter]:
-    """The adapter started with its delivery worker; both stop when the block ends."""
+    """The adapter started with its delivery worker, which sends while this instance
+    holds the platform's sender lease; they stop when the block ends, the lease given up
+    once the messages in flight are done."""
     await adapter.start()
+    name = app.config.instance or socket.gethostname()
+    lease = SenderLease(app.services, adapter.platform, name, handover=handover(adapter.pacing))
     try:
-        async with DeliveryWorker(app.services, adapter).active():
+        async with lease.kept(), DeliveryWorker(app.services, adapter, lease=lease).active():
             yield adapter
     finally:
         await adapter.stop()

@@ -34,6 +34,15 @@ DISCORD = Pacing(per_second=40, per_chat_per_minute=60, per_chat_kinds=frozenset
 UNLIMITED = Pacing()
 
 
+def handover(pacing: Pacing) -> float:
+    """How long after one sender's last message another may start with pacing of its
+    own and keep every limit: the longest span a limit counts over."""
+    spans = [MARGIN * 1.0] if pacing.per_second else []
+    if pacing.per_chat_per_minute:
+        spans.append(MARGIN * 60 / pacing.per_chat_per_minute)
+    return max(spans, default=0.0)
+
+
 class Cadence:
     """One caller every `span / count` seconds, each in the next free slot; and when
     callers say when they are `done`, none sooner than `span` after the `count`-th

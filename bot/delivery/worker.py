@@ -10,7 +10,9 @@ flight wait for their chats' pacing together, but send one by one, so that a cra
 repeats one part at most; a part whose answer is late (`LATE_ANSWER_S`) lets the next
 one go rather than stall every chat. A failure puts the row back with a next-attempt
 time of its own: this is the one retry layer, and the platform library's own retries
-count in it.
+count in it. With a sender lease (several instances on one database), the worker sends
+only while its instance holds the lease, and looks at the outbox every `SHARED_POLL`
+when idle, since posts queued by other instances ring no bell here.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from bot.delivery.errors import (
 )
 from bot.delivery.outbox import relay
 from bot.delivery.pacing import Pacer
+from bot.delivery.sender_lease import NotSender, SenderLease
 from bot.delivery.turns import PartTurns
 from bot.lifecycle import chat_gone, chat_moved, chat_paused
 from bot.seam import Button, ChatKind, ChatRef, Reply
@@ -44,6 +47,7 @@ from storage.api.records import Delivery
 
 log = logging.getLogger(__name__)
 IDLE_POLL = timedelta(seconds=60)
+SHARED_POLL = timedelta(seconds=1)
 ERROR_PAUSE_S = 5.0
 # Longer than any one send can take (discord.py waits out rate limits of up to a
 # minute inside a call): a claim that outlives it belongs to a process that died.
@@ -80,8 +84,11 @@ class DeliveryWorker:
         *,
         in_flight: int = 16,
         policy: RetryPolicy = RetryPolicy(),
+        lease: SenderLease | None = None,
     ) -> None:
         self.services = services
+        self.lease = lease
+        self.idle_poll = IDLE_POLL if lease is None else SHARED_POLL
         self.deliverer = deliverer
         self.platform = deliverer.platform
         self.pacer = Pacer(deliverer.pacing)
@@ -116,11 +123,16 @@ class DeliveryWorker:
         """Deliver until stopped, sleeping until rung, a slot frees or a row is due."""
         log.info("delivery worker started", extra={"platform": self.platform})
         bell: asyncio.Event | None = None
+        polled = False
         try:
             while not self._stopping:
-                # Side effects wait to be posted only at start or after a ring (a pledge,
-                # a finished broadcast): not at every slot that frees.
-                rung = bell is None or bell.is_set()
+                if self.lease is not None and not self.lease.held:
+                    await self._until_sender()
+                    bell = None
+                    continue
+                # Side effects wait to be posted only at start, after a ring (a pledge,
+                # a finished broadcast) or a poll: not at every slot that frees.
+                rung, polled = bell is None or bell.is_set() or polled, False
                 bell = self.services.doorbell.listen()
                 self._slot_freed.clear()
                 try:
@@ -131,9 +143,26 @@ class DeliveryWorker:
                     bell = None  # look at everything again, after a pause
                     await asyncio.sleep(ERROR_PAUSE_S)
                     continue
-                await self._idle(bell)
+                polled = await self._idle(bell)
         finally:
             await self._let_running_finish()
+
+    async def _until_sender(self) -> None:
+        """Wait, with nothing in flight, until this instance holds the sender lease (or
+        the worker stops); the claims found then are taken back, see `_claim`."""
+        assert self.lease is not None
+        await self._let_running_finish()
+        self._slot_freed.clear()
+        if self._stopping:
+            return
+        gained = asyncio.ensure_future(self.lease.gained())
+        stopped = asyncio.ensure_future(self._slot_freed.wait())
+        try:
+            await asyncio.wait({gained, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gained.cancel()
+            stopped.cancel()
+        self._resumed = False
 
     async def _look(self, *, relaying: bool) -> bool:
         """Post what side effects wait for (when `relaying`), start what is due in the
@@ -159,8 +188,9 @@ class DeliveryWorker:
 
     async def _claim(self, limit: int) -> list[Delivery]:
         """Claim due rows. This worker is the only sender of its platform's rows for this
-        database, so the claims it finds the first time are those of a process that
-        stopped: it takes them back at once rather than wait for their leases to end."""
+        database (the one process, or the holder of the sender lease), so the claims it
+        finds the first time are those of a process that stopped, or of the lease's last
+        holder: it takes them back at once rather than wait for their leases to end."""
         if not self._resumed:
             self._resumed = True
             if released := await self.services.storage.deliveries.release_claims(self.platform):
@@ -179,19 +209,23 @@ class DeliveryWorker:
         self._running.discard(task)
         self._slot_freed.set()
 
-    async def _idle(self, bell: asyncio.Event) -> None:
+    async def _idle(self, bell: asyncio.Event) -> bool:
+        """Wait for a ring, a free slot or the next due row; True when nothing woke it
+        before the poll's time (another instance may have queued something)."""
         due = await self.services.storage.deliveries.next_due_time(self.platform)
-        delay = IDLE_POLL if due is None else min(due - self.services.clock(), IDLE_POLL)
+        poll = self.idle_poll
+        delay = poll if due is None else min(due - self.services.clock(), poll)
         waiters = {
             asyncio.ensure_future(bell.wait()),
             asyncio.ensure_future(self._slot_freed.wait()),
         }
         try:
-            await asyncio.wait(
+            woken, _ = await asyncio.wait(
                 waiters,
                 timeout=max(delay.total_seconds(), 0.01),
                 return_when=asyncio.FIRST_COMPLETED,
             )
+            return not woken
         finally:
             for waiter in waiters:
                 waiter.cancel()
@@ -239,6 +273,8 @@ class DeliveryWorker:
             error = refused.reason
         except DeliveryError as refused:
             error = refused.reason
+        except NotSender:  # the lease's next holder takes the claim back
+            return
         except Exception:
             log.exception("delivery failed unexpectedly", extra={"platform": self.platform})
             error = "error"
@@ -264,6 +300,12 @@ class DeliveryWorker:
         storage, done = self.services.storage, delivery.parts_sent
         late_after = None if self.deliverer.idempotent else LATE_ANSWER_S
         turns = PartTurns(self.pacer, self._window, chat, late_after)
+        lease = self.lease
+
+        async def pace() -> None:
+            await turns.enter()
+            if lease is not None:  # the last moment before the platform gets the part
+                lease.check()
 
         async def sent(index: int, message_id: str) -> None:
             nonlocal delivery
@@ -276,7 +318,7 @@ class DeliveryWorker:
             self.deliverer.deliver,
             chat,
             Reply(delivery.text, _buttons(delivery)),
-            pace=turns.enter,
+            pace=pace,
             sent=sent,
             key=f"d{delivery.id}",
         )

@@ -232,6 +232,19 @@ class DeliveryStore(Protocol):
 
     async def release_claims(self, platform: str) -> int: ...
 
+    async def claim_sender(
+        self, platform: str, holder: str, now: datetime, expires_at: datetime
+    ) -> bool:
+        """Take or renew `platform`'s sender lease until `expires_at`: True when it was
+        free, expired at `now`, or already `holder`'s; one statement, so two claimers
+        never both get it."""
+        ...
+
+    async def release_sender(self, platform: str, holder: str, expires_at: datetime) -> None:
+        """Give up `platform`'s sender lease at `expires_at` (sooner than it would have
+        expired) if `holder` holds it; `holder` itself may take it back before."""
+        ...
+
     async def record_part(self, delivery_id: int, parts_sent: int, message_id: str) -> None: ...
 
     async def reschedule(

@@ -80,6 +80,26 @@ class SqliteDeliveries(SqliteArea):
             )
             return cursor.rowcount
 
+    async def claim_sender(
+        self, platform: str, holder: str, now: datetime, expires_at: datetime
+    ) -> bool:
+        async with self._db.write() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO sender_leases (platform, holder, expires_at) VALUES (?1, ?2, ?4)"
+                " ON CONFLICT (platform) DO UPDATE SET holder = excluded.holder,"
+                " expires_at = excluded.expires_at"
+                " WHERE sender_leases.holder = excluded.holder OR sender_leases.expires_at <= ?3",
+                (platform, holder, stamp(now), stamp(expires_at)),
+            )
+            return cursor.rowcount == 1
+
+    async def release_sender(self, platform: str, holder: str, expires_at: datetime) -> None:
+        async with self._db.write() as conn:
+            await conn.execute(
+                "UPDATE sender_leases SET expires_at = ? WHERE platform = ? AND holder = ?",
+                (stamp(expires_at), platform, holder),
+            )
+
     async def record_part(self, delivery_id: int, parts_sent: int, message_id: str) -> None:
         """The platform accepted part `parts_sent - 1`, which is message `message_id`."""
         async with self._db.write() as conn:
