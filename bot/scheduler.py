@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery.notices import queue_notices
+from bot.delivery.outbox import publish_due
 from bot.fact_reloads import POLL_SECONDS, follow
 from bot.services import Services
 from bot.tally_posts import EPOCH, post_tally
@@ -25,7 +26,7 @@ async def scheduled(
     reloads_every: timedelta = timedelta(seconds=POLL_SECONDS),
 ) -> AsyncIterator[None]:
     """Run the periodic tally posts, follow the fact base reloads of other instances, and
-    look for the reminders due, for the duration of the block."""
+    look for the reminders and planned announcements due, for the duration of the block."""
     interval = tally_every or timedelta(minutes=services.config.tally_interval_minutes)
 
     async def tally_job() -> None:
@@ -46,7 +47,21 @@ async def scheduled(
         except Exception:
             log.exception("queueing private notices failed")
 
+    async def announcements_job() -> None:
+        try:
+            await publish_due(services)
+        except Exception:
+            log.exception("publishing planned announcements failed")
+
     scheduler = AsyncIOScheduler(timezone=UTC)
+    # Announcements planned ahead are set to the minute: looked for each minute.
+    scheduler.add_job(
+        announcements_job,
+        IntervalTrigger(minutes=1, timezone=UTC),
+        id="planned-announcements",
+        coalesce=True,
+        max_instances=1,
+    )
     # Reminders fall due at the time members chose: looked for each minute.
     scheduler.add_job(
         notices_job,

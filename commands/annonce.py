@@ -1,9 +1,12 @@
-"""/annonce: a moderator's announcement, previewed, confirmed, then sent everywhere."""
+"""/annonce: a moderator's announcement, previewed, confirmed, then sent everywhere, now
+or at a time planned ahead; in French, and in English for chats in English if given."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.delivery.outbox import (
     announcement_markup,
@@ -11,7 +14,7 @@ from bot.delivery.outbox import (
     confirm_announcement,
     draft_announcement,
 )
-from bot.i18n import Raw, number
+from bot.i18n import Raw, moment, number
 from bot.parsing import fold, parse_id
 from bot.seam import Button, Reply
 from commands.base import Argument, CommandSpec, Context, UserError
@@ -19,10 +22,20 @@ from commands.pledging import member_of
 from storage.api.records import Action, Broadcast
 
 DUPLICATE_WINDOW = timedelta(days=7)
+# The English text follows the mark `[en]`; the French one comes first.
+ENGLISH_MARK = re.compile(r"\[en\]", re.IGNORECASE)
+# `2026-12-01 18:00` (or `18h`, `18h30`), in the campaign's time zone.
+WHEN = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2})(?:[:h](\d{2})?)?(?=\s|$)")
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(fold(text).split()).encode()).hexdigest()
+
+
+def by_language(text: str) -> tuple[str, str]:
+    """The French text and the English one (empty when not given)."""
+    parts = ENGLISH_MARK.split(text, maxsplit=1)
+    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
 
 
 async def handle(ctx: Context) -> list[Reply]:
@@ -30,6 +43,11 @@ async def handle(ctx: Context) -> list[Reply]:
     rest = rest.strip()
     if not ctx.msg.args:
         raise UserError("broadcast.usage")
+    # « Programmer la réunion… » is an announcement; a date after the word is a plan.
+    if ctx.means(word, "schedule") and (not rest or rest[0].isdigit()):
+        return await _schedule(ctx, rest)
+    if ctx.means(word, "unschedule"):
+        return await _unschedule(ctx, rest)
     if rest and parse_id(rest) is None:  # « Annuler la réunion… » is an announcement
         return await _preview(ctx, ctx.msg.args)
     if ctx.means(word, "confirm") or ctx.means(word, "force"):
@@ -44,9 +62,11 @@ async def handle(ctx: Context) -> list[Reply]:
 async def _preview(ctx: Context, text: str) -> list[Reply]:
     msg, services = ctx.msg, ctx.services
     digest = content_hash(text)
+    french, english = by_language(text)
     draft_id = await draft_announcement(
         services,
-        text,
+        french,
+        text_en=english,
         digest=digest,
         platform=msg.platform,
         author=member_of(ctx),
@@ -70,8 +90,78 @@ async def _preview(ctx: Context, text: str) -> list[Reply]:
     header = ctx.t("broadcast.preview", id=draft_id, chats=Raw(chats))
     if duplicate:
         header += "\n" + ctx.t("broadcast.duplicate_warning", id=duplicate.number)
-    body = announcement_markup(services.catalogues, ctx.language, text)
-    return [Reply(f"{header}\n\n{body}", buttons, private=True)]
+    return [Reply(f"{header}\n\n{_bodies(ctx, french, english)}", buttons, private=True)]
+
+
+def _bodies(ctx: Context, french: str, english: str) -> str:
+    """The announcement as chats will read it: in French, then in English if given."""
+    catalogues = ctx.services.catalogues
+    body = announcement_markup(catalogues, "fr" if english else ctx.language, french)
+    if english:
+        body += "\n\n" + announcement_markup(catalogues, "en", english)
+    return body
+
+
+def _publish_at(ctx: Context, rest: str) -> tuple[datetime, str]:
+    """The time a plan names, in the campaign's time zone, and the text after it."""
+    zone = ctx.services.config.timezone
+    found = WHEN.match(rest)
+    try:
+        if found is None:
+            raise ValueError(rest)
+        day, hour, minute = found.groups()
+        local = datetime.strptime(f"{day} {hour}:{minute or '00'}", "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise UserError("broadcast.schedule_malformed", zone=zone) from None
+    return local.replace(tzinfo=ZoneInfo(zone)), rest[found.end() :].strip()
+
+
+async def _schedule(ctx: Context, rest: str) -> list[Reply]:
+    """Keep an announcement confirmed for a later time, audited with it."""
+    services, zone = ctx.services, ctx.services.config.timezone
+    publish_at, text = _publish_at(ctx, rest)
+    when = moment(ctx.t, ctx.language, publish_at, zone, minutes=True)
+    if publish_at <= services.clock():
+        raise UserError("broadcast.schedule_past", moment=when)
+    french, english = by_language(text)
+    if not french:
+        raise UserError("broadcast.schedule_malformed", zone=zone)
+    action = Action(ctx.msg.platform, member_of(ctx), "schedule", f"at={publish_at.isoformat()}")
+    draft_id = await draft_announcement(
+        services,
+        french,
+        text_en=english,
+        digest=content_hash(text),
+        platform=ctx.msg.platform,
+        author=member_of(ctx),
+        language=ctx.language,
+        publish_at=publish_at,
+        audit=action,
+    )
+    unschedule = ctx.action("annonce", ctx.word("unschedule"), draft_id)
+    buttons = ((Button(ctx.t("broadcast.button_unschedule"), unschedule),),)
+    header = ctx.t("broadcast.scheduled", moment=when, zone=zone, id=draft_id)
+    return [Reply(f"{header}\n\n{_bodies(ctx, french, english)}", buttons, private=True)]
+
+
+async def _unschedule(ctx: Context, ref: str) -> list[Reply]:
+    """Cancel a planned announcement before its time; any moderator may."""
+    ident = parse_id(ref)
+    if ident is None:
+        raise UserError("broadcast.unschedule_usage")
+    planned = await ctx.services.storage.outbox.get_broadcast(ident)
+    action = Action(ctx.msg.platform, member_of(ctx), "unschedule")
+    if (
+        planned is None
+        or planned.publish_at is None
+        or planned.status != "draft"
+        or await cancel_announcement(ctx.services, ident, action) is None
+    ):
+        raise UserError("broadcast.not_scheduled", id=ident)
+    when = moment(
+        ctx.t, ctx.language, planned.publish_at, ctx.services.config.timezone, minutes=True
+    )
+    return [ctx.reply("broadcast.unscheduled", moment=when, edit=ctx.msg.from_button, private=True)]
 
 
 async def _duplicate_of(ctx: Context, digest: str) -> Broadcast | None:
@@ -85,7 +175,7 @@ async def _draft(ctx: Context, ref: str) -> Broadcast:
         draft = await storage.outbox.get_broadcast(ident) if (ident := parse_id(ref)) else None
     else:
         draft = await storage.outbox.latest_draft(msg.platform, member_of(ctx))
-    if draft is None or draft.status != "draft":
+    if draft is None or draft.status != "draft" or draft.publish_at is not None:
         raise UserError("broadcast.no_draft")
     if (draft.author_platform, draft.author) != (msg.platform, member_of(ctx)):
         raise UserError("broadcast.not_yours")

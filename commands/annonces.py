@@ -18,11 +18,19 @@ async def handle(ctx: Context) -> list[Reply]:
     storage = ctx.services.storage
     lines = []
     zone = ctx.services.config.timezone
+    planned = [
+        ctx.t(
+            "broadcasts.scheduled_line",
+            id=broadcast.id,
+            date=moment(ctx.t, ctx.language, broadcast.publish_at, zone, minutes=True),
+            languages="FR + EN" if broadcast.text_en else "FR",
+            excerpt=_excerpt(broadcast.text),
+        )
+        for broadcast in await storage.outbox.scheduled_announcements()
+        if broadcast.publish_at is not None
+    ]
     for broadcast in await storage.outbox.recent_announcements():
         counts = await storage.outbox.count_deliveries(broadcast.id)
-        excerpt = " ".join(broadcast.text.split())
-        if len(excerpt) > EXCERPT_CHARS:
-            excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
         lines.append(
             ctx.t(
                 "broadcasts.line",
@@ -31,9 +39,11 @@ async def handle(ctx: Context) -> list[Reply]:
                 status=Raw(ctx.t(f"broadcasts.status_{broadcast.status}")),
                 **delivery_counts(ctx.t, counts),
                 pending=number(ctx.t, counts.pending),
-                excerpt=excerpt,
+                excerpt=_excerpt(broadcast.text),
             )
         )
+    if planned:
+        lines.append(ctx.t("broadcasts.scheduled", lines=Raw("\n".join(planned))))
     since = ctx.services.clock() - RECENT
     gone = await storage.audit.recent_audit(action="unsubscribed", since=since)
     dropped = [_chat_line(ctx, entry.platform, *chat_detail(entry.detail)) for entry in gone]
@@ -49,6 +59,11 @@ async def handle(ctx: Context) -> list[Reply]:
     if not lines:
         return [ctx.reply("broadcasts.none", private=True)]
     return [ctx.reply("broadcasts.list", lines=Raw("\n".join(lines)), private=True)]
+
+
+def _excerpt(text: str) -> str:
+    excerpt = " ".join(text.split())
+    return excerpt if len(excerpt) <= EXCERPT_CHARS else excerpt[: EXCERPT_CHARS - 1] + "…"
 
 
 def _chat_line(ctx: Context, platform: str, kind: str, title: str, reason: str) -> str:

@@ -1,7 +1,8 @@
 """The outbox's one owner: every post the bot makes on its own goes in here.
 
 A moderator's announcement is drafted, then confirmed (queued with its audit entry in
-one transaction) or cancelled (stopped with its audit entry). Milestones and reports
+one transaction) or cancelled (stopped with its audit entry). One planned ahead is kept
+confirmed for its time and published by the scheduler's `publish_due`, once. Milestones and reports
 are recorded by the transaction that causes them — the pledge that reaches the
 milestone, the delivery that finishes the announcement — and posted from that record
 by `relay`, which every delivery worker runs each time it looks at the outbox: a crash
@@ -10,6 +11,7 @@ between the two loses neither, and a second worker cannot post them twice.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from bot.delivery.notices import queue_notices
@@ -25,25 +27,51 @@ def announcement_markup(catalogues: Catalogues, language: str, text: str) -> str
 
 
 async def draft_announcement(
-    services: Services, text: str, *, digest: str, platform: str, author: str, language: str
+    services: Services,
+    text: str,
+    *,
+    text_en: str = "",
+    digest: str,
+    platform: str,
+    author: str,
+    language: str,
+    publish_at: datetime | None = None,
+    audit: Action | None = None,
 ) -> int:
-    """Keep a moderator's announcement as a draft until they confirm it; `author` is
-    their member key, `language` the one their report will be in."""
+    """Keep a moderator's announcement as a draft until they confirm it, or with
+    `publish_at` confirmed for then (`audit` in the same transaction); `author` is their
+    member key, `language` the one their report will be in."""
     return await services.storage.outbox.create_draft(
         text=text,
+        text_en=text_en,
         content_hash=digest,
         author_platform=platform,
         author=author,
         origin_language=language,
         now=services.clock(),
+        publish_at=publish_at,
+        audit=audit,
     )
 
 
 async def confirm_announcement(services: Services, draft: Broadcast, action: Action) -> int | None:
-    """Queue a draft for every subscribed chat, audited in the same transaction; None
-    when it was confirmed or cancelled meanwhile."""
-    compose = partial(_announcement_post, services.catalogues, draft.text)
+    """Queue a draft for every subscribed chat, each in its language, audited in the same
+    transaction; None when it was confirmed or cancelled meanwhile."""
+    compose = partial(_announcement_post, services.catalogues, draft)
     return await publish(services, "announcement", compose, draft_id=draft.id, audit=action)
+
+
+async def publish_due(services: Services) -> list[int]:
+    """Publish the announcements planned for now or earlier; the ids published. Each is
+    published once even by instances racing: confirming a draft is a conditional write."""
+    now, published = services.clock(), []
+    for draft in await services.storage.outbox.scheduled_announcements():
+        if draft.publish_at is None or draft.publish_at > now:
+            break  # soonest first
+        action = Action(draft.author_platform or "", draft.author or "", "broadcast", "scheduled")
+        if await confirm_announcement(services, draft, action) is not None:
+            published.append(draft.id)
+    return published
 
 
 async def cancel_announcement(services: Services, broadcast_id: int, action: Action) -> int | None:
@@ -62,8 +90,8 @@ async def relay(services: Services) -> None:
         await queue_report(services, broadcast)
 
 
-def _announcement_post(catalogues: Catalogues, text: str, language: str) -> str:
-    return announcement_markup(catalogues, language, text)
+def _announcement_post(catalogues: Catalogues, draft: Broadcast, language: str) -> str:
+    return announcement_markup(catalogues, language, draft.text_in(language))
 
 
 def _milestone_post(catalogues: Catalogues, value: int, language: str) -> str:

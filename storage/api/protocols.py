@@ -178,7 +178,17 @@ class OutboxStore(Protocol):
         author: str,
         origin_language: str,
         now: datetime,
-    ) -> int: ...
+        text_en: str = "",
+        publish_at: datetime | None = None,
+        audit: Action | None = None,
+    ) -> int:
+        """A draft; with `publish_at`, an announcement confirmed for that time (`audit`
+        written in the same transaction), which `latest_draft` never returns."""
+        ...
+
+    async def scheduled_announcements(self) -> list[Broadcast]:
+        """Announcements confirmed for a later time and not yet published, soonest first."""
+        ...
 
     async def get_broadcast(self, broadcast_id: int) -> Broadcast | None: ...
 

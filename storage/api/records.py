@@ -158,6 +158,12 @@ class Broadcast:
     origin_language: str | None
     created_at: datetime
     number: int | None = None  # a published announcement's: 1, 2, 3, without gaps
+    publish_at: datetime | None = None  # a scheduled announcement's time, until published
+    text_en: str = ""  # the English text, if its author gave one
+
+    def text_in(self, language: str) -> str:
+        """The text for a chat in `language`: the English one if given, else French."""
+        return self.text_en if language == "en" and self.text_en else self.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from storage.postgres.settings import advance_setting, write_settings
 NUMBERING_LOCK = 0x717569_7467_6E6F  # any constant the instances agree on
 _COLUMNS = (
     "id, kind, status, text, content_hash, author_platform, author_id, origin_language,"
-    " created_at, number"
+    " created_at, number, publish_at, text_en"
 )
 
 
@@ -46,19 +46,32 @@ class PostgresOutbox:
         author: str,
         origin_language: str,
         now: datetime,
+        text_en: str = "",
+        publish_at: datetime | None = None,
+        audit: Action | None = None,
     ) -> int:
-        broadcast_id: int = await self._pool.fetchval(
-            "INSERT INTO broadcasts (kind, status, text, content_hash, author_platform, author_id,"
-            " origin_language, created_at) VALUES ('announcement', 'draft', $1, $2, $3, $4, $5, $6)"
-            " RETURNING id",
-            text,
-            content_hash,
-            author_platform,
-            author,
-            origin_language,
-            now,
-        )
+        async with self._pool.acquire() as conn, conn.transaction():
+            broadcast_id: int = await conn.fetchval(
+                "INSERT INTO broadcasts (kind, status, text, text_en, content_hash,"
+                " author_platform, author_id, origin_language, created_at, publish_at)"
+                " VALUES ('announcement', 'draft', $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                text,
+                text_en,
+                content_hash,
+                author_platform,
+                author,
+                origin_language,
+                now,
+                publish_at,
+            )
+            if audit is not None:
+                await write_action(conn, audit, now, broadcast=broadcast_id)
         return broadcast_id
+
+    async def scheduled_announcements(self) -> list[Broadcast]:
+        return await self._many(
+            "status = 'draft' AND publish_at IS NOT NULL ORDER BY publish_at, id"
+        )
 
     async def get_broadcast(self, broadcast_id: int) -> Broadcast | None:
         return await self._one("id = $1", broadcast_id)
@@ -68,7 +81,8 @@ class PostgresOutbox:
 
     async def latest_draft(self, author_platform: str, author: str) -> Broadcast | None:
         return await self._one(
-            "status = 'draft' AND author_platform = $1 AND author_id = $2 ORDER BY id DESC LIMIT 1",
+            "status = 'draft' AND publish_at IS NULL AND author_platform = $1 AND author_id = $2"
+            " ORDER BY id DESC LIMIT 1",
             author_platform,
             author,
         )

@@ -28,6 +28,8 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
         origin_language=row["origin_language"],
         created_at=parse_stamp(row["created_at"]),
         number=row["number"],
+        publish_at=parse_stamp(row["publish_at"]) if row["publish_at"] else None,
+        text_en=row["text_en"],
     )
 
 
@@ -79,18 +81,40 @@ class SqliteOutbox(SqliteArea):
         author: str,
         origin_language: str,
         now: datetime,
+        text_en: str = "",
+        publish_at: datetime | None = None,
+        audit: Action | None = None,
     ) -> int:
-        """A moderator's announcement, kept as a draft until confirmed; `author` is their
-        member key (the report finds their private chat through the configuration)."""
+        """A moderator's announcement, kept as a draft until confirmed, or with
+        `publish_at` confirmed for that time; `author` is their member key (the report
+        finds their private chat through the configuration)."""
         async with self._db.write() as conn:
             cursor = await conn.execute(
-                "INSERT INTO broadcasts (kind, status, text, content_hash, author_platform,"
-                " author_id, origin_language, created_at)"
-                " VALUES ('announcement', 'draft', ?, ?, ?, ?, ?, ?)",
-                (text, content_hash, author_platform, author, origin_language, stamp(now)),
+                "INSERT INTO broadcasts (kind, status, text, text_en, content_hash,"
+                " author_platform, author_id, origin_language, created_at, publish_at)"
+                " VALUES ('announcement', 'draft', ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    text,
+                    text_en,
+                    content_hash,
+                    author_platform,
+                    author,
+                    origin_language,
+                    stamp(now),
+                    stamp(publish_at) if publish_at else None,
+                ),
             )
             assert cursor.lastrowid is not None
+            if audit is not None:
+                await write_action(conn, audit, now, broadcast=cursor.lastrowid)
             return cursor.lastrowid
+
+    async def scheduled_announcements(self) -> list[Broadcast]:
+        rows = await self._db.fetchall(
+            "SELECT * FROM broadcasts WHERE status = 'draft' AND publish_at IS NOT NULL"
+            " ORDER BY publish_at, id"
+        )
+        return [_broadcast(row) for row in rows]
 
     async def get_broadcast(self, broadcast_id: int) -> Broadcast | None:
         row = await self._db.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
@@ -103,8 +127,8 @@ class SqliteOutbox(SqliteArea):
 
     async def latest_draft(self, author_platform: str, author: str) -> Broadcast | None:
         row = await self._db.fetchone(
-            "SELECT * FROM broadcasts WHERE status = 'draft' AND author_platform = ?"
-            " AND author_id = ? ORDER BY id DESC LIMIT 1",
+            "SELECT * FROM broadcasts WHERE status = 'draft' AND publish_at IS NULL"
+            " AND author_platform = ? AND author_id = ? ORDER BY id DESC LIMIT 1",
             (author_platform, author),
         )
         return None if row is None else _broadcast(row)

@@ -1,0 +1,157 @@
+"""Announcements planned ahead through the console, with an injected clock and a restart in
+between: kept until their time, published once then, each chat in its language, listed,
+cancelled, and refused with a clear message when the time is past or unreadable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App, open_app
+from bot.config import Config
+from bot.delivery.outbox import publish_due
+from bot.delivery.worker import DeliveryWorker
+from tests.support import table_rows
+from tests.test_tally_console import Clock
+
+# 1 December 2026, 18:00 in Paris (UTC+1 in winter).
+DUE = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+PLAN = "/annonce programmer 2026-12-01 18:00 Rassemblement samedi [en] Rally on Saturday"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    clock = Clock()
+    clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    return clock
+
+
+async def subscribe(app: App, tmp_path: Path, names: dict[str, str]) -> None:
+    for name, language in names.items():
+        await ConsoleAdapter(app, name, language=language, image_dir=tmp_path).say("/abonner")
+
+
+async def delivered(app: App) -> list[str]:
+    """What reaches the console's chats once the scheduler has looked and the outbox is
+    drained."""
+    inbox: list[str] = []
+    await publish_due(app.services)  # the scheduler's look, once a minute
+    await DeliveryWorker(app.services, ConsoleAdapter(app, "w", out=inbox.append)).drain()
+    return inbox
+
+
+def announcements(inbox: list[str]) -> dict[str, str]:
+    """Each chat's announcement, by the chat's name: its first line names it."""
+    return {
+        text.split("\n")[0].removeprefix("— message du bot pour ").removesuffix(" —"): text
+        for text in inbox
+        if "📢" in text
+    }
+
+
+async def test_planned_announcement_goes_once_at_its_time_in_each_language(
+    config: Config, clock: Clock, tmp_path: Path
+) -> None:
+    async with open_app(config, clock=clock) as app:
+        await subscribe(app, tmp_path, {"ana": "fr", "bob": "en", "zoe": "de"})
+        mod = ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
+        [planned] = await mod.say(PLAN)
+        assert planned.startswith(
+            "Annonce programmée pour le 1 décembre 2026 à 18 h 00 (heure de Europe/Paris)"
+        )
+        assert "Rassemblement samedi" in planned and "Rally on Saturday" in planned
+        assert "[/annonce deprogrammer 1] Annuler la programmation" in planned
+        [audit] = [row for row in table_rows(config.database)["audit_log"] if "schedule" in row]
+        assert "mod" not in audit  # the moderator's member key, as for every audit entry
+        assert await delivered(app) == []
+        [listing] = await mod.say("/annonces")
+        assert "Annonces programmées" in listing
+        assert (
+            "• 1 décembre 2026 à 18 h 00 · FR + EN — Rassemblement samedi"
+            " (/annonce deprogrammer 1)" in listing
+        )
+        # Not a draft waiting for confirmation: « confirmer » cannot send it early.
+        [refused] = await mod.say("/annonce confirmer")
+        assert refused.startswith("Aucune annonce en attente de confirmation")
+        [refused] = await mod.say("/annonce confirmer 1")
+        assert refused.startswith("Aucune annonce en attente de confirmation")
+
+    clock.now = DUE - timedelta(minutes=1)
+    async with open_app(config, clock=clock) as app:  # restarted: the plan is kept
+        assert await delivered(app) == []
+        clock.now = DUE
+        chats = announcements(await delivered(app))
+        assert sorted(chats) == ["ana", "bob", "zoe"]
+        assert "Rassemblement samedi" in chats["ana"] and "Rally" not in chats["ana"]
+        assert "Rally on Saturday" in chats["bob"] and "Rassemblement" not in chats["bob"]
+        assert "Rassemblement samedi" in chats["zoe"]  # no German text: French
+        clock.now += timedelta(minutes=5)
+        assert announcements(await delivered(app)) == {}  # once
+        mod = ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
+        [listing] = await mod.say("/annonces")
+        assert "Annonces programmées" not in listing
+        assert "n°1 · 1 décembre 2026 à 18 h 00" in listing
+
+
+async def test_a_cancelled_plan_never_goes(config: Config, clock: Clock, tmp_path: Path) -> None:
+    async with open_app(config, clock=clock) as app:
+        await subscribe(app, tmp_path, {"ana": "fr"})
+        mod = ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
+        other = ConsoleAdapter(app, "other-mod", language="en", image_dir=tmp_path)
+        await mod.say(PLAN)
+        [cancelled] = await other.say("/broadcast unschedule 1")
+        assert cancelled == (
+            "Announcement scheduled for 1 December 2026, 6:00 PM cancelled: it will not go out."
+        )
+        [again] = await mod.say("/annonce deprogrammer 1")
+        assert again.startswith("Aucune annonce programmée à venir sous le numéro 1")
+        [listing] = await mod.say("/annonces")
+        assert "programmées" not in listing
+        clock.now = DUE + timedelta(hours=1)
+        assert await delivered(app) == []
+        # An ordinary draft is not « planned »: it cannot be cancelled as one.
+        await mod.say("/annonce Simple brouillon")
+        [refused] = await other.say("/broadcast unschedule 2")
+        assert refused.startswith("No scheduled announcement to come under number 2")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (
+            "/annonce programmer 2026-11-29 18:00 Trop tard",
+            "Le 29 novembre 2026 à 18 h 00 est déjà passé : choisissez un moment à venir.",
+        ),
+        ("/annonce programmer 2026-13-01 18:00 Mois 13", "Date ou heure illisible."),
+        ("/annonce programmer 2026-12-01 25:00 Heure 25", "Date ou heure illisible."),
+        ("/annonce programmer 2026-12-01 Sans heure", "Date ou heure illisible."),
+        ("/annonce programmer 2026-12-01 18:00", "Date ou heure illisible."),
+        ("/annonce programmer", "Date ou heure illisible."),
+        (
+            "/broadcast schedule 2026-11-30 09:00 Too late",
+            "30 November 2026, 9:00 AM has already passed: choose a time to come.",
+        ),
+        ("/broadcast schedule 12/01/2026 6pm Text", "Unreadable date or time."),
+    ],
+)
+async def test_a_past_or_unreadable_time_is_refused_clearly(
+    config: Config, clock: Clock, tmp_path: Path, typed: str, expected: str
+) -> None:
+    async with open_app(config, clock=clock) as app:
+        language = "en" if typed.startswith("/broadcast") else "fr"
+        mod = ConsoleAdapter(app, "mod", language=language, image_dir=tmp_path)
+        [refused] = await mod.say(typed)
+        assert refused.startswith(expected)
+        assert table_rows(config.database)["broadcasts"] == []
+
+
+async def test_an_announcement_starting_with_the_word_is_still_an_announcement(
+    config: Config, clock: Clock, tmp_path: Path
+) -> None:
+    async with open_app(config, clock=clock) as app:
+        mod = ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
+        [preview] = await mod.say("/annonce Programmer vos rappels aide beaucoup")
+        assert preview.startswith("Aperçu de l'annonce")
