@@ -15,7 +15,7 @@ from bot.config import Config
 from bot.delivery.outbox import publish_due
 from bot.delivery.worker import DeliveryWorker
 from tests.support import table_rows
-from tests.test_tally_console import Clock
+from tests.test_tally_console import Clock, say_on
 
 # 1 December 2026, 18:00 in Paris (UTC+1 in winter).
 DUE = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
@@ -155,3 +155,30 @@ async def test_an_announcement_starting_with_the_word_is_still_an_announcement(
         mod = ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
         [preview] = await mod.say("/annonce Programmer vos rappels aide beaucoup")
         assert preview.startswith("Aperçu de l'annonce")
+
+
+async def test_a_plan_due_at_night_waits_for_the_morning_in_private_chats(
+    config: Config, clock: Clock, tmp_path: Path
+) -> None:
+    async with open_app(config, clock=clock) as app:
+        await say_on(app, "telegram", "7310061", "/abonner")  # a private chat: quiet hours
+        mod = ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
+        await mod.say("/annonce programmer 2026-12-01 23:30 Tard le soir")
+        clock.now = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)  # 23:30 in Paris
+        assert await publish_due(app.services) == [1]
+        [row] = [r for r in table_rows(config.database)["deliveries"] if "7310061" in r]
+        assert "2026-12-02T07:00:00" in " ".join(map(str, row))  # 08:00 in Paris
+
+
+async def test_its_authors_erasure_removes_a_plan(
+    config: Config, clock: Clock, tmp_path: Path
+) -> None:
+    async with open_app(config, clock=clock) as app:
+        await subscribe(app, tmp_path, {"ana": "fr"})
+        mod = ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
+        await mod.say(PLAN)
+        await mod.say("/oubli")
+        await mod.say("/oubli confirmer")
+        assert await app.storage.outbox.scheduled_announcements() == []
+        clock.now = DUE
+        assert await delivered(app) == []
