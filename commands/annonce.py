@@ -46,10 +46,10 @@ async def handle(ctx: Context) -> list[Reply]:
     # « Programmer la réunion… » is an announcement; a date after the word is a plan.
     if ctx.means(word, "schedule") and (not rest or rest[0].isdigit()):
         return await _schedule(ctx, rest)
-    if ctx.means(word, "unschedule"):
-        return await _unschedule(ctx, rest)
     if rest and parse_id(rest) is None:  # « Annuler la réunion… » is an announcement
         return await _preview(ctx, ctx.msg.args)
+    if ctx.means(word, "unschedule"):
+        return await _unschedule(ctx, rest)
     if ctx.means(word, "confirm") or ctx.means(word, "force"):
         return await _confirm(ctx, rest, force=ctx.means(word, "force"))
     if ctx.means(word, "cancel"):
