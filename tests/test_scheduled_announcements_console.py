@@ -182,3 +182,17 @@ async def test_its_authors_erasure_removes_a_plan(
         assert await app.storage.outbox.scheduled_announcements() == []
         clock.now = DUE
         assert await delivered(app) == []
+
+
+async def test_an_announcement_sent_now_also_goes_in_each_language(
+    config: Config, clock: Clock, tmp_path: Path
+) -> None:
+    async with open_app(config, clock=clock) as app:
+        await subscribe(app, tmp_path, {"ana": "fr", "bob": "en"})
+        mod = ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path)
+        [preview] = await mod.say("/annonce Réunion ce soir [EN] Meeting tonight")
+        assert "Réunion ce soir" in preview and "Meeting tonight" in preview
+        await mod.say("/annonce confirmer")
+        chats = announcements(await delivered(app))
+        assert "Réunion ce soir" in chats["ana"] and "Meeting" not in chats["ana"]
+        assert "Meeting tonight" in chats["bob"] and "Réunion" not in chats["bob"]
