@@ -24,6 +24,7 @@ async def scheduled(
     services: Services,
     tally_every: timedelta | None = None,
     reloads_every: timedelta = timedelta(seconds=POLL_SECONDS),
+    planned_every: timedelta = timedelta(minutes=1),
 ) -> AsyncIterator[None]:
     """Run the periodic tally posts, follow the fact base reloads of other instances, and
     look for the reminders and planned announcements due, for the duration of the block."""
@@ -57,7 +58,7 @@ async def scheduled(
     # Announcements planned ahead are set to the minute: looked for each minute.
     scheduler.add_job(
         announcements_job,
-        IntervalTrigger(minutes=1, timezone=UTC),
+        IntervalTrigger(seconds=planned_every.total_seconds(), timezone=UTC),
         id="planned-announcements",
         coalesce=True,
         max_instances=1,

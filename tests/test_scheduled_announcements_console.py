@@ -4,6 +4,7 @@ cancelled, and refused with a clear message when the time is past or unreadable.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.outbox import publish_due
 from bot.delivery.worker import DeliveryWorker
+from bot.scheduler import scheduled
 from tests.support import table_rows
 from tests.test_tally_console import Clock, say_on
 
@@ -196,3 +198,32 @@ async def test_an_announcement_sent_now_also_goes_in_each_language(
         chats = announcements(await delivered(app))
         assert "Réunion ce soir" in chats["ana"] and "Meeting" not in chats["ana"]
         assert "Meeting tonight" in chats["bob"] and "Réunion" not in chats["bob"]
+
+
+async def test_two_instances_on_one_database_publish_a_plan_once(
+    config: Config, clock: Clock, tmp_path: Path
+) -> None:
+    async with open_app(config, clock=clock) as first, open_app(config, clock=clock) as second:
+        await subscribe(first, tmp_path, {"ana": "fr", "bob": "en"})
+        await ConsoleAdapter(first, "mod", language="fr", image_dir=tmp_path).say(PLAN)
+        clock.now = DUE
+        published = await asyncio.gather(publish_due(first.services), publish_due(second.services))
+        assert sorted(published) == [[], [1]]
+        assert len(announcements(await delivered(second))) == 2
+
+
+async def test_the_scheduler_publishes_a_plan_when_due(
+    config: Config, clock: Clock, tmp_path: Path
+) -> None:
+    async with open_app(config, clock=clock) as app:
+        await subscribe(app, tmp_path, {"ana": "fr"})
+        await ConsoleAdapter(app, "mod", language="fr", image_dir=tmp_path).say(PLAN)
+        clock.now = DUE
+        async with scheduled(app.services, planned_every=timedelta(seconds=0.05)):
+            for _ in range(100):
+                if not await app.storage.outbox.scheduled_announcements():
+                    break
+                await asyncio.sleep(0.05)
+        inbox: list[str] = []
+        await DeliveryWorker(app.services, ConsoleAdapter(app, "w", out=inbox.append)).drain()
+        assert list(announcements(inbox)) == ["ana"]
