@@ -107,7 +107,8 @@ SPEC = CommandSpec(
         "vue",
         "arg.compteur",
         localized={"en": "view"},
-        choices=(("graphique", "arg.compteur_chart"),),
+        # Discord offers only the listed values: the moderators' source counts are one too.
+        choices=(("graphique", "arg.compteur_chart"), ("sources", "arg.compteur_sources")),
     ),
     anywhere=True,
 )
