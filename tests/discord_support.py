@@ -13,6 +13,7 @@ from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import App
 from bot.runtime import serving
 from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.discord_records import BotMessage
 
 MANAGE_GUILD = "manage_guild"
 MESSAGES = r"^/channels/\d+/messages$"  # the path of a channel post, for fail_next
@@ -49,3 +50,23 @@ async def running(client: discord.Client, dc: FakeDiscord) -> AsyncIterator[disc
         ready.cancel()
         await client.close()
         await task
+
+
+async def press(dc: FakeDiscord, message: BotMessage, action: str, user: int) -> BotMessage:
+    """Press a button; the message answering it."""
+    pressed = await dc.click(message, action, user_id=user)
+    answer: BotMessage = await dc.wait_for(
+        lambda: next((r.message for r in dc.responses(pressed) if r.message), None)
+    )
+    return answer
+
+
+async def pledge_on_discord(
+    dc: FakeDiscord, user: int, action: str, where: dict[str, int]
+) -> BotMessage:
+    """`/pledge` where given, then the notice's button `action`; the message answering it."""
+    asked = await dc.slash("pledge", user_id=user, **where)  # type: ignore[arg-type]
+    notice: BotMessage = await dc.wait_for(
+        lambda: next((r.message for r in dc.responses(asked) if r.message), None)
+    )
+    return await press(dc, notice, action, user)

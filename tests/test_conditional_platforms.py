@@ -12,9 +12,8 @@ import pytest
 from bot.app import open_app
 from bot.config import Config
 from bot.delivery.notices import queue_notices
-from tests.discord_support import discord_bot
+from tests.discord_support import discord_bot, pledge_on_discord, press
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_records import BotMessage
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support import tables_holding
 from tests.telegram_support import eventually, telegram_bot
@@ -66,25 +65,6 @@ async def test_telegram_members_who_asked_are_told_once(config: Config, tg: Fake
     assert len(tg.sent(UNTOLD)) == before[UNTOLD]
     assert len(tg.sent(TOLD)) == before[TOLD] + 1
     assert tables_holding(config.database, str(UNTOLD)) == []
-
-
-async def press(dc: FakeDiscord, message: BotMessage, action: str, user: int) -> BotMessage:
-    """Press a button; the message answering it."""
-    pressed = await dc.click(message, action, user_id=user)
-    answer: BotMessage = await dc.wait_for(
-        lambda: next((r.message for r in dc.responses(pressed) if r.message), None)
-    )
-    return answer
-
-
-async def pledge_on_discord(
-    dc: FakeDiscord, user: int, action: str, where: dict[str, int]
-) -> BotMessage:
-    asked = await dc.slash("pledge", user_id=user, **where)  # type: ignore[arg-type]
-    notice: BotMessage = await dc.wait_for(
-        lambda: next((r.message for r in dc.responses(asked) if r.message), None)
-    )
-    return await press(dc, notice, action, user)
 
 
 async def test_discord_members_who_asked_are_told_once_in_their_dms(
