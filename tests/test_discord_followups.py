@@ -4,6 +4,7 @@ only, sent once at its time (clock injected) in the member's DM, its « C'est fa
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -63,14 +64,45 @@ async def test_a_reminder_comes_once_at_its_time_in_the_dm_with_its_buttons(
         assert done.content.startswith("**Bravo")
         not_yet = await press(dc, reminders[NOT_YET], "/engagement pasencore", NOT_YET)
         assert not_yet.content.startswith("Pas de souci")
-        assert "/engagement rappel 7" in not_yet.custom_ids()
+        again = await press(dc, not_yet, "/engagement rappel 7", NOT_YET)  # asked in the DM
+        await press(dc, again, "/engagement rappel 7 confirmer", NOT_YET)
+        clock.now += timedelta(days=7)
+        assert await queue_notices(app.services) == 1
+        await dc.wait_for(lambda: len(dc.sent(dms[NOT_YET])) == 2 or None)
 
         clock.now += timedelta(days=30)
         assert await queue_notices(app.services) == 0
         await eventually(lambda: tables_holding(config.database, str(DONE)) == [])
         tally = await app.storage.pledges.get_tally(clock())
     assert tally.done == 1
-    assert [len(dc.sent(dm)) for dm in dms.values()] == [1, 1]
+    assert [len(dc.sent(dm)) for dm in dms.values()] == [1, 2]
     assert not dc.sent(dc.dm_channel(SILENT).id)
     for user in (DONE, NOT_YET, SILENT):
         assert tables_holding(config.database, str(user)) == []
+
+
+async def test_a_reminder_to_closed_dms_is_given_up_and_leaves_no_trace(
+    config: Config, dc: FakeDiscord
+) -> None:
+    guild = next(iter(dc.guilds.values()))
+    where = {"guild_id": guild.id, "channel_id": guild.channel("général")}
+    dc.add_member(guild.id, SILENT)
+    clock = Clock()
+    async with open_app(config, clock=clock) as app, discord_bot(app, dc):
+        thanks = await pledge_on_discord(dc, SILENT, "/engagement resilier ok2", where)
+        await press(dc, await press(dc, thanks, "/engagement rappel 3", SILENT), AGREE, SILENT)
+        dm = dc.dm_channel(SILENT).id
+        dc.block_dms(SILENT)  # the member closed their DMs since
+        clock.now += timedelta(days=3)
+        assert await queue_notices(app.services) == 1
+        posts = rf"^/channels/{dm}/messages$"
+        await dc.wait_for(lambda: dc.calls_to("POST", posts) or None)
+        for _ in range(200):  # the worker settles the row: given up, not retried
+            if await app.storage.deliveries.next_due_time("discord") is None:
+                break
+            await asyncio.sleep(0.05)
+        clock.now += timedelta(days=30)
+        assert await queue_notices(app.services) == 0
+        assert await app.storage.deliveries.next_due_time("discord") is None
+    assert not dc.sent(dm) and len(dc.calls_to("POST", posts)) == 1
+    assert tables_holding(config.database, str(SILENT)) == []
