@@ -1,6 +1,6 @@
 """A planned announcement on Discord, through discord.py and the fake: scheduled by a
-moderator with the slash command, not sent before its time, sent once at its time to each
-subscribed channel in that channel's language."""
+moderator with the slash command (another one cancelled by its button), not sent before its
+time, sent once at its time to each subscribed channel in that channel's language."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tests.test_tally_console import Clock
 MODERATOR = 9001
 DUE = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 18:00 in Paris
 PLANNED = "programmer 2026-12-01 18:00 Rassemblement samedi [en] Rally on Saturday"
+DROPPED = "programmer 2026-12-01 17:30 Réunion reportée [en] Meeting postponed"
 
 
 @pytest.fixture
@@ -64,6 +65,15 @@ async def test_a_planned_announcement_reaches_each_channel_in_its_language(
         assert planned.ephemeral
         assert (planned.content or "").startswith("**Annonce programmée** pour le 1 décembre 2026")
         assert planned.message.custom_ids() == ["/annonce deprogrammer 1"]
+        other = await dc.slash(
+            "annonce", {"texte": DROPPED}, user_id=MODERATOR, guild_id=guild.id, channel_id=french
+        )
+        dropped = (await answered(dc, other)).message
+        assert dropped.custom_ids() == ["/annonce deprogrammer 2"]
+        pressed = await dc.click(dropped, "/annonce deprogrammer 2", user_id=MODERATOR)
+        cancelled = await answered(dc, pressed)
+        assert (cancelled.content or "").startswith("Annonce programmée pour le 1 décembre 2026")
+        assert (cancelled.content or "").endswith("annulée : elle ne partira pas.")
         clock.now = DUE - timedelta(minutes=1)
         assert await publish_due(app.services) == []
         assert not dc.sent(french) and not dc.sent(english)
@@ -75,3 +85,4 @@ async def test_a_planned_announcement_reaches_each_channel_in_its_language(
     [in_french], [in_english] = dc.sent(french), dc.sent(english)
     assert "Rassemblement samedi" in in_french.content and "Rally" not in in_french.content
     assert "Rally on Saturday" in in_english.content and "Rassemblement" not in in_english.content
+    assert not any("Réunion" in m.content or "Meeting" in m.content for m in dc.sent())
