@@ -26,14 +26,23 @@ from bot.delivery.sender_lease import RENEW_EVERY, VALID_FOR
 from bot.delivery.worker import SHARED_POLL
 from tests.fakes.telegram_api import FakeTelegram
 from tests.instances_support import holder, instances, is_post
+from tests.storage_backends import BACKENDS, SharedDatabase
 from tests.test_kill_telegram import MODERATOR, SHORT, moderator_says, seed, until
 
 
 async def one_round(folder: Path, how: signal.Signals) -> tuple[float, float]:
     """(signal to first post of the other instance, last post to first post), seconds."""
-    db = folder / f"round-{time.monotonic_ns()}.db"
-    await seed(db)
-    async with FakeTelegram() as tg, instances(db, tg, folder / "bots.log") as running:
+    round_folder = folder / f"round-{time.monotonic_ns()}"
+    round_folder.mkdir()
+    async with BACKENDS["sqlite"].shared(round_folder) as db:
+        await seed(db.config)
+        return await kill_the_sender(db, how, folder / "bots.log")
+
+
+async def kill_the_sender(
+    db: SharedDatabase, how: signal.Signals, log: Path
+) -> tuple[float, float]:
+    async with FakeTelegram() as tg, instances(db, tg, log) as running:
         await until(lambda: holder(db) is not None, timeout=30)
         await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce —")
         tg.user_sends("/annonce confirmer 1", user_id=MODERATOR, language_code="fr")

@@ -1,5 +1,6 @@
-"""Bot processes side by side on one SQLite file, Telegram by webhook behind the loopback
-round-robin balancer: for the tests and the bench of the sender's fail-over.
+"""Bot processes side by side on one database (a SQLite file, or a PostgreSQL server's),
+Telegram by webhook behind the loopback round-robin balancer: for the tests and the bench
+of the sender's fail-over.
 
 Long polling cannot be shared (the Bot API answers a second `getUpdates` consumer with 409
 Conflict), so every instance serves the webhook, and the balancer gives each its turn; a
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +22,7 @@ from pathlib import Path
 from storage.sqlite.db import parse_stamp
 from tests.fakes.telegram_api import FakeTelegram
 from tests.proxy import free_ports, proxy
+from tests.storage_backends import SharedDatabase
 from tests.support import ENV
 from tests.test_kill_telegram import CHATS, FIRST_CHAT, MODERATOR
 
@@ -58,9 +59,9 @@ class Instance:
 
 @asynccontextmanager
 async def instances(
-    db: Path, tg: FakeTelegram, log: Path, names: str = "ab", **settings: str
+    database: SharedDatabase, tg: FakeTelegram, log: Path, names: str = "ab", **settings: str
 ) -> AsyncIterator[dict[str, Instance]]:
-    """One process per name on `db` (seeded, with the member key secret beside it), the
+    """One process per name on `database` (seeded, with its member key secret), the
     webhook set to the balancer as `quitgpt-bot telegram set-webhook` does; `settings`
     are more environment variables. Processes still running at the end are killed."""
     ports = free_ports(len(names))
@@ -69,7 +70,7 @@ async def instances(
         await tg.api_setWebhook({"url": url, "secret_token": SECRET})
         env = {
             **ENV,
-            "QUITGPT_DB": str(db),
+            **database.settings,
             "QUITGPT_MODERATORS": f"telegram:{MODERATOR}",
             "QUITGPT_QUIET_HOURS": "off",
             "TELEGRAM_TOKEN": tg.token,
@@ -91,15 +92,18 @@ async def instances(
                     instance.process.wait(timeout=30)
 
 
-def lease(db: Path) -> tuple[str, datetime] | None:
-    """Who holds Telegram's sender lease, until when."""
-    with sqlite3.connect(db) as conn:
-        found = conn.execute("SELECT holder, expires_at FROM sender_leases").fetchone()
-    return None if found is None else (str(found[0]), parse_stamp(found[1]))
+def lease(database: SharedDatabase) -> tuple[str, datetime] | None:
+    """Who holds Telegram's sender lease, until when (a timestamp on PostgreSQL, the
+    text of one on SQLite)."""
+    found = database.rows("SELECT holder, expires_at FROM sender_leases")
+    if not found:
+        return None
+    [(who, until)] = found
+    return str(who), until if isinstance(until, datetime) else parse_stamp(until)
 
 
-def holder(db: Path) -> str | None:
-    held = lease(db)
+def holder(database: SharedDatabase) -> str | None:
+    held = lease(database)
     return None if held is None else held[0]
 
 

@@ -188,9 +188,16 @@ async def postgres_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
 
 
 @asynccontextmanager
+async def session_database() -> AsyncIterator[str]:
+    """A fresh database on the session's server (its fixture running), its URL."""
+    async with fresh_database(_running[0]) as url:
+        yield url
+
+
+@asynccontextmanager
 async def postgres_database(tmp_path: Path) -> AsyncIterator[Storage]:
     """The storage tests' backend: a fresh database on the session's server."""
-    async with fresh_database(_running[0]) as url:
+    async with session_database() as url:
         storage = await PostgresStorage.open(url, "test database")
         _urls[id(storage)] = url
         try:
@@ -201,11 +208,15 @@ async def postgres_database(tmp_path: Path) -> AsyncIterator[Storage]:
 
 
 def postgres_rows(storage: Storage, sql: str) -> list[tuple[Any, ...]]:
-    """Rows of a read-only query, on a connection of its own (from a thread, since the
-    caller's event loop is busy running the test)."""
+    return rows_at(_urls[id(storage)], sql)
+
+
+def rows_at(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a read-only query on the database at `url`, on a connection of its own
+    (from a thread, since the caller's event loop is busy running the test)."""
 
     async def fetch() -> list[tuple[Any, ...]]:
-        conn = await asyncpg.connect(_urls[id(storage)])
+        conn = await asyncpg.connect(url)
         try:
             return [tuple(row) for row in await conn.fetch(sql)]
         finally:

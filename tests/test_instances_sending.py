@@ -1,4 +1,5 @@
-"""Two real bot processes on one SQLite file, behind a load balancer: the instance holding
+"""Two real bot processes on one database, behind a load balancer, on each backend (a
+SQLite file, a database on the tests' PostgreSQL server): the instance holding
 Telegram's sender lease sends the posts, and when it is SIGKILLed during a broadcast the
 other takes over, with nothing lost, at most one part repeated, and Telegram's 30
 messages a second kept across both.
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -24,6 +24,7 @@ from bot.tally_posts import tick_of
 from commands.pledging import NOTICE_VERSION
 from tests.fakes.telegram_api import FakeTelegram
 from tests.instances_support import holder, instances, is_post, lease
+from tests.storage_backends import Backend, SharedDatabase
 from tests.test_kill_telegram import (
     CHATS,
     FIRST_CHAT,
@@ -41,9 +42,8 @@ TICK = timedelta(minutes=1)
 PER_SECOND = 30
 
 
-def tally_broadcasts(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        [(count,)] = conn.execute("SELECT COUNT(*) FROM broadcasts WHERE kind = 'tally'")
+def tally_broadcasts(db: SharedDatabase) -> int:
+    [(count,)] = db.rows("SELECT COUNT(*) FROM broadcasts WHERE kind = 'tally'")
     return int(count)
 
 
@@ -66,13 +66,16 @@ async def pledges(tg: FakeTelegram) -> None:
 
 @pytest.mark.timeout(180)
 async def test_the_sender_dies_during_a_broadcast_and_the_other_instance_takes_over(
-    tmp_path: Path,
+    backend: Backend, tmp_path: Path
 ) -> None:
-    db = tmp_path / "shared.db"
-    await seed(db)
+    async with backend.shared(tmp_path) as db:
+        await seed(db.config)
+        await run_and_check(db, tmp_path / "bots.log")
+
+
+async def run_and_check(db: SharedDatabase, log: Path) -> None:
     await tick_ahead()
     started = datetime.now(UTC)
-    log = tmp_path / "bots.log"
     settings = {"QUITGPT_MILESTONES": "1000000", "QUITGPT_TALLY_INTERVAL_MINUTES": "1"}
     async with FakeTelegram() as tg, instances(db, tg, log, **settings) as running:
         await until(lambda: holder(db) is not None, timeout=30)
@@ -141,10 +144,9 @@ def answered(tg: FakeTelegram) -> int:
     return sum(1 for member in MEMBERS if tg.sent(member, kind="message"))
 
 
-def nothing_pending(db: Path) -> bool:
-    with sqlite3.connect(db) as conn:
-        [(waiting,)] = conn.execute(
-            "SELECT (SELECT COUNT(*) FROM deliveries WHERE status = 'pending')"
-            " + (SELECT COUNT(*) FROM broadcasts WHERE status = 'sending')"
-        )
-    return waiting == 0
+def nothing_pending(db: SharedDatabase) -> bool:
+    [(waiting,)] = db.rows(
+        "SELECT (SELECT COUNT(*) FROM deliveries WHERE status = 'pending')"
+        " + (SELECT COUNT(*) FROM broadcasts WHERE status = 'sending')"
+    )
+    return int(waiting) == 0

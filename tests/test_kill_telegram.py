@@ -220,8 +220,9 @@ def all_handled(db: Path) -> bool:
     return posts == 5 and waiting == 0
 
 
-async def seed(db: Path) -> None:
-    async with open_app(Config(database=db)) as app:
+async def seed(config: Config) -> None:
+    """300 subscribed private chats and 9 pledges, on the database `config` names."""
+    async with open_app(config) as app:
         now = app.services.clock()
         for n in range(CHATS):
             await app.storage.subscriptions.subscribe(
@@ -292,7 +293,7 @@ def member_texts(tg: FakeTelegram) -> dict[int, Counter[str]]:
 @pytest.mark.timeout(420)
 async def test_kills_at_each_commit_boundary_and_at_random_lose_nothing(tmp_path: Path) -> None:
     db, log = tmp_path / "kill.db", tmp_path / "bot.log"
-    await seed(db)
+    await seed(Config(database=db))
     chance, gate = random.Random(13), CommitGate(db)
     async with FakeTelegram() as tg:
         bot = Bot(db, tg, log)
