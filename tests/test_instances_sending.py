@@ -74,11 +74,11 @@ async def test_the_sender_dies_during_a_broadcast_and_the_other_instance_takes_o
 
 
 async def run_and_check(db: SharedDatabase, log: Path) -> None:
-    await tick_ahead()
     started = datetime.now(UTC)
     settings = {"QUITGPT_MILESTONES": "1000000", "QUITGPT_TALLY_INTERVAL_MINUTES": "1"}
     async with FakeTelegram() as tg, instances(db, tg, log, **settings) as running:
         await until(lambda: holder(db) is not None, timeout=30)
+        await tick_ahead()
         await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce —")
         tg.user_sends("/annonce confirmer 1", user_id=MODERATOR, language_code="fr")
         members = asyncio.create_task(pledges(tg))
@@ -133,11 +133,11 @@ async def run_and_check(db: SharedDatabase, log: Path) -> None:
 
 
 async def tick_ahead() -> None:
-    """Wait (40 s at most, 15 s on average) until a tally tick, each minute here, is 6 to
-    22 s away: it then falls once both instances run, before the broadcast ends."""
+    """Wait, both instances running (44 s at most, 15 s on average), until a tally tick,
+    each minute here, is 2 to 18 s away: it then falls before the broadcast ends."""
     now = datetime.now(UTC)
     second = now.second + now.microsecond / 1e6
-    await asyncio.sleep(0 if 38 <= second <= 54 else (38 - second) % 60)
+    await asyncio.sleep(0 if 42 <= second <= 58 else (42 - second) % 60)
 
 
 def answered(tg: FakeTelegram) -> int:
