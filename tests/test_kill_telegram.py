@@ -201,10 +201,12 @@ async def until(condition: Callable[[], bool], timeout: float = 60.0, poll: floa
         await asyncio.sleep(poll)
 
 
-def pending(db: Path, broadcast: int) -> int:
+def pending(db: Path, broadcast: int | None = None) -> int:
+    """The rows still to send: of `broadcast`, or of every post."""
     with sqlite3.connect(db) as conn:
         [(count,)] = conn.execute(
-            "SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ? AND status = 'pending'",
+            "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'"
+            " AND (?1 IS NULL OR broadcast_id = ?1)",
             (broadcast,),
         )
     return int(count)
@@ -244,7 +246,10 @@ async def moderator_says(tg: FakeTelegram, text: str, answer: str) -> None:
 
 async def announcement(bot: Bot, gate: CommitGate, text: str) -> int:
     """Drafted, then confirmed: the bot is killed right after the confirmation's commit.
-    The announcement's row id (its draft's number, not the one members see)."""
+    The announcement's row id (its draft's number, not the one members see). The posts
+    before it are all sent first: a part recorded in the same step as the confirmation
+    would hide which of the two commits came last."""
+    await until(lambda: pending(bot.db) == 0, timeout=120)
     await moderator_says(bot.tg, f"/annonce {text}", "Aperçu de l'annonce —")
     with sqlite3.connect(bot.db) as conn:
         [(draft,)] = conn.execute("SELECT id FROM broadcasts WHERE status = 'draft'")
