@@ -8,13 +8,12 @@ bookkeeping row in one transaction.
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
 
 from storage.api.errors import BackendError, SchemaError
+from storage.api.migrations import Migration, read_migrations
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant: instances agree on it to take turns migrating.
@@ -24,23 +23,8 @@ CONNECT_TIMEOUT_S = 10.0
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def known_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    found = []
-    for path in sorted(directory.glob("*.sql")):
-        match = re.fullmatch(r"(\d+)_(\w+)\.sql", path.name)
-        if not match:
-            raise SchemaError(f"migration file {path.name} is not named NNNN_name.sql")
-        found.append(Migration(int(match[1]), match[2], path.read_text(encoding="utf-8")))
-    if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise SchemaError("PostgreSQL migrations must be numbered 1..n without gaps")
-    return found
+def known_migrations() -> list[Migration]:
+    return read_migrations(MIGRATIONS_DIR)
 
 
 async def migrate(conn: asyncpg.Connection, migrations: list[Migration] | None = None) -> None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from itertools import islice
 
 import asyncpg
 
+from storage.api.batching import Batcher
 from storage.api.conditional import met_threshold
 from storage.api.records import Added, HourCount, Kind, NewPledge, Pledge, Tally
-from storage.postgres.batching import PoolGroupCommit
 
 LAST_DAY = timedelta(hours=24)
 _KINDS = {"kind:cancel": Kind.CANCEL, "kind:app": Kind.APP, "kind:switch": Kind.SWITCH}
@@ -151,14 +150,25 @@ async def firm_up(conn: asyncpg.Connection, now: datetime) -> int:
     return len(members)
 
 
+# Batches written at once: fewer than the pool's connections, which reads also use.
+POOL_BATCHES = 8
+
+
 class PostgresPledges:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
     def pledge_intake(self, milestones: Sequence[int]) -> Callable[[NewPledge], Awaitable[Added]]:
-        return PoolGroupCommit(
-            self._pool, partial(add_pledges, milestones=tuple(milestones))
-        ).submit
+        """Add one pledge, sharing a transaction with those that arrive meanwhile; up to
+        eight batches at once, each on its own connection, so commits waiting for the disk
+        overlap."""
+        marks = tuple(milestones)
+
+        async def write(pledges: Sequence[NewPledge]) -> list[Added]:
+            async with self._pool.acquire() as conn:
+                return await add_pledges(conn, pledges, marks)
+
+        return Batcher(write, max_inflight=POOL_BATCHES).submit
 
     async def load_pledges(self, pledges: Iterable[NewPledge], chunk: int = 50_000) -> int:
         added = 0

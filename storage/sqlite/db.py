@@ -14,11 +14,9 @@ import asyncio
 import contextlib
 import logging
 import os
-import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ import aiosqlite
 
 from storage.api.backends import SYNCHRONOUS_MODES, WAL_CHECKPOINT_MODES
 from storage.api.errors import SchemaError
+from storage.api.migrations import Migration, read_migrations
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5_000
@@ -44,24 +43,8 @@ FILE_MODE = 0o600
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def known_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    found = []
-    for path in sorted(directory.glob("*.sql")):
-        match = re.fullmatch(r"(\d+)_(\w+)\.sql", path.name)
-        if not match:
-            raise SchemaError(f"migration file {path.name} is not named NNNN_name.sql")
-        found.append(Migration(int(match[1]), match[2], path.read_text(encoding="utf-8")))
-    versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise SchemaError(f"migrations must be numbered 1..n without gaps, found {versions}")
-    return found
+def known_migrations() -> list[Migration]:
+    return read_migrations(MIGRATIONS_DIR)
 
 
 def _create_private(path: Path) -> None:

@@ -7,15 +7,14 @@ import json
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from itertools import islice
 
 import aiosqlite
 
+from storage.api.batching import Batcher
 from storage.api.conditional import met_threshold
 from storage.api.records import Added, HourCount, Kind, NewPledge, Pledge, Tally
 from storage.sqlite.db import SqliteArea, stamp
-from storage.sqlite.group_commit import GroupCommit
 
 HOUR_FORMAT = "%Y-%m-%dT%H"
 LAST_DAY = timedelta(hours=24)
@@ -135,7 +134,13 @@ async def _record_milestones(
 class SqlitePledges(SqliteArea):
     def pledge_intake(self, milestones: Sequence[int]) -> Callable[[NewPledge], Awaitable[Added]]:
         """Add one pledge, sharing the transaction with those that arrive meanwhile."""
-        return GroupCommit(self._db, partial(add_pledges, milestones=tuple(milestones))).submit
+        marks = tuple(milestones)
+
+        async def write(pledges: Sequence[NewPledge]) -> list[Added]:
+            async with self._db.write() as conn:  # the single writer: one batch at a time
+                return await add_pledges(conn, pledges, marks)
+
+        return Batcher(write).submit
 
     async def any_pledge(self) -> bool:
         return await self._db.fetchone("SELECT 1 FROM pledges LIMIT 1") is not None

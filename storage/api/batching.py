@@ -1,9 +1,9 @@
-"""Group commit on a pool: concurrent writes of one kind share a transaction.
+"""Group commit, for any backend: concurrent writes of one kind share a transaction.
 
-A transaction costs a few round trips to the server whatever it holds, so the
-requests that arrive while batches are being written wait for the next one. Unlike
-SQLite's single writer, several batches may be written at once, each on its own
-connection of the pool.
+A transaction costs round trips (thread hops to SQLite's connection, or packets to a
+server) whatever it holds, so the requests that arrive while batches are being written
+wait for the next one, which writes them all together: one member alone still gets an
+immediate transaction, a crowd gets a few large ones.
 """
 
 from __future__ import annotations
@@ -12,26 +12,21 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
-import asyncpg
-
 T = TypeVar("T")
 R = TypeVar("R")
-BatchWriter = Callable[[asyncpg.Connection, Sequence[T]], Awaitable[Sequence[R]]]
 
 
-class PoolGroupCommit(Generic[T, R]):
-    """Runs `write(conn, items)` on a connection of the pool, one result per item, in
-    order; `write` opens its transaction (and may do more once it is committed)."""
+class Batcher(Generic[T, R]):
+    """Runs `write(items)` for the items waiting, one result per item, in order; up to
+    `max_inflight` batches at once (1 where the database has a single writer)."""
 
     def __init__(
         self,
-        pool: asyncpg.Pool,
-        write: BatchWriter[T, R],
+        write: Callable[[Sequence[T]], Awaitable[Sequence[R]]],
         *,
         max_batch: int = 512,
-        max_inflight: int = 8,
+        max_inflight: int = 1,
     ) -> None:
-        self._pool = pool
         self._write = write
         self._max_batch = max_batch
         self._slots = max_inflight
@@ -54,8 +49,7 @@ class PoolGroupCommit(Generic[T, R]):
                 batch = self._queue[: self._max_batch]
                 del self._queue[: self._max_batch]
                 try:
-                    async with self._pool.acquire() as conn:
-                        results = await self._write(conn, [item for item, _ in batch])
+                    results = await self._write([item for item, _ in batch])
                     answers = list(zip(batch, results, strict=True))
                 except Exception as exc:
                     for _, future in batch:
