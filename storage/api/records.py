@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntFlag, StrEnum
-from typing import NewType
+from typing import Any, NewType
 
 # What is kept how long, on every backend.
 KEEP_AUDIT = timedelta(days=365)
@@ -186,6 +187,26 @@ class Counts:
     unsubscribed: int = 0
     cancelled: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of_groups(cls, groups: Iterable[Any]) -> Counts:
+        """From rows (read by column name) of `status, error, n`: deliveries grouped by
+        status and error."""
+        by_status: Counter[str] = Counter()
+        errors: Counter[str] = Counter()
+        for group in groups:
+            status, count = str(group["status"]), int(group["n"])
+            by_status[status] += count
+            if status == "failed":
+                errors[str(group["error"] or "?")] += count
+        return cls(
+            sent=by_status["sent"],
+            pending=by_status["pending"],
+            failed=by_status["failed"],
+            unsubscribed=by_status["unsubscribed"],
+            cancelled=by_status["cancelled"],
+            errors=dict(errors),
+        )
 
 
 @dataclass(frozen=True, slots=True)

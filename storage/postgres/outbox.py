@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -166,20 +165,7 @@ class PostgresOutbox:
             " GROUP BY status, error",
             broadcast_id,
         )
-        by_status: Counter[str] = Counter()
-        errors: Counter[str] = Counter()
-        for row in rows:
-            by_status[row["status"]] += row["n"]
-            if row["status"] == "failed":
-                errors[row["error"] or "?"] += row["n"]
-        return Counts(
-            sent=by_status["sent"],
-            pending=by_status["pending"],
-            failed=by_status["failed"],
-            unsubscribed=by_status["unsubscribed"],
-            cancelled=by_status["cancelled"],
-            errors=dict(errors),
-        )
+        return Counts.of_groups(rows)
 
     async def recent_announcements(self, limit: int = 10) -> list[Broadcast]:
         return await self._many("number IS NOT NULL ORDER BY number DESC LIMIT $1", limit)
