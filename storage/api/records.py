@@ -40,6 +40,7 @@ class Kind(IntFlag):
 
 
 ALL_KINDS = Kind.CANCEL | Kind.APP | Kind.SWITCH
+KIND_COUNTERS = {"kind:cancel": Kind.CANCEL, "kind:app": Kind.APP, "kind:switch": Kind.SWITCH}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,23 @@ class Tally:
     platforms: Mapping[str, int]
     kinds: Mapping[Kind, int]
     conditional: int = 0  # conditional pledges still waiting: never in `total`
+
+    @classmethod
+    def of_counters(cls, values: Mapping[str, int], conditional: int) -> Tally:
+        """From the named counters every backend keeps: `total`, `done`, `last_day`,
+        `platform:<name>` and `kind:<name>`."""
+        return cls(
+            total=values.get("total", 0),
+            done=values.get("done", 0),
+            last_day=values["last_day"],
+            platforms={
+                name.removeprefix("platform:"): value
+                for name, value in sorted(values.items())
+                if name.startswith("platform:") and value
+            },
+            kinds={kind: values.get(name, 0) for name, kind in KIND_COUNTERS.items()},
+            conditional=conditional,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from storage.api.conditional import met_threshold
 from storage.api.records import Added, HourCount, Kind, NewPledge, Pledge, Tally
 
 LAST_DAY = timedelta(hours=24)
-_KINDS = {"kind:cancel": Kind.CANCEL, "kind:app": Kind.APP, "kind:switch": Kind.SWITCH}
 _INSERT = (
     "INSERT INTO pledges (member, platform, kinds, notice_version, pledged_hour, threshold)"
     " SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::int[],"
@@ -223,18 +222,7 @@ class PostgresPledges:
             hour_of(now - LAST_DAY),
         )
         values = {row["name"]: row["value"] for row in rows}
-        return Tally(
-            total=values.get("total", 0),
-            done=values.get("done", 0),
-            last_day=values["last_day"],
-            platforms={
-                name.removeprefix("platform:"): value
-                for name, value in sorted(values.items())
-                if name.startswith("platform:") and value
-            },
-            kinds={kind: values.get(name, 0) for name, kind in _KINDS.items()},
-            conditional=sum(count for _, count in _waiting(values)),
-        )
+        return Tally.of_counters(values, sum(count for _, count in _waiting(values)))
 
     async def hourly_counts(self) -> list[HourCount]:
         rows = await self._pool.fetch(

@@ -19,7 +19,6 @@ from storage.sqlite.db import SqliteArea, stamp
 HOUR_FORMAT = "%Y-%m-%dT%H"
 LAST_DAY = timedelta(hours=24)
 LOAD_CHUNK = 50_000
-_KINDS = {"kind:cancel": Kind.CANCEL, "kind:app": Kind.APP, "kind:switch": Kind.SWITCH}
 
 
 def hour_of(moment: datetime) -> str:
@@ -210,18 +209,7 @@ class SqlitePledges(SqliteArea):
             (hour_of(now - LAST_DAY),),
         )
         values = {row["name"]: row["value"] for row in rows}
-        return Tally(
-            total=values.get("total", 0),
-            done=values.get("done", 0),
-            last_day=values["last_day"],
-            platforms={
-                name.removeprefix("platform:"): value
-                for name, value in sorted(values.items())
-                if name.startswith("platform:") and value
-            },
-            kinds={kind: values.get(name, 0) for name, kind in _KINDS.items()},
-            conditional=values.get("conditional", 0),
-        )
+        return Tally.of_counters(values, values.get("conditional", 0))
 
     async def hourly_counts(self) -> list[HourCount]:
         """Pledges and pledges carried out per hour that has any, oldest first, for the chart."""
