@@ -58,7 +58,6 @@ __all__ = ["BotAction", "FakeTelegram"]
 BOT_USERNAME = "quitgpt_test_bot"
 DEFAULT_TOKEN = "123456789:AAHfakeTokenForQuitGPTBotTests_0123"
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
-SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # setWebhook's secret_token
 _NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
 _GIFT_TYPES = (
     "unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
@@ -205,34 +204,6 @@ class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
                     "sure that only one bot instance is running",
                 )
         return self._updates[:limit]
-
-    async def api_setWebhook(self, p: JSON) -> bool:
-        """Store the webhook and post the updates to it; its secret_token is not shown by
-        getWebhookInfo, as in the Bot API."""
-        secret = str(p.get("secret_token") or "")
-        if secret and not SECRET_TOKEN_RE.fullmatch(secret):
-            raise bad_request("secret token contains unallowed characters")
-        self._allowed_updates = p.get("allowed_updates", self._allowed_updates)
-        await self.api_deleteWebhook(p)
-        self.webhook = {k: p[k] for k in ("max_connections", "allowed_updates") if k in p}
-        self.webhook["url"] = str(p.get("url") or "")
-        if self.webhook["url"]:
-            self._start_posting(self.webhook["url"], secret)
-        return True
-
-    async def api_deleteWebhook(self, p: JSON) -> bool:
-        await self._stop_posting()
-        self.webhook = {"url": ""}
-        if p.get("drop_pending_updates"):
-            self._updates.clear()
-        return True
-
-    async def api_getWebhookInfo(self, p: JSON) -> JSON:
-        return {
-            **self.webhook,
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }
 
     async def api_sendMessage(self, p: JSON) -> JSON:
         chat_id = self._chat_id(p)

@@ -19,21 +19,52 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 
 import aiohttp
 
 from .telegram_faults import TelegramFaults
-from .telegram_state import JSON
+from .telegram_state import JSON, bad_request
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # setWebhook's secret_token
 
 
 class TelegramWebhook(TelegramFaults):
-    """Posts the queued updates to ``webhook["url"]`` while one is set."""
+    """setWebhook, deleteWebhook and getWebhookInfo; posts the queued updates to
+    ``webhook["url"]`` while one is set."""
 
     retry_delay = 0.05
     webhook: JSON
+
+    async def api_setWebhook(self, p: JSON) -> bool:
+        """Store the webhook and post the updates to it; its secret_token is not shown by
+        getWebhookInfo, as in the Bot API."""
+        secret = str(p.get("secret_token") or "")
+        if secret and not SECRET_TOKEN_RE.fullmatch(secret):
+            raise bad_request("secret token contains unallowed characters")
+        self._allowed_updates = p.get("allowed_updates", self._allowed_updates)
+        await self.api_deleteWebhook(p)
+        self.webhook = {k: p[k] for k in ("max_connections", "allowed_updates") if k in p}
+        self.webhook["url"] = str(p.get("url") or "")
+        if self.webhook["url"]:
+            self._start_posting(self.webhook["url"], secret)
+        return True
+
+    async def api_deleteWebhook(self, p: JSON) -> bool:
+        await self._stop_posting()
+        self.webhook = {"url": ""}
+        if p.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    async def api_getWebhookInfo(self, p: JSON) -> JSON:
+        return {
+            **self.webhook,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     def _init_webhook(self) -> None:
         self.webhook_posts: list[tuple[int, int]] = []  # (update_id, HTTP status or 0)
