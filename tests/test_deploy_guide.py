@@ -10,6 +10,9 @@ import pytest
 
 from tests.guide import PLACEHOLDERS, Install, checked_blocks, run_block
 
+# One worker builds and installs the package for this file and tests/test_wheel.py.
+pytestmark = pytest.mark.xdist_group("installed")
+
 
 def test_the_checked_blocks_go_from_the_checkout_to_the_configuration_check() -> None:
     blocks = checked_blocks()

@@ -36,6 +36,9 @@ from tests.test_kill_telegram import (
     until,
 )
 
+# The suites that time bot processes run one after the other, not side by side.
+pytestmark = pytest.mark.xdist_group("bot-processes")
+
 MEMBERS = range(7000, 7030)
 TICK = timedelta(minutes=1)
 # The Bot API's overall limit: more messages than this in any one second get 429s.

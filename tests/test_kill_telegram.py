@@ -37,6 +37,9 @@ from tests.commit_gate import TABLES, CommitGate, Step
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support import ENV, table_rows
 
+# The suites that time bot processes run one after the other, not side by side.
+pytestmark = pytest.mark.xdist_group("bot-processes")
+
 CHATS = 300
 FIRST_CHAT = 10_000
 MODERATOR, MEMBER = 4242, 5151

@@ -20,6 +20,9 @@ import pytest
 
 from tests.guide import ROOT, Install, environment
 
+# One worker builds and installs the package for this file and tests/test_deploy_guide.py.
+pytestmark = pytest.mark.xdist_group("installed")
+
 WHERE = """import bot, json, sys, sysconfig
 purelib = sysconfig.get_paths()["purelib"]
 print(json.dumps({"bot": bot.__file__, "purelib": purelib, "path": sys.path}))
