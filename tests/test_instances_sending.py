@@ -71,9 +71,14 @@ async def pledges(tg: FakeTelegram) -> None:
 async def test_the_sender_dies_during_a_broadcast_and_the_other_instance_takes_over(
     backend: Backend, tmp_path: Path
 ) -> None:
+    log = tmp_path / "bots.log"
     async with backend.shared(tmp_path) as db:
         await seed(db.config)
-        await run_and_check(db, tmp_path / "bots.log")
+        try:
+            await run_and_check(db, log)
+        finally:  # pytest shows what was printed when the test fails
+            lines = log.read_text().splitlines() if log.exists() else []
+            print("the bots' log, its end:", *lines[-80:], sep="\n")
 
 
 async def run_and_check(db: SharedDatabase, log: Path) -> None:
