@@ -77,6 +77,8 @@ class Config:
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: Secret = Secret("")
     telegram_webhook_managed: bool = False
+    # posts awaiting the Bot API's answer at once (see bot/delivery/turns.py)
+    telegram_messages_in_flight: int = 1
     discord_token: Secret = Secret("")
     discord_api_url: str = ""
     discord_public_key: str = ""  # set: interactions over HTTP, no gateway

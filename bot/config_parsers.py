@@ -149,6 +149,8 @@ tally_interval = whole_number(1, MAX_TALLY_MINUTES)
 port = whole_number(1, 65535)
 ready_backlog = whole_number(1, MAX_READY_BACKLOG)
 ready_delay = whole_number(1, MAX_READY_DELAY_SECONDS)
+MAX_TELEGRAM_IN_FLIGHT = 16
+telegram_in_flight = whole_number(1, MAX_TELEGRAM_IN_FLIGHT)
 public_refresh = whole_number(1, MAX_PUBLIC_REFRESH_SECONDS)
 
 

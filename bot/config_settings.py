@@ -116,6 +116,10 @@ SETTINGS: tuple[Setting, ...] = (
             ("telegram", "webhook_managed"), parse.boolean,
             "true (set once by quitgpt-bot telegram set-webhook) or false (set by the bot at "
             "start)"),
+    Setting("telegram_messages_in_flight", "TELEGRAM_MESSAGES_IN_FLIGHT",
+            ("telegram", "messages_in_flight"), parse.telegram_in_flight,
+            f"a whole number of messages from 1 to {parse.MAX_TELEGRAM_IN_FLIGHT}, e.g. 4 (each "
+            "may be sent twice if the bot is killed while it awaits its answer)"),
     Setting("discord_token", "DISCORD_TOKEN", ("discord", "token"), parse.discord_token,
             "a Discord bot token, without spaces", secret=True, file_variant=True),
     Setting("discord_api_url", "DISCORD_API_URL", ("discord", "api_url"), parse.private_url,

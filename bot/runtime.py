@@ -158,7 +158,10 @@ async def serving(app: App, adapter: Adapter) -> AsyncIterator[Adapter]:
     name = app.config.instance or socket.gethostname()
     lease = SenderLease(app.services, adapter.platform, name, handover=handover(adapter.pacing))
     try:
-        async with lease.kept(), DeliveryWorker(app.services, adapter, lease=lease).active():
+        # Telegram is the one platform here that cannot refuse a repeat (see worker.py).
+        unconfirmed = app.config.telegram_messages_in_flight
+        worker = DeliveryWorker(app.services, adapter, lease=lease, unconfirmed=unconfirmed)
+        async with lease.kept(), worker.active():
             yield adapter
     finally:
         await adapter.stop()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bot.app import App
+from bot.adapters.telegram import TelegramAdapter
+from bot.app import App, open_app
 from bot.config import Config
 from bot.delivery.publish import publish
+from bot.runtime import serving
 from tests.commit_gate import CommitGate
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support import handled
@@ -103,3 +107,42 @@ async def test_a_part_answered_in_time_holds_the_others_until_it_is_recorded(
         assert len(tg.calls_to("sendMessage")) == 1
         gate.close()
         assert (await handled(app, broadcast)).sent == 2
+
+
+@pytest.mark.parametrize("in_flight", [1, 3])
+async def test_late_answers_never_leave_more_parts_in_doubt_than_one_past_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_flight: int
+) -> None:
+    """Every answer comes 1.2 s after its message went, past the 0.2 s after which a late
+    answer lets the next part go: the parts the Bot API applied while the bot has not
+    recorded them (those a kill would send again) stay at `TELEGRAM_MESSAGES_IN_FLIGHT`
+    plus one at most, however many answers are late."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    config = Config(database=tmp_path / "tg.db", quiet_hours="")
+    config = replace(config, telegram_messages_in_flight=in_flight)
+    chats = [6000 + n for n in range(8)]
+    most = 0
+    async with FakeTelegram() as tg, open_app(config) as app:
+        now = app.services.clock()
+        for chat in chats:
+            await app.storage.subscriptions.subscribe("telegram", str(chat), "private", "fr", now)
+        adapter = TelegramAdapter(app, tg.token, api_url=tg.base_url, timeout=5.0)
+        async with serving(app, adapter):
+            tg.round_trip = 1.2  # the bot set up: its posts only
+            broadcast = await publish(app.services, "tally", lambda _: "Compteur")
+            while (counts := await app.storage.outbox.count_deliveries(broadcast)).pending:
+                recorded = recorded_parts(config.database)
+                most = max(most, len(tg.calls_to("sendMessage")) - recorded)
+                await asyncio.sleep(0.01)
+            tg.round_trip = 0.0
+    assert counts.sent == len(chats)
+    assert in_flight <= most <= in_flight + 1
+
+
+def recorded_parts(database: Path) -> int:
+    with sqlite3.connect(database) as conn:
+        [(count,)] = conn.execute(
+            "SELECT COALESCE(SUM(CASE status WHEN 'sent' THEN 1 ELSE parts_sent END), 0)"
+            " FROM deliveries"
+        )
+    return int(count)

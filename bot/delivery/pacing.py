@@ -46,23 +46,37 @@ def handover(pacing: Pacing) -> float:
 class Cadence:
     """One caller every `span / count` seconds, each in the next free slot; and when
     callers say when they are `done`, none sooner than `span` after the `count`-th
-    caller before it was done."""
+    caller before it was done.
+
+    With several callers awaiting their answer at once (`pending`), only `count - pending`
+    of the `count` before a caller are done: it goes no sooner than `span` after the
+    oldest of those, since every caller done earlier reached the platform before then,
+    whatever order the answers came in. (A caller that finds `count` or more pending
+    has only the timeline to go by.)"""
 
     def __init__(self, count: int, span: float) -> None:
         self.count, self.span, self.interval = count, span, span / count
         self._next = 0.0
         self._done: deque[float] = deque(maxlen=count)
+        self._pending = 0
 
     async def acquire(self) -> None:
         now = asyncio.get_running_loop().time()
         slot = max(now, self._next)
-        if len(self._done) == self.count:
-            slot = max(slot, self._done[0] + self.span)
+        counted = self.count - self._pending  # the callers before this one that are done
+        if 0 < counted <= len(self._done):
+            slot = max(slot, self._done[-counted] + self.span)
         self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        self._pending += 1
+        try:
+            if slot > now:
+                await asyncio.sleep(slot - now)
+        except BaseException:  # cancelled before its turn: it never went
+            self._pending -= 1
+            raise
 
     def done(self) -> None:
+        self._pending = max(self._pending - 1, 0)
         self._done.append(asyncio.get_running_loop().time())
 
 

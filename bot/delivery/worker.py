@@ -3,12 +3,13 @@
 It claims due rows with a lease and sends each in a task of its own, up to `in_flight`
 at once: a slow or failing chat holds one slot, never the queue, while the platform's
 pacing still spaces every message. Each part the platform accepted is recorded at
-once and the row is finished in its own commit, so a crash repeats at most the part
-that was in flight. Where the platform cannot refuse a repeat (Telegram has no
-idempotency key), one part at a time is between "sent" and "recorded": the rows in
-flight wait for their chats' pacing together, but send one by one, so that a crash
-repeats one part at most; a part whose answer is late (`LATE_ANSWER_S`) lets the next
-one go rather than stall every chat. A failure puts the row back with a next-attempt
+once and the row is finished in its own commit, so a crash repeats at most the parts
+that were in flight. Where the platform cannot refuse a repeat (Telegram has no
+idempotency key), `unconfirmed` parts at most (one by default) are between "sent" and
+"recorded": the rows in flight wait for their chats' pacing together, but send that
+many at a time, so that a crash repeats that many parts at most; a part whose answer is
+late (`LATE_ANSWER_S`) lets the next one go rather than stall every chat, one more part
+in doubt at most (`bot/delivery/turns.py`). A failure puts the row back with a next-attempt
 time of its own: this is the one retry layer, and the platform library's own retries
 count in it. With a sender lease (several instances on one database), the worker sends
 only while its instance holds the lease, and looks at the outbox every `SHARED_POLL`
@@ -54,7 +55,7 @@ ERROR_PAUSE_S = 5.0
 LEASE = timedelta(minutes=5)
 # Where the platform cannot refuse a repeat, a part whose answer is this late stops
 # holding the others back (a chat that hangs would otherwise stall every chat until the
-# time-out): a crash then may repeat it and the part sent after it.
+# time-out): a crash then may repeat it and the parts sent after it, one more at most.
 LATE_ANSWER_S = 0.2
 
 
@@ -85,6 +86,7 @@ class DeliveryWorker:
         in_flight: int = 16,
         policy: RetryPolicy = RetryPolicy(),
         lease: SenderLease | None = None,
+        unconfirmed: int = 1,
     ) -> None:
         self.services = services
         self.lease = lease
@@ -94,7 +96,8 @@ class DeliveryWorker:
         self.pacer = Pacer(deliverer.pacing)
         self.in_flight = in_flight
         self.policy = policy
-        self._window = asyncio.Semaphore(in_flight if deliverer.idempotent else 1)
+        self._window = asyncio.Semaphore(in_flight if deliverer.idempotent else unconfirmed)
+        self._in_doubt = None if deliverer.idempotent else asyncio.Semaphore(unconfirmed + 1)
         self._running: set[asyncio.Task[None]] = set()
         self._slot_freed = asyncio.Event()
         self._stopping = False
@@ -299,7 +302,7 @@ class DeliveryWorker:
         """Send what is left of the post; the row as it ends, with its last message."""
         storage, done = self.services.storage, delivery.parts_sent
         late_after = None if self.deliverer.idempotent else LATE_ANSWER_S
-        turns = PartTurns(self.pacer, self._window, chat, late_after)
+        turns = PartTurns(self.pacer, self._window, chat, late_after, self._in_doubt)
         lease = self.lease
 
         async def pace() -> None:

@@ -70,6 +70,9 @@ class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
 
     ``enforce_limits=True`` answers 429 (with retry_after) once the bot exceeds 30
     messages/second overall or 20/minute to one group; counted in ``faults_served["429"]``.
+    ``round_trip`` is the network's, in seconds, as from a server to api.telegram.org: each
+    request reaches the Bot API half of it after it was sent, and its answer the bot the
+    other half after the call was applied.
     """
 
     def __init__(
@@ -78,9 +81,11 @@ class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
         token: str = DEFAULT_TOKEN,
         bot_username: str = BOT_USERNAME,
         enforce_limits: bool = False,
+        round_trip: float = 0.0,
     ) -> None:
         super().__init__(token, bot_username)
         self.port = 0
+        self.round_trip = round_trip
         self.flood = FloodControl() if enforce_limits else None
         self.webhook: JSON = {"url": ""}  # what setWebhook stored, as getWebhookInfo shows it
         self._init_webhook()
@@ -136,6 +141,7 @@ class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
             return web.json_response(_NOT_FOUND, status=404)
         method = self._methods.get(request.match_info["method"].lower())
         lost = None
+        await self._pause(self.round_trip / 2)
         try:
             params = await read_params(request)
             name, token = method or request.match_info["method"], request.match_info["token"]
@@ -154,6 +160,7 @@ class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
             await self._pause(float(lost.options.get("hold", 0)))
             if request.transport is not None:
                 request.transport.close()
+        await self._pause(self.round_trip / 2)
         return response
 
     async def _serve_file(self, request: web.Request) -> web.Response:
