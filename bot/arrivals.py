@@ -8,18 +8,23 @@ restart: the database keeps counts per source, never who came through which.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 HELD = timedelta(days=1)
 
 
 class Arrivals:
+    """Kept in arrival order, so that dropping the members held over a day stops at the
+    first one still held: a pledge costs the same however many newcomers are held."""
+
     def __init__(self) -> None:
-        self._held: dict[str, tuple[str, datetime]] = {}
+        self._held: OrderedDict[str, tuple[str, datetime]] = OrderedDict()
 
     def arrived(self, member: str, code: str, now: datetime) -> None:
         self._drop_old(now)
         self._held[member] = (code, now)
+        self._held.move_to_end(member)  # arriving again: held from now
 
     def take(self, member: str, now: datetime) -> str | None:
         """The source that brought the member, once; None when none did (or too long ago)."""
@@ -30,8 +35,8 @@ class Arrivals:
     def held(self, member: str, now: datetime) -> str | None:
         """The source held for the member, left in place (to show them)."""
         self._drop_old(now)
-        code, _ = self._held.get(member, (None, now))
-        return code
+        code, since = self._held.get(member, (None, now))
+        return code if now - since <= HELD else None
 
     def forget(self, member: str) -> None:
         self._held.pop(member, None)
@@ -40,5 +45,8 @@ class Arrivals:
         return len(self._held)
 
     def _drop_old(self, now: datetime) -> None:
-        for member in [m for m, (_, when) in self._held.items() if now - when > HELD]:
+        while self._held:
+            member, (_, since) = next(iter(self._held.items()))
+            if now - since <= HELD:
+                return
             del self._held[member]

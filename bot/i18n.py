@@ -15,6 +15,7 @@ from babel.dates import format_datetime
 from babel.plural import PluralRule
 
 from bot.markup import escape
+from bot.parsing import fold
 from bot.resources import shipped
 
 LOCALES_DIR = shipped("locales")
@@ -63,6 +64,7 @@ class Catalogues:
             raise LocaleError(f"no {FALLBACK}.json catalogue")
         self.languages = {code: dict(strings) for code, strings in languages.items()}
         self._check()
+        self._action_words: dict[str, frozenset[str]] = {}
 
     @classmethod
     def load(cls, directory: Path = LOCALES_DIR) -> Catalogues:
@@ -109,6 +111,16 @@ class Catalogues:
             if code in self.languages:
                 return code
         return default if default in self.languages else FALLBACK
+
+    def action_words(self, name: str) -> frozenset[str]:
+        """The word `action.<name>` in every language, folded: what a button's line may
+        carry for it. Worked out once per name, since every message may ask."""
+        words = self._action_words.get(name)
+        if words is None:
+            key = f"action.{name}"
+            words = frozenset(fold(self.get(code, key)) for code in self.languages)
+            self._action_words[name] = words
+        return words
 
     def get(self, language: str, key: str, /, **params: object) -> str:
         """The template for `key`, filled with `params` escaped as literal markup.

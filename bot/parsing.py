@@ -22,7 +22,10 @@ def clean(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents, for matching what members type."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold()
+    if folded.isascii():  # nothing to decompose: most command lines, every button's
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -54,6 +54,9 @@ class Services:
     arrivals: Arrivals = field(default_factory=Arrivals)
     # platform -> the link that opens the bot there, as its adapter learnt it at start
     entry_links: dict[str, str] = field(default_factory=dict)
+    # (builder, language) -> reply parts built from the catalogues and commands alone, the
+    # same for every member: built once (`Context.per_language`)
+    per_language: dict[tuple[object, str], object] = field(default_factory=dict)
 
     def wake_delivery(self) -> None:
         """Tell the delivery workers that new posts are in the outbox."""

@@ -50,7 +50,7 @@ async def handle(ctx: Context) -> list[Reply]:
         return await _preview(ctx, ctx.msg.args)
     if ctx.means(word, "unschedule"):
         return await _unschedule(ctx, rest)
-    if ctx.means(word, "confirm") or ctx.means(word, "force"):
+    if ctx.means(word, "confirm", "force"):
         return await _confirm(ctx, rest, force=ctx.means(word, "force"))
     if ctx.means(word, "cancel"):
         return await _cancel(ctx, rest)

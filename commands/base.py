@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from bot.parsing import fold
 from bot.seam import Button, Image, Message, Reply
 
 if TYPE_CHECKING:
     from bot.services import Services
+
+T = TypeVar("T")
 
 
 class UserError(Exception):
@@ -55,17 +57,23 @@ class Context:
         spec = next(spec for spec in self.services.commands if spec.name == command)
         return " ".join([f"/{self.command_name(spec)}", *map(str, args)])
 
+    def per_language(self, build: Callable[[Context], T]) -> T:
+        """What `build` makes of the catalogues and commands alone (never of the message or
+        the member), built once per language: the same buttons under every thanks."""
+        key, built = (build, self.language), self.services.per_language
+        if key not in built:
+            built[key] = build(self)
+        return cast(T, built[key])
+
     def word(self, name: str) -> str:
         """A word a button's line carries (`action.<name>`), in the member's language."""
         return self.t(f"action.{name}")
 
-    def means(self, typed: str, name: str) -> bool:
-        """Whether `typed` is the word `action.<name>` in any language: a button keeps
-        working for a member whose language changed since it was sent."""
-        catalogues = self.services.catalogues
-        return fold(typed) in {
-            fold(catalogues.get(code, f"action.{name}")) for code in catalogues.languages
-        }
+    def means(self, typed: str, *names: str) -> bool:
+        """Whether `typed` is the word `action.<name>` of one of `names` in any language: a
+        button keeps working for a member whose language changed since it was sent."""
+        folded, catalogues = fold(typed), self.services.catalogues
+        return any(folded in catalogues.action_words(name) for name in names)
 
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]

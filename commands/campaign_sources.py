@@ -26,9 +26,10 @@ async def arrived_through(ctx: Context, payload: str) -> bool:
     return True
 
 
-async def credit_source(ctx: Context) -> None:
-    """A new pledge: counted under the source that brought the member, if one did."""
-    code = ctx.services.arrivals.take(member_of(ctx), ctx.services.clock())
+async def credit_source(ctx: Context, member: str) -> None:
+    """A new pledge of `member` (their key): counted under the source that brought them,
+    if one did."""
+    code = ctx.services.arrivals.take(member, ctx.services.clock())
     if code is not None:
         await ctx.services.storage.sources.count_source_pledge(code)
 

@@ -44,7 +44,7 @@ def threshold_buttons(ctx: Context, kinds: Kind) -> Rows:
 def wants_notice(ctx: Context) -> bool:
     """`/pledge notify …` or `/pledge quiet`: about being told, not a pledge."""
     first = ctx.msg.args.split(maxsplit=1)[:1]
-    return bool(first) and (ctx.means(first[0], "notify") or ctx.means(first[0], "quiet"))
+    return bool(first) and ctx.means(first[0], "notify", "quiet")
 
 
 async def notice_choice(ctx: Context) -> list[Reply]:

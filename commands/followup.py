@@ -30,7 +30,7 @@ def remind_buttons(ctx: Context) -> Rows:
 
 def wants_followup(ctx: Context) -> bool:
     first = ctx.msg.args.split(maxsplit=1)[:1]
-    return bool(first) and (ctx.means(first[0], "remind") or ctx.means(first[0], "not_yet"))
+    return bool(first) and ctx.means(first[0], "remind", "not_yet")
 
 
 async def followup_choice(ctx: Context) -> list[Reply]:

@@ -19,7 +19,7 @@ from commands.conditional import (
     waiting,
     wants_notice,
 )
-from commands.followup import followup_choice, remind_buttons, wants_followup
+from commands.followup import Rows, followup_choice, remind_buttons, wants_followup
 from commands.pledge_notice import privacy_notice
 from commands.pledging import (
     KIND_LABELS,
@@ -51,7 +51,7 @@ async def handle(ctx: Context) -> list[Reply]:
         )
         added = await services.add_pledge(new)
         if added.created:
-            await credit_source(ctx)
+            await credit_source(ctx, member)
             if added.crossed or added.firmed:  # recorded with the pledge: post them now
                 await relay(services)
             waiting = new.threshold and await services.storage.pledges.get_pledge(member)
@@ -75,9 +75,12 @@ def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
     text = ctx.t("pledge.thanks", kinds=kinds_text(ctx.t, pledge.kinds), tally=Raw(tally))
     for value in added.crossed:
         text += "\n" + ctx.t("pledge.milestone", count=number(ctx.t, value))
+    return Reply(text, ctx.per_language(_thanks_buttons), private=True, edit=ctx.msg.from_button)
+
+
+def _thanks_buttons(ctx: Context) -> Rows:
     guide = Button(ctx.t("pledge.button_guide"), ctx.action("resilier"))
-    rows = ((guide,), *remind_buttons(ctx), (_share(ctx),))
-    return Reply(text, rows, private=True, edit=ctx.msg.from_button)
+    return ((guide,), *remind_buttons(ctx), (_share(ctx),))
 
 
 async def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:

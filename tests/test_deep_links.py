@@ -85,6 +85,25 @@ async def test_the_source_is_forgotten_by_oubli_and_after_a_day(config: Config) 
     assert len(app.services.arrivals) == 0
 
 
+async def test_a_member_arriving_again_is_held_from_then(config: Config) -> None:
+    """Held in arrival order: arriving again moves a member behind those who came since."""
+    now = [datetime(2026, 3, 6, 12, tzinfo=UTC)]
+    async with open_app(config, clock=lambda: now[0]) as app:
+        alice, bob = ConsoleAdapter(app, "alice"), ConsoleAdapter(app, "bob")
+        await alice.say(f"/start src_{SOURCE}")
+        now[0] += timedelta(hours=1)
+        await bob.say("/start src_tract_paris")
+        now[0] += timedelta(hours=22)
+        await alice.say(f"/start src_{SOURCE}")
+        now[0] += timedelta(hours=3)  # bob's arrival is 25 hours old, alice's again 3
+        for each in (alice, bob):
+            await each.say("/engagement resilier ok2")
+        [counts] = await ConsoleAdapter(app, "mod").say("/compteur sources")
+    assert f"• {SOURCE} : arrivées 2, engagements 1" in counts
+    assert "• tract_paris : arrivées 1, engagements 0" in counts
+    assert len(app.services.arrivals) == 0
+
+
 async def test_payloads_open_a_pledge_or_a_topic(app: App, tmp_path: Path) -> None:
     alice = member(app, tmp_path, "alice")
     [direct] = await alice.say("/engagement")
