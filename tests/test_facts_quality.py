@@ -1,11 +1,11 @@
 """Search quality: members' questions get the fact a well-informed person would answer with.
 
-Sets of questions typed the way members type them. blind_set1.toml to blind_set9.toml
+Sets of questions typed the way members type them. blind_set1.toml to blind_set10.toml
 were each written by someone who had read only the articles; questions.toml and
-questions_heldout.toml before them, by the project. All but questions_heldout.toml and
-blind_set9.toml (scored once, after the settings were chosen) were tuned on
-(bench/calibrate_facts.py fits the answer model on blind_set1, blind_set3 and questions,
-and chooses its threshold on the six first blind sets and questions). The floors below are
+questions_heldout.toml before them, by the project. All but questions_heldout.toml were
+tuned on, each blind set after its first score (bench/calibrate_facts.py fits the answer
+model on blind_set1, blind_set3 and questions, and chooses its threshold on the six first
+blind sets and questions). The floors below are
 what the sets reached when the settings were chosen; a change that lowers them must say
 why. The lexical rules the search relies on are checked at the end on a small base of
 their own, so that a failure names the broken rule.
@@ -32,23 +32,23 @@ FLOORS = {
     ("questions.toml", "refuse"): 1.0,
     ("questions_heldout.toml", "answer"): 0.96,
     ("questions_heldout.toml", "refuse"): 1.0,
-    ("blind_set1.toml", "answer"): 0.89,
+    ("blind_set1.toml", "answer"): 0.9,
     ("blind_set1.toml", "correct"): 1.0,
     ("blind_set1.toml", "refuse"): 1.0,
     ("blind_set1.toml", "intent"): 0.91,
     ("blind_set2.toml", "answer"): 0.93,
     ("blind_set2.toml", "correct"): 1.0,
     ("blind_set2.toml", "refuse"): 0.97,
-    ("blind_set2.toml", "intent"): 0.91,
+    ("blind_set2.toml", "intent"): 1.0,
     ("blind_set3.toml", "answer"): 0.81,
     ("blind_set3.toml", "correct"): 0.84,
     ("blind_set3.toml", "refuse"): 0.95,
-    ("blind_set3.toml", "intent"): 0.86,
-    ("blind_set4.toml", "answer"): 0.85,
+    ("blind_set3.toml", "intent"): 0.93,
+    ("blind_set4.toml", "answer"): 0.87,
     ("blind_set4.toml", "correct"): 0.95,
     ("blind_set4.toml", "refuse"): 0.95,
     ("blind_set4.toml", "intent"): 0.93,
-    ("blind_set5.toml", "answer"): 0.82,
+    ("blind_set5.toml", "answer"): 0.84,
     ("blind_set5.toml", "correct"): 0.94,
     ("blind_set5.toml", "refuse"): 0.94,
     ("blind_set5.toml", "intent"): 1.0,
@@ -57,22 +57,26 @@ FLOORS = {
     ("blind_set6.toml", "refuse"): 1.0,
     ("blind_set6.toml", "intent"): 1.0,
     ("blind_set7.toml", "answer"): 0.89,
-    ("blind_set7.toml", "correct"): 0.95,
+    ("blind_set7.toml", "correct"): 1.0,
     ("blind_set7.toml", "refuse"): 1.0,
     ("blind_set7.toml", "intent"): 1.0,
-    ("blind_set8.toml", "answer"): 0.87,
+    ("blind_set8.toml", "answer"): 0.88,
     ("blind_set8.toml", "correct"): 0.95,
     ("blind_set8.toml", "refuse"): 1.0,
     ("blind_set8.toml", "intent"): 1.0,
-    ("blind_set9.toml", "answer"): 0.82,
-    ("blind_set9.toml", "correct"): 0.75,
+    ("blind_set9.toml", "answer"): 0.83,
+    ("blind_set9.toml", "correct"): 0.82,
     ("blind_set9.toml", "refuse"): 0.97,
     ("blind_set9.toml", "intent"): 1.0,
+    ("blind_set10.toml", "answer"): 0.85,
+    ("blind_set10.toml", "correct"): 0.9,
+    ("blind_set10.toml", "refuse"): 1.0,
+    ("blind_set10.toml", "intent"): 0.86,
 }
-BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 10)]
-# Over the nine blind sets: false premises answered as if true, off-topic questions given a
+BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 11)]
+# Over the ten blind sets: false premises answered as if true, off-topic questions given a
 # fact (bench/score_questions.py counts them alike).
-MOST_CONFIRMED = 13
+MOST_CONFIRMED = 14
 MOST_OFF_TOPIC_ANSWERED = 3
 
 
@@ -103,7 +107,7 @@ def test_each_kind_of_question_is_read_right(name: str, kind: str) -> None:
     assert share >= FLOORS[name, kind], f"{share:.1%} of {len(questions)}:\n" + "\n".join(wrong)
 
 
-@pytest.mark.timeout(900)  # alone, it embeds every question of the nine sets
+@pytest.mark.timeout(900)  # alone, it embeds every question of the ten sets
 def test_false_premises_and_off_topic_questions_stay_unanswered() -> None:
     questions = [q for name in BLIND_SETS for q in _questions(name)]
     confirmed, off_topic = [], []

@@ -35,6 +35,16 @@ def test_a_day_or_month_is_compared_with_the_facts_that_give_one() -> None:
     assert isinstance(found, Answer)  # "Saturday" is a day, not someone's name
 
 
+def test_a_year_alone_is_compared_with_the_facts_that_give_one() -> None:
+    # The launch fact gives no year; the nearly as close fact on Musk's 2015 pledge does.
+    found = KNOWN.understand("musk a financé le lancement d'openai en 2017 ?")
+    assert isinstance(found, Correction) and found.figures == ("2017",)
+    assert found.fact.id == "musk-100-millions-2015"
+    # With another figure, the year only places it: the question is read on its figure.
+    found = KNOWN.understand("OpenAI a levé 2 milliards au lancement en 2015 ?")
+    assert isinstance(found, Correction) and found.fact.id == "openai-milliard-lancement"
+
+
 def test_right_figures_and_lone_digits_are_not_claims() -> None:
     found = KNOWN.understand("Brockman et sa femme ont donné 12,5 millions chacun à MAGA Inc. ?")
     assert isinstance(found, Answer)
@@ -49,6 +59,8 @@ def test_names_no_fact_covers_are_said_whatever_their_case() -> None:
         ("did the EU fine OpenAI over the military contract?", "EU"),
         # Another model of OpenAI's is not the one a fact names.
         ("l'ICE se sert de GPT-3 pour les CV ?", "GPT-3"),
+        # An actor other than the one the articles name, written without capitals.
+        ("tom hanks soutient quitgpt ?", "tom hanks"),
     ):
         found = KNOWN.understand(question)
         assert isinstance(found, Unsourced) and name in found.names, (question, found)
@@ -94,6 +106,9 @@ def test_a_role_a_rate_or_a_rank_the_fact_contradicts_is_corrected() -> None:
     assert _correction("Dana Fisher, l'économiste, elle dit quoi du boycott ?") == ("économiste",)
     assert _correction("ChatGPT a 900 millions d'utilisateurs par mois ?") == ("par mois",)
     assert _correction("Greg Brockman c'est bien le PDG d'OpenAI ?") == ("PDG",)
+    assert _correction("altman a dit qu'il démissionnerait plutôt que d'obéir ?") == (
+        "démissionnerait",
+    )
     # Said right, or right as well as wrong, the detail is no claim against the fact.
     found = KNOWN.understand("la sociologue Dana Fisher dit quoi du boycott ?")
     assert isinstance(found, Answer) and found.fact.id == "dana-fisher-pression-economique"

@@ -255,6 +255,9 @@ class Knowledge:
         if self._guard.about_a_day(premises):
             dated = [n for n in agreeing if self._guard.dated(self.base.facts[n])]
             agreeing = dated or agreeing
+        elif self._guard.about_a_year(premises):
+            dated = [n for n in agreeing if self._guard.gives_a_year(self.base.facts[n])]
+            agreeing = dated or agreeing
         return agreeing[0] if agreeing else ranked.best
 
 

@@ -64,6 +64,8 @@ _AT_LEAST = re.compile(
     r"\b(plus de|depasse|depassé|dépassé|depassant|au moins|au dela de|franchi|"
     r"more than|over|at least|above|exceeded|passed|topped)\s+(les\s+|the\s+)?$"
 )
+# The numbers a question or a fact may give as a year.
+YEARS = (1990, 2099)
 # A question that asks for a day or a date (« quel jour », "on which day", "what date").
 _ASKS_DAY = re.compile(r"\b(quel jour|quelle date|which day|what day|what date|which date)\b")
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
@@ -164,6 +166,15 @@ class PremiseGuard:
         """Whether the fact gives a day or month, which a question naming one asks about."""
         return bool(_dates_of(fact))
 
+    def about_a_year(self, premises: Premises) -> bool:
+        """Whether the question's only figures are years (« musk est parti en 2020 »): it asks
+        when. With another figure (« 200 millions en 2015 »), the year only places it."""
+        return bool(premises.figures) and all(_is_year(n) for n in premises.figures)
+
+    def gives_a_year(self, fact: Fact) -> bool:
+        """Whether the fact's figures give a year, which a question stating one is about."""
+        return any(_is_year(n) for figure in fact.figures for n in _read(figure))
+
     def unheld(self, premises: Premises, fact: Fact) -> bool:
         """Whether the question asks what the fact does not hold (a salary, an age)."""
         return self._contrasts.unheld(premises.text, fact)
@@ -248,6 +259,14 @@ def _dates_of(fact: Fact) -> frozenset[str]:
         for text in (*fact.figures, fact.statement.fr, fact.statement.en)
         for word in words(text)
         if word in _calendar_words()
+    )
+
+
+def _is_year(number: Number) -> bool:
+    return (
+        not number.percent
+        and number.value == int(number.value)
+        and YEARS[0] <= number.value <= YEARS[1]
     )
 
 
