@@ -1,9 +1,10 @@
 """Search quality: members' questions get the fact a well-informed person would answer with.
 
-Sets of questions typed the way members type them. blind_set1.toml to blind_set10.toml
+Sets of questions typed the way members type them. blind_set1.toml to blind_set11.toml
 were each written by someone who had read only the articles; questions.toml and
-questions_heldout.toml before them, by the project. All but questions_heldout.toml were
-tuned on, each blind set after its first score (bench/calibrate_facts.py fits the answer
+questions_heldout.toml before them, by the project. All but questions_heldout.toml and
+blind_set11.toml (scored once, after the settings were chosen) were tuned on, each blind
+set after its first score (bench/calibrate_facts.py fits the answer
 model on blind_set1, blind_set3 and questions, and chooses its threshold on the six first
 blind sets and questions). The floors below are
 what the sets reached when the settings were chosen; a change that lowers them must say
@@ -72,11 +73,15 @@ FLOORS = {
     ("blind_set10.toml", "correct"): 0.9,
     ("blind_set10.toml", "refuse"): 1.0,
     ("blind_set10.toml", "intent"): 0.86,
+    ("blind_set11.toml", "answer"): 0.82,
+    ("blind_set11.toml", "correct"): 0.82,
+    ("blind_set11.toml", "refuse"): 1.0,
+    ("blind_set11.toml", "intent"): 0.86,
 }
-BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 11)]
-# Over the ten blind sets: false premises answered as if true, off-topic questions given a
+BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 12)]
+# Over the eleven blind sets: false premises answered as if true, off-topic questions given a
 # fact (bench/score_questions.py counts them alike).
-MOST_CONFIRMED = 14
+MOST_CONFIRMED = 17
 MOST_OFF_TOPIC_ANSWERED = 3
 
 
