@@ -26,6 +26,8 @@ DUPLICATE_WINDOW = timedelta(days=7)
 ENGLISH_MARK = re.compile(r"\[en\]", re.IGNORECASE)
 # `2026-12-01 18:00` (or `18h`, `18h30`), in the campaign's time zone.
 WHEN = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2})(?:[:h](\d{2})?)?(?=\s|$)")
+# What follows a subcommand when it names a number, valid or not: « confirmer 0 », « -1 ».
+NUMBER = re.compile(r"[-+]?\d+")
 
 
 def content_hash(text: str) -> str:
@@ -46,7 +48,8 @@ async def handle(ctx: Context) -> list[Reply]:
     # « Programmer la réunion… » is an announcement; a date after the word is a plan.
     if ctx.means(word, "schedule") and (not rest or rest[0].isdigit()):
         return await _schedule(ctx, rest)
-    if rest and parse_id(rest) is None:  # « Annuler la réunion… » is an announcement
+    # « Annuler la réunion… » is an announcement; « annuler 0 » a number mistyped.
+    if rest and parse_id(rest) is None and not NUMBER.fullmatch(rest):
         return await _preview(ctx, ctx.msg.args)
     if ctx.means(word, "unschedule"):
         return await _unschedule(ctx, rest)
@@ -60,9 +63,14 @@ async def handle(ctx: Context) -> list[Reply]:
 
 
 async def _preview(ctx: Context, text: str) -> list[Reply]:
+    """A new draft, in place of the author's earlier ones: a later « confirmer » without a
+    number can only send the text the moderator last saw."""
     msg, services = ctx.msg, ctx.services
     digest = content_hash(text)
     french, english = by_language(text)
+    if not french:
+        raise UserError("broadcast.french_missing")
+    await _discard_drafts(ctx)
     draft_id = await draft_announcement(
         services,
         french,
@@ -125,7 +133,7 @@ async def _schedule(ctx: Context, rest: str) -> list[Reply]:
         raise UserError("broadcast.schedule_past", moment=when)
     french, english = by_language(text)
     if not french:
-        raise UserError("broadcast.schedule_malformed", zone=zone)
+        raise UserError("broadcast.french_missing")
     action = Action(ctx.msg.platform, member_of(ctx), "schedule", f"at={publish_at.isoformat()}")
     draft_id = await draft_announcement(
         services,
@@ -220,6 +228,15 @@ async def _cancel(ctx: Context, ref: str) -> list[Reply]:
             private=True,
         )
     ]
+
+
+async def _discard_drafts(ctx: Context) -> None:
+    """Drop the author's drafts not yet confirmed (planned announcements stay)."""
+    storage, author = ctx.services.storage, member_of(ctx)
+    while (draft := await storage.outbox.latest_draft(ctx.msg.platform, author)) is not None:
+        action = Action(ctx.msg.platform, author, "discard")
+        if await cancel_announcement(ctx.services, draft.id, action) is None:
+            return
 
 
 async def _discard(ctx: Context, ref: str) -> list[Reply]:

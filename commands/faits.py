@@ -10,7 +10,7 @@ from bot.facts.search import MIN_COVERAGE
 from bot.facts.words import terms, words
 from bot.redact import redact
 from bot.seam import Reply
-from commands.base import Argument, CommandSpec, Context
+from commands.base import Argument, CommandSpec, Context, UserError
 from commands.fact_replies import (
     FACT_MARK,
     TOPIC_MARK,
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 SEE_ALSO = 2
 SUGGESTIONS = 10
+# Members' questions run to 140 characters in the question sets; a page of text is not one.
+MAX_QUESTION_CHARS = 500
 
 
 async def handle(ctx: Context) -> list[Reply]:
@@ -36,12 +38,18 @@ async def handle(ctx: Context) -> list[Reply]:
     text = ctx.msg.args.strip()
     if text.startswith((TOPIC_MARK, FACT_MARK)):
         return [await _browse(ctx, known.base, text)]
-    if not terms(text):  # nothing to look up: "/faits", "bonjour", "merci"
+    free_text = ctx.msg.command is None
+    if not terms(text) and not free_text:  # nothing to look up: "/faits", "/faits merci"
         return [topics_reply(ctx, known.base, "facts.intro")]
-    # Free text in a private chat may want a command rather than a fact.
-    found = await known.understand_soon(text, ctx.msg.command is None)
+    if len(text) > MAX_QUESTION_CHARS:  # and reading it would take seconds of CPU
+        raise UserError("facts.too_long", max=MAX_QUESTION_CHARS, length=len(text))
+    # Free text in a private chat may want a command rather than a fact, even in words
+    # that look nothing up (« on est combien », "what are you for").
+    found = await known.understand_soon(text, free_text)
     if isinstance(found, Wanted):
         return await wanted_reply(ctx, found.intent)
+    if not terms(text):  # "bonjour", "merci"
+        return [topics_reply(ctx, known.base, "facts.intro")]
     return [await _answer(ctx, known, text, found)]
 
 

@@ -231,3 +231,57 @@ async def test_paused_chats_are_listed_until_subscribed_again(
     )
     [listing] = await mod.say("/annonces")
     assert "en pause" not in listing
+
+
+@pytest.mark.parametrize(
+    "typed", ["/annonce [en] English only", "/annonce [EN]", "/annonce  [en]  "]
+)
+async def test_an_announcement_without_its_french_text_is_refused(
+    app: App, mod: ConsoleAdapter, worker: DeliveryWorker, tmp_path: Path, typed: str
+) -> None:
+    """French chats get the French text: without it they would get an empty post."""
+    await subscribe_members(app, tmp_path, ["ana"])
+    [refused] = await mod.say(typed)
+    assert refused.startswith("Écrivez d'abord le texte en français")
+    [nothing] = await mod.say("/annonce confirmer")
+    assert nothing == (await mod.say("/annonce confirmer 1"))[0]
+    assert not nothing.startswith("Annonce n°")
+    assert await worker.drain() == 0
+
+
+async def test_a_new_draft_replaces_the_earlier_ones(
+    app: App, mod: ConsoleAdapter, worker: DeliveryWorker, inbox: list[str], tmp_path: Path
+) -> None:
+    """« confirmer » without a number sends the text the moderator saw last, and a draft
+    left behind cannot be sent later by mistake."""
+    await subscribe_members(app, tmp_path, ["ana"])
+    [first] = await mod.say("/annonce Premier brouillon")
+    [second] = await mod.say("/annonce Second brouillon")
+    assert "[/annonce confirmer 1]" in first and "[/annonce confirmer 2]" in second
+    [stale] = await mod.say("/annonce confirmer 1")  # the first preview's button
+    assert not stale.startswith("Annonce n°")
+    [queued] = await mod.say("/annonce confirmer")
+    assert queued.startswith("Annonce n°1 en cours d'envoi.")
+    [nothing_left] = await mod.say("/annonce confirmer")
+    assert nothing_left == stale
+    await worker.drain()
+    posts = [text for text in inbox if "Annonce de la campagne QuitGPT" in text]
+    assert len(posts) == 1 and "Second brouillon" in posts[0]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "/annonce confirmer 0",
+        "/annonce annuler 0",
+        "/annonce annuler -1",
+        "/annonce annuler 99999999999999999999999",
+    ],
+)
+async def test_a_subcommand_with_a_wrong_number_is_not_an_announcement(
+    mod: ConsoleAdapter, typed: str
+) -> None:
+    [refused] = await mod.say(typed)
+    assert not refused.startswith("Aperçu de l'annonce")
+    [nothing] = await mod.say("/annonce confirmer")
+    assert not nothing.startswith("Annonce n°")

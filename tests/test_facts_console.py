@@ -13,6 +13,7 @@ from bot.app import App, open_app
 from bot.config import DEFAULT_FACTS, Config
 from bot.facts.embedding import vector_file
 from bot.facts.loader import load_factbase
+from tests.support import table_rows
 from tests.test_factbase import minimal
 from tests.test_tally_console import say_on
 from tests.tomlfile import read_toml, write_base, write_toml
@@ -275,6 +276,31 @@ async def test_free_text_that_wants_a_command_gets_it(console: ConsoleAdapter) -
     # Asking why people cancel is a question, however close to the guide it sounds.
     [why] = await console.say("pourquoi les gens résilient leur abonnement chatgpt ?")
     assert why != guide
+
+
+async def test_a_command_asked_in_words_that_look_nothing_up_is_recognised(
+    console: ConsoleAdapter, console_en: ConsoleAdapter
+) -> None:
+    """Words of a command made only of little words (« on est combien ») are not a
+    question for the fact base, but they may still ask for a command."""
+    [tally] = await console.say("on est combien")
+    assert tally == (await console.say("/compteur"))[0]
+    [tally_en] = await console_en.say("how many are we")
+    assert tally_en == (await console_en.say("/tally"))[0]
+    [hello] = await console.say("bonjour")
+    assert hello == (await console.say("/faits"))[0]
+
+
+async def test_a_page_of_text_is_not_read_as_a_question(app: App, console: ConsoleAdapter) -> None:
+    """Reading it would cost seconds of CPU: it is refused, and nothing of it is kept."""
+    page = " ".join(["brockman openai trump donation"] * 100)
+    for typed in (f"/faits {page}", page):
+        [refused] = await console.say(typed)
+        assert refused == (
+            f"Votre question est trop longue ({len(page)} caractères, 500 au plus) :"
+            " posez-la en quelques mots."
+        )
+    assert table_rows(app.config.database)["fact_questions"] == []
 
 
 async def test_a_question_about_someone_no_fact_covers_says_so(console: ConsoleAdapter) -> None:

@@ -130,7 +130,8 @@ async def test_a_cancelled_plan_never_goes(config: Config, clock: Clock, tmp_pat
         ("/annonce programmer 2026-13-01 18:00 Mois 13", "Date ou heure illisible."),
         ("/annonce programmer 2026-12-01 25:00 Heure 25", "Date ou heure illisible."),
         ("/annonce programmer 2026-12-01 Sans heure", "Date ou heure illisible."),
-        ("/annonce programmer 2026-12-01 18:00", "Date ou heure illisible."),
+        ("/annonce programmer 2026-12-01 18:00", "Écrivez d'abord le texte en français"),
+        ("/annonce programmer 2026-12-01 18:00 [en] English only", "Écrivez d'abord le texte"),
         ("/annonce programmer", "Date ou heure illisible."),
         (
             "/broadcast schedule 2026-11-30 09:00 Too late",
