@@ -8,16 +8,10 @@ import time
 from bot.parsing import MAX_INPUT_CHARS, clean, fold, parse_line
 from bot.seam import Capability, Card, ChatKind, ChatRef, Message, Reply, Sender
 from bot.services import Services
-from commands.base import CommandSpec, Context, UserError, command_list
+from commands.base import CommandSpec, Context, ModeratorOnly, UserError, command_list
 from commands.share_cards import share_cards
 
 log = logging.getLogger(__name__)
-
-
-class ModeratorOnly(Exception):
-    def __init__(self, spec: CommandSpec) -> None:
-        super().__init__(spec.name)
-        self.spec = spec
 
 
 # Free text in a private chat is a question for the fact base: members just ask.
@@ -87,13 +81,10 @@ class Dispatcher:
             return await spec.handle(ctx)
         except ModeratorOnly as refused:
             name, outcome = refused.spec.name, "refused"
-            await self._refuse(ctx, refused.spec)
-            return [
-                Reply(
-                    ctx.t("error.moderators_only", command=ctx.command_name(refused.spec)),
-                    private=True,
-                )
-            ]
+            await self._refuse(ctx, refused)
+            command = " ".join(filter(None, (ctx.command_name(refused.spec), refused.part)))
+            key = "error.moderators_only_part" if refused.part else "error.moderators_only"
+            return [Reply(ctx.t(key, command=command), private=True)]
         except UserError as exc:
             outcome = "user_error"
             log.debug("user error", extra={"command": name, "key": exc.key})
@@ -132,15 +123,14 @@ class Dispatcher:
             seconds = time.perf_counter() - started
             self.services.metrics.command("inline", platform, outcome, seconds)
 
-    async def _refuse(self, ctx: Context, spec: CommandSpec) -> None:
+    async def _refuse(self, ctx: Context, refused: ModeratorOnly) -> None:
         msg, services = ctx.msg, self.services
-        log.warning(
-            "moderator command refused", extra={"command": spec.name, "platform": msg.platform}
-        )
+        asked = " ".join(filter(None, (refused.spec.name, refused.part)))
+        log.warning("moderator command refused", extra={"command": asked, "platform": msg.platform})
         # A refused member is logged under their pseudonymous key, never their platform id.
         actor = services.member_key(msg.platform, msg.sender.id)
         await services.storage.audit.record_audit(
-            msg.platform, actor, "refused", spec.name, services.clock()
+            msg.platform, actor, "refused", asked, services.clock()
         )
 
     def _route(self, ctx: Context) -> CommandSpec | None:

@@ -24,6 +24,16 @@ class UserError(Exception):
         self.params = params
 
 
+class ModeratorOnly(Exception):
+    """What only moderators may do, asked by someone else: refused, logged and audited by
+    the dispatcher. `part` names the moderators' part of a command open to all
+    (« sources » of /compteur)."""
+
+    def __init__(self, spec: CommandSpec, part: str = "") -> None:
+        super().__init__(spec.name)
+        self.spec, self.part = spec, part
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     msg: Message

@@ -12,7 +12,7 @@ from bot.i18n import Raw, Translate, number, timestamp
 from bot.markup import to_plain
 from bot.parsing import fold
 from bot.seam import Button, Image, Reply
-from commands.base import Argument, CommandSpec, Context, UserError
+from commands.base import Argument, CommandSpec, Context, ModeratorOnly
 from commands.campaign_sources import source_counts_reply
 from commands.fact_replies import date_text
 from commands.pledging import KIND_LABELS, kinds_text, platform_name
@@ -52,7 +52,7 @@ async def handle(ctx: Context) -> list[Reply]:
         return [await _chart(ctx)]
     if ctx.means(ctx.msg.args, "sources"):  # moderators: what each campaign source brought
         if not ctx.msg.is_moderator:
-            raise UserError("error.moderators_only", command=ctx.command_name(SPEC))
+            raise ModeratorOnly(SPEC, ctx.word("sources"))
         return [await source_counts_reply(ctx)]
     tally = await ctx.services.storage.pledges.get_tally(ctx.services.clock())
     chart = Button(ctx.t("tally.button_chart"), ctx.action("compteur", ctx.word("chart")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.facts.knowledge import Answer, Correction, Finding, Knowledge, Unsourced, Wanted
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 SEE_ALSO = 2
 SUGGESTIONS = 10
+FIGURE = re.compile(r"\d{3}")
 # Members' questions run to 140 characters in the question sets; a page of text is not one.
 MAX_QUESTION_CHARS = 500
 
@@ -39,7 +41,7 @@ async def handle(ctx: Context) -> list[Reply]:
     if text.startswith((TOPIC_MARK, FACT_MARK)):
         return [await _browse(ctx, known.base, text)]
     free_text = ctx.msg.command is None
-    if not terms(text) and not free_text:  # nothing to look up: "/faits", "/faits merci"
+    if not _looks_up(text) and not free_text:  # "/faits", "/faits merci", "/faits 1=1"
         return [topics_reply(ctx, known.base, "facts.intro")]
     if len(text) > MAX_QUESTION_CHARS:  # and reading it would take seconds of CPU
         raise UserError("facts.too_long", max=MAX_QUESTION_CHARS, length=len(text))
@@ -48,15 +50,22 @@ async def handle(ctx: Context) -> list[Reply]:
     found = await known.understand_soon(text, free_text)
     if isinstance(found, Wanted):
         return await wanted_reply(ctx, found.intent)
-    if not terms(text):  # "bonjour", "merci"
+    if not _looks_up(text):  # "bonjour", "merci"
         return [topics_reply(ctx, known.base, "facts.intro")]
     return [await _answer(ctx, known, text, found)]
+
+
+def _looks_up(text: str) -> bool:
+    """Whether `text` has something to look up: a word that is not a little word, or a
+    figure (« 17 000 »), not only digits and signs (« 1 », « 1=1 »)."""
+    return bool(terms(text)) and (any(c.isalpha() for c in text) or bool(FIGURE.search(text)))
 
 
 async def _browse(ctx: Context, base: FactBase, text: str) -> Reply:
     """A topic's facts (`#topic`), one fact (`=fact`) or its image (`=fact image`), as the
     buttons ask."""
-    mark, (ident, _, option) = text[0], text[1:].strip().partition(" ")
+    mark, (typed, _, option) = text[0], text[1:].strip().partition(" ")
+    ident = typed.lower()  # the file's ids are in lower case: « #BROCKMAN » is « #brockman »
     topic = base.topic(ident) if mark == TOPIC_MARK else None
     if topic is not None:
         return topic_reply(ctx, base, topic)

@@ -51,7 +51,9 @@ async def test_a_source_link_counts_the_pledges_it_brings_and_nothing_else(
     assert f"• {SOURCE} : arrivées 2, engagements 1" in counts
     assert "• tract_paris : arrivées 0, engagements 0" in counts
     [refused] = await bob.say("/compteur sources")
-    assert refused == "/compteur est réservée aux modérateurs."
+    assert refused == "/compteur sources est réservé aux modérateurs."  # /compteur is not
+    [entry, *_] = await app.storage.audit.recent_audit()  # newest first
+    assert (entry.action, entry.detail) == ("refused", "compteur sources")
 
 
 async def test_no_table_links_a_member_to_a_source(app: App, tmp_path: Path) -> None:

@@ -108,6 +108,13 @@ async def test_greetings_and_empty_questions_show_the_introduction(console: Cons
     [intro] = await console.say("/faits")
     assert await console.say("bonjour !") == [intro]
     assert await console.say("/faits merci") == [intro]
+    for nothing_to_look_up in ("/faits 1", "/faits 1=1", "/faits 2 + 2"):
+        assert await console.say(nothing_to_look_up) == [intro]
+
+
+async def test_a_topic_typed_in_capitals_is_the_topic(console: ConsoleAdapter) -> None:
+    topic = BASE.topics[0].id
+    assert await console.say(f"/faits #{topic.upper()}") == await console.say(f"/faits #{topic}")
 
 
 async def test_feedback_and_the_moderators_queue(

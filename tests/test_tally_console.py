@@ -61,7 +61,7 @@ async def test_tally_by_platform_counts_each_platform_once(
     assert tally == (
         "Compteur QuitGPT\n"
         "Engagements : 3\n"
-        "Déjà tenus (abonnement résilié) : 1\n"
+        "Déjà tenus : 1\n"
         "Ces dernières 24 heures : +3\n\n"
         "Par plateforme\n"
         "• Console : 1\n"
