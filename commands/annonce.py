@@ -3,41 +3,26 @@ or at a time planned ahead; in French, and in English for chats in English if gi
 
 from __future__ import annotations
 
-import hashlib
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from bot.delivery.outbox import (
-    announcement_markup,
     cancel_announcement,
     confirm_announcement,
     draft_announcement,
 )
-from bot.i18n import Raw, moment, number
-from bot.parsing import fold, parse_id
+from bot.i18n import Raw, number
+from bot.parsing import parse_id
 from bot.seam import Button, Reply
+from commands.annonce_plans import schedule, unschedule
+from commands.annonce_texts import bodies, by_language, content_hash
 from commands.base import Argument, CommandSpec, Context, UserError
 from commands.pledging import member_of
 from storage.api.records import Action, Broadcast
 
 DUPLICATE_WINDOW = timedelta(days=7)
-# The English text follows the mark `[en]`; the French one comes first.
-ENGLISH_MARK = re.compile(r"\[en\]", re.IGNORECASE)
-# `2026-12-01 18:00` (or `18h`, `18h30`), in the campaign's time zone.
-WHEN = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2})(?:[:h](\d{2})?)?(?=\s|$)")
 # What follows a subcommand when it names a number, valid or not: « confirmer 0 », « -1 ».
 NUMBER = re.compile(r"[-+]?\d+")
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(" ".join(fold(text).split()).encode()).hexdigest()
-
-
-def by_language(text: str) -> tuple[str, str]:
-    """The French text and the English one (empty when not given)."""
-    parts = ENGLISH_MARK.split(text, maxsplit=1)
-    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
 
 
 async def handle(ctx: Context) -> list[Reply]:
@@ -47,12 +32,12 @@ async def handle(ctx: Context) -> list[Reply]:
         raise UserError("broadcast.usage")
     # « Programmer la réunion… » is an announcement; a date after the word is a plan.
     if ctx.means(word, "schedule") and (not rest or rest[0].isdigit()):
-        return await _schedule(ctx, rest)
+        return await schedule(ctx, rest)
     # « Annuler la réunion… » is an announcement; « annuler 0 » a number mistyped.
     if rest and parse_id(rest) is None and not NUMBER.fullmatch(rest):
         return await _preview(ctx, ctx.msg.args)
     if ctx.means(word, "unschedule"):
-        return await _unschedule(ctx, rest)
+        return await unschedule(ctx, rest)
     if ctx.means(word, "confirm", "force"):
         return await _confirm(ctx, rest, force=ctx.means(word, "force"))
     if ctx.means(word, "cancel"):
@@ -98,78 +83,7 @@ async def _preview(ctx: Context, text: str) -> list[Reply]:
     header = ctx.t("broadcast.preview", id=draft_id, chats=Raw(chats))
     if duplicate:
         header += "\n" + ctx.t("broadcast.duplicate_warning", id=duplicate.number)
-    return [Reply(f"{header}\n\n{_bodies(ctx, french, english)}", buttons, private=True)]
-
-
-def _bodies(ctx: Context, french: str, english: str) -> str:
-    """The announcement as chats will read it: in French, then in English if given."""
-    catalogues = ctx.services.catalogues
-    body = announcement_markup(catalogues, "fr" if english else ctx.language, french)
-    if english:
-        body += "\n\n" + announcement_markup(catalogues, "en", english)
-    return body
-
-
-def _publish_at(ctx: Context, rest: str) -> tuple[datetime, str]:
-    """The time a plan names, in the campaign's time zone, and the text after it."""
-    zone = ctx.services.config.timezone
-    found = WHEN.match(rest)
-    try:
-        if found is None:
-            raise ValueError(rest)
-        day, hour, minute = found.groups()
-        local = datetime.strptime(f"{day} {hour}:{minute or '00'}", "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise UserError("broadcast.schedule_malformed", zone=zone) from None
-    return local.replace(tzinfo=ZoneInfo(zone)), rest[found.end() :].strip()
-
-
-async def _schedule(ctx: Context, rest: str) -> list[Reply]:
-    """Keep an announcement confirmed for a later time, audited with it."""
-    services, zone = ctx.services, ctx.services.config.timezone
-    publish_at, text = _publish_at(ctx, rest)
-    when = moment(ctx.t, ctx.language, publish_at, zone, minutes=True)
-    if publish_at <= services.clock():
-        raise UserError("broadcast.schedule_past", moment=when)
-    french, english = by_language(text)
-    if not french:
-        raise UserError("broadcast.french_missing")
-    action = Action(ctx.msg.platform, member_of(ctx), "schedule", f"at={publish_at.isoformat()}")
-    draft_id = await draft_announcement(
-        services,
-        french,
-        text_en=english,
-        digest=content_hash(text),
-        platform=ctx.msg.platform,
-        author=member_of(ctx),
-        language=ctx.language,
-        publish_at=publish_at,
-        audit=action,
-    )
-    unschedule = ctx.action("annonce", ctx.word("unschedule"), draft_id)
-    buttons = ((Button(ctx.t("broadcast.button_unschedule"), unschedule),),)
-    header = ctx.t("broadcast.scheduled", moment=when, zone=zone, id=draft_id)
-    return [Reply(f"{header}\n\n{_bodies(ctx, french, english)}", buttons, private=True)]
-
-
-async def _unschedule(ctx: Context, ref: str) -> list[Reply]:
-    """Cancel a planned announcement before its time; any moderator may."""
-    ident = parse_id(ref)
-    if ident is None:
-        raise UserError("broadcast.unschedule_usage")
-    planned = await ctx.services.storage.outbox.get_broadcast(ident)
-    action = Action(ctx.msg.platform, member_of(ctx), "unschedule")
-    if (
-        planned is None
-        or planned.publish_at is None
-        or planned.status != "draft"
-        or await cancel_announcement(ctx.services, ident, action) is None
-    ):
-        raise UserError("broadcast.not_scheduled", id=ident)
-    when = moment(
-        ctx.t, ctx.language, planned.publish_at, ctx.services.config.timezone, minutes=True
-    )
-    return [ctx.reply("broadcast.unscheduled", moment=when, edit=ctx.msg.from_button, private=True)]
+    return [Reply(f"{header}\n\n{bodies(ctx, french, english)}", buttons, private=True)]
 
 
 async def _duplicate_of(ctx: Context, digest: str) -> Broadcast | None:

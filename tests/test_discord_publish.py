@@ -10,9 +10,9 @@ import pytest
 
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import App
+from bot.delivery.outbox import announcement_markup
 from bot.delivery.publish import publish
 from bot.runtime import serving
-from commands.annonce import announcement_markup
 from tests.discord_support import discord_bot
 from tests.fakes.discord_api import FakeDiscord
 

@@ -133,6 +133,15 @@ async def test_a_cancelled_plan_never_goes(config: Config, clock: Clock, tmp_pat
         ("/annonce programmer 2026-12-01 18:00", "Écrivez d'abord le texte en français"),
         ("/annonce programmer 2026-12-01 18:00 [en] English only", "Écrivez d'abord le texte"),
         ("/annonce programmer", "Date ou heure illisible."),
+        (  # Paris skips from 02:00 to 03:00 that night
+            "/annonce programmer 2027-03-28 02:30 Heure sautée",
+            "Le 2027-03-28 à 02:30, cette heure n'existe pas à Europe/Paris (changement d'heure)",
+        ),
+        (
+            "/annonce programmer 2126-01-01 10:00 Dans un siècle",
+            "Une annonce se programme un an à l'avance au plus : choisissez un moment avant le"
+            " 1 décembre 2027",
+        ),
         (
             "/broadcast schedule 2026-11-30 09:00 Too late",
             "30 November 2026, 9:00 AM has already passed: choose a time to come.",
