@@ -15,7 +15,7 @@ from bot.i18n import Raw, number
 from bot.parsing import parse_id
 from bot.seam import Button, Reply
 from commands.annonce_plans import schedule, unschedule
-from commands.annonce_texts import bodies, by_language, content_hash
+from commands.annonce_texts import bodies, by_language, content_hash, number_in
 from commands.base import Argument, CommandSpec, Context, UserError
 from commands.pledging import member_of
 from storage.api.records import Action, Broadcast
@@ -123,9 +123,7 @@ async def _confirm(ctx: Context, ref: str, *, force: bool) -> list[Reply]:
 
 async def _cancel(ctx: Context, ref: str) -> list[Reply]:
     """Stop a published announcement, named by its number."""
-    ident = parse_id(ref)
-    if ident is None:
-        raise UserError("broadcast.cancel_usage")
+    ident = number_in(ref, "broadcast.cancel_usage")
     published = await ctx.services.storage.outbox.numbered_announcement(ident)
     action = Action(ctx.msg.platform, member_of(ctx), "cancel")
     stopped = None

@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 from bot.delivery.outbox import cancel_announcement, draft_announcement
 from bot.i18n import moment
-from bot.parsing import parse_id
 from bot.seam import Button, Reply
-from commands.annonce_texts import bodies, by_language, content_hash
+from commands.annonce_texts import bodies, by_language, content_hash, number_in
 from commands.base import Context, UserError
 from commands.pledging import member_of
 from storage.api.records import Action
@@ -76,9 +75,7 @@ async def schedule(ctx: Context, rest: str) -> list[Reply]:
 
 async def unschedule(ctx: Context, ref: str) -> list[Reply]:
     """Cancel a planned announcement before its time; any moderator may."""
-    ident = parse_id(ref)
-    if ident is None:
-        raise UserError("broadcast.unschedule_usage")
+    ident = number_in(ref, "broadcast.unschedule_usage")
     planned = await ctx.services.storage.outbox.get_broadcast(ident)
     action = Action(ctx.msg.platform, member_of(ctx), "unschedule")
     if (

@@ -7,8 +7,8 @@ import hashlib
 import re
 
 from bot.delivery.outbox import announcement_markup
-from bot.parsing import fold
-from commands.base import Context
+from bot.parsing import fold, parse_id
+from commands.base import Context, UserError
 
 # The English text follows the mark `[en]`; the French one comes first.
 ENGLISH_MARK = re.compile(r"\[en\]", re.IGNORECASE)
@@ -31,3 +31,11 @@ def bodies(ctx: Context, french: str, english: str) -> str:
     if english:
         body += "\n\n" + announcement_markup(catalogues, "en", english)
     return body
+
+
+def number_in(ref: str, usage: str) -> int:
+    """The announcement number a subcommand names; the locale string `usage` if none."""
+    ident = parse_id(ref)
+    if ident is None:
+        raise UserError(usage)
+    return ident
