@@ -62,12 +62,12 @@ async def handle(ctx: Context) -> list[Reply]:
     elif choice.kinds:
         pledge = await services.storage.pledges.change_pledge(member, choice.kinds)
         if pledge is not None:
-            return [await _current(ctx, pledge, "pledge.changed")]
+            return [await _current(ctx, pledge, "pledge.changed", choice.threshold)]
     else:
         pledge = await services.storage.pledges.get_pledge(member)
     if pledge is None:
         return [privacy_notice(ctx, choice.kinds)]
-    return [await _current(ctx, pledge, "pledge.current")]
+    return [await _current(ctx, pledge, "pledge.current", choice.threshold)]
 
 
 def _thanks(ctx: Context, pledge: NewPledge, added: Added) -> Reply:
@@ -83,8 +83,9 @@ def _thanks_buttons(ctx: Context) -> Rows:
     return ((guide,), *remind_buttons(ctx), (_share(ctx),))
 
 
-async def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
-    """The member's pledge, with buttons to add or remove a kind, withdraw or mark it done."""
+async def _current(ctx: Context, pledge: Pledge, key: str, asked: int | None = None) -> Reply:
+    """The member's pledge, with buttons to add or remove a kind, withdraw or mark it done;
+    a condition `asked` other than the pledge's is said to be kept, not silently dropped."""
     condition, notify = await waiting(ctx, pledge)
     rows = list(notify)
     for kind, label in KIND_LABELS.items():
@@ -98,6 +99,8 @@ async def _current(ctx: Context, pledge: Pledge, key: str) -> Reply:
     rows.append((Button(ctx.t("pledge.button_withdraw"), ctx.action("retirer")),))
     text = ctx.t(key, kinds=kinds_text(ctx.t, pledge.kinds), date=when(ctx, pledge.pledged_at))
     text += condition
+    if asked is not None and asked != pledge.threshold:
+        text += "\n\n" + ctx.t("pledge.condition_kept")
     return Reply(text, tuple(rows), private=True, edit=ctx.msg.from_button)
 
 

@@ -122,6 +122,24 @@ async def test_an_unknown_threshold_is_refused(member: Callable[..., ConsoleAdap
     assert none.startswith("Vous n'avez pas d'engagement conditionnel en attente.")
 
 
+async def test_another_condition_on_a_pledge_is_said_to_be_kept(
+    app: App, member: Callable[..., ConsoleAdapter]
+) -> None:
+    """A pledge's condition is chosen when it is made: a change of kinds that names another
+    says so, rather than seem to have changed it."""
+    alice = member(ALICE)
+    await alice.say("/engagement resilier si2 ok2")
+    kept = "Votre condition, elle, ne change pas"
+    [changed] = await alice.say("/engagement appli si5")
+    assert "engagement est modifié" in changed and kept in changed
+    [again] = await alice.say("/engagement appli si2 ok2")  # the same condition: nothing to say
+    assert kept not in again
+    [firm] = await member(BOB).say("/engagement resilier ok2")
+    assert kept not in firm
+    pledge = await app.storage.pledges.get_pledge(app.services.member_key("console", ALICE))
+    assert pledge is not None and pledge.threshold == 2
+
+
 async def test_oubli_and_withdrawal_take_the_reference_away(
     app: App, member: Callable[..., ConsoleAdapter]
 ) -> None:
