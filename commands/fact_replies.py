@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from bot.fact_image import FactImageText, render_fact_image
 from bot.facts.model import Article, Fact, FactBase, Topic
@@ -41,12 +42,29 @@ def date_text(ctx: Context, date: str) -> str:
     return ctx.t(key, day=int(day[0]), month=name, year=year)
 
 
+# A title that quotes something, inside the quotation marks that name it: its own marks
+# become the inner ones (« « QuitGPT » : … » reads “QuitGPT” inside « … »).
+INNER_QUOTES = (
+    (re.compile(r"“"), "\N{LEFT SINGLE QUOTATION MARK}"),
+    (re.compile(r"”"), "\N{RIGHT SINGLE QUOTATION MARK}"),
+    (re.compile(r"«\s*"), "“"),
+    (re.compile(r"\s*»"), "”"),
+)
+
+
+def inner_quotes(title: str) -> str:
+    for marks, inner in INNER_QUOTES:
+        title = marks.sub(inner, title)
+    return title
+
+
 def where(ctx: Context, article: Article) -> Raw:
     """Where a member can read it: the publisher, else the article's title; and its date."""
     if article.publisher:
         text = escape(article.publisher)
     else:
-        text = ctx.t("facts.article", title=article.title(ctx.language))
+        title = inner_quotes(article.title(ctx.language))
+        text = ctx.t("facts.article", title=title)
     if article.date:
         text = ctx.t("facts.dated", origin=Raw(text), date=Raw(date_text(ctx, article.date)))
     return Raw(text)

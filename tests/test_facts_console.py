@@ -324,3 +324,16 @@ async def test_a_wrong_figure_gets_the_fact_as_a_correction(console_en: ConsoleA
     [reply] = await console_en.say("/facts Brockman gave 50 million to MAGA Inc, right?")
     assert reply.startswith("⚠️ That is not what our sources say (“50 million”).")
     assert "$12.5 million each" in reply
+
+
+async def test_a_title_that_quotes_keeps_its_quotes_inside_the_others(
+    console: ConsoleAdapter, console_en: ConsoleAdapter
+) -> None:
+    """« « QuitGPT » : … » would read as two titles: the title's own marks become inner ones."""
+    [reply] = await console.say("/faits =florian-temoignage")
+    assert "via « “QuitGPT” : le soutien à Trump" in reply
+    [reply_en] = await console_en.say("/facts =florian-temoignage")
+    assert (
+        "via “\N{LEFT SINGLE QUOTATION MARK}QuitGPT\N{RIGHT SINGLE QUOTATION MARK}: support"
+        in reply_en
+    )
