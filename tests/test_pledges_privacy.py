@@ -64,6 +64,16 @@ async def test_forget_asks_then_erases_everything(app: App, console: ConsoleAdap
     assert again.startswith("Il n'y a rien à effacer")
 
 
+async def test_forget_speaks_of_a_pledge_only_to_a_member_who_has_one(
+    console: ConsoleAdapter,
+) -> None:
+    await console.say("/faits combien a donné brockman")  # a question kept a day, no pledge
+    [question] = await console.say("/oubli")
+    assert question.startswith("Effacer tout ce que le bot garde sur vous ? C'est définitif.")
+    [erased] = await console.say("/oubli confirmer")
+    assert erased == "C'est fait : tout ce que le bot gardait sur vous est effacé."
+
+
 async def test_replies_about_a_members_pledge_are_private(app: App) -> None:
     dispatcher = app.dispatcher
     chat, sender = ChatRef("discord", "42", ChatKind.GROUP), Sender("7", "fr")
