@@ -53,8 +53,9 @@ async def notice_choice(ctx: Context) -> list[Reply]:
     storage, member = ctx.services.storage, member_of(ctx)
     edit = ctx.msg.from_button
     if ctx.means(first, "quiet"):
-        await storage.notices.forget_notice(member, NoticeKind.FIRM)
-        return [ctx.reply("conditional.notify_off", private=True, edit=edit)]
+        forgotten = await storage.notices.forget_notice(member, NoticeKind.FIRM)
+        key = "conditional.notify_off" if forgotten else "conditional.notify_none"
+        return [ctx.reply(key, private=True, edit=edit)]
     pledge = await storage.pledges.get_pledge(member)
     if pledge is None or pledge.threshold is None:
         raise UserError("conditional.none")

@@ -43,8 +43,9 @@ async def followup_choice(ctx: Context) -> list[Reply]:
         return [ctx.reply("followup.not_yet", buttons=buttons, private=True, edit=edit)]
     storage, member = ctx.services.storage, member_of(ctx)
     if rest and ctx.means(rest[0], "cancel"):
-        await storage.notices.forget_notice(member, NoticeKind.FOLLOWUP)
-        return [ctx.reply("followup.cancelled", private=True, edit=edit)]
+        forgotten = await storage.notices.forget_notice(member, NoticeKind.FOLLOWUP)
+        key = "followup.cancelled" if forgotten else "followup.none"
+        return [ctx.reply(key, private=True, edit=edit)]
     days = int(rest[0]) if rest and rest[0].isdigit() else 0
     if days not in DAYS:
         raise UserError("followup.unknown_delay")

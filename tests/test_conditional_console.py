@@ -120,6 +120,8 @@ async def test_an_unknown_threshold_is_refused(member: Callable[..., ConsoleAdap
     assert refused == "Ce seuil n'est pas proposé. Seuils possibles : 2, 5."
     [none] = await member(BOB).say("/engagement prevenir confirmer")
     assert none.startswith("Vous n'avez pas d'engagement conditionnel en attente.")
+    [nothing] = await member(BOB).say("/engagement silence")
+    assert nothing == "Aucun message n'était prévu : il n'y a rien à annuler."
 
 
 async def test_another_condition_on_a_pledge_is_said_to_be_kept(

@@ -121,6 +121,8 @@ async def test_a_followup_cancelled_keeps_nothing(app: App, clock: Clock, tmp_pa
     [cancelled] = await member.say("/engagement rappel annuler")
     assert cancelled.startswith("🔕 Rappel annulé")
     assert table_rows(app.config.database)["pledge_notices"] == []
+    [again] = await member.say("/engagement rappel annuler")  # nothing left: said so
+    assert again == "Aucun rappel n'était prévu : il n'y a rien à annuler."
     [refused] = await member.say("/engagement rappel 5")
     assert refused == "Un rappel se demande dans 3 ou 7 jours."
     clock.now += timedelta(days=8)
