@@ -87,7 +87,7 @@ async def test_refusals_and_private_subscription_are_personal_data(console: Cons
     assert f"journal de sécurité sous votre empreinte {key}" in data
     assert data.count("\n•") == 2
     [question] = await console.say("/oubli")
-    assert question.startswith("Effacer votre engagement")
+    assert question.startswith("Effacer tout ce que le bot garde sur vous ?")
     [done] = await console.say("/oubli confirmer")
     assert done.startswith("C'est fait")
     [nothing] = await console.say("/mesdonnees")

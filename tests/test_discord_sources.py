@@ -56,4 +56,4 @@ async def test_source_counts_are_a_choice_of_compteur_for_moderators_only(
     escaped = SOURCE.replace("_", "\\_")  # Discord markdown
     assert f"- {escaped} : arrivées 1, engagements 1" in (counts.content or "")
     refused = answers[MEMBER]
-    assert refused.content == "/compteur est réservée aux modérateurs."
+    assert refused.content == "/compteur sources est réservé aux modérateurs."
