@@ -82,8 +82,8 @@ async def test_a_claim_about_someone_no_fact_covers_is_introduced_as_such(
     cards = texts(answer)
     assert not [ident for ident in cards if ident.startswith(("fact:", "correction:"))]
     [nearby] = [r for r in answer["results"] if r["id"].startswith("nearby:")]
-    assert nearby["title"].startswith("Je n'ai pas de fait sourcé sur Zuckerberg")
-    assert cards[nearby["id"]].startswith("Je n'ai pas de fait sourcé sur Zuckerberg")
+    assert nearby["title"].startswith("Mes sources ne disent rien de tel sur Zuckerberg")
+    assert cards[nearby["id"]].startswith("Mes sources ne disent rien de tel sur Zuckerberg")
 
 
 async def test_a_refused_question_offers_only_the_counter(app: App, tg: FakeTelegram) -> None:
