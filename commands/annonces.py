@@ -29,9 +29,10 @@ async def handle(ctx: Context) -> list[Reply]:
         for broadcast in await storage.outbox.scheduled_announcements()
         if broadcast.publish_at is not None
     ]
+    published = []
     for broadcast in await storage.outbox.recent_announcements():
         counts = await storage.outbox.count_deliveries(broadcast.id)
-        lines.append(
+        published.append(
             ctx.t(
                 "broadcasts.line",
                 id=broadcast.number,
@@ -42,6 +43,8 @@ async def handle(ctx: Context) -> list[Reply]:
                 excerpt=_excerpt(broadcast.text),
             )
         )
+    if published:  # the header only over announcements: not over plans alone
+        lines.append(ctx.t("broadcasts.list", lines=Raw("\n".join(published))))
     if planned:
         lines.append(ctx.t("broadcasts.scheduled", lines=Raw("\n".join(planned))))
     since = ctx.services.clock() - RECENT
@@ -58,7 +61,7 @@ async def handle(ctx: Context) -> list[Reply]:
         lines.append(ctx.t("broadcasts.paused", lines=Raw("\n".join(paused))))
     if not lines:
         return [ctx.reply("broadcasts.none", private=True)]
-    return [ctx.reply("broadcasts.list", lines=Raw("\n".join(lines)), private=True)]
+    return [Reply("\n".join(lines).lstrip("\n"), private=True)]
 
 
 def _excerpt(text: str) -> str:
