@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.backup import backup, restore
-from bot.config import Config, ConfigError, resolve_config
+from bot.config import Config, ConfigError, Secret, resolve_config
 from bot.config_check import report
 from bot.facts.loader import FactBaseError, load_factbase
 from bot.i18n import LocaleError
@@ -99,12 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "telegram":
             print(asyncio.run(telegram_webhook(args.telegram_action, config)))
             return 0
-        secrets = [
-            config.telegram_token,
-            config.discord_token,
-            config.telegram_webhook_secret,
-            config.member_secret,
-        ]
+        secrets = secrets_of(config)
         # In a terminal session, routine logs would drown the conversation.
         quiet = args.action == "console" and not args.log_level
         level = "WARNING" if quiet else config.log_level
@@ -114,11 +109,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"quitgpt-bot: {exc}", file=sys.stderr)
         return 2
     except PlatformUnavailable as exc:
-        print(f"quitgpt-bot: {exc}", file=sys.stderr)
+        # The platform's own message may quote what it refused: a token is never printed.
+        print(f"quitgpt-bot: {masked(str(exc), config)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def masked(text: str, config: Config) -> str:
+    """`text` with every configured secret replaced by `***`."""
+    for secret in secrets_of(config):
+        if secret.value:
+            text = text.replace(secret.value, "***")
+    return text
+
+
+def secrets_of(config: Config) -> list[Secret]:
+    return [
+        config.telegram_token,
+        config.discord_token,
+        config.telegram_webhook_secret,
+        config.member_secret,
+    ]
 
 
 async def telegram_webhook(action: str, config: Config) -> str:

@@ -314,7 +314,8 @@ async def test_a_question_about_someone_no_fact_covers_says_so(console: ConsoleA
     [reply] = await console.say("/faits Zuckerberg a donné de l'argent à Maga Inc ?")
     said, nearby = reply.split("\n\n", 1)
     assert said == (
-        "Mes sources ne disent rien de tel sur Zuckerberg : je ne peux ni le confirmer ni le démentir."
+        "Mes sources ne disent rien de tel sur Zuckerberg :"
+        " je ne peux ni le confirmer ni le démentir."
     )
     assert nearby.startswith("Ce que disent nos sources sur un sujet voisin")
     assert "Oui" not in reply  # nothing to rate: it is not an answer

@@ -69,8 +69,11 @@ class Bot:
             "QUITGPT_QUIET_HOURS": "off",  # an empty variable counts as unset
         }
         with self.log.open("ab") as out:
+            # At a lower priority than the commit gate's watcher (`nice` runs the bot in its
+            # own process), so that on a loaded machine the watcher takes the lock back
+            # before the bot's next commit rather than let it slip into the same step.
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "--db", str(self.db)],
+                ["nice", "-n", "10", sys.executable, "-m", "bot", "--db", str(self.db)],
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=out,

@@ -29,7 +29,7 @@ from bot.adapters.discord_render import image_file, markdown_chunks, view
 from bot.app import App
 from bot.delivery.deliverer import PartSent, not_recorded
 from bot.delivery.pacing import DISCORD
-from bot.seam import ChatKind, ChatRef, Message, Reply
+from bot.seam import ChatKind, ChatRef, Message, PlatformUnavailable, Reply
 from commands.base import CommandSpec
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,13 @@ class DiscordAdapter:
             # discord.py builds every REST URL, interaction answers included, from this
             # class attribute: there is no per-client setting, and a process has one client.
             self._saved_base, discord.http.Route.BASE = discord.http.Route.BASE, self.api_base
-        await self.client.login(self.token)  # also runs setup_hook: the translator
+        try:
+            await self.client.login(self.token)  # also runs setup_hook: the translator
+        except (discord.DiscordException, aiohttp.ClientError) as exc:
+            await self.client.close()
+            reason = f"{type(exc).__name__}: {exc}"
+            message = f"Discord is unreachable or refused the token ({reason})"
+            raise PlatformUnavailable(message) from exc
         if self.server is not None:
             await self.server.start()
         else:

@@ -4,7 +4,7 @@ once, with the configured URL and secret token, for every instance behind a load
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import Bot, Update
@@ -39,22 +39,21 @@ async def set_webhook(config: Config) -> str:
     ]
     if missing:
         raise ConfigError(f"set-webhook needs {' and '.join(missing)}")
-    async with _bot(config) as bot:
-        await _call(
-            bot.set_webhook(
-                config.telegram_webhook_url,
-                secret_token=config.telegram_webhook_secret.value,
-                allowed_updates=Update.ALL_TYPES,
-                max_connections=MAX_CONNECTIONS,
-            )
-        )
+    await _with_bot(
+        config,
+        lambda bot: bot.set_webhook(
+            config.telegram_webhook_url,
+            secret_token=config.telegram_webhook_secret.value,
+            allowed_updates=Update.ALL_TYPES,
+            max_connections=MAX_CONNECTIONS,
+        ),
+    )
     return f"webhook set: {config.telegram_webhook_url}, with the configured secret token"
 
 
 async def webhook_info(config: Config) -> str:
     """What the Bot API says of the webhook, a line each (it never returns the secret)."""
-    async with _bot(config) as bot:
-        info = await _call(bot.get_webhook_info())
+    info = await _with_bot(config, lambda bot: bot.get_webhook_info())
     lines = [
         f"url: {info.url or '(none: long polling)'}",
         f"pending updates: {info.pending_update_count}",
@@ -67,13 +66,16 @@ async def webhook_info(config: Config) -> str:
 
 
 async def delete_webhook(config: Config) -> str:
-    async with _bot(config) as bot:
-        await _call(bot.delete_webhook())
+    await _with_bot(config, lambda bot: bot.delete_webhook())
     return "webhook deleted: updates wait for long polling"
 
 
-async def _call(call: Awaitable[T]) -> T:
+async def _with_bot(config: Config, call: Callable[[Bot], Awaitable[T]]) -> T:
+    """`call` on a started Bot; any refusal or network trouble, starting it included, in
+    one line (the token masked by the command line)."""
     try:
-        return await call
+        async with _bot(config) as bot:
+            return await call(bot)
     except TelegramError as exc:
-        raise PlatformUnavailable(f"Telegram refused: {exc}") from exc
+        message = f"Telegram is unreachable or refused: {type(exc).__name__}: {exc}"
+        raise PlatformUnavailable(message) from exc
