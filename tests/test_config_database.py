@@ -46,6 +46,9 @@ def test_a_server_url_is_kept_secret(tmp_path: Path) -> None:
         "sqlite://relative.db",
         "sqlite:///no/such/directory/bot.db",
         "/no/such/directory/bot.db",
+        "postgresql://quitgpt:hunter2@127.0.0.1:notaport/quitgpt",
+        "postgresql://quitgpt:hunter2@127.0.0.1:99999/quitgpt",
+        "postgresql://quitgpt:hunter2@[::1/quitgpt",
     ],
 )
 def test_bad_values_stop_the_start_naming_the_setting(value: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
+from urllib.parse import urlsplit
 
 from storage.api.errors import BackendError
 from storage.api.protocols import Storage
@@ -84,7 +85,13 @@ def parse_database_url(value: str) -> DatabaseUrl:
             + ", ".join(f"{name}://…" for name in BACKENDS)
             + " or a file path"
         )
-    return DatabaseUrl(scheme, f"{scheme}://{rest}")
+    url = f"{scheme}://{rest}"
+    if "," not in rest.partition("/")[0]:  # libpq's list of hosts is the driver's to read
+        try:
+            urlsplit(url).port  # noqa: B018 (raises on a port that is not 0 to 65535)
+        except ValueError as exc:  # its message quotes the port or the host, not a password
+            raise BackendError(f"not a {scheme} URL: {exc}") from None
+    return DatabaseUrl(scheme, url)
 
 
 Opener = Callable[[DatabaseUrl, StorageOptions], Awaitable[Storage]]
