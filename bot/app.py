@@ -20,7 +20,7 @@ from bot.seam import ChatRef
 from bot.services import Services, utc_now
 from commands import COMMANDS
 from storage.api.backends import StorageOptions, open_storage
-from storage.api.errors import BackendError
+from storage.api.errors import BackendError, DatabaseUnusable
 from storage.api.protocols import Storage
 
 log = logging.getLogger(__name__)
@@ -89,3 +89,7 @@ async def _open_storage(config: Config) -> Storage:
         return await open_storage(config.storage_url, options)
     except BackendError as exc:
         raise ConfigError(f"QUITGPT_DATABASE_URL cannot be used: {exc}") from exc
+    except DatabaseUnusable as exc:
+        raise ConfigError(
+            f"the database (--db, QUITGPT_DB or QUITGPT_DATABASE_URL): {exc}"
+        ) from exc

@@ -117,3 +117,19 @@ def test_an_unreachable_telegram_api_is_retried_then_said_in_one_line(tmp_path: 
     assert result.stderr.count("telegram unreachable") == START_ATTEMPTS
     assert result.stderr.strip().splitlines()[-1].startswith("quitgpt-bot: Telegram is unreachable")
     assert "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_no_database_stops_the_start_in_one_line(tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database")
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
+    for db in (text, damaged, Path("/dev/null")):
+        result = run_bot("--db", str(db), "console")
+        assert result.returncode == 2, result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(
+            f"quitgpt-bot: the database (--db, QUITGPT_DB or QUITGPT_DATABASE_URL): {db}"
+            " cannot be used as a SQLite database:"
+        )
+    assert text.read_text() == "not a database"  # left as it was

@@ -9,5 +9,9 @@ class BackendError(Exception):
     """A database URL that no available backend serves."""
 
 
+class DatabaseUnusable(Exception):
+    """The database cannot be opened or read: not a database, damaged, or not allowed."""
+
+
 class BackupError(Exception):
     """A copy cannot be made, or a file is not a usable copy."""
