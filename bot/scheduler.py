@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -29,65 +31,58 @@ async def scheduled(
     """Run the periodic tally posts, follow the fact base reloads of other instances, and
     look for the reminders and planned announcements due, for the duration of the block."""
     interval = tally_every or timedelta(minutes=services.config.tally_interval_minutes)
-
-    async def tally_job() -> None:
-        try:
-            await post_tally(services, interval)
-        except Exception:
-            log.exception("tally post failed")
-
-    async def reloads_job() -> None:
-        try:
-            await follow(services)
-        except Exception:
-            log.exception("fact base version check failed")
-
-    async def notices_job() -> None:
-        try:
-            await queue_notices(services)
-        except Exception:
-            log.exception("queueing private notices failed")
-
-    async def announcements_job() -> None:
-        try:
-            await publish_due(services)
-        except Exception:
-            log.exception("publishing planned announcements failed")
-
     scheduler = AsyncIOScheduler(timezone=UTC)
+    every = partial(_every, scheduler)
     # Announcements planned ahead are set to the minute: looked for each minute.
-    scheduler.add_job(
-        announcements_job,
-        IntervalTrigger(seconds=planned_every.total_seconds(), timezone=UTC),
-        id="planned-announcements",
-        coalesce=True,
-        max_instances=1,
+    every(
+        "planned-announcements",
+        planned_every,
+        partial(publish_due, services),
+        "publishing planned announcements failed",
     )
     # Reminders fall due at the time members chose: looked for each minute.
-    scheduler.add_job(
-        notices_job,
-        IntervalTrigger(minutes=1, timezone=UTC),
-        id="notices",
-        coalesce=True,
-        max_instances=1,
+    every(
+        "notices",
+        timedelta(minutes=1),
+        partial(queue_notices, services),
+        "queueing private notices failed",
     )
-    scheduler.add_job(
-        tally_job,
-        IntervalTrigger(seconds=interval.total_seconds(), start_date=EPOCH, timezone=UTC),
-        id="tally-post",
-        coalesce=True,
-        max_instances=1,
+    every(
+        "tally-post",
+        interval,
+        partial(post_tally, services, interval),
+        "tally post failed",
+        start_date=EPOCH,
         misfire_grace_time=max(1, int(interval.total_seconds() / 2)),
     )
-    scheduler.add_job(
-        reloads_job,
-        IntervalTrigger(seconds=reloads_every.total_seconds(), timezone=UTC),
-        id="fact-reloads",
-        coalesce=True,
-        max_instances=1,
+    every(
+        "fact-reloads", reloads_every, partial(follow, services), "fact base version check failed"
     )
     scheduler.start()
     try:
         yield
     finally:
         scheduler.shutdown(wait=False)
+
+
+def _every(
+    scheduler: AsyncIOScheduler,
+    job_id: str,
+    period: timedelta,
+    work: Callable[[], Awaitable[object]],
+    failure: str,
+    *,
+    start_date: datetime | None = None,
+    **options: Any,
+) -> None:
+    """Run `work` every `period`, one run at a time, missed runs coalesced; a run that
+    fails is logged as `failure` and the next ones still come."""
+
+    async def job() -> None:
+        try:
+            await work()
+        except Exception:
+            log.exception(failure)
+
+    trigger = IntervalTrigger(seconds=period.total_seconds(), start_date=start_date, timezone=UTC)
+    scheduler.add_job(job, trigger, id=job_id, coalesce=True, max_instances=1, **options)
