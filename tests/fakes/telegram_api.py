@@ -29,6 +29,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .telegram_chats import TelegramChats
 from .telegram_checks import (
     apply_edit,
     check_commands,
@@ -47,8 +48,6 @@ from .telegram_state import (
     FloodControl,
     Upload,
     bad_request,
-    forbidden,
-    member_json,
 )
 from .telegram_users import TelegramUsers
 from .telegram_webhook import TelegramWebhook
@@ -59,13 +58,9 @@ BOT_USERNAME = "quitgpt_test_bot"
 DEFAULT_TOKEN = "123456789:AAHfakeTokenForQuitGPTBotTests_0123"
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
-_GIFT_TYPES = (
-    "unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
-    "gifts_from_channels",
-)  # fmt: skip
 
 
-class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
+class FakeTelegram(TelegramChats, TelegramInline, TelegramUsers, TelegramWebhook):
     """The Bot API over HTTP, plus the test API inherited from :class:`TelegramWorld`.
 
     ``enforce_limits=True`` answers 429 (with retry_after) once the bot exceeds 30
@@ -332,40 +327,6 @@ class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
         self.commands.pop(commands_key(p), None)
         return True
 
-    async def api_getChat(self, p: JSON) -> JSON:
-        chat_id = self._chat_id(p, create=False)
-        info = {**self._chats[chat_id], "accent_color_id": 0, "max_reaction_count": 11}
-        info["accepted_gift_types"] = dict.fromkeys(_GIFT_TYPES, False)
-        if info["type"] in ("group", "supergroup"):  # a basic group restricts all its members
-            rights = self._rights.get(chat_id) if info["type"] == "group" else None
-            info["permissions"] = rights or {"can_send_messages": True}
-        if (chat_id, self._pinned.get(chat_id)) in self._messages:
-            info["pinned_message"] = self._messages[(chat_id, self._pinned[chat_id])]
-        return info
-
-    async def api_getChatMember(self, p: JSON) -> JSON:
-        return self._member(self._chat_id(p), p.get("user_id", 0))
-
-    async def api_getChatAdministrators(self, p: JSON) -> list[JSON]:
-        chat_id = self._chat_id(p)
-        if self._chats[chat_id]["type"] == "private":
-            raise bad_request("there are no administrators in the private chat")
-        creator, admins = self._admins.get(chat_id, (None, []))
-        ids = [creator, *admins] if creator else list(admins)
-        if self._bot_status.get(chat_id) == "administrator":
-            ids.append(self.bot_user["id"])
-        return [self._member(chat_id, user_id) for user_id in ids]
-
-    async def api_leaveChat(self, p: JSON) -> bool:
-        chat_id = self._chat_id(p)
-        chat, status = self._chats[chat_id], self._bot_status.get(chat_id, "member")
-        if chat["type"] == "private":
-            raise bad_request("chat member status can't be changed in private chats")
-        if status in ("left", "kicked"):
-            raise forbidden(chat["type"], status)
-        self._chat_member_update(chat_id, self.bot_user, "left")
-        return True
-
     async def api_close(self, p: JSON) -> bool:
         return True
 
@@ -373,16 +334,6 @@ class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
         return True
 
     # -- helpers -------------------------------------------------------------------------------
-
-    def _chat_id(self, p: JSON, *, create: bool = True) -> int:
-        """The numeric target chat; unknown chats are created if ``create``."""
-        chat_id = p.get("chat_id")
-        if chat_id in (None, ""):
-            raise bad_request("chat_id is empty")
-        if not isinstance(chat_id, int) or not (create or chat_id in self._chats):
-            raise bad_request("chat not found")
-        self._ensure_chat(chat_id, None, None, None)
-        return chat_id
 
     def _bot_message(self, chat_id: int, p: JSON, **content: Any) -> JSON:
         """Store a message from the bot (with reply_to_message if it replies to a known one).
@@ -420,13 +371,3 @@ class FakeTelegram(TelegramInline, TelegramUsers, TelegramWebhook):
         if key not in self._own:
             raise bad_request("message can't be edited")
         return self._messages[key]
-
-    def _member(self, chat_id: int, user_id: int) -> JSON:
-        if user_id == self.bot_user["id"]:
-            status = self._bot_status.get(chat_id, "member")
-            return member_json(self.bot_user, status, self._rights.get(chat_id))
-        creator, admins = self._admins.get(chat_id, (None, []))
-        status = "member" if user_id in self._members.get(chat_id, {chat_id}) else "left"
-        if user_id == creator or user_id in admins:
-            status = "creator" if user_id == creator else "administrator"
-        return member_json(self._user(user_id), status)
