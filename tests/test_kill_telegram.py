@@ -12,7 +12,8 @@ message it has not applied yet, and while it holds back its answer to a message 
 applied (between "sent" and "recorded", the worst point). After the last restart every
 chat must have every part, the moderator both reports, and the audit log both
 announcements; Telegram has no idempotency key, so a kill may repeat one part (two when
-an answer was late), and the repeats are counted for each life of the bot.
+the bot logged that a late answer let the next part go), and the repeats are counted
+for each life of the bot.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ SHORT = "Rendez-vous samedi devant le siège d'OpenAI."
 # UTF-16 units (each emoji counts two): the heading, then the text in two messages.
 LONG = ("Altman a modifié l'accord avec le DoW 📢📢📢 " * 100)[:3990].strip()
 MILESTONE = 10
+LIFE_MARK = "--- life "
+LATE = "a part's answer is late"
 
 
 class Bot:
@@ -69,6 +72,8 @@ class Bot:
             "QUITGPT_QUIET_HOURS": "off",  # an empty variable counts as unset
         }
         with self.log.open("ab") as out:
+            out.write(f"{LIFE_MARK}{len(self.kills)}\n".encode())
+            out.flush()
             # At a lower priority than the commit gate's watcher (`nice` runs the bot in its
             # own process), so that on a loaded machine the watcher takes the lock back
             # before the bot's next commit rather than let it slip into the same step.
@@ -289,6 +294,16 @@ def repeats_by_life(tg: FakeTelegram) -> dict[int, list[str]]:
     return repeats
 
 
+def lives_with_late_answers(log: Path) -> set[int]:
+    lives, life = set(), -1
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith(LIFE_MARK):
+            life = int(line.removeprefix(LIFE_MARK))
+        elif LATE in line:
+            lives.add(life)
+    return lives
+
+
 def is_post(chat: int, text: str) -> bool:
     return FIRST_CHAT <= chat < FIRST_CHAT + CHATS or (chat == MODERATOR and "Bilan" in text)
 
@@ -357,9 +372,10 @@ async def test_kills_at_each_commit_boundary_and_at_random_lose_nothing(tmp_path
     for life, parts in sorted(repeats.items()):
         if len(parts) > 1:
             print(f"life {life}, ended by {bot.kills[life][0]!r}: {parts}")
-    # One part per life; two where an answer more than 0.2 s late let the next part go
-    # (on a loaded machine the loopback server itself can answer that late).
-    assert total <= len(bot.kills) and all(len(p) <= 2 for p in repeats.values()), repeats
+    # One part per life; two only where the bot logged that an answer more than 0.2 s late
+    # let the next part go (on a loaded machine the loopback server can answer that late).
+    late = lives_with_late_answers(log)
+    assert all(len(p) <= (2 if life in late else 1) for life, p in repeats.items()), (repeats, late)
     audit = [row for row in table_rows(db)["audit_log"] if row[4] == "broadcast"]
     assert len(audit) == 2
     assert "Traceback" not in log.read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -111,13 +112,17 @@ async def test_a_part_answered_in_time_holds_the_others_until_it_is_recorded(
 
 @pytest.mark.parametrize("in_flight", [1, 3])
 async def test_late_answers_never_leave_more_parts_in_doubt_than_one_past_the_window(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_flight: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    in_flight: int,
 ) -> None:
     """Every answer comes 1.2 s after its message went, past the 0.2 s after which a late
     answer lets the next part go: the parts the Bot API applied while the bot has not
     recorded them (those a kill would send again) stay at `TELEGRAM_MESSAGES_IN_FLIGHT`
     plus one at most, however many answers are late."""
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    caplog.set_level(logging.INFO, logger="bot.delivery.turns")
     config = Config(database=tmp_path / "tg.db", quiet_hours="")
     config = replace(config, telegram_messages_in_flight=in_flight)
     chats = [6000 + n for n in range(8)]
@@ -137,6 +142,8 @@ async def test_late_answers_never_leave_more_parts_in_doubt_than_one_past_the_wi
             tg.round_trip = 0.0
     assert counts.sent == len(chats)
     assert in_flight <= most <= in_flight + 1
+    # Said in the log, where a crash's repeats can be told apart from the usual one part.
+    assert any("answer is late" in r.getMessage() for r in caplog.records)
 
 
 def recorded_parts(database: Path) -> int:

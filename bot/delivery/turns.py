@@ -14,9 +14,12 @@ more than the window at most, however many answers are late.
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from bot.delivery.pacing import Pacer
 from bot.seam import ChatRef
+
+log = logging.getLogger(__name__)
 
 
 class PartTurns:
@@ -65,6 +68,8 @@ class PartTurns:
             self.in_doubt.release()
 
     def _late_answer(self) -> None:
+        # Logged because it is the one moment when a crash may repeat two parts.
+        log.info("a part's answer is late: the next part goes without waiting for it")
         self.answered()
         self._free_window()
 
