@@ -91,25 +91,37 @@ def restore(config: Config, source: Path, *, force: bool = False) -> str:
         names = " and ".join(str(p) for p in existing)
         raise BackupError(f"{names} already exist: add --force to replace them")
     refuse_if_in_use(target)
-    staged_secret = None
-    if target_secret is not None:
-        staged_secret = target_secret.with_name(target_secret.name + ".restoring")
-        with contextlib.suppress(FileNotFoundError):
-            staged_secret.unlink()
-        _write_private(staged_secret, secret)
-    try:
+    if target_secret is None:
         install_copy(source, target)
-    except BaseException:
-        if staged_secret is not None:
-            staged_secret.unlink()
-        raise
-    if staged_secret is not None and target_secret is not None:
-        os.replace(staged_secret, target_secret)
+    else:
+        _install_with_secret(source, target, target_secret, secret)
     return (
         f"restored {source} (schema version {facts.schema_version}) to {target}"
         + (f" and its member key secret to {target_secret}" if target_secret else "")
         + "; migrations, if any, run at the next start"
     )
+
+
+def _install_with_secret(source: Path, target: Path, target_secret: Path, secret: bytes) -> None:
+    """The database and its secret both replaced, or neither."""
+    staged = target_secret.with_name(target_secret.name + ".restoring")
+    with contextlib.suppress(FileNotFoundError):
+        staged.unlink()
+    _write_private(staged, secret)
+
+    def put_secret_in_place() -> None:
+        try:
+            os.replace(staged, target_secret)
+        except OSError as exc:
+            raise BackupError(
+                f"{target_secret} cannot be replaced ({exc.strerror}): nothing was restored"
+            ) from exc
+
+    try:
+        install_copy(source, target, then=put_secret_in_place)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            staged.unlink()
 
 
 def _write_private(path: Path, data: bytes) -> None:

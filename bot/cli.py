@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.backup import backup, restore
@@ -91,10 +94,12 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(report(config, origins)))
             return 0
         if args.action == "backup":
-            print(backup(config, args.dest))
+            with _terminated_as_exception():
+                print(backup(config, args.dest))
             return 0
         if args.action == "restore":
-            print(restore(config, args.source, force=args.force))
+            with _terminated_as_exception():
+                print(restore(config, args.source, force=args.force))
             return 0
         if args.action == "telegram":
             print(asyncio.run(telegram_webhook(args.telegram_action, config)))
@@ -114,7 +119,28 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return 128 + signal.SIGTERM
     return 0
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the copy is, so that its clean-up runs."""
+
+
+@contextmanager
+def _terminated_as_exception() -> Iterator[None]:
+    """By default SIGTERM ends the process on the spot: a half-written backup would stay
+    behind and make the next attempt refuse its file name."""
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def masked(text: str, config: Config) -> str:

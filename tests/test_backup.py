@@ -6,9 +6,12 @@ import asyncio
 import os
 import secrets
 import shutil
+import signal
 import sqlite3
 import stat
+import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -194,3 +197,55 @@ async def test_a_backup_of_an_older_schema_is_restored_and_migrated_at_the_next_
     with sqlite3.connect(target) as conn:
         version = conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
     assert version == len(known_migrations())
+
+
+def test_a_restore_whose_secret_cannot_be_put_in_place_leaves_the_old_database(
+    tmp_path: Path,
+) -> None:
+    """The database is renamed first; when its secret then cannot replace the old one,
+    the old database comes back, so the two never belong to different members' keys."""
+    live, other = tmp_path / "live.db", tmp_path / "other.db"
+    for db in (live, other):
+        assert run_bot("console", "--db", str(db), stdin="/engagement\n").returncode == 0
+    backup = tmp_path / "backup.db"
+    assert run_bot("backup", "--db", str(other), str(backup)).returncode == 0
+    before = live.read_bytes()
+    secret = live.with_name("live.db.secret")
+    secret.unlink()
+    secret.mkdir()  # os.replace cannot put a file in place of a non-empty directory
+    (secret / "keep").write_text("x")
+
+    result = run_bot("restore", "--force", "--db", str(live), str(backup))
+    assert result.returncode == 2, result.stderr
+    assert "cannot be replaced" in result.stderr and "Traceback" not in result.stderr
+    assert live.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "backup.db", "backup.db.secret", "live.db", "live.db.secret",
+        "other.db", "other.db.secret",
+    ]  # fmt: skip
+
+
+def test_a_backup_stopped_by_sigterm_leaves_no_file_and_can_be_taken_again(
+    tmp_path: Path,
+) -> None:
+    live, dest = tmp_path / "live.db", tmp_path / "out.db"
+    assert run_bot("console", "--db", str(live), stdin="/aide\n").returncode == 0
+    with sqlite3.connect(live) as conn:  # a large file, so that the copy takes a while
+        conn.execute("CREATE TABLE filler (data BLOB)")
+        conn.executemany(
+            "INSERT INTO filler VALUES (?)", ((os.urandom(4000),) for _ in range(40_000))
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "backup", "--db", str(live), str(dest)],
+        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not (dest.exists() and dest.stat().st_size > 0) and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("out.db")]
+    assert run_bot("backup", "--db", str(live), str(dest)).returncode == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,20 +127,39 @@ def refuse_if_in_use(database: Path) -> None:
         conn.close()
 
 
-def install_copy(source: Path, database: Path) -> None:
-    """Put the copy `source` in place of `database`, replacing it and its WAL.
+def install_copy(source: Path, database: Path, then: Callable[[], None] = lambda: None) -> None:
+    """Put the copy `source` in place of `database`, replacing it and its WAL, then call
+    `then` (which puts the files that go with it in place).
 
     Written beside the target first, then renamed, so a failure midway leaves the old
-    database as it was. The bot must not be running on `database`.
+    database as it was; the old one is kept under another name until `then` returns,
+    and put back if it raises. The bot must not be running on `database`.
     """
     staged = database.with_name(database.name + ".restoring")
-    with contextlib.suppress(FileNotFoundError):
-        staged.unlink()
-    copy_database(source, staged)
-    for suffix in ("-wal", "-shm"):
+    previous = database.with_name(database.name + ".previous")
+    for leftover in (staged, previous):
         with contextlib.suppress(FileNotFoundError):
-            database.with_name(database.name + suffix).unlink()
-    os.replace(staged, database)
+            leftover.unlink()
+    copy_database(source, staged)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.link(database, previous)
+        for suffix in ("-wal", "-shm"):  # the bot is stopped: its WAL is checkpointed
+            with contextlib.suppress(FileNotFoundError):
+                database.with_name(database.name + suffix).unlink()
+        os.replace(staged, database)
+        try:
+            then()
+        except BaseException:
+            if previous.exists():
+                os.replace(previous, database)
+            else:
+                database.unlink()
+            raise
+    finally:
+        for leftover in (staged, previous):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
     _fsync_directory(database.parent)
 
 
