@@ -1,12 +1,12 @@
 """Search quality: members' questions get the fact a well-informed person would answer with.
 
-Sets of questions typed the way members type them. blind_set1.toml to blind_set11.toml
+Sets of questions typed the way members type them. blind_set1.toml to blind_set13.toml
 were each written by someone who had read only the articles; questions.toml and
-questions_heldout.toml before them, by the project. All but questions_heldout.toml and
-blind_set11.toml (scored once, after the settings were chosen) were tuned on, each blind
-set after its first score (bench/calibrate_facts.py fits the answer
-model on blind_set1, blind_set3 and questions, and chooses its threshold on the six first
-blind sets and questions). The floors below are
+questions_heldout.toml before them, by the project. All but questions_heldout.toml,
+blind_set11.toml and blind_set13.toml (each scored once, after the settings of its round
+were chosen) were tuned on, each blind set after its first score (bench/calibrate_facts.py
+fits the answer model on blind_set1, blind_set3 and questions, and chooses its threshold on
+the six first blind sets and questions). The floors below are
 what the sets reached when the settings were chosen; a change that lowers them must say
 why. The lexical rules the search relies on are checked at the end on a small base of
 their own, so that a failure names the broken rule.
@@ -33,7 +33,9 @@ FLOORS = {
     ("questions.toml", "refuse"): 1.0,
     ("questions_heldout.toml", "answer"): 0.96,
     ("questions_heldout.toml", "refuse"): 1.0,
-    ("blind_set1.toml", "answer"): 0.9,
+    # 0.89 since "did Anthropic sign with the DoW too?" is corrected (« s'est retiré »),
+    # which the set counts as a wrong answer.
+    ("blind_set1.toml", "answer"): 0.89,
     ("blind_set1.toml", "correct"): 1.0,
     ("blind_set1.toml", "refuse"): 1.0,
     ("blind_set1.toml", "intent"): 0.91,
@@ -49,7 +51,7 @@ FLOORS = {
     ("blind_set4.toml", "correct"): 0.95,
     ("blind_set4.toml", "refuse"): 0.95,
     ("blind_set4.toml", "intent"): 0.93,
-    ("blind_set5.toml", "answer"): 0.84,
+    ("blind_set5.toml", "answer"): 0.83,  # the same question, in French
     ("blind_set5.toml", "correct"): 0.94,
     ("blind_set5.toml", "refuse"): 0.94,
     ("blind_set5.toml", "intent"): 1.0,
@@ -77,11 +79,19 @@ FLOORS = {
     ("blind_set11.toml", "correct"): 0.82,
     ("blind_set11.toml", "refuse"): 1.0,
     ("blind_set11.toml", "intent"): 0.86,
+    ("blind_set12.toml", "answer"): 0.85,
+    ("blind_set12.toml", "correct"): 0.83,
+    ("blind_set12.toml", "refuse"): 1.0,
+    ("blind_set12.toml", "intent"): 1.0,
+    ("blind_set13.toml", "answer"): 0.8,
+    ("blind_set13.toml", "correct"): 0.82,
+    ("blind_set13.toml", "refuse"): 1.0,
+    ("blind_set13.toml", "intent"): 0.73,
 }
-BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 12)]
-# Over the eleven blind sets: false premises answered as if true, off-topic questions given a
+BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 14)]
+# Over the thirteen blind sets: false premises answered as if true, off-topic questions given a
 # fact (bench/score_questions.py counts them alike).
-MOST_CONFIRMED = 17
+MOST_CONFIRMED = 19
 MOST_OFF_TOPIC_ANSWERED = 3
 
 
@@ -112,7 +122,7 @@ def test_each_kind_of_question_is_read_right(name: str, kind: str) -> None:
     assert share >= FLOORS[name, kind], f"{share:.1%} of {len(questions)}:\n" + "\n".join(wrong)
 
 
-@pytest.mark.timeout(900)  # alone, it embeds every question of the ten sets
+@pytest.mark.timeout(900)  # alone, it embeds every question of the thirteen sets
 def test_false_premises_and_off_topic_questions_stay_unanswered() -> None:
     questions = [q for name in BLIND_SETS for q in _questions(name)]
     confirmed, off_topic = [], []
