@@ -14,7 +14,7 @@ from bot.dispatcher import Dispatcher
 from bot.fact_reloads import current_version
 from bot.facts.knowledge import load_knowledge
 from bot.i18n import Catalogues
-from bot.privacy import member_key_function, member_secret
+from bot.privacy import check_secret_file, member_key_function, member_secret
 from bot.sealing import Sealer
 from bot.seam import ChatRef
 from bot.services import Services, utc_now
@@ -56,6 +56,7 @@ async def open_app(config: Config, clock: Callable[[], datetime] = utc_now) -> A
     database, build the dispatcher. An invalid fact base stops the start (FactBaseError)."""
     catalogues = Catalogues.load()
     facts = load_knowledge(config.facts, config.intents, frozenset(c.name for c in COMMANDS))
+    check_secret_file(config)
     storage = await _open_storage(config)
     try:
         secret = await member_secret(config, storage)

@@ -124,6 +124,8 @@ SECRET_FIELDS = frozenset(s.field for s in SETTINGS if s.secret)
 _BY_FIELD = {s.field: s for s in SETTINGS}
 _FLAGS = {"database": "--db", "log_level": "--log-level"}
 DEFAULT = "default"
+# A configuration file or a secret kept in a file is a few hundred bytes.
+MAX_FILE_BYTES = 1024 * 1024
 
 
 class Found(NamedTuple):
@@ -183,8 +185,14 @@ def resolve_config(
 
 
 def _read_text(path: Path, label: str) -> str:
+    """The file's text, read no further than MAX_FILE_BYTES (a device such as /dev/zero
+    never ends)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ConfigError(f"{label} is larger than {MAX_FILE_BYTES // 1024} KiB: not a setting")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(f"{label} cannot be read: {reason}") from exc

@@ -38,12 +38,12 @@ def secret_path(database: Path) -> Path:
     return database.with_name(database.name + ".secret")
 
 
-def load_secret(path: Path) -> bytes:
-    """Read the secret, creating it (mode 0600) on first start."""
+def load_secret(path: Path, where: str) -> bytes:
+    """Read the secret, creating it (mode 0600) on first start; `where` names it in errors."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return read_secret(path)
+        return read_secret(path, where)
     secret = secrets.token_bytes(SECRET_BYTES)
     with os.fdopen(fd, "wb") as file:
         file.write(secret)
@@ -53,18 +53,41 @@ def load_secret(path: Path) -> bytes:
     return secret
 
 
-def read_secret(path: Path) -> bytes:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
+def read_secret(path: Path, where: str | None = None) -> bytes:
+    """The secret in `path`, read no further than one byte past its size (a device such
+    as /dev/zero never ends)."""
+    where = where or str(path)
+    try:
+        with path.open("rb") as file:
+            secret = file.read(SECRET_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{where} cannot be read: {exc.strerror or exc}") from exc
+    if len(secret) != SECRET_BYTES:
+        size = f"more than {SECRET_BYTES}" if len(secret) > SECRET_BYTES else str(len(secret))
+        raise ConfigError(
+            f"{where} holds {size} bytes instead of {SECRET_BYTES}: restore it from the "
+            "backup made with the database (members cannot be recognised without it)"
+        )
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
         os.chmod(path, 0o600)
         log.warning("member key secret was readable by others: now 0600", extra={"path": str(path)})
-    secret = path.read_bytes()
-    if len(secret) != SECRET_BYTES:
-        raise ConfigError(
-            f"{path} holds {len(secret)} bytes instead of {SECRET_BYTES}: restore it from "
-            "the backup made with the database (members cannot be recognised without it)"
-        )
     return secret
+
+
+def secret_label(config: Config) -> str:
+    """How errors name the member key secret file: by its setting, when one gives it."""
+    path = configured_secret_file(config)
+    if config.member_secret_file:
+        return f"QUITGPT_MEMBER_SECRET_FILE={path}"
+    return f"the member key secret {path} (QUITGPT_MEMBER_SECRET_FILE unset)"
+
+
+def check_secret_file(config: Config) -> None:
+    """Refuse an existing secret file that cannot be the secret, before any database is
+    created for it."""
+    path = configured_secret_file(config)
+    if path is not None and path.exists():
+        read_secret(path, secret_label(config))
 
 
 def member_key_function(secret: bytes, purpose: str = "") -> MemberKey:
@@ -116,7 +139,7 @@ def read_configured_secret(config: Config) -> bytes:
         return _decode(config.member_secret.value, "QUITGPT_MEMBER_SECRET")
     if not path.exists():
         raise ConfigError(f"the member key secret {path} is missing")
-    return read_secret(path)
+    return read_secret(path, secret_label(config))
 
 
 def _given_to_every_instance(config: Config) -> None:
@@ -144,7 +167,7 @@ async def member_secret(config: Config, storage: Storage) -> bytes:
         where = "QUITGPT_MEMBER_SECRET"
     else:
         path = config.member_secret_file or secret_path(config.database)
-        where = f"QUITGPT_MEMBER_SECRET_FILE={path}" if config.member_secret_file else str(path)
+        where = secret_label(config)
         if not path.exists() and (known or await storage.pledges.any_pledge()):
             raise ConfigError(
                 f"the member key secret {path} is missing but the database {config.database} "
@@ -152,12 +175,12 @@ async def member_secret(config: Config, storage: Storage) -> bytes:
                 "(without it no member can see, change or erase their pledge, and everyone could "
                 "pledge twice), or set QUITGPT_MEMBER_SECRET_FILE to where it is kept"
             )
-        secret = load_secret(path)
+        secret = load_secret(path, where)
     if known is None:  # first start: the first instance to record its secret sets it
         known = await storage.settings.claim_setting(FINGERPRINT_SETTING, fingerprint(secret))
     if known != fingerprint(secret):
         raise ConfigError(
-            f"the member key secret ({where}) is not the one the database {config.database} "
+            f"{where} is not the one the database {config.database} "
             "was used with: give every instance the same secret, the one backed up with this "
             "database"
         )

@@ -71,6 +71,9 @@ def test_unreadable_empty_or_malformed_files_are_named(tmp_path: Path) -> None:
         f'the content of TELEGRAM_WEBHOOK_SECRET_FILE="{bad}" is not valid: expected 1 to 256'
     )
     assert "not/allowed" not in str(raised.value)
+    # A device that never ends is read no further than a setting file can be long.
+    with pytest.raises(ConfigError, match=r'^TELEGRAM_TOKEN_FILE="/dev/zero" is larger than'):
+        load_config(environ={"TELEGRAM_TOKEN_FILE": "/dev/zero"})
 
 
 def test_the_member_secret_and_its_file_both_set_is_an_error(tmp_path: Path) -> None:

@@ -148,7 +148,7 @@ async def test_the_secret_may_come_from_the_environment(config: Config, tmp_path
     async with open_app(given) as app:
         await ConsoleAdapter(app, "alice", language="fr", image_dir=tmp_path).say("/pledge app ok2")
     assert not secret_path(config.database).exists()
-    with pytest.raises(ConfigError, match=r"QUITGPT_MEMBER_SECRET\) is not the one"):
+    with pytest.raises(ConfigError, match="QUITGPT_MEMBER_SECRET is not the one"):
         async with open_app(replace(config, member_secret=Secret("cd" * 32))):
             pass
     with pytest.raises(ConfigError, match="QUITGPT_MEMBER_SECRET must be 32 bytes"):
@@ -164,13 +164,33 @@ def test_a_secret_readable_by_others_is_tightened_and_a_damaged_one_refused(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "bot.db.secret"
-    secret = load_secret(path)
+    secret = load_secret(path, "the secret")
     path.chmod(0o644)
-    assert load_secret(path) == secret
+    assert load_secret(path, "the secret") == secret
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     path.write_bytes(b"short")
-    with pytest.raises(ConfigError, match="holds 5 bytes instead of 32"):
-        load_secret(path)
+    with pytest.raises(ConfigError, match="the secret holds 5 bytes instead of 32"):
+        load_secret(path, "the secret")
+
+
+def test_a_wrong_secret_file_stops_the_start_naming_its_setting_before_any_database(
+    tmp_path: Path,
+) -> None:
+    """Too short, too long, or a device that never ends: one line naming the setting, and
+    no database created for a secret that cannot be its own."""
+    for number, content in enumerate(("abc", "x" * 33, None)):
+        db = tmp_path / f"db{number}.db"
+        secret = Path("/dev/zero") if content is None else tmp_path / f"s{number}"
+        if content is not None:
+            secret.write_text(content)
+        result = run_bot(
+            "console", "--db", str(db), stdin="/aide\n",
+            env={"QUITGPT_MEMBER_SECRET_FILE": str(secret)},
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"quitgpt-bot: QUITGPT_MEMBER_SECRET_FILE={secret} holds")
+        assert result.stderr.count("\n") == 1
+        assert not db.exists()
 
 
 async def test_an_erased_pledge_leaves_no_trace_in_the_file(config: Config, tmp_path: Path) -> None:
