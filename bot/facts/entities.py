@@ -88,7 +88,7 @@ class EntityFinder:
 
     def answers_for(self, fact: Fact) -> frozenset[str]:
         """The ids of the entities a fact answers for: those it names, their parts, and the
-        entities these are part of."""
+        entities these are part of, however far up."""
         return self._answers[fact.id]
 
     def _names_in(self, fact: Fact) -> frozenset[str]:
@@ -105,8 +105,14 @@ class EntityFinder:
         return frozenset(mention.entity.id for text in texts for mention in self.named(text))
 
     def _answers_by(self, named: frozenset[str]) -> frozenset[str]:
+        """What a fact names, their parts, and every whole they belong to (ICE, part of the
+        DHS, part of the US government)."""
         parts = {entity.id for entity in self.base.entities if entity.part_of in named}
-        wholes = {e.part_of for e in self.base.entities if e.id in named and e.part_of is not None}
+        part_of = {e.id: e.part_of for e in self.base.entities if e.part_of is not None}
+        wholes: set[str] = set()
+        for ident in named:
+            while (ident := part_of.get(ident)) is not None and ident not in wholes:
+                wholes.add(ident)
         return named | parts | wholes
 
     def _longest_at(self, folded: Sequence[str], at: int) -> tuple[int, Entity] | None:
