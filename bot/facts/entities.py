@@ -111,8 +111,10 @@ class EntityFinder:
         part_of = {e.id: e.part_of for e in self.base.entities if e.part_of is not None}
         wholes: set[str] = set()
         for ident in named:
-            while (ident := part_of.get(ident)) is not None and ident not in wholes:
-                wholes.add(ident)
+            whole = part_of.get(ident)
+            while whole is not None and whole not in wholes:
+                wholes.add(whole)
+                whole = part_of.get(whole)
         return named | parts | wholes
 
     def _longest_at(self, folded: Sequence[str], at: int) -> tuple[int, Entity] | None:
