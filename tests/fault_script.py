@@ -48,6 +48,10 @@ class Scenario:
     def global_limit(self) -> bool:
         return any(r.get("global") for f in self.faults for r in f.responses)
 
+    @property
+    def slow_answer(self) -> bool:
+        return any(r.get("kind") == "slow" for f in self.faults for r in f.responses)
+
     def fault_of(self, chat: int) -> ChatFault | None:
         return next((f for f in self.faults if f.chat == chat), None)
 
