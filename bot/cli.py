@@ -85,6 +85,7 @@ def _default_user() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C raises from here on
     args = _parser().parse_args(argv)
     if args.action == "facts":
         return check_facts(args.file)
@@ -109,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         quiet = args.action == "console" and not args.log_level
         level = "WARNING" if quiet else config.log_level
         setup_logging(level, config.log_format, [secret.value for secret in secrets])
-        asyncio.run(_dispatch(args, config))
+        with _signals_before_the_loop() as early:
+            asyncio.run(_dispatch(args, config, early))
     except (ConfigError, SchemaError, LocaleError, FactBaseError, BackupError) as exc:
         print(f"quitgpt-bot: {exc}", file=sys.stderr)
         return 2
@@ -122,6 +124,22 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated:
         return 128 + signal.SIGTERM
     return 0
+
+
+@contextmanager
+def _signals_before_the_loop() -> Iterator[list[int]]:
+    """SIGINT and SIGTERM received before the event loop takes them over, kept to be
+    honoured then. Without this, asyncio's own Ctrl-C handler would cancel the start halfway
+    (a database connection's thread left calling back into a closed loop)."""
+    received: list[int] = []
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in handlers:
+        signal.signal(sig, lambda signum, frame: received.append(signum))
+    try:
+        yield received
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
 
 class Terminated(BaseException):
@@ -183,12 +201,14 @@ def check_facts(path: Path) -> int:
     return 0
 
 
-async def _dispatch(args: argparse.Namespace, config: Config) -> None:
+async def _dispatch(args: argparse.Namespace, config: Config, early: list[int]) -> None:
     # Imported here: the platform libraries take a second to load, and a bad setting or a
     # `config check` needs none of them.
     from bot.runtime import run_console, run_platforms, stop_on_signals
 
     with stop_on_signals() as stop:
+        if early:  # asked to stop while loading: the start completes, then stops cleanly
+            stop.set()
         if args.action == "console":
             user = args.user or _default_user()
             await run_console(config, stop, user=user, moderator=args.moderator, language=args.lang)

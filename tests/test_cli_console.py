@@ -86,6 +86,23 @@ def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_ctrl_c_at_any_moment_of_the_start_never_shows_a_traceback(tmp_path: Path) -> None:
+    """While the command loads it ends at once, as any command does; from then on the start
+    completes and stops cleanly. (Before, Ctrl-C while it loaded printed a traceback, and a
+    little later cancelled the start halfway: a database thread called a closed loop.)"""
+    for number, delay in enumerate((0.05, 0.15, 0.3, 0.45, 0.6, 0.9, 1.5)):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / f"{number}.db")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=ENV,
+        )  # fmt: skip
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+        assert "Traceback" not in err and "Exception" not in err, (delay, err)
+        assert process.returncode in (0, -signal.SIGINT), (delay, process.returncode, err)
+
+
 def test_a_line_that_is_not_utf8_is_answered_and_the_rest_goes_on(tmp_path: Path) -> None:
     """A terminal or a pipe may send bytes that are not UTF-8; Python's stdin then raises
     UnicodeDecodeError (PYTHONIOENCODING=utf-8:strict, as on most systems)."""
