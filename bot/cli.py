@@ -15,7 +15,7 @@ from bot.backup import backup, restore
 from bot.config import Config, ConfigError, Secret, resolve_config
 from bot.config_check import report
 from bot.facts.loader import FactBaseError, load_factbase
-from bot.i18n import LocaleError
+from bot.i18n import LOCALES_DIR, LocaleError
 from bot.logs import setup_logging
 from bot.seam import PlatformUnavailable
 from storage.api.errors import BackupError, SchemaError
@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     console.add_argument("--user", default=None, help="the local member's name")
     console.add_argument("--moderator", action="store_true", help="act as a moderator")
-    console.add_argument("--lang", default=None, help="the member's language, e.g. fr or en")
+    console.add_argument(
+        "--lang", default=None, type=_language, help="the member's language, e.g. fr or en"
+    )
     settings = sub.add_parser("config", help="work on the configuration")
     settings_sub = settings.add_subparsers(dest="config_action", required=True)
     settings_sub.add_parser(
@@ -75,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     check = facts_sub.add_parser("check", help="validate a fact base file without starting")
     check.add_argument("file", type=Path, help="the TOML file, e.g. bot/data/facts.toml")
     return parser
+
+
+def _language(value: str) -> str:
+    """A language the bot has a catalogue for (a tag such as en-GB names its language)."""
+    known = sorted(path.stem for path in LOCALES_DIR.glob("*.json"))
+    if value.split("-")[0].split("_")[0].lower() not in known:
+        raise argparse.ArgumentTypeError(f"{value!r}: the bot speaks {', '.join(known)}")
+    return value
 
 
 def _default_user() -> str:

@@ -137,7 +137,11 @@ def whole_number(low: int, high: int) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise TypeError(f"{value!r} is not a whole number")
-        number = int(str(value).strip())
+        text = str(value).strip()
+        # int() alone would take "1_0", "+5" and digits of other scripts (Arabic-Indic).
+        if not (text.isascii() and text.isdigit()):
+            raise ValueError(f"{value!r} is not a whole number written in digits 0-9")
+        number = int(text)
         if not low <= number <= high:
             raise ValueError(f"{number} is out of {low}..{high}")
         return number

@@ -30,6 +30,15 @@ def test_english_member_and_empty_input(tmp_path: Path) -> None:
     assert (empty.returncode, empty.stdout) == (0, "")
 
 
+def test_a_language_the_bot_does_not_speak_is_refused_by_name(tmp_path: Path) -> None:
+    british = run_bot("console", "--db", str(tmp_path / "a.db"), "--lang", "en-GB", stdin="/help\n")
+    assert british.stdout.startswith("Commands\n")
+    german = run_bot("console", "--db", str(tmp_path / "b.db"), "--lang", "de", stdin="/help\n")
+    assert german.returncode == 2 and german.stdout == ""
+    assert german.stderr.rstrip().endswith("argument --lang: 'de': the bot speaks en, fr")
+    assert not (tmp_path / "b.db").exists()
+
+
 def test_without_tokens_the_default_is_the_console(tmp_path: Path) -> None:
     result = run_bot(stdin="/aide\n", env={"QUITGPT_DB": str(tmp_path / "env.db")})
     assert result.returncode == 0, result.stderr

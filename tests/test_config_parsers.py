@@ -43,7 +43,7 @@ def test_time_zones() -> None:
 def test_whole_numbers_in_range() -> None:
     assert parse.tally_interval("360") == 360 and parse.tally_interval(1) == 1
     assert parse.port(" 8443 ") == 8443 and parse.port(65535) == 65535
-    for raw in ["0", "-5", "often", "1.5", 10081, True, 2.0]:
+    for raw in ["0", "-5", "often", "1.5", 10081, True, 2.0, "1_0", "+5", "\u0661\u0660", "\uff15"]:
         with pytest.raises((ValueError, TypeError)):
             parse.tally_interval(raw)
     for raw in [0, 65536, "http"]:
