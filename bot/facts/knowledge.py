@@ -258,6 +258,9 @@ class Knowledge:
         elif self._guard.about_a_year(premises):
             dated = [n for n in agreeing if self._guard.gives_a_year(self.base.facts[n])]
             agreeing = dated or agreeing
+        elif self._guard.about_an_amount(premises):
+            counting = [n for n in agreeing if self._guard.counts(self.base.facts[n])]
+            agreeing = counting or agreeing
         return agreeing[0] if agreeing else ranked.best
 
 

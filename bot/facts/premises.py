@@ -68,6 +68,11 @@ _AT_LEAST = re.compile(
 YEARS = (1990, 2099)
 # A question that asks for a day or a date (« quel jour », "on which day", "what date").
 _ASKS_DAY = re.compile(r"\b(quel jour|quelle date|which day|what day|what date|which date)\b")
+# A question that asks how many or how much (« cb de gens », "what percentage").
+_ASKS_AMOUNT = re.compile(
+    r"\b(combien|cb|cmb|how many|how much|quel pourcentage|what percentage|quel montant|"
+    r"quelle somme|what amount)\b"
+)
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
 
@@ -161,6 +166,14 @@ class PremiseGuard:
     def about_a_day(self, premises: Premises) -> bool:
         """Whether the question names a day or month, or asks for one."""
         return bool(premises.dates) or bool(_ASKS_DAY.search(fold(premises.text)))
+
+    def about_an_amount(self, premises: Premises) -> bool:
+        """Whether the question asks how many or how much."""
+        return bool(_ASKS_AMOUNT.search(fold(premises.text)))
+
+    def counts(self, fact: Fact) -> bool:
+        """Whether the fact gives an amount (a figure that is not a year)."""
+        return any(not _is_year(n) for figure in fact.figures for n in _read(figure))
 
     def dated(self, fact: Fact) -> bool:
         """Whether the fact gives a day or month, which a question naming one asks about."""
