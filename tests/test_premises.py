@@ -144,3 +144,10 @@ def test_the_articles_year_and_a_single_letter_are_not_claims() -> None:
     assert _correction("les désinstallations ont été multipliées par dix ?") == (
         "multipliées par dix",
     )
+
+
+def test_how_many_prefers_the_nearly_as_close_fact_of_its_topic_that_gives_an_amount() -> None:
+    # Nearest is the movement's origin, which gives no figure; the 17,000 supporters do.
+    # A fact of another topic that gives one (Claude's installs) is nearly as close too.
+    found = KNOWN.understand("ils sont combien à être partis de chatgpt avec ce mouvement ?")
+    assert isinstance(found, Answer) and found.fact.id == "quitgpt-17000-soutiens"

@@ -241,7 +241,8 @@ class Knowledge:
     def _agreeing(self, ranked: Ranked, premises: Premises) -> int:
         """The best fact, or a nearly as good one that names everyone the question names and,
         when the question names a day or month or asks for one, gives one (« l'accord a été
-        publié un lundi ? » asks when, which the fact on the deal itself does not say)."""
+        publié un lundi ? » asks when, which the fact on the deal itself does not say); when
+        it asks how many, one of the same topic that gives an amount."""
         near = [
             number
             for number in ranked.order
@@ -259,7 +260,13 @@ class Knowledge:
             dated = [n for n in agreeing if self._guard.gives_a_year(self.base.facts[n])]
             agreeing = dated or agreeing
         elif self._guard.about_an_amount(premises):
-            counting = [n for n in agreeing if self._guard.counts(self.base.facts[n])]
+            # Of the best fact's topic only: an amount of another topic answers another question.
+            topic = self.base.facts[ranked.best].topic
+            counting = [
+                n
+                for n in agreeing
+                if self.base.facts[n].topic == topic and self._guard.counts(self.base.facts[n])
+            ]
             agreeing = counting or agreeing
         return agreeing[0] if agreeing else ranked.best
 
