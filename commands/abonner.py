@@ -33,6 +33,13 @@ async def handle(ctx: Context) -> list[Reply]:
         topic=chat.topic,
     )
     if pinned:
+        before = (
+            None
+            if created
+            else await storage.subscriptions.get_subscription(chat.platform, chat.id)
+        )
+        if before is not None and before.pinned:
+            return [ctx.reply("subscribe.pinned_already")]
         await storage.subscriptions.set_pinned(chat.platform, chat.id, True)
         return [ctx.reply("subscribe.pinned")]
     return [ctx.reply("subscribe.done" if created else "subscribe.already")]

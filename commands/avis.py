@@ -14,14 +14,17 @@ async def handle(ctx: Context) -> list[Reply]:
     """`/avis 42 oui`: the buttons send this; a stale, repeated, forged or someone else's
     press is told so politely, without saying which."""
     parts = ctx.msg.args.split()
-    if len(parts) != 2 or not (parts[0].isdecimal() and len(parts[0]) <= MAX_ID_DIGITS):
-        raise UserError("feedback.expired")
+    number = parts[0] if parts else ""
+    if len(parts) != 2 or not (number.isascii() and number.isdigit()):
+        raise UserError("feedback.typed")  # never what a button sends: typed by hand
     helpful = ctx.means(parts[1], "yes")
     if not helpful and not ctx.means(parts[1], "no"):
+        raise UserError("feedback.typed")
+    if len(number) > MAX_ID_DIGITS:
         raise UserError("feedback.expired")
     services = ctx.services
     if not await services.storage.questions.record_feedback(
-        int(parts[0]), asker_of(ctx), helpful, services.clock()
+        int(number), asker_of(ctx), helpful, services.clock()
     ):
         raise UserError("feedback.expired")
     return [ctx.reply("feedback.helpful" if helpful else "feedback.unhelpful", private=True)]

@@ -33,6 +33,9 @@ async def test_only_group_admins_manage_a_group_subscription(app: App) -> None:
     assert (await say_in_group(app, "/abonner épinglé", admin=True)).startswith("C'est fait")
     sub = await app.storage.subscriptions.get_subscription("telegram", "-100200")
     assert sub is not None and sub.pinned and sub.chat_kind == "group"
+    assert (await say_in_group(app, "/abonner épinglé", admin=True)).startswith(
+        "Cette discussion est déjà abonnée, avec le compteur en un seul message épinglé."
+    )
     assert (await say_in_group(app, "/desabonner", admin=False)).startswith(
         "Seuls les administrateurs"
     )
