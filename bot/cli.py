@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     console = sub.add_parser(
         "console", parents=[common], help="chat with the bot in a terminal or pipe"
     )
-    console.add_argument("--user", default=None, help="the local member's name")
+    console.add_argument("--user", default=None, type=_user, help="the local member's name")
     console.add_argument("--moderator", action="store_true", help="act as a moderator")
     console.add_argument(
         "--lang", default=None, type=_language, help="the member's language, e.g. fr or en"
@@ -77,6 +77,16 @@ def _parser() -> argparse.ArgumentParser:
     check = facts_sub.add_parser("check", help="validate a fact base file without starting")
     check.add_argument("file", type=Path, help="the TOML file, e.g. bot/data/facts.toml")
     return parser
+
+
+def _user(value: str) -> str:
+    """A name that `console:NAME` in QUITGPT_MODERATORS can give back as it is."""
+    if not value.strip() or value != value.strip() or any(c in value for c in ",;"):
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: a name without spaces around it, commas or semicolons "
+            "(QUITGPT_MODERATORS separates its entries with them)"
+        )
+    return value
 
 
 def _language(value: str) -> str:

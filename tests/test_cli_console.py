@@ -30,6 +30,14 @@ def test_english_member_and_empty_input(tmp_path: Path) -> None:
     assert (empty.returncode, empty.stdout) == (0, "")
 
 
+def test_a_member_name_that_cannot_be_made_a_moderator_is_refused(tmp_path: Path) -> None:
+    for name in ("alice,bob", "a;b", " alice", ""):
+        result = run_bot("console", "--db", str(tmp_path / "a.db"), "--user", name, stdin="")
+        assert result.returncode == 2 and "argument --user" in result.stderr, name
+    ok = run_bot("console", "--db", str(tmp_path / "a.db"), "--user", "Alice B", stdin="/monid\n")
+    assert ok.returncode == 0 and "console:Alice B" in ok.stdout
+
+
 def test_a_language_the_bot_does_not_speak_is_refused_by_name(tmp_path: Path) -> None:
     british = run_bot("console", "--db", str(tmp_path / "a.db"), "--lang", "en-GB", stdin="/help\n")
     assert british.stdout.startswith("Commands\n")
