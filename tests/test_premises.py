@@ -151,3 +151,13 @@ def test_how_many_prefers_the_nearly_as_close_fact_of_its_topic_that_gives_an_am
     # A fact of another topic that gives one (Claude's installs) is nearly as close too.
     found = KNOWN.understand("ils sont combien à être partis de chatgpt avec ce mouvement ?")
     assert isinstance(found, Answer) and found.fact.id == "quitgpt-17000-soutiens"
+
+
+def test_who_prefers_a_fact_of_its_topic_that_names_someone_the_question_does_not() -> None:
+    # Nearest is Musk's plan for a rival, which names nobody else; the engineer he
+    # contacted is named by a fact of the same topic a little further.
+    found = KNOWN.understand("who did musk contact to build a chatgpt rival")
+    assert isinstance(found, Answer) and found.fact.id == "musk-babuschkin"
+    # « qui » as a relative pronoun does not ask who.
+    found = KNOWN.understand("musk veut créer un rival qui concurrence chatgpt ?")
+    assert isinstance(found, Answer) and found.fact.id == "musk-concurrent-chatgpt"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +61,8 @@ _WHY = frozenset({"pourquoi", "pk", "pq", "pkoi", "why"})
 # A fact whose names agree with the question's replaces a better-ranked one that does not,
 # when its fused score is this close.
 AGREEING_GAP = 0.03
+# A question asking who reads the facts of its topic this far behind for one naming someone.
+WHO_GAP = 0.08
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,16 +247,7 @@ class Knowledge:
         when the question names a day or month or asks for one, gives one (« l'accord a été
         publié un lundi ? » asks when, which the fact on the deal itself does not say); when
         it asks how many, one of the same topic that gives an amount."""
-        near = [
-            number
-            for number in ranked.order
-            if ranked.fused[number] >= ranked.fused[ranked.best] - AGREEING_GAP
-        ]
-        agreeing = [
-            number
-            for number in near
-            if not self._guard.doubts(premises, self.base.facts[number]).unsourced
-        ]
+        agreeing = self._agreeing_within(ranked, premises, AGREEING_GAP)
         if self._guard.about_a_day(premises):
             dated = [n for n in agreeing if self._guard.dated(self.base.facts[n])]
             agreeing = dated or agreeing
@@ -260,15 +255,31 @@ class Knowledge:
             dated = [n for n in agreeing if self._guard.gives_a_year(self.base.facts[n])]
             agreeing = dated or agreeing
         elif self._guard.about_an_amount(premises):
-            # Of the best fact's topic only: an amount of another topic answers another question.
-            topic = self.base.facts[ranked.best].topic
-            counting = [
-                n
-                for n in agreeing
-                if self.base.facts[n].topic == topic and self._guard.counts(self.base.facts[n])
-            ]
-            agreeing = counting or agreeing
+            agreeing = self._of_topic(ranked, agreeing, self._guard.counts) or agreeing
+        elif self._guard.about_someone(premises):
+            naming = partial(self._guard.names_someone_else, premises)
+            wider = self._agreeing_within(ranked, premises, WHO_GAP)
+            agreeing = self._of_topic(ranked, wider, naming) or agreeing
         return agreeing[0] if agreeing else ranked.best
+
+    def _agreeing_within(self, ranked: Ranked, premises: Premises, gap: float) -> list[int]:
+        """The facts within `gap` of the best that name everyone the question names."""
+        return [
+            number
+            for number in ranked.order
+            if ranked.fused[number] >= ranked.fused[ranked.best] - gap
+            and not self._guard.doubts(premises, self.base.facts[number]).unsourced
+        ]
+
+    def _of_topic(
+        self, ranked: Ranked, candidates: list[int], fits: Callable[[Fact], bool]
+    ) -> list[int]:
+        """The candidates of the best fact's topic that `fits` (what the question asks for):
+        a fact of another topic that fits answers another question."""
+        topic = self.base.facts[ranked.best].topic
+        return [
+            n for n in candidates if self.base.facts[n].topic == topic and fits(self.base.facts[n])
+        ]
 
 
 def _closest(examples: Vectors, vector: Vectors, nearest: int = 1) -> float:

@@ -73,6 +73,11 @@ _ASKS_AMOUNT = re.compile(
     r"\b(combien|cb|cmb|how many|how much|quel pourcentage|what percentage|quel montant|"
     r"quelle somme|what amount)\b"
 )
+# A question that asks who (« c'est qui », « avec qui », "who"); « qui » alone is most often
+# a relative pronoun (« le gars qui dirige Twitter »), so only where it asks.
+_ASKS_WHO = re.compile(
+    r"\bwho(m)?\b|\b(c'?est|c|avec|par|a|de)\s+qui\b|\bqui\s+(est|sont)\b|\bqui\s*(\?|$)"
+)
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
 
@@ -170,6 +175,19 @@ class PremiseGuard:
     def about_an_amount(self, premises: Premises) -> bool:
         """Whether the question asks how many or how much."""
         return bool(_ASKS_AMOUNT.search(fold(premises.text)))
+
+    def about_someone(self, premises: Premises) -> bool:
+        """Whether the question asks who."""
+        return bool(_ASKS_WHO.search(fold(premises.text)))
+
+    def names_someone_else(self, premises: Premises, fact: Fact) -> bool:
+        """Whether the fact names a person the question does not."""
+        asked = {ident for ident, _ in premises.names}
+        return any(
+            entity.kind == "person"
+            for ident in self._finder.of_fact(fact) - asked
+            if (entity := self._finder.base.entity(ident)) is not None
+        )
 
     def counts(self, fact: Fact) -> bool:
         """Whether the fact gives an amount (a figure that is not a year)."""
