@@ -88,7 +88,9 @@ async def run_and_check(db: SharedDatabase, log: Path) -> None:
         await until(lambda: holder(db) is not None, timeout=30)
         await tick_ahead()
         await moderator_says(tg, f"/annonce {SHORT}", "Aperçu de l'annonce —")
-        tg.user_sends("/annonce confirmer 1", user_id=MODERATOR, language_code="fr")
+        # Its number, not 1: a tally tick before it (a start just before a minute) takes 1.
+        [(draft,)] = db.rows("SELECT id FROM broadcasts WHERE status = 'draft'")
+        tg.user_sends(f"/annonce confirmer {draft}", user_id=MODERATOR, language_code="fr")
         members = asyncio.create_task(pledges(tg))
 
         def posts() -> int:
