@@ -7,7 +7,7 @@ import asyncio
 import getpass
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from bot.logs import setup_logging
 from bot.seam import PlatformUnavailable
 from storage.api.errors import BackupError, SchemaError
 
+STOPPING = (signal.SIGINT, signal.SIGTERM)
 TELEGRAM_ACTIONS = {
     "set-webhook": "register TELEGRAM_WEBHOOK_URL with TELEGRAM_WEBHOOK_SECRET for every instance",
     "webhook-info": "what the Bot API says of the webhook: URL, pending updates, last error",
@@ -115,11 +116,11 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(report(config, origins)))
             return 0
         if args.action == "backup":
-            with _terminated_as_exception():
+            with _handling(_raise_terminated, signal.SIGTERM):
                 print(backup(config, args.dest))
             return 0
         if args.action == "restore":
-            with _terminated_as_exception():
+            with _handling(_raise_terminated, signal.SIGTERM):
                 print(restore(config, args.source, force=args.force))
             return 0
         if args.action == "telegram":
@@ -130,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         quiet = args.action == "console" and not args.log_level
         level = "WARNING" if quiet else config.log_level
         setup_logging(level, config.log_format, [secret.value for secret in secrets])
-        with _signals_before_the_loop() as early:
+        # SIGINT and SIGTERM before the event loop takes them over are kept, to be honoured
+        # then: asyncio's own Ctrl-C handler would cancel the start halfway (a database
+        # connection's thread left calling back into a closed loop).
+        early: list[int] = []
+        with _handling(lambda signum, frame: early.append(signum), *STOPPING):
             asyncio.run(_dispatch(args, config, early))
     except (ConfigError, SchemaError, LocaleError, FactBaseError, BackupError) as exc:
         print(f"quitgpt-bot: {exc}", file=sys.stderr)
@@ -146,39 +151,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-@contextmanager
-def _signals_before_the_loop() -> Iterator[list[int]]:
-    """SIGINT and SIGTERM received before the event loop takes them over, kept to be
-    honoured then. Without this, asyncio's own Ctrl-C handler would cancel the start halfway
-    (a database connection's thread left calling back into a closed loop)."""
-    received: list[int] = []
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    for sig in handlers:
-        signal.signal(sig, lambda signum, frame: received.append(signum))
-    try:
-        yield received
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
 class Terminated(BaseException):
     """SIGTERM, raised where the copy is, so that its clean-up runs."""
 
 
-@contextmanager
-def _terminated_as_exception() -> Iterator[None]:
+def _raise_terminated(signum: int, frame: object) -> None:
     """By default SIGTERM ends the process on the spot: a half-written backup would stay
     behind and make the next attempt refuse its file name."""
+    raise Terminated
 
-    def terminate(signum: int, frame: object) -> None:
-        raise Terminated
 
-    previous = signal.signal(signal.SIGTERM, terminate)
+@contextmanager
+def _handling(handler: Callable[[int, object], None], *signals: signal.Signals) -> Iterator[None]:
+    """`handler` for `signals` during the block, the previous handlers after it."""
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler_before in previous.items():
+            signal.signal(sig, handler_before)
 
 
 def masked(text: str, config: Config) -> str:

@@ -248,18 +248,18 @@ class Knowledge:
         publié un lundi ? » asks when, which the fact on the deal itself does not say); when
         it asks how many, one of the same topic that gives an amount."""
         agreeing = self._agreeing_within(ranked, premises, AGREEING_GAP)
-        if self._guard.about_a_day(premises):
-            dated = [n for n in agreeing if self._guard.dated(self.base.facts[n])]
-            agreeing = dated or agreeing
-        elif self._guard.about_a_year(premises):
-            dated = [n for n in agreeing if self._guard.gives_a_year(self.base.facts[n])]
-            agreeing = dated or agreeing
-        elif self._guard.about_an_amount(premises):
-            agreeing = self._of_topic(ranked, agreeing, self._guard.counts) or agreeing
-        elif self._guard.about_someone(premises):
-            naming = partial(self._guard.names_someone_else, premises)
+        guard, topic = self._guard, self.base.facts[ranked.best].topic
+        fitting: list[int] = []
+        if guard.about_a_day(premises):
+            fitting = self._fitting(agreeing, guard.dated)
+        elif guard.about_a_year(premises):
+            fitting = self._fitting(agreeing, guard.gives_a_year)
+        elif guard.about_an_amount(premises):
+            fitting = self._fitting(agreeing, guard.counts, topic)
+        elif guard.about_someone(premises):
             wider = self._agreeing_within(ranked, premises, WHO_GAP)
-            agreeing = self._of_topic(ranked, wider, naming) or agreeing
+            fitting = self._fitting(wider, partial(guard.names_someone_else, premises), topic)
+        agreeing = fitting or agreeing
         return agreeing[0] if agreeing else ranked.best
 
     def _agreeing_within(self, ranked: Ranked, premises: Premises, gap: float) -> list[int]:
@@ -271,14 +271,15 @@ class Knowledge:
             and not self._guard.doubts(premises, self.base.facts[number]).unsourced
         ]
 
-    def _of_topic(
-        self, ranked: Ranked, candidates: list[int], fits: Callable[[Fact], bool]
+    def _fitting(
+        self, candidates: list[int], fits: Callable[[Fact], bool], topic: str | None = None
     ) -> list[int]:
-        """The candidates of the best fact's topic that `fits` (what the question asks for):
-        a fact of another topic that fits answers another question."""
-        topic = self.base.facts[ranked.best].topic
+        """The candidates that give what the question asks for (`fits`), of `topic` only when
+        one is given: an amount or a name from another topic answers another question."""
         return [
-            n for n in candidates if self.base.facts[n].topic == topic and fits(self.base.facts[n])
+            n
+            for n in candidates
+            if fits(self.base.facts[n]) and topic in (None, self.base.facts[n].topic)
         ]
 
 
