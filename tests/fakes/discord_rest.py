@@ -33,8 +33,6 @@ from .discord_state import (
     PERMISSIONS,
     ApiError,
     FakeChannel,
-    FakeGuild,
-    FakeUser,
     check_nonce,
     iso_now,
     missing_permissions,
@@ -67,25 +65,9 @@ Handler = Callable[[Req], Awaitable[Any]]
 class Rest(Faults, RestLookups):
     """Mixin: REST routing and the handlers (faults and the bucket: :class:`Faults`)."""
 
-    if TYPE_CHECKING:
+    if TYPE_CHECKING:  # the rest is declared by RestLookups
         token: str
-        bot: FakeUser
-        owner: FakeUser
-        application_id: int
-        application_flags: int
-        user_installable: bool
-        shard_count: int
-        interaction_deadline: float
-        guilds: dict[int, FakeGuild]
-        users: dict[int, FakeUser]
         _signal: Signal
-        interactions_url: str | None
-
-        @property
-        def gateway_url(self) -> str: ...
-
-        @property
-        def public_key(self) -> str: ...
 
         def _dispatch(
             self, event: str, data: EventData, *, guild_id: int | None = None, intent: int = 0
