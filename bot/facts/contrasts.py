@@ -138,6 +138,11 @@ class Contrasts:
             if not grams.isdisjoint(phrases)
         )
 
+    def agreed(self, question: str, fact: Fact) -> bool:
+        """Whether `question` writes a phrase of a class that `fact` uses too."""
+        grams = _grams(_stems(question))
+        return any(not grams.isdisjoint(self._groups[g][c]) for g, c in self._used.get(fact.id, ()))
+
     def contradicted(self, question: str, fact: Fact) -> tuple[str, ...]:
         """The phrases of `question`, as written, whose class `fact` replaces by another."""
         used = self._used.get(fact.id, frozenset())

@@ -83,7 +83,8 @@ class EntityFinder:
         return tuple(found)
 
     def of_fact(self, fact: Fact) -> frozenset[str]:
-        """The ids of the entities a fact names, its article's publisher included."""
+        """The ids of the entities a fact names, its article's publisher and its topic's
+        label included."""
         return self._named[fact.id]
 
     def answers_for(self, fact: Fact) -> frozenset[str]:
@@ -92,6 +93,10 @@ class EntityFinder:
         return self._answers[fact.id]
 
     def _names_in(self, fact: Fact) -> frozenset[str]:
+        """What the fact names, its article's publisher and its topic's label included: a
+        fact on the QuitGPT campaign speaks of QuitGPT though its sentence may not."""
+        topic = self.base.topic(fact.topic)
+        labels = (topic.label.fr, topic.label.en) if topic is not None else ()
         texts = (
             fact.title.fr,
             fact.title.en,
@@ -100,6 +105,7 @@ class EntityFinder:
             fact.source.fr,
             fact.source.en,
             self.base.article(fact.article).publisher,
+            *labels,
             *fact.keywords,  # one by one, so that two keywords never make a name
         )
         return frozenset(mention.entity.id for text in texts for mention in self.named(text))

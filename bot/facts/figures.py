@@ -66,11 +66,11 @@ class Number:
 def numbers(text: str, language: str) -> list[Number]:
     """The numbers `text` writes, read with the conventions of `language` ("fr" or "en";
     any other language reads as French)."""
-    return [number for _, number in numbers_at(text, language)]
+    return [number for _, _, number in numbers_at(text, language)]
 
 
-def numbers_at(text: str, language: str) -> list[tuple[int, Number]]:
-    """The numbers `text` writes, each with how many characters it takes."""
+def numbers_at(text: str, language: str) -> list[tuple[int, int, Number]]:
+    """The numbers `text` writes, each with where: `text[start:end]` writes it."""
     language = language if language in _NUMBER else "fr"
     found = []
     for match in _NUMBER[language].finditer(text):
@@ -81,5 +81,7 @@ def numbers_at(text: str, language: str) -> list[tuple[int, Number]]:
         if match["scale"]:
             value *= 10 ** _SCALES[language].get(match["scale"].lower().rstrip("s"), 0)
         written = match[0].strip()
-        found.append((len(written), Number(written, value, match["percent"] is not None)))
+        start = match.start() + len(match[0]) - len(match[0].lstrip())
+        number = Number(written, value, match["percent"] is not None)
+        found.append((start, start + len(written), number))
     return found

@@ -246,9 +246,14 @@ class Knowledge:
         """The best fact, or a nearly as good one that names everyone the question names and,
         when the question names a day or month or asks for one, gives one (« l'accord a été
         publié un lundi ? » asks when, which the fact on the deal itself does not say); when
-        it asks how many, one of the same topic that gives an amount."""
+        it asks how many, one of the same topic that gives an amount; when it states a detail
+        of the [[contrast]] groups (« ont chuté ») that the best one does not say as it does, one
+        that says its opposite."""
         agreeing = self._agreeing_within(ranked, premises, AGREEING_GAP)
         guard, topic = self._guard, self.base.facts[ranked.best].topic
+        if agreeing and not guard.agrees_on_a_detail(premises, self.base.facts[agreeing[0]]):
+            contradicted = self._fitting(agreeing, partial(guard.contradicts_a_detail, premises))
+            agreeing = contradicted or agreeing
         fitting: list[int] = []
         if guard.about_a_day(premises):
             fitting = self._fitting(agreeing, guard.dated)

@@ -63,6 +63,7 @@ BOUND_REACH = 2
 _AT_LEAST = re.compile(
     r"\b(plus de|depasse|depassé|dépassé|depassant|au moins|au dela de|franchi|"
     r"more than|over|at least|above|exceeded|passed|topped)\s+(les\s+|the\s+)?$"
+    r"|\bplus d['\u2019]$"  # « plus d'un million »
 )
 # The numbers a question or a fact may give as a year.
 YEARS = (1990, 2099)
@@ -75,10 +76,26 @@ _ASKS_AMOUNT = re.compile(
 )
 # A question that asks who (« c'est qui », « avec qui », "who"); « qui » alone is most often
 # a relative pronoun (« le gars qui dirige Twitter »), so only where it asks.
+# SMS spelling writes « ki ». (« il s'appelle comment » may ask a robot's name.)
 _ASKS_WHO = re.compile(
-    r"\bwho(m)?\b|\b(c'?est|c|avec|par|a|de)\s+qui\b|\bqui\s+(est|sont)\b|\bqui\s*(\?|$)"
+    r"\bwho(m)?\b|\b(c'?est|c|avec|par|a|de)\s+(qui|ki)\b|\b(qui|ki)\s+(est|sont)\b"
+    r"|\b(qui|ki)\s*(\?|$)"
 )
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
+# How far after a figure the word that says what it counts may stand (« 36 millions de
+# vues », "51% on Saturday"), within its clause.
+_COUNTED_REACH = 30
+_CLAUSE_END = re.compile(r"[.,;:!?…()]")
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A figure and the word that follows it, saying what it counts or when (stemmed):
+    « 1,3 million de likes » is not « 36 millions de likes »."""
+
+    key: tuple[Decimal, bool]
+    counts: str
+    written: str  # from the figure to that word, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +109,7 @@ class Premises:
     at_least: frozenset[str]  # the figures said to be lower bounds, as written
     dates: tuple[str, ...]  # day and month names, as written
     text: str  # the question, for the details of bot/facts/contrasts.py
+    counted: tuple[Counted, ...] = ()  # each figure with what it counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +155,8 @@ class PremiseGuard:
         }
         about = frozenset(written for written, text in before.items() if _ABOUT.search(text))
         at_least = frozenset(written for written, text in before.items() if _AT_LEAST.search(text))
-        return Premises(listed + unlisted, figures, about, at_least, dates, question)
+        counted = tuple(_counted_figures(question))
+        return Premises(listed + unlisted, figures, about, at_least, dates, question, counted)
 
     def doubts(self, premises: Premises, fact: Fact) -> Doubts:
         answers = self._finder.answers_for(fact) | self._setting
@@ -162,11 +181,21 @@ class PremiseGuard:
             and not (n.written in premises.about and _near_any(n.value, stated))
             and not (n.written in premises.at_least and _exceeded(n.value, stated))
         ]
+        wrong += _miscounted(premises, fact)
         said = _dates_of(fact)
         if said:
             wrong += [date for date in premises.dates if fold(date) not in said]
         wrong += self._contrasts.contradicted(premises.text, fact)
         return tuple(dict.fromkeys(wrong))
+
+    def contradicts_a_detail(self, premises: Premises, fact: Fact) -> bool:
+        """Whether the fact replaces a detail the question states by another (a rise where
+        it says a fall): the claim the question makes is most likely about that fact."""
+        return bool(self._contrasts.contradicted(premises.text, fact))
+
+    def agrees_on_a_detail(self, premises: Premises, fact: Fact) -> bool:
+        """Whether the fact says a detail as the question does (« déconseillée »)."""
+        return self._contrasts.agreed(premises.text, fact)
 
     def about_a_day(self, premises: Premises) -> bool:
         """Whether the question names a day or month, or asks for one."""
@@ -273,13 +302,64 @@ def _claimed_figures(question: str) -> tuple[Number, ...]:
     reading is kept), and in words with a unit (« dix fois »); a lone digit ("top 1") is not
     a claim."""
     fr, en = (numbers_at(question, language) for language in ("fr", "en"))
-    reading = en if sum(n for n, _ in en) > sum(n for n, _ in fr) else fr
-    digits = [
-        number
-        for _, number in reading
-        if number.percent or number.value >= 10 or number.value != int(number.value)
-    ]
+    reading = en if _length(en) > _length(fr) else fr
+    digits = [number for _, _, number in reading if _is_claim(number)]
     return (*digits, *spelled_numbers(question))
+
+
+def _is_claim(number: Number) -> bool:
+    """A lone digit ("top 1", "numéro 3") is not a claim; a percentage or more is."""
+    return number.percent or number.value >= 10 or number.value != int(number.value)
+
+
+def _length(reading: list[tuple[int, int, Number]]) -> int:
+    return sum(end - start for start, end, _ in reading)
+
+
+def _counted_in(text: str, languages: tuple[str, ...]) -> list[Counted]:
+    """Each figure of `text` that is a claim, with the first word after it in its clause
+    that is not a stop word."""
+    found = []
+    for language in languages:
+        for start, end, number in numbers_at(text, language):
+            if not _is_claim(number):
+                continue
+            clause = _CLAUSE_END.split(text[end : end + _COUNTED_REACH], maxsplit=1)[0]
+            for word, _, word_end in word_spans(clause):
+                if word not in STOP_WORDS and not word.isdigit():
+                    written = text[start : end + word_end]
+                    found.append(Counted(number.key, stem(word), written))
+                    break
+    return found
+
+
+def _counted_figures(question: str) -> list[Counted]:
+    return list(dict.fromkeys(_counted_in(question, ("fr", "en"))))
+
+
+@cache
+def _counts_of(fact: Fact) -> frozenset[tuple[tuple[Decimal, bool], str]]:
+    """What each of a fact's figures counts, in both languages and its `figures` field."""
+    counted = [
+        *_counted_in(fact.statement.fr, ("fr",)),
+        *_counted_in(fact.statement.en, ("en",)),
+        *(c for figure in fact.figures for c in _counted_in(figure, ("fr", "en"))),
+    ]
+    return frozenset((c.key, c.counts) for c in counted)
+
+
+def _miscounted(premises: Premises, fact: Fact) -> list[str]:
+    """The question's figures that the fact gives, but for something else, while another
+    of its figures counts what the question says: « 36 millions de likes » where the fact
+    has « 36 millions de vues et 1,3 million de likes »."""
+    pairs = _counts_of(fact)
+    return [
+        c.written
+        for c in premises.counted
+        if (c.key, c.counts) not in pairs
+        and any(counts == c.counts and key != c.key for key, counts in pairs)
+        and any(key == c.key for key, _ in pairs)
+    ]
 
 
 @cache
