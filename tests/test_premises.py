@@ -192,6 +192,11 @@ def test_a_profession_a_side_a_manner_or_a_judgement_the_fact_contradicts_is_cor
             "directeur financier",
             "brockman-president-openai",
         ),
+        # « président » inside « vice-président » does not say the fact's role.
+        "Greg Brockman is OpenAI's vice president?": (
+            "vice president",
+            "brockman-president-openai",
+        ),
     }
     for question, (phrase, fact) in wrong.items():
         found = KNOWN.understand(question)
@@ -203,6 +208,7 @@ def test_a_profession_a_side_a_manner_or_a_judgement_the_fact_contradicts_is_cor
         "Musk demande l'arrêt complet de ChatGPT ?": "musk-bing-arret",
         "Musk trouvait OpenAI en retard sur Google ?": "musk-depart-2018",
         "Altman a publié sa note interne sur Twitter ?": "altman-note-interne-x",
+        "Brockman c'est le président ou le vice-président d'OpenAI ?": "brockman-president-openai",
     }
     for question, fact in right.items():
         found = KNOWN.understand(question)
