@@ -161,3 +161,55 @@ def test_who_prefers_a_fact_of_its_topic_that_names_someone_the_question_does_no
     # « qui » as a relative pronoun does not ask who.
     found = KNOWN.understand("musk veut créer un rival qui concurrence chatgpt ?")
     assert isinstance(found, Answer) and found.fact.id == "musk-concurrent-chatgpt"
+
+
+def test_a_profession_a_side_a_manner_or_a_judgement_the_fact_contradicts_is_corrected() -> None:
+    wrong = {
+        "the singer Mark Ruffalo backs QuitGPT?": ("singer", "quitgpt-mark-ruffalo"),
+        "ChatGPT censure les idées de gauche selon Musk ?": ("de gauche", "musk-chatgpt-censure"),
+        "Musk demande une pause de ChatGPT ?": ("pause", "musk-bing-arret"),
+        "Musk found OpenAI ahead of Google?": ("ahead", "musk-depart-2018"),
+        "Brockman and his brother gave 12.5 million each to MAGA Inc?": (
+            "his brother",
+            "brockman-maga-donation",
+        ),
+        "Altman trouve que l'exclusion d'Anthropic est une bonne décision ?": (
+            "bonne décision",
+            "altman-exclusion-anthropic",
+        ),
+        "Claude est premier sur le Play Store ?": ("Play Store", "claude-top-app-store"),
+        "la qualité de ChatGPT s'est améliorée selon Reddit ?": (
+            "améliorée",
+            "chatgpt-qualite-reddit",
+        ),
+        "Anthropic accepted the deal with the DoW?": ("accepted", "anthropic-retrait-dow"),
+        "ICE is the US tax agency?": ("tax agency", "ice-agence-immigration"),
+        "Musk est satisfait du partenariat entre Microsoft et OpenAI ?": (
+            "satisfait",
+            "musk-critique-microsoft",
+        ),
+        "Brockman est le directeur financier d'OpenAI ?": (
+            "directeur financier",
+            "brockman-president-openai",
+        ),
+        # « président » inside « vice-président » does not say the fact's role.
+        "Greg Brockman is OpenAI's vice president?": (
+            "vice president",
+            "brockman-president-openai",
+        ),
+    }
+    for question, (phrase, fact) in wrong.items():
+        found = KNOWN.understand(question)
+        assert isinstance(found, Correction), (question, found)
+        assert (found.figures, found.fact.id) == ((phrase,), fact)
+    # The fact's own wording is no claim against it.
+    right = {
+        "l'acteur Mark Ruffalo soutient QuitGPT ?": "quitgpt-mark-ruffalo",
+        "Musk demande l'arrêt complet de ChatGPT ?": "musk-bing-arret",
+        "Musk trouvait OpenAI en retard sur Google ?": "musk-depart-2018",
+        "Altman a publié sa note interne sur Twitter ?": "altman-note-interne-x",
+        "Brockman c'est le président ou le vice-président d'OpenAI ?": "brockman-president-openai",
+    }
+    for question, fact in right.items():
+        found = KNOWN.understand(question)
+        assert isinstance(found, Answer) and found.fact.id == fact, (question, found)

@@ -5,7 +5,9 @@ mois » about the fact that says « par semaine »; given as plain answers, thes
 would seem to confirm a false detail. The fact file's [[contrast]] section lists groups
 of classes that exclude each other ("sociologue, sociologist" / « économiste,
 economist »): a question that uses a class of a group that the fact does not use,
-where the fact uses another class of that group, states what the sources contradict.
+where the fact uses another class of that group, states what the sources contradict;
+a phrase of the fact's class inside a longer phrase of another (« président » inside
+« vice-président ») does not say it right.
 Phrases are compared as stemmed folded words ("économistes" is "économiste"). A phrase
 the question negates (« ils conseillent pas Grok », "not recommended") claims the opposite
 class, so it contradicts nothing.
@@ -79,12 +81,9 @@ def _stems(text: str) -> list[str]:
 
 
 def _holds(text: Sequence[str], phrase: Phrase) -> int:
-    """Where `text` writes `phrase` (stemmed words), or -1."""
-    size = len(phrase)
-    for at in range(len(text) - size + 1):
-        if tuple(text[at : at + size]) == phrase:
-            return at
-    return -1
+    """Where `text` first writes `phrase` (stemmed words), or -1."""
+    places = _places(text, phrase)
+    return places[0] if places else -1
 
 
 def _negated(folded: Sequence[str], at: int, size: int) -> bool:
@@ -152,10 +151,7 @@ class Contrasts:
         stems = [stem(word) for word in folded]
         wrong = []
         for g, group in enumerate(self._groups):
-            if g not in groups or any(
-                (g, c) in used and any(_holds(stems, p) >= 0 for p in phrases)
-                for c, phrases in enumerate(group)
-            ):
+            if g not in groups or _said_right(stems, group, {c for h, c in used if h == g}):
                 continue  # the fact does not use the group, or the question says it right too
             for c, phrases in enumerate(group):
                 if (g, c) in used:
@@ -166,6 +162,30 @@ class Contrasts:
                         wrong.append(question[spans[at][1] : spans[at + len(phrase) - 1][2]])
                         break
         return tuple(wrong)
+
+
+def _said_right(stems: Sequence[str], group: Sequence[Sequence[Phrase]], right: set[int]) -> bool:
+    """Whether the question writes a phrase of a class in `right`, other than as part of a
+    longer phrase of another class (« président » inside « vice-président »)."""
+    others = [
+        (at, len(phrase))
+        for c, phrases in enumerate(group)
+        if c not in right
+        for phrase in phrases
+        for at in _places(stems, phrase)
+    ]
+    return any(
+        not any(start <= at and at + len(phrase) <= start + size for start, size in others)
+        for c in right
+        for phrase in group[c]
+        for at in _places(stems, phrase)
+    )
+
+
+def _places(text: Sequence[str], phrase: Phrase) -> list[int]:
+    """Every place where `text` writes `phrase` (stemmed words)."""
+    size = len(phrase)
+    return [at for at in range(len(text) - size + 1) if tuple(text[at : at + size]) == phrase]
 
 
 def _grams(stems: Sequence[str]) -> set[Phrase]:
