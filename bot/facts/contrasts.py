@@ -137,13 +137,24 @@ class Contrasts:
             if not grams.isdisjoint(phrases)
         )
 
-    def agreed(self, question: str, fact: Fact) -> bool:
-        """Whether `question` writes a phrase of a class that `fact` uses too."""
+    def agreed(self, question: str, fact: Fact) -> frozenset[int]:
+        """The groups of which `question` writes a phrase of a class that `fact` uses too."""
         grams = _grams(_stems(question))
-        return any(not grams.isdisjoint(self._groups[g][c]) for g, c in self._used.get(fact.id, ()))
+        return frozenset(
+            g for g, c in self._used.get(fact.id, ()) if not grams.isdisjoint(self._groups[g][c])
+        )
+
+    def contradicted_groups(self, question: str, fact: Fact) -> frozenset[int]:
+        """The groups in which `fact` replaces what `question` writes by another class."""
+        return frozenset(g for g, _ in self._contradictions(question, fact))
 
     def contradicted(self, question: str, fact: Fact) -> tuple[str, ...]:
         """The phrases of `question`, as written, whose class `fact` replaces by another."""
+        return tuple(written for _, written in self._contradictions(question, fact))
+
+    def _contradictions(self, question: str, fact: Fact) -> list[tuple[int, str]]:
+        """Each group in which `fact` replaces a phrase of `question` by another class,
+        with that phrase as written."""
         used = self._used.get(fact.id, frozenset())
         groups = {g for g, _ in used}
         spans = word_spans(question)
@@ -159,9 +170,9 @@ class Contrasts:
                 for phrase in phrases:
                     at = _holds(stems, phrase)
                     if at >= 0 and not _negated(folded, at, len(phrase)):
-                        wrong.append(question[spans[at][1] : spans[at + len(phrase) - 1][2]])
+                        wrong.append((g, question[spans[at][1] : spans[at + len(phrase) - 1][2]]))
                         break
-        return tuple(wrong)
+        return wrong
 
 
 def _said_right(stems: Sequence[str], group: Sequence[Sequence[Phrase]], right: set[int]) -> bool:

@@ -251,9 +251,10 @@ class Knowledge:
         that says its opposite."""
         agreeing = self._agreeing_within(ranked, premises, AGREEING_GAP)
         guard, topic = self._guard, self.base.facts[ranked.best].topic
-        if agreeing and not guard.agrees_on_a_detail(premises, self.base.facts[agreeing[0]]):
-            contradicted = self._fitting(agreeing, partial(guard.contradicts_a_detail, premises))
-            agreeing = contradicted or agreeing
+        if agreeing:
+            best = self.base.facts[agreeing[0]]
+            contradicts = partial(guard.contradicts_a_detail, premises, best=best)
+            agreeing = self._fitting(agreeing, contradicts) or agreeing
         fitting: list[int] = []
         if guard.about_a_day(premises):
             fitting = self._fitting(agreeing, guard.dated)

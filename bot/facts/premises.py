@@ -188,14 +188,13 @@ class PremiseGuard:
         wrong += self._contrasts.contradicted(premises.text, fact)
         return tuple(dict.fromkeys(wrong))
 
-    def contradicts_a_detail(self, premises: Premises, fact: Fact) -> bool:
-        """Whether the fact replaces a detail the question states by another (a rise where
-        it says a fall): the claim the question makes is most likely about that fact."""
-        return bool(self._contrasts.contradicted(premises.text, fact))
-
-    def agrees_on_a_detail(self, premises: Premises, fact: Fact) -> bool:
-        """Whether the fact says a detail as the question does (« déconseillée »)."""
-        return self._contrasts.agreed(premises.text, fact)
+    def contradicts_a_detail(self, premises: Premises, fact: Fact, best: Fact) -> bool:
+        """Whether the fact replaces a detail the question states by another (a fall where
+        it says a rise) that `best` does not say as the question does: the claim is most
+        likely about that fact. (« quelle alternative est déconseillée » is about the fact
+        that says « déconseillée », not about the one that says « recommandée ».)"""
+        groups = self._contrasts.contradicted_groups(premises.text, fact)
+        return bool(groups - self._contrasts.agreed(premises.text, best))
 
     def about_a_day(self, premises: Premises) -> bool:
         """Whether the question names a day or month, or asks for one."""
