@@ -133,6 +133,16 @@ class PremiseGuard:
         self._setting = frozenset(i for i, n in counts.items() if n >= len(facts) * SETTING_SHARE)
         # Words that say something of the facts: a capitalised one is not a stranger's name.
         self._vocabulary = vocabulary | _calendar_words()
+        # Names the fact base writes, of several capitalised words (« Sensor Tower »).
+        base = finder.base
+        self._names_written = _names_written(
+            [
+                *(name for entity in base.entities for name in entity.names),
+                *(text for fact in facts for text in _texts_of(fact)),
+                *(a.publisher for a in base.articles),
+                *(text for a in base.articles for text in (a.title.fr, a.title.en)),
+            ]
+        )
         self._near: dict[str, set[str]] = defaultdict(set)
         for word in self._vocabulary:
             if len(word) >= MIN_TYPO - 1:
@@ -252,30 +262,34 @@ class PremiseGuard:
         )
 
     def _unlisted(self, question: str, listed: set[str]) -> list[str]:
-        """Runs of capitalised words inside a sentence that the fact base does not know."""
+        """Runs of capitalised words inside a sentence that the fact base does not know: a
+        word it never uses ("Bezos"), or words it uses but never as a name together (« Le
+        Monde », "Turning Point")."""
         if question.isupper():
             return []
         names: list[str] = []
-        run: list[str] = []
-        for word, start, end in word_spans(question):
-            written = question[start:end]
-            starts_sentence = not question[:start].strip() or bool(
-                _SENTENCE_END.search(question[:start])
-            )
-            if (
-                written[0].isupper()
-                and len(word) > 1  # "plan B" names nobody
-                and not starts_sentence
-                and self._stranger(word, written, listed)
-            ):
-                run.append(written)
-                continue
-            if run:
-                names.append(" ".join(run))
-                run = []
-        if run:
-            names.append(" ".join(run))
-        return names
+        for run in _capitalised_runs(question, listed):
+            strangers: list[str] = []
+            for word, written in run:
+                if self._stranger(word, written, listed):
+                    strangers.append(written)
+                    continue
+                names += [" ".join(strangers)] if strangers else []
+                strangers = []
+            names += [" ".join(strangers)] if strangers else []
+            folded = tuple(word for word, _ in run)
+            if len(run) > 1 and not strangers and not self._name_written(folded):
+                names.append(" ".join(written for _, written in run))
+        return list(dict.fromkeys(names))
+
+    def _name_written(self, folded: tuple[str, ...]) -> bool:
+        """Whether the fact base writes this name, one typo aside (« l'App Stor »)."""
+        return folded in self._names_written or any(
+            len(name) == len(folded)
+            and sum(a != b for a, b in zip(name, folded, strict=True)) == 1
+            and all(a == b or _one_typo(a, b) for a, b in zip(name, folded, strict=True))
+            for name in self._names_written
+        )
 
     def _stranger(self, word: str, written: str, listed: set[str]) -> bool:
         # Written in capitals, a stop word is an acronym: "the EU", not « eu ».
@@ -293,6 +307,46 @@ class PremiseGuard:
             for variant in deletions(word)
             for known in self._near.get(variant, ())
         )
+
+
+def _one_typo(known: str, written: str) -> bool:
+    return len(known) >= MIN_TYPO and within_one_edit(written, known)
+
+
+def _capitalised_runs(
+    text: str, listed: frozenset[str] | set[str] = frozenset()
+) -> list[list[tuple[str, str]]]:
+    """The runs of capitalised words inside a sentence, as (folded, written); a listed name's
+    word, a day or month, or a one-letter word ("plan B", "I") ends a run."""
+    runs: list[list[tuple[str, str]]] = [[]]
+    for word, start, end in word_spans(text):
+        written = text[start:end]
+        starts_sentence = not text[:start].strip() or bool(_SENTENCE_END.search(text[:start]))
+        if (
+            written[0].isupper()
+            and len(word) > 1
+            and not starts_sentence
+            and word not in listed
+            and word not in _calendar_words()
+        ):
+            runs[-1].append((word, written))
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _names_written(texts: list[str]) -> frozenset[tuple[str, ...]]:
+    """Every run of two capitalised words or more that `texts` write, and its parts."""
+    found: set[tuple[str, ...]] = set()
+    for text in texts:
+        for run in _capitalised_runs(f". {text}"):
+            folded = [word for word, _ in run]
+            found.update(
+                tuple(folded[a:b])
+                for a in range(len(folded))
+                for b in range(a + 2, len(folded) + 1)
+            )
+    return frozenset(found)
 
 
 def _claimed_figures(question: str) -> tuple[Number, ...]:
@@ -359,6 +413,17 @@ def _miscounted(premises: Premises, fact: Fact) -> list[str]:
         and any(counts == c.counts and key != c.key for key, counts in pairs)
         and any(key == c.key for key, _ in pairs)
     ]
+
+
+def _texts_of(fact: Fact) -> tuple[str, ...]:
+    return (
+        fact.title.fr,
+        fact.title.en,
+        fact.statement.fr,
+        fact.statement.en,
+        fact.source.fr,
+        fact.source.en,
+    )
 
 
 @cache
