@@ -249,8 +249,10 @@ class Knowledge:
         it asks how many, one of the same topic that gives an amount; when it states a detail
         of the [[contrast]] groups (« ont chuté ») that the best one does not say as it does, one
         that says its opposite."""
-        agreeing = self._agreeing_within(ranked, premises, AGREEING_GAP)
         guard, topic = self._guard, self.base.facts[ranked.best].topic
+        if guard.attributes(premises):
+            return ranked.best  # the name is the claim: the fact closest to the rest decides
+        agreeing = self._agreeing_within(ranked, premises, AGREEING_GAP)
         if agreeing:
             best = self.base.facts[agreeing[0]]
             contradicts = partial(guard.contradicts_a_detail, premises, best=best)

@@ -82,6 +82,12 @@ _ASKS_WHO = re.compile(
     r"|\b(qui|ki)\s*(\?|$)"
 )
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
+# A question that asks whether someone it names did or said it (« c'est Altman qui a dit
+# ça ? », "was it Musk who…"): that name is the claim to check, not a clue to the fact.
+_ATTRIBUTES = re.compile(
+    r"\b(c'?est|c|is it|was it|it was|it's|its)\s+(?!(qui|ki|quoi|koi|who|what)\b)"
+    r"(?P<named>[^?.!]{1,40}?)\s+(qui|ki|who|that)\b"
+)
 # How far after a figure the word that says what it counts may stand (« 36 millions de
 # vues », "51% on Saturday"), within its clause.
 _COUNTED_REACH = 30
@@ -205,6 +211,14 @@ class PremiseGuard:
         that says « déconseillée », not about the one that says « recommandée ».)"""
         groups = self._contrasts.contradicted_groups(premises.text, fact)
         return bool(groups - self._contrasts.agreed(premises.text, best))
+
+    def attributes(self, premises: Premises) -> bool:
+        """Whether the question asks if someone it names did or said what it describes."""
+        named = [fold(text) for _, text in premises.names]
+        return any(
+            any(name in fold(match["named"]) for name in named)
+            for match in _ATTRIBUTES.finditer(fold(premises.text))
+        )
 
     def about_a_day(self, premises: Premises) -> bool:
         """Whether the question names a day or month, or asks for one."""
