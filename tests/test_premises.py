@@ -213,3 +213,59 @@ def test_a_profession_a_side_a_manner_or_a_judgement_the_fact_contradicts_is_cor
     for question, fact in right.items():
         found = KNOWN.understand(question)
         assert isinstance(found, Answer) and found.fact.id == fact, (question, found)
+
+
+def test_a_figure_the_fact_gives_for_something_else_is_corrected() -> None:
+    # The post's 36 million are views and its 1.3 million likes: swapped, both are wrong.
+    assert _correction("la publication a eu 36 millions de likes ?") == ("36 millions de likes",)
+    assert _correction("the post got 1.3 million views?") == ("1.3 million views",)
+    assert _correction("Claude a pris 51 % vendredi ?") == ("51 % vendredi",)
+    for question in ("la publication a eu 36 millions de vues ?", "Claude +51 % samedi ?"):
+        assert isinstance(KNOWN.understand(question), Answer), question
+    # « plus d'un million » is a lower bound that 1.3 million bears out.
+    found = KNOWN.understand("la publication a fait plus d'un million de likes ?")
+    assert isinstance(found, Answer) and found.fact.id == "quitgpt-publication-virale"
+
+
+def test_a_detail_contradicted_by_a_nearly_as_close_fact_is_read_against_it() -> None:
+    # Closest is Anthropic's withdrawal, which says nothing of a rise or a fall; the fact on
+    # Claude's installs, a little further, says they rose.
+    found = KNOWN.understand("les installations de claude ont reculé après l'accord militaire ?")
+    assert isinstance(found, Correction) and found.fact.id == "claude-installations-hausse"
+    # Asking which one is advised against is about the fact that says so.
+    found = KNOWN.understand("quelle IA les organisateurs déconseillent ?")
+    assert isinstance(found, Answer) and found.fact.id == "alternatives-grok-deconseille"
+
+
+def test_capitalised_words_never_written_together_by_the_facts_are_a_name() -> None:
+    found = KNOWN.understand("c'est Le Monde qui a publié l'enquête sur les dons de Brockman ?")
+    assert isinstance(found, Unsourced) and found.names == ("Le Monde",)
+    assert found.fact is not None and found.fact.id == "brockman-maga-donation"
+    found = KNOWN.understand("Brockman gave to Turning Point USA?")
+    assert isinstance(found, Unsourced) and found.names == ("Turning Point",)
+    # A name the facts write, one typo aside, is not a stranger's.
+    for question in ("Claude est en tête de l'App Stor ?", "c'est quoi Sensor Tower ?"):
+        assert not isinstance(KNOWN.understand(question), Unsourced), question
+
+
+def test_asking_whether_someone_said_it_does_not_look_for_a_fact_naming_them() -> None:
+    # The words quoted are Florian's; the fact on Altman's rushed deal only names Altman.
+    found = KNOWN.understand("c'est Altman qui a dit « ça me débecte » ?")
+    assert isinstance(found, Unsourced) and found.names == ("Altman",)
+    assert found.fact is not None and found.fact.id == "florian-temoignage"
+
+
+def test_asking_who_in_sms_spelling_names_someone() -> None:
+    found = KNOWN.understand("c ki le chercheur ke musk a contacté")
+    assert isinstance(found, Answer) and found.fact.id == "musk-babuschkin"
+
+
+def test_a_fact_speaks_of_what_its_topic_is_named_after() -> None:
+    # Dana Fisher's fact does not write "QuitGPT", but its topic is the QuitGPT campaign.
+    found = KNOWN.understand("the sociologist quoted in the QuitGPT article, who is she?")
+    assert isinstance(found, Answer) and found.fact.id == "dana-fisher-pression-economique"
+
+
+def test_a_husband_is_no_question_on_marriage() -> None:
+    assert _correction("Brockman et son mari ont donné 12,5 millions à MAGA ?") == ("son mari",)
+    assert KNOWN.understand("Brockman est marié ?") is None

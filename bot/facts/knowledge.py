@@ -217,11 +217,15 @@ class Knowledge:
         # to be near the question, not to answer it.
         if confidence < THRESHOLD_NEARBY:
             return None
-        if strangers := self._guard.strangers(premises):
-            return Unsourced(strangers, fact)
         doubts = self._guard.doubts(premises, fact)
-        if doubts.unsourced:
-            return Unsourced(doubts.unsourced, fact)
+        # A name the fact replaces by another of a [[contrast]] group is corrected: « le
+        # Play Store » gets the fact on the App Store.
+        # (A correction needs an answer's confidence; below it the name is said unsourced.)
+        corrected = set(doubts.wrong_figures) if confidence >= threshold else set()
+        if strangers := tuple(n for n in self._guard.strangers(premises) if n not in corrected):
+            return Unsourced(strangers, fact)
+        if unsourced := tuple(n for n in doubts.unsourced if n not in corrected):
+            return Unsourced(unsourced, fact)
         if confidence < threshold or self._guard.unheld(premises, fact):
             return None
         see_also = related(self.base, ranked, chosen)
