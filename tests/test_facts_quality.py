@@ -1,9 +1,9 @@
 """Search quality: members' questions get the fact a well-informed person would answer with.
 
-Sets of questions typed the way members type them. blind_set1.toml to blind_set16.toml
+Sets of questions typed the way members type them. blind_set1.toml to blind_set20.toml
 were each written by someone who had read only the articles; questions.toml and
 questions_heldout.toml before them, by the project. All but questions_heldout.toml,
-blind_set11.toml and blind_set13.toml to blind_set16.toml (scored before and after their
+blind_set11.toml and blind_set17.toml to blind_set19.toml (scored before and after their
 round, never read) were tuned on, each blind set after its first score (bench/calibrate_facts.py
 fits the answer model on blind_set1, blind_set3 and questions, and chooses its threshold on
 the six first blind sets and questions). The floors below are
@@ -101,12 +101,28 @@ FLOORS = {
     ("blind_set16.toml", "correct"): 0.83,
     ("blind_set16.toml", "refuse"): 1.0,
     ("blind_set16.toml", "intent"): 0.9,
+    ("blind_set17.toml", "answer"): 0.88,
+    ("blind_set17.toml", "correct"): 0.85,
+    ("blind_set17.toml", "refuse"): 0.97,
+    ("blind_set17.toml", "intent"): 0.93,
+    ("blind_set18.toml", "answer"): 0.9,
+    ("blind_set18.toml", "correct"): 0.67,
+    ("blind_set18.toml", "refuse"): 1.0,
+    ("blind_set18.toml", "intent"): 0.93,
+    ("blind_set19.toml", "answer"): 0.86,
+    ("blind_set19.toml", "correct"): 0.8,
+    ("blind_set19.toml", "refuse"): 0.97,
+    ("blind_set19.toml", "intent"): 0.93,
+    ("blind_set20.toml", "answer"): 0.87,
+    ("blind_set20.toml", "correct"): 0.84,
+    ("blind_set20.toml", "refuse"): 1.0,
+    ("blind_set20.toml", "intent"): 0.93,
 }
-BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 17)]
-# Over the sixteen blind sets: false premises answered as if true, off-topic questions given a
+BLIND_SETS = [f"blind_set{n}.toml" for n in range(1, 21)]
+# Over the twenty blind sets: false premises answered as if true, off-topic questions given a
 # fact (bench/score_questions.py counts them alike).
-MOST_CONFIRMED = 28
-MOST_OFF_TOPIC_ANSWERED = 3
+MOST_CONFIRMED = 55
+MOST_OFF_TOPIC_ANSWERED = 5
 
 
 @functools.cache
@@ -136,7 +152,7 @@ def test_each_kind_of_question_is_read_right(name: str, kind: str) -> None:
     assert share >= FLOORS[name, kind], f"{share:.1%} of {len(questions)}:\n" + "\n".join(wrong)
 
 
-@pytest.mark.timeout(900)  # alone, it embeds every question of the sixteen sets
+@pytest.mark.timeout(900)  # alone, it embeds every question of the twenty sets
 def test_false_premises_and_off_topic_questions_stay_unanswered() -> None:
     questions = [q for name in BLIND_SETS for q in _questions(name)]
     confirmed, off_topic = [], []
