@@ -98,12 +98,7 @@ class EntityFinder:
         topic = self.base.topic(fact.topic)
         labels = (topic.label.fr, topic.label.en) if topic is not None else ()
         texts = (
-            fact.title.fr,
-            fact.title.en,
-            fact.statement.fr,
-            fact.statement.en,
-            fact.source.fr,
-            fact.source.en,
+            *fact.texts(),
             self.base.article(fact.article).publisher,
             *labels,
             *fact.keywords,  # one by one, so that two keywords never make a name

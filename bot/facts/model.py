@@ -57,6 +57,17 @@ class Fact:
     keywords: tuple[str, ...] = ()
     asked: tuple[str, ...] = ()
 
+    def texts(self) -> tuple[str, ...]:
+        """What a member reads of it: its titles, statements and sources, in both languages."""
+        return (
+            self.title.fr,
+            self.title.en,
+            self.statement.fr,
+            self.statement.en,
+            self.source.fr,
+            self.source.en,
+        )
+
 
 ENTITY_KINDS = ("person", "organisation", "product", "place")
 

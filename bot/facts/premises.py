@@ -144,7 +144,7 @@ class PremiseGuard:
         self._names_written = _names_written(
             [
                 *(name for entity in base.entities for name in entity.names),
-                *(text for fact in facts for text in _texts_of(fact)),
+                *(text for fact in facts for text in fact.texts()),
                 *(a.publisher for a in base.articles),
                 *(text for a in base.articles for text in (a.title.fr, a.title.en)),
             ]
@@ -427,17 +427,6 @@ def _miscounted(premises: Premises, fact: Fact) -> list[str]:
         and any(counts == c.counts and key != c.key for key, counts in pairs)
         and any(key == c.key for key, _ in pairs)
     ]
-
-
-def _texts_of(fact: Fact) -> tuple[str, ...]:
-    return (
-        fact.title.fr,
-        fact.title.en,
-        fact.statement.fr,
-        fact.statement.en,
-        fact.source.fr,
-        fact.source.en,
-    )
 
 
 @cache
