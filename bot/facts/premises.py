@@ -30,25 +30,23 @@ do say, never as a confirmation.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from babel import Locale
-
 from bot.facts.contrasts import Contrasts
+from bot.facts.counted import Counted, counted_figures, is_claim, miscounted
 from bot.facts.entities import EntityFinder
 from bot.facts.figures import Number, numbers, numbers_at
 from bot.facts.model import Fact
 from bot.facts.spelled import spelled_numbers
-from bot.facts.words import STOP_WORDS, deletions, stem, within_one_edit, word_spans, words
+from bot.facts.strangers import StrangerNames
+from bot.facts.words import calendar_words, word_spans, words
 from bot.parsing import fold
 
 # An entity that this share of the facts answers for is the setting of the base.
 SETTING_SHARE = 1 / 3
-# A capitalised word this long may be a typo of a word the facts use, not a name.
-MIN_TYPO = 4
 # A figure said to be about (« presque un milliard », "about 300%") is right this close.
 APPROXIMATE = Decimal("0.15")
 _ABOUT = re.compile(
@@ -81,27 +79,12 @@ _ASKS_WHO = re.compile(
     r"\bwho(m)?\b|\b(c'?est|c|avec|par|a|de)\s+(qui|ki)\b|\b(qui|ki)\s+(est|sont)\b"
     r"|\b(qui|ki)\s*(\?|$)"
 )
-_SENTENCE_END = re.compile(r"[.!?…]\s*$")
 # A question that asks whether someone it names did or said it (« c'est Altman qui a dit
 # ça ? », "was it Musk who…"): that name is the claim to check, not a clue to the fact.
 _ATTRIBUTES = re.compile(
     r"\b(c'?est|c|is it|was it|it was|it's|its)\s+(?!(qui|ki|quoi|koi|who|what)\b)"
     r"(?P<named>[^?.!]{1,40}?)\s+(qui|ki|who|that)\b"
 )
-# How far after a figure the word that says what it counts may stand (« 36 millions de
-# vues », "51% on Saturday"), within its clause.
-_COUNTED_REACH = 30
-_CLAUSE_END = re.compile(r"[.,;:!?…()]")
-
-
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """A figure and the word that follows it, saying what it counts or when (stemmed):
-    « 1,3 million de likes » is not « 36 millions de likes »."""
-
-    key: tuple[Decimal, bool]
-    counts: str
-    written: str  # from the figure to that word, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,32 +120,16 @@ class PremiseGuard:
         # What the campaign is about (OpenAI, ChatGPT) is the setting of most facts, not a
         # premise: "alternatives to ChatGPT" is answered by a fact about Gemini and Claude.
         self._setting = frozenset(i for i, n in counts.items() if n >= len(facts) * SETTING_SHARE)
-        # Words that say something of the facts: a capitalised one is not a stranger's name.
-        self._vocabulary = vocabulary | _calendar_words()
-        # Names the fact base writes, of several capitalised words (« Sensor Tower »).
-        base = finder.base
-        self._names_written = _names_written(
-            [
-                *(name for entity in base.entities for name in entity.names),
-                *(text for fact in facts for text in fact.texts()),
-                *(a.publisher for a in base.articles),
-                *(text for a in base.articles for text in (a.title.fr, a.title.en)),
-            ]
-        )
-        self._near: dict[str, set[str]] = defaultdict(set)
-        for word in self._vocabulary:
-            if len(word) >= MIN_TYPO - 1:
-                for variant in deletions(word):
-                    self._near[variant].add(word)
+        self._names = StrangerNames(finder.base, vocabulary)
 
     def premises(self, question: str) -> Premises:
         listed = tuple((m.entity.id, m.written) for m in self._finder.named(question))
         written = {fold for _, text in listed for fold in words(text)}
-        unlisted = tuple((None, name) for name in self._unlisted(question, written))
+        unlisted = tuple((None, name) for name in self._names.unlisted(question, written))
         dates = tuple(
             question[start:end]
             for word, start, end in word_spans(question)
-            if word in _calendar_words()
+            if word in calendar_words()
         )
         figures = _claimed_figures(question)
         folded = fold(question)
@@ -171,7 +138,7 @@ class PremiseGuard:
         }
         about = frozenset(written for written, text in before.items() if _ABOUT.search(text))
         at_least = frozenset(written for written, text in before.items() if _AT_LEAST.search(text))
-        counted = tuple(_counted_figures(question))
+        counted = tuple(counted_figures(question))
         return Premises(listed + unlisted, figures, about, at_least, dates, question, counted)
 
     def doubts(self, premises: Premises, fact: Fact) -> Doubts:
@@ -197,7 +164,7 @@ class PremiseGuard:
             and not (n.written in premises.about and _near_any(n.value, stated))
             and not (n.written in premises.at_least and _exceeded(n.value, stated))
         ]
-        wrong += _miscounted(premises, fact)
+        wrong += miscounted(premises.counted, fact)
         said = _dates_of(fact)
         if said:
             wrong += [date for date in premises.dates if fold(date) not in said]
@@ -275,93 +242,6 @@ class PremiseGuard:
             if ident is None or ident not in self._finder.covered
         )
 
-    def _unlisted(self, question: str, listed: set[str]) -> list[str]:
-        """Runs of capitalised words inside a sentence that the fact base does not know: a
-        word it never uses ("Bezos"), or words it uses but never as a name together (« Le
-        Monde », "Turning Point")."""
-        if question.isupper():
-            return []
-        names: list[str] = []
-        for run in _capitalised_runs(question, listed):
-            strangers: list[str] = []
-            for word, written in run:
-                if self._stranger(word, written, listed):
-                    strangers.append(written)
-                    continue
-                names += [" ".join(strangers)] if strangers else []
-                strangers = []
-            names += [" ".join(strangers)] if strangers else []
-            folded = tuple(word for word, _ in run)
-            if len(run) > 1 and not strangers and not self._name_written(folded):
-                names.append(" ".join(written for _, written in run))
-        return list(dict.fromkeys(names))
-
-    def _name_written(self, folded: tuple[str, ...]) -> bool:
-        """Whether the fact base writes this name, one typo aside (« l'App Stor »)."""
-        return folded in self._names_written or any(
-            len(name) == len(folded)
-            and sum(a != b for a, b in zip(name, folded, strict=True)) == 1
-            and all(a == b or _one_typo(a, b) for a, b in zip(name, folded, strict=True))
-            for name in self._names_written
-        )
-
-    def _stranger(self, word: str, written: str, listed: set[str]) -> bool:
-        # Written in capitals, a stop word is an acronym: "the EU", not « eu ».
-        stop = frozenset() if written.isupper() and len(written) > 1 else STOP_WORDS
-        return not (word in stop or word in listed or self._known(word) or self._known(stem(word)))
-
-    def _known(self, word: str) -> bool:
-        """A word of the fact base, or one typo away from one ("Aple", "Redit")."""
-        if word in self._vocabulary:
-            return True
-        if len(word) < MIN_TYPO or any(ch.isdigit() for ch in word):
-            return False  # "GPT-3" is not a typo for "GPT-4"
-        return any(
-            within_one_edit(word, known)
-            for variant in deletions(word)
-            for known in self._near.get(variant, ())
-        )
-
-
-def _one_typo(known: str, written: str) -> bool:
-    return len(known) >= MIN_TYPO and within_one_edit(written, known)
-
-
-def _capitalised_runs(
-    text: str, listed: frozenset[str] | set[str] = frozenset()
-) -> list[list[tuple[str, str]]]:
-    """The runs of capitalised words inside a sentence, as (folded, written); a listed name's
-    word, a day or month, or a one-letter word ("plan B", "I") ends a run."""
-    runs: list[list[tuple[str, str]]] = [[]]
-    for word, start, end in word_spans(text):
-        written = text[start:end]
-        starts_sentence = not text[:start].strip() or bool(_SENTENCE_END.search(text[:start]))
-        if (
-            written[0].isupper()
-            and len(word) > 1
-            and not starts_sentence
-            and word not in listed
-            and word not in _calendar_words()
-        ):
-            runs[-1].append((word, written))
-        elif runs[-1]:
-            runs.append([])
-    return [run for run in runs if run]
-
-
-def _names_written(texts: list[str]) -> frozenset[tuple[str, ...]]:
-    """Every run of two capitalised words or more that `texts` write, and its parts."""
-    found: set[tuple[str, ...]] = set()
-    for text in texts:
-        for run in _capitalised_runs(f". {text}"):
-            folded = [word for word, _ in run]
-            found.update(
-                tuple(folded[a:b])
-                for a in range(len(folded))
-                for b in range(a + 2, len(folded) + 1)
-            )
-    return frozenset(found)
-
 
 def _claimed_figures(question: str) -> tuple[Number, ...]:
     """The figures a question states, read as French or as English, whichever reads more of
@@ -370,63 +250,12 @@ def _claimed_figures(question: str) -> tuple[Number, ...]:
     a claim."""
     fr, en = (numbers_at(question, language) for language in ("fr", "en"))
     reading = en if _length(en) > _length(fr) else fr
-    digits = [number for _, _, number in reading if _is_claim(number)]
+    digits = [number for _, _, number in reading if is_claim(number)]
     return (*digits, *spelled_numbers(question))
-
-
-def _is_claim(number: Number) -> bool:
-    """A lone digit ("top 1", "numéro 3") is not a claim; a percentage or more is."""
-    return number.percent or number.value >= 10 or number.value != int(number.value)
 
 
 def _length(reading: list[tuple[int, int, Number]]) -> int:
     return sum(end - start for start, end, _ in reading)
-
-
-def _counted_in(text: str, languages: tuple[str, ...]) -> list[Counted]:
-    """Each figure of `text` that is a claim, with the first word after it in its clause
-    that is not a stop word."""
-    found = []
-    for language in languages:
-        for start, end, number in numbers_at(text, language):
-            if not _is_claim(number):
-                continue
-            clause = _CLAUSE_END.split(text[end : end + _COUNTED_REACH], maxsplit=1)[0]
-            for word, _, word_end in word_spans(clause):
-                if word not in STOP_WORDS and not word.isdigit():
-                    written = text[start : end + word_end]
-                    found.append(Counted(number.key, stem(word), written))
-                    break
-    return found
-
-
-def _counted_figures(question: str) -> list[Counted]:
-    return list(dict.fromkeys(_counted_in(question, ("fr", "en"))))
-
-
-@cache
-def _counts_of(fact: Fact) -> frozenset[tuple[tuple[Decimal, bool], str]]:
-    """What each of a fact's figures counts, in both languages and its `figures` field."""
-    counted = [
-        *_counted_in(fact.statement.fr, ("fr",)),
-        *_counted_in(fact.statement.en, ("en",)),
-        *(c for figure in fact.figures for c in _counted_in(figure, ("fr", "en"))),
-    ]
-    return frozenset((c.key, c.counts) for c in counted)
-
-
-def _miscounted(premises: Premises, fact: Fact) -> list[str]:
-    """The question's figures that the fact gives, but for something else, while another
-    of its figures counts what the question says: « 36 millions de likes » where the fact
-    has « 36 millions de vues et 1,3 million de likes »."""
-    pairs = _counts_of(fact)
-    return [
-        c.written
-        for c in premises.counted
-        if (c.key, c.counts) not in pairs
-        and any(counts == c.counts and key != c.key for key, counts in pairs)
-        and any(key == c.key for key, _ in pairs)
-    ]
 
 
 @cache
@@ -436,7 +265,7 @@ def _dates_of(fact: Fact) -> frozenset[str]:
         word
         for text in (*fact.figures, fact.statement.fr, fact.statement.en)
         for word in words(text)
-        if word in _calendar_words()
+        if word in calendar_words()
     )
 
 
@@ -460,14 +289,3 @@ def _exceeded(value: Decimal, stated: set[Decimal]) -> bool:
 def _read(figure: str) -> list[Number]:
     """What a fact's figure says, in digits either way or in words (« un milliard »)."""
     return [*numbers(figure, "fr"), *numbers(figure, "en"), *spelled_numbers(figure)]
-
-
-@cache
-def _calendar_words() -> frozenset[str]:
-    """Day and month names, which English capitalises: "Saturday" is nobody."""
-    found: set[str] = set()
-    for language in ("fr", "en"):
-        locale = Locale.parse(language)
-        for names in (locale.days["format"]["wide"], locale.months["format"]["wide"]):
-            found.update(w for name in names.values() for w in words(name))
-    return frozenset(found)

@@ -18,6 +18,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from babel import Locale
+
 from bot.parsing import fold
 
 # A word of folded text. "GPT-4" and "gpt4" are one word (its dash is dropped); apostrophes
@@ -246,3 +248,14 @@ def within_one_edit(a: str, b: str) -> bool:
 def deletions(word: str) -> set[str]:
     """The word and every form of it with one letter removed (for typo lookup)."""
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@functools.cache
+def calendar_words() -> frozenset[str]:
+    """Day and month names, which English capitalises: "Saturday" is nobody."""
+    found: set[str] = set()
+    for language in ("fr", "en"):
+        locale = Locale.parse(language)
+        for names in (locale.days["format"]["wide"], locale.months["format"]["wide"]):
+            found.update(w for name in names.values() for w in words(name))
+    return frozenset(found)
