@@ -150,17 +150,13 @@ async def _run(
         broadcast = await publish(app.services, "announcement", lambda _: text)
         assert broadcast is not None
         while time.perf_counter() - started < LONGEST_S:
-            now = time.perf_counter() - started
-            by_id = received()
-            for n, chat_id in ids.items():
-                texts = by_id.get(chat_id, []) + by_id.get(moved.get(n, 0), [])
-                run.received[n] = [part_number(t) for t in texts]
-                if n not in run.finished and len(set(run.received[n])) == scenario.parts:
-                    run.finished[n] = now
+            _note_finished(run, scenario, ids, moved, received(), time.perf_counter() - started)
             if not (await app.storage.outbox.count_deliveries(broadcast)).pending:
                 break
             await asyncio.sleep(POLL_S)
         run.seconds = time.perf_counter() - started
+        # A last part may land between the poll and the outbox's count: it finished by now.
+        _note_finished(run, scenario, ids, moved, received(), run.seconds)
         await _late_answers(scenario, started)
         by_id = received()
         for n, chat_id in ids.items():
@@ -168,6 +164,22 @@ async def _run(
             run.received[n] = [part_number(t) for t in texts]
             run.state[n] = await _state(app, scenario.platform, chat_id, moved.get(n))
     return run
+
+
+def _note_finished(
+    run: Run,
+    scenario: Scenario,
+    ids: dict[int, int],
+    moved: dict[int, int],
+    by_id: dict[int, list[str]],
+    now: float,
+) -> None:
+    """Record, for each chat that now has every part, when it had them (at the latest)."""
+    for n, chat_id in ids.items():
+        texts = by_id.get(chat_id, []) + by_id.get(moved.get(n, 0), [])
+        run.received[n] = [part_number(t) for t in texts]
+        if n not in run.finished and len(set(run.received[n])) == scenario.parts:
+            run.finished[n] = now
 
 
 async def _late_answers(scenario: Scenario, started: float) -> None:
